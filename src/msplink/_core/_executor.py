@@ -1,0 +1,479 @@
+"""Running a :class:`~msplink._core.Call` over httpx: auth, rate limits, retries, errors, logging.
+
+The vendor clients are thin shells over :class:`SyncExecutor` and :class:`AsyncExecutor`; every
+vendor difference (error bodies, classification, transient codes, request-id header, default rate
+limit) is data in a :class:`Platform`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import platform as _python_platform
+import time
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any, TypeVar
+
+import attrs
+import cattrs
+import httpx
+import tenacity
+
+from msplink._core._call import Call
+from msplink._core._converter import dumps
+from msplink._core._ratelimit import AsyncRateLimiter, RateLimit, RateLimiter
+from msplink._core._retry import RetryPolicy, parse_retry_after
+from msplink._version import __version__
+from msplink.errors import (
+    APIError,
+    AuthenticationError,
+    BadRequestError,
+    ConfigurationError,
+    ConflictError,
+    ErrorDetail,
+    MsplinkError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitError,
+    RequestTimeoutError,
+    ServerError,
+    TransportError,
+)
+
+__all__ = [
+    "DEFAULT_TIMEOUT",
+    "AsyncExecutor",
+    "Platform",
+    "SyncExecutor",
+    "build_api_error",
+    "error_class_for_status",
+    "handle_response",
+    "user_agent",
+]
+
+T = TypeVar("T")
+
+DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=5.0)
+"""30 s for reads and writes, 5 s to connect. "No timeout" is never a default."""
+
+_PARSE_FAILURES: tuple[type[BaseException], ...] = (
+    ValueError,
+    KeyError,
+    TypeError,
+    IndexError,
+    AttributeError,
+    UnicodeDecodeError,
+    cattrs.BaseValidationError,
+    httpx.DecodingError,
+)
+
+
+def _no_details(response: httpx.Response) -> tuple[ErrorDetail, ...]:
+    return ()
+
+
+def _no_classification(response: httpx.Response, details: tuple[ErrorDetail, ...]) -> type[APIError] | None:
+    return None
+
+
+@attrs.frozen(kw_only=True)
+class Platform:
+    """What differs between vendors for the executor.
+
+    Attributes:
+        name: ``connectwise``, ``quickbooks`` or ``salesforce`` (also the logger suffix).
+        parse_errors: Parses an error body into details; must not raise (return ``()`` instead).
+        classify: Picks an error class by meaning (stale SyncToken -> ConflictError); ``None`` falls
+            back to the status code.
+        request_id_header: The vendor's request id response header.
+        transient_codes: Vendor error codes that are always safe to retry.
+        default_rate_limit: The client-side limit used when the caller gives none.
+    """
+
+    name: str
+    parse_errors: Callable[[httpx.Response], tuple[ErrorDetail, ...]] = _no_details
+    classify: Callable[[httpx.Response, tuple[ErrorDetail, ...]], type[APIError] | None] = _no_classification
+    request_id_header: str | None = None
+    transient_codes: frozenset[str] = frozenset()
+    default_rate_limit: RateLimit = RateLimit()
+
+
+def user_agent(app_name: str | None = None) -> str:
+    """The User-Agent msplink sends: ``msplink/<v> httpx/<v> python/<v>`` plus the app name."""
+    agent = f"msplink/{__version__} httpx/{httpx.__version__} python/{_python_platform.python_version()}"
+    return f"{agent} {app_name}" if app_name else agent
+
+
+_STATUS_CLASSES: Mapping[int, type[APIError]] = {
+    400: BadRequestError,
+    401: AuthenticationError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    409: ConflictError,
+    412: ConflictError,
+    429: RateLimitError,
+}
+
+
+def error_class_for_status(status: int) -> type[APIError]:
+    """The default error class of an HTTP status."""
+    if status in _STATUS_CLASSES:
+        return _STATUS_CLASSES[status]
+    if status >= 500:
+        return ServerError
+    if 400 <= status < 500:
+        return BadRequestError
+    return APIError
+
+
+def build_api_error(
+    platform: Platform,
+    call: Call[Any],
+    response: httpx.Response,
+    *,
+    details: tuple[ErrorDetail, ...] | None = None,
+    cls: type[APIError] | None = None,
+    message: str | None = None,
+) -> APIError:
+    """Build the typed error for a failed response (status >= 400 or a fault inside a 2xx).
+
+    Args:
+        platform: The vendor description.
+        call: The call that failed (its path template goes into the message).
+        response: The response.
+        details: Already-parsed details; parsed with ``platform.parse_errors`` when omitted.
+        cls: Force an error class; otherwise classified by meaning, then by status.
+        message: Override the one-line message.
+    """
+    if details is None:
+        try:
+            details = tuple(platform.parse_errors(response))
+        except Exception:
+            details = ()
+    chosen = cls or platform.classify(response, details) or error_class_for_status(response.status_code)
+    request_id = response.headers.get(platform.request_id_header) if platform.request_id_header else None
+    common: dict[str, Any] = {
+        "platform": platform.name,
+        "status_code": response.status_code,
+        "method": call.method.upper(),
+        "path": call.template,
+        "errors": details,
+        "request_id": request_id,
+        "response": response,
+    }
+    if issubclass(chosen, RateLimitError):
+        return chosen(message, retry_after=parse_retry_after(response.headers.get("Retry-After")), **common)
+    return chosen(message, **common)
+
+
+def handle_response(platform: Platform, call: Call[T], response: httpx.Response) -> T:
+    """Turn a response into the call's result or its typed error.
+
+    A status >= 400 becomes an :class:`APIError` subclass; a body the parser cannot read (not JSON,
+    truncated, wrong shape) becomes an :class:`APIError` carrying the status, never a bare
+    ``ValueError`` or ``KeyError``.
+    """
+    if response.status_code >= 400:
+        raise build_api_error(platform, call, response)
+    try:
+        return call.parse(response)
+    except MsplinkError:
+        raise
+    except _PARSE_FAILURES as exc:
+        detail = ErrorDetail(
+            code="malformed_response", message=f"unreadable response body ({type(exc).__name__})"
+        )
+        raise build_api_error(platform, call, response, details=(detail,), cls=APIError) from exc
+
+
+class _ExecutorBase:
+    """Configuration shared by the sync and async executors."""
+
+    def __init__(
+        self,
+        *,
+        platform: Platform,
+        base_url: str | Callable[[], str],
+        retry: RetryPolicy | None,
+        timeout: httpx.Timeout | float | None,
+        app_name: str | None,
+    ) -> None:
+        if isinstance(base_url, str) and not base_url.startswith(("http://", "https://")):
+            raise ConfigurationError(f"{platform.name}: base URL must start with http:// or https://")
+        if retry is not None and not isinstance(retry, RetryPolicy):
+            raise ConfigurationError("retry must be a RetryPolicy")
+        self.platform = platform
+        self._base_url = base_url
+        self.retry = retry if retry is not None else RetryPolicy()
+        if timeout is None:
+            self.timeout = DEFAULT_TIMEOUT
+        elif isinstance(timeout, httpx.Timeout):
+            self.timeout = timeout
+        elif isinstance(timeout, (int, float)) and not isinstance(timeout, bool) and timeout > 0:
+            self.timeout = httpx.Timeout(float(timeout), connect=min(5.0, float(timeout)))
+        else:
+            raise ConfigurationError("timeout must be a positive number or an httpx.Timeout")
+        self.app_name = app_name
+        self.logger = logging.getLogger(f"msplink.{platform.name}")
+
+    @property
+    def base_url(self) -> str:
+        """The base URL calls are relative to (it may be resolved lazily, e.g. Salesforce instance_url)."""
+        value = self._base_url() if callable(self._base_url) else self._base_url
+        return value.rstrip("/")
+
+    def _build(self, client: httpx.Client | httpx.AsyncClient, call: Call[Any]) -> httpx.Request:
+        url = call.path if call.path.startswith(("http://", "https://")) else self.base_url + call.path
+        headers = dict(call.headers)
+        content = call.content
+        if call.json is not None:
+            content = dumps(call.json)
+            headers.setdefault("Content-Type", "application/json")
+        params: list[tuple[str, str | int | float | bool | None]] = [
+            (k, v) for k, value in call.params.items() for v in ([value] if isinstance(value, str) else value)
+        ]
+        return client.build_request(
+            call.method.upper(),
+            url,
+            params=params or None,
+            content=content,
+            headers=headers,
+            timeout=self.timeout,
+        )
+
+    def _transport_error(self, call: Call[Any], exc: httpx.TransportError) -> TransportError:
+        cls = RequestTimeoutError if isinstance(exc, httpx.TimeoutException) else TransportError
+        return cls(
+            f"{self.platform.name} {call.method.upper()} {call.template}: {type(exc).__name__}",
+            platform=self.platform.name,
+            method=call.method.upper(),
+            path=call.template,
+        )
+
+    def _log_attempt(
+        self, call: Call[Any], response: httpx.Response | None, started: float, attempt: int
+    ) -> None:
+        if not self.logger.isEnabledFor(logging.DEBUG):
+            return
+        rid_header = self.platform.request_id_header
+        request_id = response.headers.get(rid_header) if (response is not None and rid_header) else None
+        self.logger.debug(
+            "%s %s -> %s in %.0f ms (attempt %d, request_id=%s)",
+            call.method.upper(),
+            call.template,
+            response.status_code if response is not None else "no response",
+            (time.perf_counter() - started) * 1000,
+            attempt,
+            request_id,
+        )
+
+    def _before_sleep(self, call: Call[Any]) -> Callable[[tenacity.RetryCallState], None]:
+        def log(state: tenacity.RetryCallState) -> None:
+            exc = state.outcome.exception() if state.outcome is not None else None
+            reason = (
+                f"status {exc.status_code}"
+                if isinstance(exc, APIError)
+                else type(exc).__name__
+                if exc
+                else "?"
+            )
+            wait = state.next_action.sleep if state.next_action is not None else 0.0
+            self.logger.warning(
+                "retrying %s %s in %.2f s after %s (attempt %d of %d)",
+                call.method.upper(),
+                call.template,
+                wait,
+                reason,
+                state.attempt_number,
+                self.retry.max_attempts,
+            )
+
+        return log
+
+    def _retry_kwargs(self, call: Call[Any]) -> dict[str, Any]:
+        return self.retry.tenacity_kwargs(
+            idempotent=call.idempotent,
+            transient_codes=self.platform.transient_codes,
+            before_sleep=self._before_sleep(call),
+        )
+
+    def _headers(self, extra: Mapping[str, str] | None) -> dict[str, str]:
+        headers = {"User-Agent": user_agent(self.app_name), "Accept": "application/json"}
+        headers.update(extra or {})
+        return headers
+
+
+class SyncExecutor(_ExecutorBase):
+    """Executes calls on an ``httpx.Client``; owns the client unless one was lent (``http_client=``)."""
+
+    def __init__(
+        self,
+        *,
+        platform: Platform,
+        base_url: str | Callable[[], str],
+        auth: httpx.Auth | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry: RetryPolicy | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        rate_limit: RateLimit | None = None,
+        transport: httpx.BaseTransport | None = None,
+        http_client: httpx.Client | None = None,
+        sleep: Callable[[float], object] | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        app_name: str | None = None,
+    ) -> None:
+        super().__init__(
+            platform=platform, base_url=base_url, retry=retry, timeout=timeout, app_name=app_name
+        )
+        if transport is not None and http_client is not None:
+            raise ConfigurationError("pass transport= or http_client=, not both")
+        self._sleep: Callable[[float], object] = sleep if sleep is not None else time.sleep
+        self._owns_client = http_client is None
+        self._auth = auth
+        self._extra_headers = self._headers(headers)
+        self.http_client = (
+            http_client
+            if http_client is not None
+            else httpx.Client(transport=transport, follow_redirects=False)
+        )
+        self.rate_limiter = RateLimiter(
+            rate_limit if rate_limit is not None else platform.default_rate_limit,
+            sleep=self._sleep,
+            clock=clock,
+        )
+
+    def _sleep_none(self, seconds: float) -> None:
+        self._sleep(seconds)
+
+    def with_options(
+        self, *, retry: RetryPolicy | None = None, timeout: httpx.Timeout | float | None = None
+    ) -> SyncExecutor:
+        """A copy sharing the connection pool and rate limiter, with another retry policy or timeout."""
+        clone = object.__new__(SyncExecutor)
+        clone.__dict__.update(self.__dict__)
+        clone._owns_client = False
+        if retry is not None:
+            clone.retry = retry
+        if timeout is not None:
+            clone.timeout = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(float(timeout))
+        return clone
+
+    def send(self, call: Call[Any]) -> httpx.Response:
+        """Send one call with auth, rate limits and retries; return the raw response (errors raised)."""
+        return self.execute(call.with_parse(lambda r: r))
+
+    def execute(self, call: Call[T]) -> T:
+        """Run a call: rate limit, send, classify, retry per the policy, parse."""
+        for attempt in tenacity.Retrying(sleep=self._sleep_none, **self._retry_kwargs(call)):
+            with attempt:
+                result = self._attempt(call, attempt.retry_state.attempt_number)
+        return result
+
+    def _attempt(self, call: Call[T], number: int) -> T:
+        self.rate_limiter.acquire()
+        started = time.perf_counter()
+        response: httpx.Response | None = None
+        try:
+            request = self._build(self.http_client, call)
+            request.headers.update({k: v for k, v in self._extra_headers.items() if k not in request.headers})
+            try:
+                response = self.http_client.send(request, auth=self._auth or httpx.USE_CLIENT_DEFAULT)
+            except httpx.TransportError as exc:
+                raise self._transport_error(call, exc) from exc
+        finally:
+            self.rate_limiter.release()
+            self._log_attempt(call, response, started, number)
+        return handle_response(self.platform, call, response)
+
+    def close(self) -> None:
+        """Close the httpx client if this executor created it."""
+        if self._owns_client:
+            self.http_client.close()
+
+
+class AsyncExecutor(_ExecutorBase):
+    """Executes calls on an ``httpx.AsyncClient``; owns the client unless one was lent."""
+
+    def __init__(
+        self,
+        *,
+        platform: Platform,
+        base_url: str | Callable[[], str],
+        auth: httpx.Auth | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry: RetryPolicy | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        rate_limit: RateLimit | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        http_client: httpx.AsyncClient | None = None,
+        sleep: Callable[[float], Awaitable[object]] | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        app_name: str | None = None,
+    ) -> None:
+        super().__init__(
+            platform=platform, base_url=base_url, retry=retry, timeout=timeout, app_name=app_name
+        )
+        if transport is not None and http_client is not None:
+            raise ConfigurationError("pass transport= or http_client=, not both")
+        self._sleep: Callable[[float], Awaitable[object]] = sleep if sleep is not None else asyncio.sleep
+        self._owns_client = http_client is None
+        self._auth = auth
+        self._extra_headers = self._headers(headers)
+        self.http_client = (
+            http_client
+            if http_client is not None
+            else httpx.AsyncClient(transport=transport, follow_redirects=False)
+        )
+        self.rate_limiter = AsyncRateLimiter(
+            rate_limit if rate_limit is not None else platform.default_rate_limit,
+            sleep=self._sleep,
+            clock=clock,
+        )
+
+    async def _sleep_none(self, seconds: float) -> None:
+        await self._sleep(seconds)
+
+    def with_options(
+        self, *, retry: RetryPolicy | None = None, timeout: httpx.Timeout | float | None = None
+    ) -> AsyncExecutor:
+        """A copy sharing the connection pool and rate limiter, with another retry policy or timeout."""
+        clone = object.__new__(AsyncExecutor)
+        clone.__dict__.update(self.__dict__)
+        clone._owns_client = False
+        if retry is not None:
+            clone.retry = retry
+        if timeout is not None:
+            clone.timeout = timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(float(timeout))
+        return clone
+
+    async def send(self, call: Call[Any]) -> httpx.Response:
+        """Send one call with auth, rate limits and retries; return the raw response (errors raised)."""
+        return await self.execute(call.with_parse(lambda r: r))
+
+    async def execute(self, call: Call[T]) -> T:
+        """Run a call: rate limit, send, classify, retry per the policy, parse."""
+        async for attempt in tenacity.AsyncRetrying(sleep=self._sleep_none, **self._retry_kwargs(call)):
+            with attempt:
+                result = await self._attempt(call, attempt.retry_state.attempt_number)
+        return result
+
+    async def _attempt(self, call: Call[T], number: int) -> T:
+        await self.rate_limiter.acquire()
+        started = time.perf_counter()
+        response: httpx.Response | None = None
+        try:
+            request = self._build(self.http_client, call)
+            request.headers.update({k: v for k, v in self._extra_headers.items() if k not in request.headers})
+            try:
+                response = await self.http_client.send(request, auth=self._auth or httpx.USE_CLIENT_DEFAULT)
+            except httpx.TransportError as exc:
+                raise self._transport_error(call, exc) from exc
+        finally:
+            self.rate_limiter.release()
+            self._log_attempt(call, response, started, number)
+        return handle_response(self.platform, call, response)
+
+    async def aclose(self) -> None:
+        """Close the httpx client if this executor created it."""
+        if self._owns_client:
+            await self.http_client.aclose()

@@ -1,0 +1,146 @@
+"""Lazy typed paginators driven by a pure "what is the next request?" function (STYLE R15-R16).
+
+A vendor describes paging with a first ``Call[Page[T]]`` and ``next_call(prev_call, page)``, which
+returns the next call or ``None``. :class:`Paginator` and :class:`AsyncPaginator` share that state
+machine; they only differ by ``await``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+import attrs
+
+from msplink._core._call import Call
+from msplink.errors import ConfigurationError
+
+if TYPE_CHECKING:
+    from msplink._core._executor import AsyncExecutor, SyncExecutor
+
+__all__ = ["AsyncPaginator", "NextCall", "Page", "Paginator"]
+
+T = TypeVar("T")
+
+
+@attrs.frozen(kw_only=True)
+class Page(Generic[T]):
+    """One page of results.
+
+    Attributes:
+        items: The records of this page.
+        next_cursor: An opaque, checkpointable cursor for the page after this one (a page number, a
+            ``pageId``, a ``STARTPOSITION``, a ``nextRecordsUrl``), or ``None`` on the last page.
+        total: The total count when the vendor reports it.
+        raw: Vendor paging data (Link header, ``done`` flag ...), for the next-call function.
+    """
+
+    items: Sequence[T]
+    next_cursor: str | None = None
+    total: int | None = None
+    raw: Any = attrs.field(default=None, eq=False, repr=False)
+
+
+NextCall = Callable[[Call[Page[T]], Page[T]], "Call[Page[T]] | None"]
+
+
+def _check_limit(limit: int | None) -> None:
+    if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 0):
+        raise ConfigurationError(f"limit must be a non-negative integer, got {limit!r}")
+
+
+class Paginator(Generic[T]):
+    """Iterates every record of every page, lazily; ``limit=`` caps the number of records.
+
+    Nothing is fetched until iteration starts. ``pages()`` yields whole pages (with their cursors)
+    for checkpointing.
+    """
+
+    def __init__(
+        self,
+        executor: SyncExecutor,
+        first: Call[Page[T]],
+        next_call: NextCall[T],
+        *,
+        limit: int | None = None,
+    ) -> None:
+        _check_limit(limit)
+        self._executor = executor
+        self._first = first
+        self._next_call = next_call
+        self.limit = limit
+
+    def pages(self) -> Iterator[Page[T]]:
+        """Yield the pages one by one (the last one trimmed to ``limit``)."""
+        call: Call[Page[T]] | None = self._first
+        remaining = self.limit
+        while call is not None and (remaining is None or remaining > 0):
+            page = self._executor.execute(call)
+            if remaining is not None:
+                if len(page.items) >= remaining:
+                    yield attrs.evolve(page, items=list(page.items)[:remaining])
+                    return
+                remaining -= len(page.items)
+            yield page
+            call = self._next_call(call, page)
+
+    def __iter__(self) -> Iterator[T]:
+        for page in self.pages():
+            yield from page.items
+
+    def to_list(self) -> list[T]:
+        """Fetch everything (up to ``limit``) into a list."""
+        return list(self)
+
+    def first(self) -> T | None:
+        """The first record, or ``None``; fetches one page at most."""
+        for item in self:
+            return item
+        return None
+
+
+class AsyncPaginator(Generic[T]):
+    """The async twin of :class:`Paginator` (``async for``)."""
+
+    def __init__(
+        self,
+        executor: AsyncExecutor,
+        first: Call[Page[T]],
+        next_call: NextCall[T],
+        *,
+        limit: int | None = None,
+    ) -> None:
+        _check_limit(limit)
+        self._executor = executor
+        self._first = first
+        self._next_call = next_call
+        self.limit = limit
+
+    async def pages(self) -> AsyncIterator[Page[T]]:
+        """Yield the pages one by one (the last one trimmed to ``limit``)."""
+        call: Call[Page[T]] | None = self._first
+        remaining = self.limit
+        while call is not None and (remaining is None or remaining > 0):
+            page = await self._executor.execute(call)
+            if remaining is not None:
+                if len(page.items) >= remaining:
+                    yield attrs.evolve(page, items=list(page.items)[:remaining])
+                    return
+                remaining -= len(page.items)
+            yield page
+            call = self._next_call(call, page)
+
+    async def __aiter__(self) -> AsyncIterator[T]:
+        async for page in self.pages():
+            for item in page.items:
+                yield item
+
+    async def to_list(self) -> list[T]:
+        """Fetch everything (up to ``limit``) into a list."""
+        return [item async for item in self]
+
+    async def first(self) -> T | None:
+        """The first record, or ``None``; fetches one page at most."""
+        async for item in self:
+            return item
+        return None

@@ -1,0 +1,120 @@
+"""Client-side rate limiting: requests per window and maximum concurrency.
+
+The window keeps a schedule of slot times rather than polling the clock, so an injected ``sleep``
+that does not really wait (tests) still yields exact, deterministic waits.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from collections import deque
+from collections.abc import Awaitable, Callable
+
+import attrs
+
+from msplink.errors import ConfigurationError
+
+__all__ = ["AsyncRateLimiter", "RateLimit", "RateLimiter"]
+
+
+@attrs.frozen(kw_only=True)
+class RateLimit:
+    """A rate limit: at most ``requests`` per ``per`` seconds and ``max_concurrency`` in flight.
+
+    ``None`` disables that part.
+    """
+
+    requests: int | None = None
+    per: float = 60.0
+    max_concurrency: int | None = None
+
+    def __attrs_post_init__(self) -> None:
+        if self.requests is not None and self.requests < 1:
+            raise ConfigurationError("RateLimit.requests must be >= 1")
+        if self.per <= 0:
+            raise ConfigurationError("RateLimit.per must be > 0")
+        if self.max_concurrency is not None and self.max_concurrency < 1:
+            raise ConfigurationError("RateLimit.max_concurrency must be >= 1")
+
+
+class _Window:
+    def __init__(self, limit: RateLimit, clock: Callable[[], float]) -> None:
+        self._limit = limit
+        self._clock = clock
+        self._slots: deque[float] = deque()
+
+    def reserve(self) -> float:
+        """Reserve the next slot; return the seconds to wait before using it."""
+        if self._limit.requests is None:
+            return 0.0
+        now = self._clock()
+        while self._slots and self._slots[0] <= now - self._limit.per:
+            self._slots.popleft()
+        if len(self._slots) < self._limit.requests:
+            self._slots.append(now)
+            return 0.0
+        start = self._slots.popleft() + self._limit.per
+        self._slots.append(start)
+        return max(0.0, start - now)
+
+
+class RateLimiter:
+    """The thread-safe limiter of a sync client."""
+
+    def __init__(
+        self,
+        limit: RateLimit,
+        *,
+        sleep: Callable[[float], object] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.limit = limit
+        self._sleep = sleep
+        self._lock = threading.Lock()
+        self._window = _Window(limit, clock)
+        self._slots = threading.BoundedSemaphore(limit.max_concurrency) if limit.max_concurrency else None
+
+    def acquire(self) -> None:
+        """Wait for a slot in the window and a concurrency permit."""
+        with self._lock:
+            delay = self._window.reserve()
+        if delay > 0:
+            self._sleep(delay)
+        if self._slots is not None:
+            self._slots.acquire()
+
+    def release(self) -> None:
+        """Give the concurrency permit back."""
+        if self._slots is not None:
+            self._slots.release()
+
+
+class AsyncRateLimiter:
+    """The limiter of an async client (one event loop)."""
+
+    def __init__(
+        self,
+        limit: RateLimit,
+        *,
+        sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.limit = limit
+        self._sleep = sleep
+        self._window = _Window(limit, clock)
+        self._slots = asyncio.Semaphore(limit.max_concurrency) if limit.max_concurrency else None
+
+    async def acquire(self) -> None:
+        """Wait for a slot in the window and a concurrency permit."""
+        delay = self._window.reserve()
+        if delay > 0:
+            await self._sleep(delay)
+        if self._slots is not None:
+            await self._slots.acquire()
+
+    def release(self) -> None:
+        """Give the concurrency permit back."""
+        if self._slots is not None:
+            self._slots.release()

@@ -1,0 +1,40 @@
+"""In-process emulators of the ConnectWise Manage, QuickBooks Online and Salesforce APIs.
+
+Each sandbox is an httpx transport (``sandbox.transport()``) and an ASGI application, holds its
+state in memory, can be seeded with a realistic MSP dataset, injects faults on demand and logs
+every request for exact API-call counts. Serve one over HTTP with
+``python -m msplink.sandbox serve <platform> --port 8080`` (needs the ``sandbox`` extra).
+"""
+
+from msplink.sandbox._framework import (
+    Abort,
+    FaultInjector,
+    FaultKind,
+    FaultRule,
+    InvalidBody,
+    RequestRecord,
+    Router,
+    Sandbox,
+    SandboxRateLimit,
+    SandboxRequest,
+    SandboxResponse,
+    SandboxTransport,
+)
+from msplink.sandbox._registry import PLATFORMS, load_sandbox
+
+__all__ = [
+    "PLATFORMS",
+    "Abort",
+    "FaultInjector",
+    "FaultKind",
+    "FaultRule",
+    "InvalidBody",
+    "RequestRecord",
+    "Router",
+    "Sandbox",
+    "SandboxRateLimit",
+    "SandboxRequest",
+    "SandboxResponse",
+    "SandboxTransport",
+    "load_sandbox",
+]

@@ -1,0 +1,17 @@
+"""Helpers for testing code that uses msplink: a route-table MockTransport, vcr config, a fake clock."""
+
+from msplink.testing._clock import FakeClock
+from msplink.testing._router import MockRoute, MockRouter, UnmatchedRequestError
+from msplink.testing._vcr import FAKE_REALM_ID, SCRUBBED, scrub_request, scrub_response, vcr_config
+
+__all__ = [
+    "FAKE_REALM_ID",
+    "SCRUBBED",
+    "FakeClock",
+    "MockRoute",
+    "MockRouter",
+    "UnmatchedRequestError",
+    "scrub_request",
+    "scrub_response",
+    "vcr_config",
+]
