@@ -61,18 +61,27 @@ def parse_datetime(value: object, *, default_tz: timezone = timezone.utc) -> dat
     if isinstance(value, datetime):
         result = value
     elif isinstance(value, str):
-        try:
-            result = date_parser.isoparse(value.strip())
-        except (ValueError, OverflowError):
-            try:
-                result = date_parser.parse(value)
-            except (ValueError, OverflowError):
-                raise ValueError(f"not a datetime: {value!r}") from None
+        result = _parse_datetime_text(value.strip())
     else:
         raise ValueError(f"not a datetime: {value!r}")
     if result.tzinfo is None:
         result = result.replace(tzinfo=default_tz)
     return result
+
+
+def _parse_datetime_text(text: str) -> datetime:
+    try:
+        return date_parser.isoparse(text)
+    except (ValueError, OverflowError):
+        pass
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        pass
+    try:
+        return date_parser.parse(text)
+    except (ValueError, OverflowError):
+        raise ValueError(f"not a datetime: {text!r}") from None
 
 
 def parse_date(value: object) -> date:

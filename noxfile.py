@@ -1,0 +1,54 @@
+"""Developer sessions; CI (.ci/run) runs the same commands as ``tests``, ``lint`` and ``typecheck``."""
+
+from __future__ import annotations
+
+import nox
+
+nox.options.sessions = ["tests", "lint", "typecheck"]
+nox.options.reuse_existing_virtualenvs = True
+
+PYTHONS = ["3.10", "3.11", "3.12", "3.13"]
+LINT_PATHS = ["src", "tests", "examples", "benchmarks", "noxfile.py"]
+
+
+@nox.session(python=PYTHONS)
+def tests(session: nox.Session) -> None:
+    """Run the whole test suite (cassettes replay only; no network)."""
+    session.install("-e", ".[test]")
+    session.run("pytest", "-n", "2", "-q", *session.posargs)
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    """ruff check and ruff format --check."""
+    session.install("ruff")
+    session.run("ruff", "check", *LINT_PATHS)
+    session.run("ruff", "format", "--check", *LINT_PATHS)
+
+
+@nox.session
+def typecheck(session: nox.Session) -> None:
+    """mypy --strict on src, tests and examples."""
+    session.install("-e", ".[test]")
+    session.run("mypy", "--strict", "src", "tests", "examples")
+
+
+@nox.session
+def docs(session: nox.Session) -> None:
+    """Build the documentation with warnings as errors."""
+    session.install("-e", ".[docs]")
+    session.run("mkdocs", "build", "--strict", "--site-dir", "site")
+
+
+@nox.session
+def examples(session: nox.Session) -> None:
+    """Run every example against the in-process sandboxes (no credentials in the environment)."""
+    session.install("-e", ".[test]")
+    session.run("python", "examples/run_all.py")
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """Run the benchmarks (API-call counts, throughput, memory) and print their report."""
+    session.install("-e", ".[test]")
+    session.run("python", "-m", "benchmarks", *session.posargs)
