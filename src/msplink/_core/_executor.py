@@ -197,6 +197,7 @@ class _ExecutorBase:
         retry: RetryPolicy | None,
         timeout: httpx.Timeout | float | None,
         app_name: str | None,
+        headers: Mapping[str, str] | None = None,
     ) -> None:
         if isinstance(base_url, str) and not base_url.startswith(("http://", "https://")):
             raise ConfigurationError(f"{platform.name}: base URL must start with http:// or https://")
@@ -215,6 +216,7 @@ class _ExecutorBase:
             raise ConfigurationError("timeout must be a positive number or an httpx.Timeout")
         self.app_name = app_name
         self.logger = logging.getLogger(f"msplink.{platform.name}")
+        self._default_headers = self._headers(headers)
 
     @property
     def base_url(self) -> str:
@@ -224,7 +226,7 @@ class _ExecutorBase:
 
     def _build(self, client: httpx.Client | httpx.AsyncClient, call: Call[Any]) -> httpx.Request:
         url = call.path if call.path.startswith(("http://", "https://")) else self.base_url + call.path
-        headers = dict(call.headers)
+        headers = {**self._default_headers, **call.headers}
         content = call.content
         if call.json is not None:
             content = dumps(call.json)
@@ -323,14 +325,18 @@ class SyncExecutor(_ExecutorBase):
         app_name: str | None = None,
     ) -> None:
         super().__init__(
-            platform=platform, base_url=base_url, retry=retry, timeout=timeout, app_name=app_name
+            platform=platform,
+            base_url=base_url,
+            retry=retry,
+            timeout=timeout,
+            app_name=app_name,
+            headers=headers,
         )
         if transport is not None and http_client is not None:
             raise ConfigurationError("pass transport= or http_client=, not both")
         self._sleep: Callable[[float], object] = sleep if sleep is not None else time.sleep
         self._owns_client = http_client is None
         self._auth = auth
-        self._extra_headers = self._headers(headers)
         self.http_client = (
             http_client
             if http_client is not None
@@ -375,7 +381,6 @@ class SyncExecutor(_ExecutorBase):
         response: httpx.Response | None = None
         try:
             request = self._build(self.http_client, call)
-            request.headers.update({k: v for k, v in self._extra_headers.items() if k not in request.headers})
             try:
                 response = self.http_client.send(request, auth=self._auth or httpx.USE_CLIENT_DEFAULT)
             except httpx.TransportError as exc:
@@ -411,14 +416,18 @@ class AsyncExecutor(_ExecutorBase):
         app_name: str | None = None,
     ) -> None:
         super().__init__(
-            platform=platform, base_url=base_url, retry=retry, timeout=timeout, app_name=app_name
+            platform=platform,
+            base_url=base_url,
+            retry=retry,
+            timeout=timeout,
+            app_name=app_name,
+            headers=headers,
         )
         if transport is not None and http_client is not None:
             raise ConfigurationError("pass transport= or http_client=, not both")
         self._sleep: Callable[[float], Awaitable[object]] = sleep if sleep is not None else asyncio.sleep
         self._owns_client = http_client is None
         self._auth = auth
-        self._extra_headers = self._headers(headers)
         self.http_client = (
             http_client
             if http_client is not None
@@ -463,7 +472,6 @@ class AsyncExecutor(_ExecutorBase):
         response: httpx.Response | None = None
         try:
             request = self._build(self.http_client, call)
-            request.headers.update({k: v for k, v in self._extra_headers.items() if k not in request.headers})
             try:
                 response = await self.http_client.send(request, auth=self._auth or httpx.USE_CLIENT_DEFAULT)
             except httpx.TransportError as exc:

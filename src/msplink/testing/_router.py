@@ -52,7 +52,10 @@ class MockRoute:
                 )
             index = len(self.responses) - 1
         reply = self.responses[index]
-        return reply(request) if callable(reply) else reply
+        if callable(reply):
+            return reply(request)
+        reply.read()  # a fresh copy per call: one response object must not serve two requests
+        return httpx.Response(reply.status_code, headers=reply.headers, content=reply.content)
 
     @property
     def call_count(self) -> int:

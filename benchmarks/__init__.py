@@ -1,0 +1,1 @@
+"""msplink benchmarks: speed, memory and API-call targets (run with ``python -m benchmarks``)."""
