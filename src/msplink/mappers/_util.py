@@ -1,0 +1,102 @@
+"""Shared helpers of the mapper modules: totality (every failure is a ``MappingError`` with a path)."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date, datetime
+from decimal import Decimal
+from typing import NoReturn, ParamSpec, TypeVar
+
+from msplink.errors import MappingError
+from msplink.models import Money, to_decimal
+
+__all__ = ["as_date", "at", "aware", "fail", "money", "opt_decimal", "opt_money", "require", "total"]
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+_CONVERTED: tuple[type[Exception], ...] = (
+    ValueError,
+    TypeError,
+    ArithmeticError,
+    KeyError,
+    IndexError,
+    AttributeError,
+)
+
+
+def fail(path: str, reason: str, value: object = None) -> NoReturn:
+    """Raise ``MappingError(path, reason, value=value)``."""
+    raise MappingError(path, reason, value=value)
+
+
+@contextmanager
+def at(path: str) -> Iterator[None]:
+    """Turn a ValueError/TypeError/... raised inside the block into a ``MappingError`` at ``path``."""
+    try:
+        yield
+    except MappingError:
+        raise
+    except _CONVERTED as exc:
+        raise MappingError(path, f"{type(exc).__name__}: {exc}") from exc
+
+
+def total(root: str) -> Callable[[Callable[P, T]], Callable[P, T]]:
+    """Decorate a mapper so any unexpected error surfaces as a ``MappingError`` at ``root``."""
+
+    def decorate(fn: Callable[P, T]) -> Callable[P, T]:
+        @functools.wraps(fn)
+        def wrapper(*args: P.args, **kwargs: P.kwargs) -> T:
+            with at(root):
+                return fn(*args, **kwargs)
+
+        return wrapper
+
+    return decorate
+
+
+def require(value: T | None, path: str, reason: str = "is required but missing") -> T:
+    """Return ``value`` or raise ``MappingError`` at ``path`` when it is None (or an empty string)."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        fail(path, reason)
+    return value
+
+
+def opt_decimal(value: object, path: str) -> Decimal | None:
+    """Convert to Decimal (None stays None); floats are accepted only via their exact repr."""
+    if value is None:
+        return None
+    if isinstance(value, float):
+        value = repr(value)
+    with at(path):
+        return to_decimal(value)
+
+
+def money(value: object, currency: str, path: str) -> Money:
+    """Build :class:`Money` or raise ``MappingError`` at ``path``."""
+    amount = opt_decimal(value, path)
+    if amount is None:
+        fail(path, "amount is required but missing")
+    with at(path):
+        return Money(amount, currency)
+
+
+def opt_money(value: object, currency: str, path: str) -> Money | None:
+    """Like :func:`money` but None stays None."""
+    return None if value is None else money(value, currency, path)
+
+
+def aware(value: datetime | None, path: str) -> datetime | None:
+    """Check a datetime is timezone-aware (None passes)."""
+    if value is not None and (value.tzinfo is None or value.utcoffset() is None):
+        fail(path, "datetime must be timezone-aware", value=value.isoformat())
+    return value
+
+
+def as_date(value: date | datetime | None) -> date | None:
+    """The date part of a datetime (dates and None pass through)."""
+    if isinstance(value, datetime):
+        return value.date()
+    return value
