@@ -1,0 +1,148 @@
+"""What the executor needs to know about Salesforce: error bodies, classification, transient codes."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+import httpx
+
+from msplink._core import Platform, RateLimit, RetryPolicy, decode_json
+from msplink.errors import (
+    APIError,
+    AuthenticationError,
+    BadRequestError,
+    ConflictError,
+    ErrorDetail,
+    NotFoundError,
+    RateLimitError,
+)
+
+__all__ = [
+    "SALESFORCE",
+    "MultipleMatchesError",
+    "SalesforceRetryPolicy",
+    "is_concurrency_limit",
+    "parse_errors",
+    "salesforce_retry",
+]
+
+TRANSIENT_CODES = frozenset({"UNABLE_TO_LOCK_ROW", "SERVER_UNAVAILABLE"})
+
+
+class MultipleMatchesError(ConflictError):
+    """An external id matched several records (HTTP 300 on upsert or GET by external id).
+
+    Attributes:
+        urls: The record URLs Salesforce listed.
+    """
+
+    @property
+    def urls(self) -> tuple[str, ...]:
+        """The matching record URLs."""
+        return tuple(e.message for e in self.errors if e.code == "MULTIPLE_CHOICES")
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        """The matching record ids (last URL segment)."""
+        return tuple(url.rstrip("/").rsplit("/", 1)[-1] for url in self.urls)
+
+
+def _detail(item: Mapping[str, Any]) -> ErrorDetail:
+    code = item.get("errorCode") or item.get("statusCode") or item.get("error")
+    message = item.get("message") or item.get("error_description") or ""
+    fields = item.get("fields") or ()
+    detail = None
+    if "duplicateResut" in item or "duplicateResult" in item:
+        dup = item.get("duplicateResut") or item.get("duplicateResult") or {}
+        message = message or str(dup.get("errorMessage") or "")
+        code = code or "DUPLICATES_DETECTED"
+        detail = str(dup.get("duplicateRule") or "") or None
+    return ErrorDetail(
+        code=str(code) if code else None,
+        message=str(message),
+        detail=detail,
+        fields=tuple(str(f) for f in fields) if isinstance(fields, (list, tuple)) else (),
+    )
+
+
+def parse_errors(response: httpx.Response) -> tuple[ErrorDetail, ...]:
+    """Parse every Salesforce error shape: ``[{message,errorCode,fields}]``, a bare object, OAuth errors,
+    collection items (``statusCode``) and the 300 list of record URLs. Never raises."""
+    try:
+        body = decode_json(response)
+    except ValueError:
+        text = response.text.strip()
+        return (ErrorDetail(code=None, message=text[:500]),) if text else ()
+    if response.status_code == 300 and isinstance(body, list):
+        return tuple(ErrorDetail(code="MULTIPLE_CHOICES", message=str(url)) for url in body)
+    items = body if isinstance(body, list) else [body]
+    details: list[ErrorDetail] = []
+    for item in items:
+        if isinstance(item, Mapping):
+            if "errors" in item and isinstance(item["errors"], list):
+                details.extend(_detail(e) for e in item["errors"] if isinstance(e, Mapping))
+            else:
+                details.append(_detail(item))
+        elif isinstance(item, str):
+            details.append(ErrorDetail(code=None, message=item))
+    return tuple(details)
+
+
+def is_concurrency_limit(details: tuple[ErrorDetail, ...]) -> bool:
+    """Tell a concurrent-request refusal (retryable) from an exhausted daily quota."""
+    return any(d.code == "REQUEST_LIMIT_EXCEEDED" and "concurrent" in d.message.lower() for d in details)
+
+
+def classify(response: httpx.Response, details: tuple[ErrorDetail, ...]) -> type[APIError] | None:
+    """Classify by meaning: quota/concurrency refusals are rate limits, 300 is a conflict."""
+    codes = {d.code for d in details}
+    if response.status_code == 300:
+        return MultipleMatchesError
+    if "REQUEST_LIMIT_EXCEEDED" in codes:
+        return RateLimitError
+    if "INVALID_SESSION_ID" in codes:
+        return AuthenticationError
+    if codes & {"DUPLICATE_VALUE", "DUPLICATES_DETECTED"}:
+        return ConflictError
+    if response.status_code == 404 and "NOT_FOUND" in codes:
+        return NotFoundError
+    if response.status_code == 400:
+        return BadRequestError
+    return None
+
+
+SALESFORCE = Platform(
+    name="salesforce",
+    parse_errors=parse_errors,
+    classify=classify,
+    request_id_header="x-sfdc-request-id",
+    transient_codes=TRANSIENT_CODES,
+    default_rate_limit=RateLimit(max_concurrency=8),
+)
+
+
+@attrs.frozen(kw_only=True)
+class SalesforceRetryPolicy(RetryPolicy):
+    """A :class:`RetryPolicy` that also retries concurrent ``REQUEST_LIMIT_EXCEEDED`` (403) refusals.
+
+    Salesforce sends the same code for an exhausted daily quota (never retried) and for too many
+    long-running requests (retried with backoff); only the message tells them apart.
+    """
+
+    def should_retry(
+        self, exc: BaseException, *, idempotent: bool, transient_codes: frozenset[str] = frozenset()
+    ) -> bool:
+        """Decide whether one failed attempt may be retried."""
+        if isinstance(exc, RateLimitError) and exc.status_code == 403:
+            return is_concurrency_limit(exc.errors)
+        return super().should_retry(exc, idempotent=idempotent, transient_codes=transient_codes)
+
+
+def salesforce_retry(policy: RetryPolicy | None) -> SalesforceRetryPolicy:
+    """Wrap a user's policy (or the default) in :class:`SalesforceRetryPolicy`, keeping its values."""
+    if isinstance(policy, SalesforceRetryPolicy):
+        return policy
+    base = policy if policy is not None else RetryPolicy()
+    return SalesforceRetryPolicy(**{a.name: getattr(base, a.name) for a in attrs.fields(RetryPolicy)})
