@@ -1,0 +1,631 @@
+"""``QuickBooksClient`` and ``AsyncQuickBooksClient``: thin shells over the shared executors."""
+
+from __future__ import annotations
+
+import enum
+import logging
+import os
+import re
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from datetime import datetime, timedelta, timezone
+from typing import Any, TypeVar
+from urllib.parse import quote
+
+import httpx
+
+from msplink._core import AsyncExecutor, RateLimit, RetryPolicy, SyncExecutor
+from msplink.errors import ConfigurationError
+from msplink.quickbooks import _calls as calls
+from msplink.quickbooks import _resources as res
+from msplink.quickbooks._auth import (
+    FileTokenStore,
+    MemoryTokenStore,
+    OAuthToken,
+    QuickBooksOAuth2,
+    StaticBearer,
+)
+from msplink.quickbooks._batch import (
+    CDC_MAX_OBJECTS,
+    BatchItemResult,
+    BatchOperation,
+    CDCResult,
+    chunked,
+    merge_cdc,
+    parse_batch_items,
+    parse_cdc,
+)
+from msplink.quickbooks._errors import BATCH_RATE_LIMIT, PLATFORM
+from msplink.quickbooks.models import Entity, entity_class
+from msplink.quickbooks.query import MAX_RESULTS, Select, field, select
+
+__all__ = ["AsyncQuickBooksClient", "QuickBooksClient", "QuickBooksEnvironment"]
+
+logger = logging.getLogger("msplink.quickbooks")
+
+T = TypeVar("T")
+
+DEFAULT_MINOR_VERSION = 75
+CDC_WINDOW = timedelta(days=30)
+_CDC_UNSUPPORTED = frozenset({"TaxCode", "TaxRate", "CompanyInfo", "Preferences", "RecurringTransaction"})
+_REALM = re.compile(r"^[A-Za-z0-9]+$")
+
+
+class QuickBooksEnvironment(enum.Enum):
+    """Production or the Intuit developer sandbox (they differ by API host and by key pair)."""
+
+    PRODUCTION = "production"
+    SANDBOX = "sandbox"
+
+    @property
+    def api_base(self) -> str:
+        """The Accounting API host."""
+        if self is QuickBooksEnvironment.SANDBOX:
+            return "https://sandbox-quickbooks.api.intuit.com"
+        return "https://quickbooks.api.intuit.com"
+
+
+def _utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class _Config:
+    """Validation and wiring shared by the sync and async clients (no I/O)."""
+
+    def __init__(
+        self,
+        *,
+        realm_id: str,
+        auth: httpx.Auth | str,
+        environment: QuickBooksEnvironment,
+        minor_version: int,
+        base_url: str | None,
+        now: Callable[[], datetime] | None,
+    ) -> None:
+        if not isinstance(realm_id, str) or not _REALM.match(realm_id):
+            raise ConfigurationError("realm_id must be a non-empty alphanumeric string")
+        if isinstance(auth, str):
+            auth = StaticBearer(auth)
+        if not isinstance(auth, httpx.Auth):
+            raise ConfigurationError("auth must be an httpx.Auth (e.g. QuickBooksOAuth2) or an access token")
+        if not isinstance(environment, QuickBooksEnvironment):
+            raise ConfigurationError("environment must be a QuickBooksEnvironment")
+        if isinstance(minor_version, bool) or not isinstance(minor_version, int) or minor_version < 75:
+            raise ConfigurationError("minor_version must be an integer >= 75 (1-74 are retired)")
+        self.realm_id = realm_id
+        self.auth = auth
+        self.environment = environment
+        self.minor_version = minor_version
+        host = (base_url or environment.api_base).rstrip("/")
+        if not host.startswith(("http://", "https://")):
+            raise ConfigurationError("base_url must start with http:// or https://")
+        self.base_url = f"{host}/v3/company/{quote(realm_id, safe='')}"
+        self.now = now or _utcnow
+
+    def cdc_check(self, entities: Sequence[str | type[Entity]], changed_since: datetime) -> list[str]:
+        names = [e if isinstance(e, str) else e.entity_name for e in entities]
+        if not names:
+            raise ConfigurationError("cdc() needs at least one entity")
+        for name in names:
+            if entity_class(name) is None or name in _CDC_UNSUPPORTED:
+                raise ConfigurationError(f"CDC does not support entity {name!r}")
+        if changed_since.tzinfo is None:
+            raise ConfigurationError("changed_since must be timezone-aware")
+        if self.now() - changed_since > CDC_WINDOW:
+            raise ConfigurationError("changed_since must be within the last 30 days (CDC window)")
+        return names
+
+    def cdc_fallback_statement(self, name: str, changed_since: datetime) -> Select:
+        return (
+            select(name)
+            .where(field("MetaData.LastUpdatedTime") >= changed_since)
+            .order_by("MetaData.LastUpdatedTime")
+            .page(1, MAX_RESULTS)
+        )
+
+
+def _env(name: str) -> str | None:
+    value = os.environ.get(name)
+    return value if value else None
+
+
+def _env_config() -> dict[str, Any]:
+    realm = _env("MSPLINK_QBO_REALM_ID")
+    client_id = _env("MSPLINK_QBO_CLIENT_ID")
+    client_secret = _env("MSPLINK_QBO_CLIENT_SECRET")
+    refresh_token = _env("MSPLINK_QBO_REFRESH_TOKEN")
+    token_file = _env("MSPLINK_QBO_TOKEN_FILE")
+    missing = [
+        n
+        for n, v in (
+            ("MSPLINK_QBO_REALM_ID", realm),
+            ("MSPLINK_QBO_CLIENT_ID", client_id),
+            ("MSPLINK_QBO_CLIENT_SECRET", client_secret),
+        )
+        if v is None
+    ]
+    if refresh_token is None and token_file is None:
+        missing.append("MSPLINK_QBO_REFRESH_TOKEN or MSPLINK_QBO_TOKEN_FILE")
+    if missing:
+        raise ConfigurationError("missing environment variables: " + ", ".join(missing))
+    store: FileTokenStore | MemoryTokenStore
+    store = FileTokenStore(token_file) if token_file else MemoryTokenStore()
+    if refresh_token and store.load() is None:
+        store.save(
+            OAuthToken(
+                access_token=_env("MSPLINK_QBO_ACCESS_TOKEN") or "",
+                refresh_token=refresh_token,
+                expires_at=datetime(1970, 1, 1, tzinfo=timezone.utc),
+                realm_id=realm,
+            )
+        )
+    env_name = (_env("MSPLINK_QBO_ENVIRONMENT") or "production").lower()
+    try:
+        environment = QuickBooksEnvironment(env_name)
+    except ValueError:
+        raise ConfigurationError("MSPLINK_QBO_ENVIRONMENT must be 'production' or 'sandbox'") from None
+    auth = QuickBooksOAuth2(client_id=str(client_id), client_secret=str(client_secret), store=store)
+    return {
+        "realm_id": realm,
+        "auth": auth,
+        "environment": environment,
+        "base_url": _env("MSPLINK_QBO_BASE_URL"),
+    }
+
+
+class QuickBooksClient:
+    """The QuickBooks Online Accounting API client (sync). One instance per realm; no I/O in the constructor.
+
+    Args:
+        realm_id: The company id.
+        auth: A :class:`QuickBooksOAuth2` (refreshing) or any ``httpx.Auth``, or a bare access token.
+        environment: Production or the developer sandbox.
+        minor_version: Sent as ``minorversion`` on every call (75; lower versions are retired).
+        base_url: Override the API host (``https://host``; ``/v3/company/{realm}`` is appended).
+        transport: An httpx transport (tests: ``QuickBooksSandbox().transport()``).
+        http_client: An ``httpx.Client`` to borrow (not closed by the client).
+        retry: The retry policy.
+        timeout: Seconds or an ``httpx.Timeout``.
+        sleep: How to wait (tests pass a fake clock's ``sleep``).
+        rate_limit: Client-side limit (default ~450/min, 10 concurrent per realm).
+        batch_rate_limit: The separate ``/batch`` budget (default 35/min).
+        app_name: Appended to the User-Agent.
+        clock: Monotonic clock of the rate limiters (tests pass a fake one).
+        now: Wall clock for the CDC 30-day guard.
+    """
+
+    def __init__(
+        self,
+        *,
+        realm_id: str,
+        auth: httpx.Auth | str,
+        environment: QuickBooksEnvironment = QuickBooksEnvironment.PRODUCTION,
+        minor_version: int = DEFAULT_MINOR_VERSION,
+        base_url: str | None = None,
+        transport: httpx.BaseTransport | None = None,
+        http_client: httpx.Client | None = None,
+        retry: RetryPolicy | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        sleep: Callable[[float], object] | None = None,
+        rate_limit: RateLimit | None = None,
+        batch_rate_limit: RateLimit | None = None,
+        app_name: str | None = None,
+        clock: Callable[[], float] | None = None,
+        now: Callable[[], datetime] | None = None,
+    ) -> None:
+        self._config = _Config(
+            realm_id=realm_id,
+            auth=auth,
+            environment=environment,
+            minor_version=minor_version,
+            base_url=base_url,
+            now=now,
+        )
+        extra: dict[str, Any] = {"clock": clock} if clock is not None else {}
+        self._executor = SyncExecutor(
+            platform=PLATFORM,
+            base_url=self._config.base_url,
+            auth=self._config.auth,
+            retry=retry,
+            timeout=timeout,
+            rate_limit=rate_limit,
+            transport=transport,
+            http_client=http_client,
+            sleep=sleep,
+            app_name=app_name,
+            **extra,
+        )
+        self._batch_executor = SyncExecutor(
+            platform=PLATFORM,
+            base_url=self._config.base_url,
+            auth=self._config.auth,
+            retry=retry,
+            timeout=timeout,
+            rate_limit=batch_rate_limit or BATCH_RATE_LIMIT,
+            http_client=self._executor.http_client,
+            sleep=sleep,
+            app_name=app_name,
+            **extra,
+        )
+        self._bind()
+
+    def _bind(self) -> None:
+        x, mv, realm = self._executor, self._config.minor_version, self._config.realm_id
+        s = res.SPECS
+        self.customers = res.Customers(x, s["customers"], mv, realm)
+        self.vendors = res.Vendors(x, s["vendors"], mv, realm)
+        self.employees = res.Employees(x, s["employees"], mv, realm)
+        self.items = res.Items(x, s["items"], mv, realm)
+        self.accounts = res.Accounts(x, s["accounts"], mv, realm)
+        self.invoices = res.Invoices(x, s["invoices"], mv, realm)
+        self.payments = res.Payments(x, s["payments"], mv, realm)
+        self.time_activities = res.TimeActivities(x, s["time_activities"], mv, realm)
+        self.bills = res.Bills(x, s["bills"], mv, realm)
+        self.purchase_orders = res.PurchaseOrders(x, s["purchase_orders"], mv, realm)
+        self.journal_entries = res.JournalEntries(x, s["journal_entries"], mv, realm)
+        self.recurring_transactions = res.RecurringTransactions(x, s["recurring_transactions"], mv, realm)
+        self.estimates = res.Estimates(x, s["estimates"], mv, realm)
+        self.terms = res.Terms(x, s["terms"], mv, realm)
+        self.tax_codes = res.TaxCodes(x, s["tax_codes"], mv, realm)
+        self.tax_rates = res.TaxRates(x, s["tax_rates"], mv, realm)
+        self.classes = res.Classes(x, s["classes"], mv, realm)
+        self.departments = res.Departments(x, s["departments"], mv, realm)
+        self.company_info = res.CompanyInfoResource(x, s["company_info"], mv, realm)
+        self.preferences = res.PreferencesResource(x, s["preferences"], mv, realm)
+
+    @classmethod
+    def from_env(cls, **options: Any) -> QuickBooksClient:
+        """Build a client from ``MSPLINK_QBO_*`` environment variables (read once, here).
+
+        Reads ``MSPLINK_QBO_REALM_ID``, ``MSPLINK_QBO_CLIENT_ID``, ``MSPLINK_QBO_CLIENT_SECRET``,
+        ``MSPLINK_QBO_REFRESH_TOKEN`` and/or ``MSPLINK_QBO_TOKEN_FILE``, optional
+        ``MSPLINK_QBO_ENVIRONMENT`` (``production``/``sandbox``) and ``MSPLINK_QBO_BASE_URL``.
+
+        Raises:
+            ConfigurationError: A required variable is missing.
+        """
+        return cls(**{**_env_config(), **options})
+
+    @property
+    def realm_id(self) -> str:
+        """The company id."""
+        return self._config.realm_id
+
+    @property
+    def minor_version(self) -> int:
+        """The ``minorversion`` sent on every call."""
+        return self._config.minor_version
+
+    def with_options(
+        self, *, retry: RetryPolicy | None = None, timeout: httpx.Timeout | float | None = None
+    ) -> QuickBooksClient:
+        """A copy sharing the connection pool and rate limiters, with another retry policy or timeout."""
+        clone = object.__new__(QuickBooksClient)
+        clone._config = self._config
+        clone._executor = self._executor.with_options(retry=retry, timeout=timeout)
+        clone._batch_executor = self._batch_executor.with_options(retry=retry, timeout=timeout)
+        clone._bind()
+        return clone
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, str] | None = None,
+        json: Any = None,
+        content: bytes | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> httpx.Response:
+        """Send a raw request relative to ``/v3/company/{realm}`` (e.g. ``GET /reports/ProfitAndLoss``).
+
+        Auth, ``minorversion``, ``requestid`` (POST), rate limits, retries and error mapping still apply.
+        """
+        call = calls.raw_call(
+            method,
+            path,
+            minor_version=self.minor_version,
+            params=params,
+            json=json,
+            content=content,
+            headers=headers,
+        )
+        return self._executor.execute(call)
+
+    def batch(self, operations: Iterable[BatchOperation]) -> list[BatchItemResult]:
+        """Run any number of operations through POST /v3/company/{realm}/batch, 30 per call.
+
+        Each call carries its own ``requestid`` (kept across retries); items are matched to operations by
+        ``bId``; failed items carry a typed error instead of raising.
+        """
+        results: list[BatchItemResult] = []
+        for chunk in chunked(operations):
+            items = [op.to_item(str(i)) for i, op in enumerate(chunk)]
+            body = self._batch_executor.execute(calls.batch_call(items, minor_version=self.minor_version))
+            results.extend(parse_batch_items(chunk, body, path=f"{calls.PREFIX}/batch"))
+        return results
+
+    def cdc(self, entities: Sequence[str | type[Entity]], *, changed_since: datetime) -> CDCResult:
+        """Changes since ``changed_since`` (GET /v3/company/{realm}/cdc), deletions included.
+
+        A response that reaches QBO's 1,000-object cap is never taken as complete: the entities are
+        re-read one per call, and an entity still at the cap falls back to a paginated
+        ``MetaData.LastUpdatedTime`` query (its name lands in ``incomplete_deletions``).
+
+        Raises:
+            ConfigurationError: Unknown/unsupported entity, naive datetime or a window over 30 days.
+        """
+        names = self._config.cdc_check(entities, changed_since)
+        first = parse_cdc(
+            self._executor.execute(calls.cdc_call(names, changed_since, minor_version=self.minor_version))
+        )
+        if first.object_count < CDC_MAX_OBJECTS:
+            return first
+        parts: list[CDCResult] = []
+        incomplete: set[str] = set()
+        for name in names:
+            part = (
+                first
+                if len(names) == 1
+                else parse_cdc(
+                    self._executor.execute(
+                        calls.cdc_call([name], changed_since, minor_version=self.minor_version)
+                    )
+                )
+            )
+            if part.object_count >= CDC_MAX_OBJECTS:
+                logger.warning("CDC for %s hit the %d-object cap; re-reading by query", name, CDC_MAX_OBJECTS)
+                spec = calls.EntitySpec(entity_class(name) or Entity, name.lower())
+                active: list[Entity] = []
+                pages = 0
+                stmt = self._config.cdc_fallback_statement(name, changed_since)
+                call: Any = calls.query_page_call(spec, stmt, minor_version=self.minor_version)
+                next_call = calls.next_query_page(self.minor_version, spec)
+                while call is not None:
+                    page = self._executor.execute(call)
+                    pages += 1
+                    active.extend(page.items)
+                    call = next_call(call, page)
+                part = CDCResult(
+                    time=part.time,
+                    changed={name: tuple(active)},
+                    deleted=part.deleted,
+                    calls=part.calls + pages,
+                )
+                incomplete.add(name)
+            parts.append(part)
+        extra_first = 0 if len(names) == 1 else 1
+        merged = merge_cdc(first, parts, incomplete=frozenset(incomplete))
+        return CDCResult(
+            time=merged.time,
+            changed=merged.changed,
+            deleted=merged.deleted,
+            incomplete_deletions=merged.incomplete_deletions,
+            calls=merged.calls + extra_first,
+        )
+
+    def close(self) -> None:
+        """Close the HTTP client if this client created it."""
+        self._executor.close()
+
+    def __enter__(self) -> QuickBooksClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"QuickBooksClient(realm_id={self.realm_id!r}, environment={self._config.environment.value!r})"
+
+
+class AsyncQuickBooksClient:
+    """The async twin of :class:`QuickBooksClient` (same resources and verbs, awaited)."""
+
+    def __init__(
+        self,
+        *,
+        realm_id: str,
+        auth: httpx.Auth | str,
+        environment: QuickBooksEnvironment = QuickBooksEnvironment.PRODUCTION,
+        minor_version: int = DEFAULT_MINOR_VERSION,
+        base_url: str | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        http_client: httpx.AsyncClient | None = None,
+        retry: RetryPolicy | None = None,
+        timeout: httpx.Timeout | float | None = None,
+        sleep: Callable[[float], Awaitable[object]] | None = None,
+        rate_limit: RateLimit | None = None,
+        batch_rate_limit: RateLimit | None = None,
+        app_name: str | None = None,
+        clock: Callable[[], float] | None = None,
+        now: Callable[[], datetime] | None = None,
+    ) -> None:
+        self._config = _Config(
+            realm_id=realm_id,
+            auth=auth,
+            environment=environment,
+            minor_version=minor_version,
+            base_url=base_url,
+            now=now,
+        )
+        extra: dict[str, Any] = {"clock": clock} if clock is not None else {}
+        self._executor = AsyncExecutor(
+            platform=PLATFORM,
+            base_url=self._config.base_url,
+            auth=self._config.auth,
+            retry=retry,
+            timeout=timeout,
+            rate_limit=rate_limit,
+            transport=transport,
+            http_client=http_client,
+            sleep=sleep,
+            app_name=app_name,
+            **extra,
+        )
+        self._batch_executor = AsyncExecutor(
+            platform=PLATFORM,
+            base_url=self._config.base_url,
+            auth=self._config.auth,
+            retry=retry,
+            timeout=timeout,
+            rate_limit=batch_rate_limit or BATCH_RATE_LIMIT,
+            http_client=self._executor.http_client,
+            sleep=sleep,
+            app_name=app_name,
+            **extra,
+        )
+        self._bind()
+
+    def _bind(self) -> None:
+        x, mv, realm = self._executor, self._config.minor_version, self._config.realm_id
+        s = res.SPECS
+        self.customers = res.AsyncCustomers(x, s["customers"], mv, realm)
+        self.vendors = res.AsyncVendors(x, s["vendors"], mv, realm)
+        self.employees = res.AsyncEmployees(x, s["employees"], mv, realm)
+        self.items = res.AsyncItems(x, s["items"], mv, realm)
+        self.accounts = res.AsyncAccounts(x, s["accounts"], mv, realm)
+        self.invoices = res.AsyncInvoices(x, s["invoices"], mv, realm)
+        self.payments = res.AsyncPayments(x, s["payments"], mv, realm)
+        self.time_activities = res.AsyncTimeActivities(x, s["time_activities"], mv, realm)
+        self.bills = res.AsyncBills(x, s["bills"], mv, realm)
+        self.purchase_orders = res.AsyncPurchaseOrders(x, s["purchase_orders"], mv, realm)
+        self.journal_entries = res.AsyncJournalEntries(x, s["journal_entries"], mv, realm)
+        self.recurring_transactions = res.AsyncRecurringTransactions(
+            x, s["recurring_transactions"], mv, realm
+        )
+        self.estimates = res.AsyncEstimates(x, s["estimates"], mv, realm)
+        self.terms = res.AsyncTerms(x, s["terms"], mv, realm)
+        self.tax_codes = res.AsyncTaxCodes(x, s["tax_codes"], mv, realm)
+        self.tax_rates = res.AsyncTaxRates(x, s["tax_rates"], mv, realm)
+        self.classes = res.AsyncClasses(x, s["classes"], mv, realm)
+        self.departments = res.AsyncDepartments(x, s["departments"], mv, realm)
+        self.company_info = res.AsyncCompanyInfoResource(x, s["company_info"], mv, realm)
+        self.preferences = res.AsyncPreferencesResource(x, s["preferences"], mv, realm)
+
+    @classmethod
+    def from_env(cls, **options: Any) -> AsyncQuickBooksClient:
+        """Build a client from ``MSPLINK_QBO_*`` environment variables (see :meth:`QuickBooksClient.from_env`).
+
+        Raises:
+            ConfigurationError: A required variable is missing.
+        """
+        return cls(**{**_env_config(), **options})
+
+    @property
+    def realm_id(self) -> str:
+        """The company id."""
+        return self._config.realm_id
+
+    @property
+    def minor_version(self) -> int:
+        """The ``minorversion`` sent on every call."""
+        return self._config.minor_version
+
+    def with_options(
+        self, *, retry: RetryPolicy | None = None, timeout: httpx.Timeout | float | None = None
+    ) -> AsyncQuickBooksClient:
+        """A copy sharing the connection pool and rate limiters, with another retry policy or timeout."""
+        clone = object.__new__(AsyncQuickBooksClient)
+        clone._config = self._config
+        clone._executor = self._executor.with_options(retry=retry, timeout=timeout)
+        clone._batch_executor = self._batch_executor.with_options(retry=retry, timeout=timeout)
+        clone._bind()
+        return clone
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, str] | None = None,
+        json: Any = None,
+        content: bytes | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> httpx.Response:
+        """Send a raw request relative to ``/v3/company/{realm}`` (auth, retries and errors apply)."""
+        call = calls.raw_call(
+            method,
+            path,
+            minor_version=self.minor_version,
+            params=params,
+            json=json,
+            content=content,
+            headers=headers,
+        )
+        return await self._executor.execute(call)
+
+    async def batch(self, operations: Iterable[BatchOperation]) -> list[BatchItemResult]:
+        """Run any number of operations through POST /v3/company/{realm}/batch, 30 per call."""
+        results: list[BatchItemResult] = []
+        for chunk in chunked(operations):
+            items = [op.to_item(str(i)) for i, op in enumerate(chunk)]
+            body = await self._batch_executor.execute(
+                calls.batch_call(items, minor_version=self.minor_version)
+            )
+            results.extend(parse_batch_items(chunk, body, path=f"{calls.PREFIX}/batch"))
+        return results
+
+    async def cdc(self, entities: Sequence[str | type[Entity]], *, changed_since: datetime) -> CDCResult:
+        """Changes since ``changed_since`` (GET /v3/company/{realm}/cdc); see :meth:`QuickBooksClient.cdc`."""
+        names = self._config.cdc_check(entities, changed_since)
+        first = parse_cdc(
+            await self._executor.execute(
+                calls.cdc_call(names, changed_since, minor_version=self.minor_version)
+            )
+        )
+        if first.object_count < CDC_MAX_OBJECTS:
+            return first
+        parts: list[CDCResult] = []
+        incomplete: set[str] = set()
+        for name in names:
+            part = (
+                first
+                if len(names) == 1
+                else parse_cdc(
+                    await self._executor.execute(
+                        calls.cdc_call([name], changed_since, minor_version=self.minor_version)
+                    )
+                )
+            )
+            if part.object_count >= CDC_MAX_OBJECTS:
+                logger.warning("CDC for %s hit the %d-object cap; re-reading by query", name, CDC_MAX_OBJECTS)
+                spec = calls.EntitySpec(entity_class(name) or Entity, name.lower())
+                active: list[Entity] = []
+                pages = 0
+                stmt = self._config.cdc_fallback_statement(name, changed_since)
+                call: Any = calls.query_page_call(spec, stmt, minor_version=self.minor_version)
+                next_call = calls.next_query_page(self.minor_version, spec)
+                while call is not None:
+                    page = await self._executor.execute(call)
+                    pages += 1
+                    active.extend(page.items)
+                    call = next_call(call, page)
+                part = CDCResult(
+                    time=part.time,
+                    changed={name: tuple(active)},
+                    deleted=part.deleted,
+                    calls=part.calls + pages,
+                )
+                incomplete.add(name)
+            parts.append(part)
+        extra_first = 0 if len(names) == 1 else 1
+        merged = merge_cdc(first, parts, incomplete=frozenset(incomplete))
+        return CDCResult(
+            time=merged.time,
+            changed=merged.changed,
+            deleted=merged.deleted,
+            incomplete_deletions=merged.incomplete_deletions,
+            calls=merged.calls + extra_first,
+        )
+
+    async def aclose(self) -> None:
+        """Close the HTTP client if this client created it."""
+        await self._executor.aclose()
+
+    async def __aenter__(self) -> AsyncQuickBooksClient:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+    def __repr__(self) -> str:
+        return f"AsyncQuickBooksClient(realm_id={self.realm_id!r}, environment={self._config.environment.value!r})"

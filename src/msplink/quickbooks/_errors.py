@@ -1,0 +1,189 @@
+"""QuickBooks Online error bodies and their classification by meaning.
+
+QBO answers errors in four shapes: ``{"Fault": {"Error": [...]}}`` (most), the lower-case
+``{"fault": {"error": [...]}}`` of a 401, an XML ``<IntuitResponse><Fault>`` (throttling), and the
+OAuth ``{"error": "invalid_grant"}`` of the token endpoint. A ``Fault`` may also arrive inside HTTP 200.
+"""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+import httpx
+
+from msplink._core import Platform, RateLimit
+from msplink.errors import (
+    APIError,
+    AuthenticationError,
+    BadRequestError,
+    ConflictError,
+    ErrorDetail,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitError,
+    ReauthorizationRequiredError,
+    ServerError,
+)
+
+__all__ = [
+    "AmountMismatchError",
+    "DuplicateDocNumberError",
+    "DuplicateNameError",
+    "StaleObjectError",
+    "fault_details",
+    "parse_errors",
+]
+
+
+class StaleObjectError(ConflictError):
+    """The ``SyncToken`` sent is stale (QBO fault 5010): re-read, re-apply the change, retry."""
+
+
+class DuplicateNameError(ConflictError):
+    """The name is already used (QBO fault 6240): DisplayName is unique across Customer, Vendor, Employee."""
+
+
+class DuplicateDocNumberError(ConflictError):
+    """The document number is already used (QBO fault 6140)."""
+
+
+class AmountMismatchError(BadRequestError):
+    """A line ``Amount`` is not ``round(Qty x UnitPrice, 2)`` (QBO fault 6070)."""
+
+
+_CODE_CLASSES: Mapping[str, type[APIError]] = {
+    "5010": StaleObjectError,
+    "6240": DuplicateNameError,
+    "6140": DuplicateDocNumberError,
+    "6070": AmountMismatchError,
+    "3001": RateLimitError,
+    "610": NotFoundError,
+    "3200": AuthenticationError,
+    "100": AuthenticationError,
+    "3100": PermissionDeniedError,
+    "120": PermissionDeniedError,
+    "10000": ServerError,
+    "invalid_grant": ReauthorizationRequiredError,
+    "invalid_client": AuthenticationError,
+}
+
+
+def _norm_code(code: object) -> str | None:
+    if code is None or code == "":
+        return None
+    text = str(code).strip()
+    if text.isdigit():
+        return str(int(text))
+    return text
+
+
+def _text(value: object) -> str | None:
+    if value is None:
+        return None
+    return str(value)
+
+
+def fault_details(fault: Mapping[str, Any]) -> tuple[ErrorDetail, ...]:
+    """Parse a ``Fault`` (or lower-case ``fault``) object into error details, keeping every error."""
+    errors = fault.get("Error", fault.get("error", []))
+    if isinstance(errors, Mapping):
+        errors = [errors]
+    details: list[ErrorDetail] = []
+    for item in errors if isinstance(errors, list) else []:
+        if not isinstance(item, Mapping):
+            continue
+        element = _text(item.get("element"))
+        details.append(
+            ErrorDetail(
+                code=_norm_code(item.get("code")),
+                message=str(item.get("Message", item.get("message", "")) or ""),
+                detail=_text(item.get("Detail", item.get("detail"))),
+                element=element or None,
+                fields=(element,) if element else (),
+            )
+        )
+    return tuple(details)
+
+
+def _xml_details(text: str) -> tuple[ErrorDetail, ...]:
+    try:
+        root = ET.fromstring(text)  # noqa: S314 - small vendor error body
+    except ET.ParseError:
+        return ()
+    details: list[ErrorDetail] = []
+    for element in root.iter():
+        if element.tag.rsplit("}", 1)[-1] != "Error":
+            continue
+        fields = {child.tag.rsplit("}", 1)[-1]: (child.text or "") for child in element}
+        details.append(
+            ErrorDetail(
+                code=_norm_code(element.attrib.get("code")),
+                message=fields.get("Message", ""),
+                detail=fields.get("Detail") or None,
+                element=element.attrib.get("element") or None,
+            )
+        )
+    return tuple(details)
+
+
+def details_from_body(body: object) -> tuple[ErrorDetail, ...]:
+    """The error details of a decoded JSON body (any of the QBO shapes); ``()`` when none."""
+    if not isinstance(body, Mapping):
+        return ()
+    for key in ("Fault", "fault"):
+        fault = body.get(key)
+        if isinstance(fault, Mapping):
+            return fault_details(fault)
+    if isinstance(body.get("error"), str):
+        return (
+            ErrorDetail(code=str(body["error"]), message=str(body.get("error_description") or body["error"])),
+        )
+    return ()
+
+
+def parse_errors(response: httpx.Response) -> tuple[ErrorDetail, ...]:
+    """Parse any QBO error body (JSON ``Fault``, lower-case ``fault``, XML, OAuth); never raises."""
+    try:
+        text = response.content.decode("utf-8", errors="replace").strip()
+    except Exception:
+        return ()
+    if not text:
+        return ()
+    if text.startswith("<"):
+        return _xml_details(text)
+    try:
+        body = json.loads(text, parse_float=Decimal)
+    except ValueError:
+        return (ErrorDetail(code=None, message=text[:200]),)
+    return details_from_body(body)
+
+
+def classify_details(details: tuple[ErrorDetail, ...]) -> type[APIError] | None:
+    """Pick the error class from QBO error codes (the first known code wins)."""
+    for detail in details:
+        if detail.code and detail.code in _CODE_CLASSES:
+            return _CODE_CLASSES[detail.code]
+    return None
+
+
+def classify(response: httpx.Response, details: tuple[ErrorDetail, ...]) -> type[APIError] | None:
+    """Classify by meaning: stale SyncToken is a conflict even though the wire says 400."""
+    return classify_details(details)
+
+
+PLATFORM = Platform(
+    name="quickbooks",
+    parse_errors=parse_errors,
+    classify=classify,
+    request_id_header="intuit_tid",
+    transient_codes=frozenset({"3001"}),
+    default_rate_limit=RateLimit(requests=450, per=60.0, max_concurrency=10),
+)
+"""The QBO platform description: ~450 requests/minute and 10 concurrent per realm (REFERENCE §11)."""
+
+BATCH_RATE_LIMIT = RateLimit(requests=35, per=60.0, max_concurrency=10)
+"""The separate budget of ``/batch`` (the real limit is 40 per minute per realm and app)."""
