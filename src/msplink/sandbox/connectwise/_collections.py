@@ -1,0 +1,279 @@
+"""The collections the ConnectWise sandbox serves: paths, required fields, references, callback types."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import attrs
+
+__all__ = ["COLLECTIONS", "Collection"]
+
+
+@attrs.frozen(kw_only=True)
+class Collection:
+    """One REST collection of the sandbox.
+
+    Attributes:
+        name: Internal key (``companies``).
+        entity: Model name in ``ENTITY_FIELDS`` (``Company``).
+        path: Path under ``/{codebase}/apis/3.0`` (``/company/companies/{parent}/sites`` for children).
+        label: Name used in error messages (``company``).
+        parent: Parent collection of a child collection.
+        parent_field: Field of a child record pointing at its parent (a reference or an id field).
+        parent_as_id: Whether ``parent_field`` holds a bare id instead of a reference.
+        required: Fields required on POST/PUT.
+        refs: Reference fields checked against another collection.
+        unique: A field whose value must be unique (case-insensitive).
+        callback_type: The callback ``type`` that receives its changes.
+        arrays: Array fields (``childConditions`` targets).
+    """
+
+    name: str
+    entity: str
+    path: str
+    label: str
+    parent: str | None = None
+    parent_field: str | None = None
+    parent_as_id: bool = False
+    required: tuple[str, ...] = ()
+    refs: Mapping[str, str] = attrs.field(factory=dict)
+    unique: str | None = None
+    callback_type: str | None = None
+    arrays: tuple[str, ...] = ("customFields",)
+
+
+COLLECTIONS: tuple[Collection, ...] = (
+    Collection(
+        name="companies",
+        entity="Company",
+        path="/company/companies",
+        label="company",
+        required=("identifier", "name"),
+        refs={"billingTerms": "billingTerms", "taxCode": "taxCodes", "parentCompany": "companies"},
+        unique="identifier",
+        callback_type="company",
+        arrays=("customFields", "types", "integratorTags"),
+    ),
+    Collection(
+        name="sites",
+        entity="CompanySite",
+        path="/company/companies/{parent}/sites",
+        label="site",
+        parent="companies",
+        parent_field="company",
+        required=("name",),
+        refs={"taxCode": "taxCodes"},
+        callback_type="site",
+    ),
+    Collection(
+        name="contacts",
+        entity="Contact",
+        path="/company/contacts",
+        label="contact",
+        required=("firstName",),
+        refs={"company": "companies"},
+        callback_type="contact",
+        arrays=("customFields", "communicationItems", "types"),
+    ),
+    Collection(
+        name="communications",
+        entity="CommunicationItem",
+        path="/company/contacts/{parent}/communications",
+        label="communication",
+        parent="contacts",
+        required=("value",),
+    ),
+    Collection(
+        name="agreements",
+        entity="Agreement",
+        path="/finance/agreements",
+        label="agreement",
+        required=("name", "type", "company", "contact"),
+        refs={
+            "company": "companies",
+            "contact": "contacts",
+            "billingTerms": "billingTerms",
+            "taxCode": "taxCodes",
+        },
+        callback_type="agreement",
+    ),
+    Collection(
+        name="additions",
+        entity="AgreementAddition",
+        path="/finance/agreements/{parent}/additions",
+        label="addition",
+        parent="agreements",
+        parent_field="agreementId",
+        parent_as_id=True,
+        required=("product", "billCustomer"),
+        refs={"product": "catalog"},
+    ),
+    Collection(
+        name="invoices",
+        entity="Invoice",
+        path="/finance/invoices",
+        label="invoice",
+        required=("type", "company"),
+        refs={
+            "company": "companies",
+            "billToCompany": "companies",
+            "billingTerms": "billingTerms",
+            "taxCode": "taxCodes",
+            "agreement": "agreements",
+        },
+        unique="invoiceNumber",
+        callback_type="invoice",
+    ),
+    Collection(
+        name="payments",
+        entity="InvoicePayment",
+        path="/finance/invoices/{parent}/payments",
+        label="payment",
+        parent="invoices",
+        parent_field="invoice",
+        required=("amount",),
+    ),
+    Collection(
+        name="billingTerms",
+        entity="BillingTerm",
+        path="/finance/billingTerms",
+        label="billingTerms",
+        required=("name", "dueDays"),
+        unique="name",
+    ),
+    Collection(
+        name="taxCodes",
+        entity="TaxCode",
+        path="/finance/taxCodes",
+        label="taxCode",
+        required=("identifier", "description", "invoiceCaption", "effectiveDate"),
+        unique="identifier",
+    ),
+    Collection(
+        name="timeEntries",
+        entity="TimeEntry",
+        path="/time/entries",
+        label="timeEntry",
+        required=("timeStart",),
+        refs={"company": "companies", "member": "members", "agreement": "agreements"},
+        callback_type="time",
+    ),
+    Collection(
+        name="tickets",
+        entity="Ticket",
+        path="/service/tickets",
+        label="ticket",
+        required=("summary", "company"),
+        refs={
+            "company": "companies",
+            "contact": "contacts",
+            "board": "boards",
+            "priority": "priorities",
+            "agreement": "agreements",
+            "owner": "members",
+        },
+        callback_type="ticket",
+    ),
+    Collection(
+        name="boards",
+        entity="Board",
+        path="/service/boards",
+        label="board",
+        required=("name",),
+        unique="name",
+    ),
+    Collection(
+        name="statuses",
+        entity="BoardStatus",
+        path="/service/boards/{parent}/statuses",
+        label="status",
+        parent="boards",
+        parent_field="board",
+        required=("name",),
+    ),
+    Collection(
+        name="priorities",
+        entity="Priority",
+        path="/service/priorities",
+        label="priority",
+        required=("name",),
+    ),
+    Collection(
+        name="projects",
+        entity="Project",
+        path="/project/projects",
+        label="project",
+        required=("name", "company", "board", "billingMethod", "estimatedStart", "estimatedEnd"),
+        refs={"company": "companies", "board": "boards", "manager": "members", "contact": "contacts"},
+        callback_type="project",
+    ),
+    Collection(
+        name="purchaseOrders",
+        entity="PurchaseOrder",
+        path="/procurement/purchaseorders",
+        label="purchaseOrder",
+        required=("vendorCompany",),
+        refs={"vendorCompany": "companies", "customerCompany": "companies", "terms": "billingTerms"},
+        unique="poNumber",
+        callback_type="purchaseorder",
+    ),
+    Collection(
+        name="lineItems",
+        entity="PurchaseOrderLineItem",
+        path="/procurement/purchaseorders/{parent}/lineitems",
+        label="lineItem",
+        parent="purchaseOrders",
+        parent_field="purchaseOrderId",
+        parent_as_id=True,
+        required=("description", "quantity"),
+        refs={"product": "catalog"},
+    ),
+    Collection(
+        name="catalog",
+        entity="CatalogItem",
+        path="/procurement/catalog",
+        label="catalogItem",
+        required=("identifier", "description", "customerDescription"),
+        refs={"vendor": "companies"},
+        unique="identifier",
+        callback_type="productcatalog",
+    ),
+    Collection(
+        name="products",
+        entity="ProductItem",
+        path="/procurement/products",
+        label="product",
+        required=("catalogItem", "billableOption"),
+        refs={
+            "catalogItem": "catalog",
+            "company": "companies",
+            "agreement": "agreements",
+            "ticket": "tickets",
+        },
+    ),
+    Collection(
+        name="opportunities",
+        entity="Opportunity",
+        path="/sales/opportunities",
+        label="opportunity",
+        required=("name", "company"),
+        refs={"company": "companies", "contact": "contacts", "primarySalesRep": "members"},
+        callback_type="opportunity",
+    ),
+    Collection(
+        name="members",
+        entity="Member",
+        path="/system/members",
+        label="member",
+        required=("identifier", "firstName"),
+        unique="identifier",
+        callback_type="member",
+    ),
+    Collection(
+        name="callbacks",
+        entity="Callback",
+        path="/system/callbacks",
+        label="callback",
+        required=("url", "objectId", "type", "level"),
+    ),
+)
