@@ -123,8 +123,6 @@ def _page_parser(
                 cursor = query.get("pageId") or query.get("pageid")
                 if cursor is None and records:
                     cursor = str(getattr(records[-1], "id", "") or "") or None
-            elif not links and len(records) >= page_size and records:
-                cursor = str(getattr(records[-1], "id", "") or "") or None
         elif (next_url or not links) and len(records) >= page_size:
             cursor = str(page + 1)
         items = [r for r in records if not skip(r)] if skip is not None else records

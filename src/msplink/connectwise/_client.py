@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import threading
+import time
 from collections.abc import Awaitable, Callable, Mapping
 from types import TracebackType
 from typing import Any, TypeVar
@@ -182,6 +183,7 @@ class ConnectWiseClient(_ClientBase):
         sleep: How to wait (tests inject a fake clock's ``sleep``).
         rate_limit: Client-side limit (default 1000 requests/minute).
         app_name: Appended to the User-Agent.
+        clock: Monotonic clock of the client-side rate limiter (tests pass a fake clock with ``sleep``).
 
     Raises:
         ConfigurationError: A setting is missing or invalid.
@@ -204,6 +206,7 @@ class ConnectWiseClient(_ClientBase):
         sleep: Callable[[float], object] | None = None,
         rate_limit: RateLimit | None = None,
         app_name: str | None = None,
+        clock: Callable[[], float] | None = None,
     ) -> None:
         tenant = _Tenant(site=site, company_id=company_id, codebase=codebase)
         auth = ConnectWiseAuth(
@@ -221,6 +224,7 @@ class ConnectWiseClient(_ClientBase):
             http_client=http_client,
             sleep=sleep,
             app_name=app_name,
+            clock=clock or time.monotonic,
         )
         executor.tenant = tenant
         self._executor = executor
@@ -327,6 +331,7 @@ class AsyncConnectWiseClient(_ClientBase):
         sleep: Callable[[float], Awaitable[object]] | None = None,
         rate_limit: RateLimit | None = None,
         app_name: str | None = None,
+        clock: Callable[[], float] | None = None,
     ) -> None:
         tenant = _Tenant(site=site, company_id=company_id, codebase=codebase)
         auth = ConnectWiseAuth(
@@ -344,6 +349,7 @@ class AsyncConnectWiseClient(_ClientBase):
             http_client=http_client,
             sleep=sleep,
             app_name=app_name,
+            clock=clock or time.monotonic,
         )
         executor.tenant = tenant
         self._executor = executor

@@ -11,7 +11,7 @@ import hashlib
 import hmac
 import json
 import uuid
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timezone
 from decimal import Decimal
 from typing import Any
@@ -994,6 +994,6 @@ class ConnectWiseSandbox(Sandbox):
                 CallbackDeliveryRecord(url=target, body=body, headers=headers, status=status)
             )
 
-    def records(self, collection: str) -> Iterable[dict[str, Any]]:
+    def records(self, collection: str) -> list[dict[str, Any]]:
         """Copies of every stored record of a collection (for assertions)."""
         return [copy.deepcopy(r) for r in self.data[collection].values()]
