@@ -98,7 +98,8 @@ def _build(strict: bool) -> cattrs.Converter:
                 overrides[field.name] = override(rename=_INFO_PREFIX + meta["info"])
             elif "wire" in meta:
                 overrides[field.name] = override(rename=meta["wire"])
-        inner = make_dict_structure_fn(cls, conv, _cattrs_forbid_extra_keys=strict, **overrides)
+        forbid = strict and not getattr(cls, "__cw_open__", False)
+        inner = make_dict_structure_fn(cls, conv, _cattrs_forbid_extra_keys=forbid, **overrides)
 
         def structure_model(data: Any, _: type[Any]) -> Any:
             if not isinstance(data, Mapping):
@@ -124,8 +125,17 @@ _STRICT = _build(strict=True)
 
 
 def structure(data: Any, cls: type[T], *, strict: bool = False) -> T:
-    """Parse one wire object into a model (``strict`` forbids unknown keys: used by the tests)."""
-    return (_STRICT if strict else _LENIENT).structure(data, cls)
+    """Parse one wire object into a model (``strict`` forbids unknown keys: used by the tests).
+
+    Raises:
+        ValueError: A field has the wrong type (the message lists the field paths).
+        TypeError: ``data`` is not a JSON object.
+    """
+    try:
+        return (_STRICT if strict else _LENIENT).structure(data, cls)
+    except cattrs.BaseValidationError as exc:
+        problems = "; ".join(cattrs.transform_error(exc, path=cls.__name__))
+        raise ValueError(problems) from exc
 
 
 def structure_many(data: Any, cls: type[T]) -> list[T]:
@@ -136,7 +146,7 @@ def structure_many(data: Any, cls: type[T]) -> list[T]:
     """
     if not isinstance(data, list):
         raise TypeError(f"expected a JSON array of {cls.__name__}, got {type(data).__name__}")
-    return [_LENIENT.structure(item, cls) for item in data]
+    return [structure(item, cls) for item in data]
 
 
 def unstructure_value(value: Any) -> Any:

@@ -145,6 +145,8 @@ class _Update:
 class Reference(_Model):
     """A reference to another record (``{"id", "identifier", "name", "_info"}``); unknown keys in ``raw``."""
 
+    __cw_open__: ClassVar[bool] = True  # references carry tenant-specific extras (isClosed, sort ...)
+
     id: int | None = attrs.field(default=None, metadata={"wire": "id"})
     identifier: str | None = attrs.field(default=None, metadata={"wire": "identifier"})
     name: str | None = attrs.field(default=None, metadata={"wire": "name"})
@@ -202,6 +204,8 @@ class CurrencyReference(Reference):
 @attrs.frozen(kw_only=True)
 class CustomFieldValue(_Model):
     """One custom field value (``customFields[]``); ``value`` is polymorphic (str, bool, number, null)."""
+
+    __cw_open__: ClassVar[bool] = True
 
     id: int | None = attrs.field(default=None, metadata={"wire": "id"})
     caption: str | None = attrs.field(default=None, metadata={"wire": "caption"})

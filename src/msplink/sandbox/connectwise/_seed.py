@@ -124,7 +124,7 @@ def generate(sb: ConnectWiseSandbox, *, size: int, seed: int) -> None:
         if not any(m.get("identifier") == f"tech{i}" for m in sb.data["members"].values())
     ] or list(sb.data["members"].values())
     priorities = [
-        put("priorities", {"name": f"Priority {n} - {label}", "sort": n, "defaultFlag": n == 3})
+        put("priorities", {"name": f"Priority {n} - {label}", "sortOrder": n, "defaultFlag": n == 3})
         for n, label in ((1, "Emergency"), (2, "High"), (3, "Medium"), (4, "Low"))
     ]
     boards = []

@@ -1,0 +1,181 @@
+"""The conditions builder: literals, escaping, and a round trip through the sandbox's parser."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+from decimal import Decimal
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from msplink.connectwise.conditions import (
+    C,
+    F,
+    OrderBy,
+    Query,
+    custom_field,
+    order_by_param,
+    quote,
+    render,
+    validate,
+)
+from msplink.errors import QueryError
+from msplink.sandbox.connectwise import _conditions as server
+
+ANY_TEXT = st.text(
+    alphabet=st.characters(codec="utf-8") | st.sampled_from(list("\"\\[]()%_' ,=AND OR")),
+    max_size=60,
+)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("Acme", '"Acme"'),
+        ('say "hi"', '"say \\"hi\\""'),
+        ("back\\slash", '"back\\\\slash"'),
+        (42, "42"),
+        (Decimal("10.50"), "10.50"),
+        (1.5, "1.5"),
+        (True, "True"),
+        (False, "False"),
+        (None, "null"),
+        (datetime(2024, 1, 1, 2, 0, tzinfo=timezone(timedelta(hours=2))), "[2024-01-01T00:00:00Z]"),
+        (date(2024, 3, 1), "[2024-03-01T00:00:00Z]"),
+        ([3, 2, 4], "(3, 2, 4)"),
+        (("a", 'b"'), '("a", "b\\"")'),
+    ],
+)
+def test_quote(value: object, expected: str) -> None:
+    assert quote(value) == expected
+
+
+@pytest.mark.parametrize(
+    "value", [datetime(2024, 1, 1), float("nan"), Decimal("Infinity"), [], object(), [[1]], b"bytes"]
+)
+def test_quote_refuses(value: object) -> None:
+    with pytest.raises(QueryError):
+        quote(value)
+
+
+def test_builder_renders() -> None:
+    since = datetime(2024, 1, 1, tzinfo=timezone.utc)
+    cond = (C.board.name == "Integration") & (C.last_updated > since) | ~C.closed_flag.is_true()
+    assert (
+        cond.render()
+        == '(board/name = "Integration" AND lastUpdated > [2024-01-01T00:00:00Z]) OR NOT (closedFlag = True)'
+    )
+    assert render(C.board.id.in_([3, 2, 4])) == "board/id in (3, 2, 4)"
+    assert render(C.summary.not_contains("Low Priority")) == 'summary not contains "Low Priority"'
+    assert render(C.name.contains("50%_off[1]")) == 'name contains "50[%][_]off[[]1]"'
+    assert render(C.name.starts_with("Ac")) == 'name like "Ac%"'
+    assert render(F("_info/dateEntered").is_not_null()) == "_info/dateEntered != null"
+    assert render(custom_field("Outage ID") == 42) == 'caption = "Outage ID" AND value = 42'
+    assert render(None) is None
+    assert render('board/id = 3 and summary="x"') == 'board/id = 3 and summary="x"'
+
+
+def test_order_by_and_fields() -> None:
+    assert order_by_param([C.company.name.asc(), "id desc"]) == "company/name asc, id desc"
+    assert OrderBy("name", descending=True).render() == "name desc"
+    query = Query(conditions=C.id > 5, fields=["id", "name"], order_by="name")
+    assert query.params(include_info=True) == {
+        "conditions": "id > 5",
+        "orderBy": "name asc",
+        "fields": "id,name,_info",
+    }
+    for bad in ["name; drop", "name asc desc", ""]:
+        with pytest.raises(QueryError):
+            order_by_param(bad)
+
+
+@pytest.mark.parametrize("path", ["", "a b", "a//b", "1abc", "name)", 'x"', "and", "company/or"])
+def test_invalid_paths(path: str) -> None:
+    with pytest.raises(QueryError):
+        F(path)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'name = "x',
+        "name = ",
+        "(a = 1",
+        "a = 1)",
+        "a in (1,",
+        "a contains 5",
+        "not",
+        "a = 1 and",
+        "= 1",
+        'a = "x" b',
+    ],
+)
+def test_validate_rejects(text: str) -> None:
+    with pytest.raises(QueryError):
+        validate(text)
+    with pytest.raises(server.ConditionError):
+        server.parse(text)
+
+
+def _literal_of(text: str) -> object:
+    node = server.parse(text)
+    assert isinstance(node, server.Pred)
+    assert isinstance(node.value, server.Literal)
+    return node.value.value
+
+
+@settings(max_examples=200, deadline=None)
+@given(ANY_TEXT)
+def test_any_string_round_trips_as_one_literal(value: str) -> None:
+    text = (F("name") == value).render()
+    assert validate(text) == text
+    node = server.parse(text)
+    assert isinstance(node, server.Pred)
+    assert node.path == ("name",)
+    assert node.op == "="
+    assert _literal_of(text) == value
+    combined = ((F("name") == value) & (F("id") == 1)).render()
+    parsed = server.parse(combined)
+    assert isinstance(parsed, server.Bool) and parsed.op == "and"
+
+
+@settings(max_examples=200, deadline=None)
+@given(ANY_TEXT)
+def test_contains_matches_literally(value: str) -> None:
+    node = server.parse(C.name.contains(value).render())
+    record = {"name": f"xx{value}yy"}
+    assert server.evaluate(node, record, lambda r, p: [r.get(p[0])])
+    if value:
+        assert not server.evaluate(node, {"name": "zz"}, lambda r, p: [r.get(p[0])]) or value in "zz"
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(ANY_TEXT, min_size=1, max_size=5))
+def test_in_lists_round_trip(values: list[str]) -> None:
+    node = server.parse(C.name.in_(values).render())
+    assert isinstance(node, server.Pred) and isinstance(node.value, tuple)
+    assert [lit.value for lit in node.value] == values
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.one_of(
+        st.integers(), st.decimals(allow_nan=False, allow_infinity=False, places=4), st.booleans(), st.none()
+    )
+)
+def test_scalars_round_trip(value: object) -> None:
+    parsed = _literal_of((F("x") == value).render())
+    assert parsed == value or (
+        isinstance(value, int) and not isinstance(value, bool) and parsed == Decimal(value)
+    )
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.datetimes(
+        timezones=st.just(timezone.utc), min_value=datetime(1900, 1, 1), max_value=datetime(2200, 1, 1)
+    )
+)
+def test_datetimes_round_trip(value: datetime) -> None:
+    assert _literal_of((F("lastUpdated") > value).render()) == value.replace(microsecond=0)

@@ -1,0 +1,210 @@
+"""Wire models: real payloads parse (raw kept), partial updates become CW JSON Patch, bad payloads are typed."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from decimal import Decimal
+from typing import Any
+
+import attrs
+import httpx
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from msplink._core import UNSET
+from msplink.connectwise import ConnectWiseClient
+from msplink.connectwise import models as m
+from msplink.connectwise._converter import structure
+from msplink.errors import APIError
+from msplink.testing import MockRouter
+
+from . import payloads as p
+
+REAL = [
+    (m.CompanyInfo, p.COMPANY_INFO),
+    (m.CompanyInfo, p.COMPANY_INFO_DG),
+    (m.Callback, p.CALLBACK_CREATED),
+    (m.Contact, p.CONTACT),
+    (m.CommunicationItem, p.COMMUNICATION_ITEMS[0]),
+    (m.TimeEntry, p.TIME_ENTRY),
+    (m.TimeEntry, p.TIME_ENTRY_POST),
+    (m.Invoice, p.INVOICE),
+]
+
+
+@pytest.mark.parametrize(("model", "payload"), REAL, ids=lambda v: getattr(v, "__name__", ""))
+def test_real_payloads_parse_and_keep_raw(model: type[m._Model], payload: dict[str, Any]) -> None:
+    parsed = model.from_api(payload)
+    assert parsed.raw == payload
+    assert "raw" not in repr(parsed)
+    again = model.from_api(payload)
+    assert again == parsed
+
+
+def test_real_payload_values() -> None:
+    info = m.CompanyInfo.from_api(p.COMPANY_INFO_DG)
+    assert info.is_cloud is True
+    assert info.codebase == "v2020_4/"
+    contact = m.Contact.from_api(p.CONTACT)
+    assert contact.last_updated == datetime(2024, 5, 1, 10, 20, 30, tzinfo=timezone.utc)
+    assert contact.updated_by == "jdoe"
+    assert contact.company is not None and contact.company.identifier == "ACME"
+    assert contact.site == m.Reference()
+    assert contact.communication_items is not None
+    assert [c.communication_type for c in contact.communication_items] == ["Phone", "Email"]
+    assert contact.custom_fields is not None and contact.custom_fields[2].value == Decimal("12.5")
+    assert contact.raw["phoneIntegrationType"] == "TEL"
+    entry = m.TimeEntry.from_api(p.TIME_ENTRY)
+    assert entry.hourly_rate == Decimal("150.00") and isinstance(entry.actual_hours, Decimal)
+    assert entry.invoice_ready == 0
+    assert entry.invoice is not None and entry.invoice.billing_type == "Standard"
+    invoice = m.Invoice.from_api(p.INVOICE)
+    assert invoice.total == Decimal("182714.0")
+    assert invoice.currency is not None and invoice.currency.currency_code == "USD"
+    assert invoice.agreement is not None and invoice.agreement.type == "MSP"
+    assert invoice.status is not None and invoice.status.raw["isClosed"] is False
+
+
+def test_to_api_round_trip() -> None:
+    entry = m.TimeEntry.from_api(p.TIME_ENTRY_POST)
+    body = entry.to_api()
+    assert body["timeStart"] == "2024-02-15T09:00:00Z"
+    assert body["member"] == {"identifier": "jdoe"}
+    assert m.TimeEntry.from_api(body) == entry
+
+
+def test_every_seeded_record_parses_strictly() -> None:
+    from msplink.sandbox.connectwise import ConnectWiseSandbox
+
+    sb = ConnectWiseSandbox()
+    sb.seed(size=3)
+    models: dict[str, type[m._Model]] = {
+        "companies": m.Company,
+        "sites": m.CompanySite,
+        "contacts": m.Contact,
+        "communications": m.CommunicationItem,
+        "agreements": m.Agreement,
+        "additions": m.AgreementAddition,
+        "invoices": m.Invoice,
+        "payments": m.InvoicePayment,
+        "billingTerms": m.BillingTerm,
+        "taxCodes": m.TaxCode,
+        "timeEntries": m.TimeEntry,
+        "tickets": m.Ticket,
+        "boards": m.Board,
+        "statuses": m.BoardStatus,
+        "priorities": m.Priority,
+        "projects": m.Project,
+        "purchaseOrders": m.PurchaseOrder,
+        "lineItems": m.PurchaseOrderLineItem,
+        "catalog": m.CatalogItem,
+        "products": m.ProductItem,
+        "opportunities": m.Opportunity,
+        "members": m.Member,
+    }
+    for name, model in models.items():
+        records = sb.records(name)
+        assert records, name
+        for record in records:
+            structure(record, model, strict=True)
+
+
+def test_partial_update_becomes_patch_ops() -> None:
+    patch = m.TicketUpdate(
+        summary="New Summary",
+        company=m.Reference(identifier="NewCo"),
+        status=m.Reference(id=552),
+        required_date=None,
+        custom_fields=(m.CustomFieldValue(id=5, caption="CloudPlus", value=False),),
+    )
+    ops = patch.to_patch()
+    assert {"op": "replace", "path": "summary", "value": "New Summary"} in ops
+    assert {"op": "replace", "path": "company", "value": {"identifier": "NewCo"}} in ops
+    assert {"op": "replace", "path": "status", "value": {"id": 552}} in ops
+    assert {"op": "replace", "path": "requiredDate", "value": None} in ops
+    assert {
+        "op": "replace",
+        "path": "customFields",
+        "value": [{"id": 5, "caption": "CloudPlus", "value": False}],
+    } in ops
+    assert len(ops) == 5
+    assert m.TicketUpdate().is_empty()
+    assert m.TicketUpdate().to_patch() == []
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    name=st.one_of(st.just(UNSET), st.none(), st.text(max_size=20)),
+    revenue=st.one_of(
+        st.just(UNSET), st.none(), st.decimals(allow_nan=False, allow_infinity=False, places=2)
+    ),
+    flag=st.one_of(st.just(UNSET), st.none(), st.booleans()),
+)
+def test_update_ops_match_set_fields(name: Any, revenue: Any, flag: Any) -> None:
+    patch = m.CompanyUpdate(name=name, annual_revenue=revenue, lead_flag=flag)
+    ops = {op["path"]: op["value"] for op in patch.to_patch()}
+    expected = {
+        k: v for k, v in {"name": name, "annualRevenue": revenue, "leadFlag": flag}.items() if v is not UNSET
+    }
+    assert ops == expected
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.fixed_dictionaries(
+        {},
+        optional={
+            "id": st.integers(1, 2**31 - 1),
+            "identifier": st.text(max_size=10),
+            "name": st.text(max_size=20),
+            "annualRevenue": st.decimals(allow_nan=False, allow_infinity=False, places=2),
+            "deletedFlag": st.booleans(),
+            "unknownField": st.text(max_size=5),
+        },
+    )
+)
+def test_company_parse_is_total_on_valid_shapes(payload: dict[str, Any]) -> None:
+    company = m.Company.from_api(payload)
+    assert company.raw == payload
+    assert company.to_api() == {k: v for k, v in payload.items() if k != "unknownField"}
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {"id": "not-a-number"},
+        {"annualRevenue": "lots"},
+        {"deletedFlag": "maybe"},
+        {"dateAcquired": "yesterday-ish"},
+        {"status": "Active"},
+    ],
+)
+def test_malformed_fields_raise(payload: dict[str, Any]) -> None:
+    with pytest.raises(ValueError):
+        m.Company.from_api(payload)
+
+
+@pytest.mark.parametrize("body", [b"<html>oops</html>", b'{"id": 1}', b'[{"id": "x"}]', b"[1, 2]", b"[{"])
+def test_malformed_responses_are_typed_api_errors(body: bytes) -> None:
+    router = MockRouter()
+    router.add("GET", "/v2025_1/apis/3.0/company/companies", httpx.Response(200, content=body))
+    client = ConnectWiseClient(
+        site="na",
+        company_id="acme",
+        public_key="pub",
+        private_key="priv",
+        client_id="cid",
+        codebase="v2025_1",
+        transport=router.transport(),
+    )
+    with pytest.raises(APIError) as info:
+        client.companies.list().to_list()
+    assert info.value.status_code == 200
+    assert info.value.codes == ("malformed_response",)
+
+
+def test_models_are_frozen() -> None:
+    company = m.Company(name="x")
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        company.name = "y"  # type: ignore[misc]
