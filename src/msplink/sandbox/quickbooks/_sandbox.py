@@ -12,7 +12,7 @@ import random
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta, timezone
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, ClassVar
 from urllib.parse import urlencode
 
@@ -463,6 +463,7 @@ class QuickBooksSandbox(Sandbox):
             self._authenticate(request)
         except _Abort as abort:
             return abort.response
+        self.company.settle_balances()
         request_id = request.param("requestid") if write else None
         if request_id is not None:
             limit = 36 if request.path.lower().endswith("/batch") else 50
@@ -1112,7 +1113,7 @@ class QuickBooksSandbox(Sandbox):
                     lines.append(
                         {
                             "DetailType": "SalesItemLineDetail",
-                            "Amount": (qty * price).quantize(Decimal("0.01")),
+                            "Amount": (qty * price).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP),
                             "Description": item["Name"],
                             "SalesItemLineDetail": {
                                 "ItemRef": {"value": item["Id"]},
@@ -1189,6 +1190,7 @@ class QuickBooksSandbox(Sandbox):
     def entities(self, entity: str) -> list[dict[str, Any]]:
         """Every stored entity of a type (copies), by id."""
         with self._lock:
+            self.company.settle_balances()
             return [
                 copy.deepcopy(v)
                 for _, v in sorted(self.company.data[entity].items(), key=lambda kv: int(kv[0]))

@@ -159,6 +159,8 @@ class Company:
         self.tombstones: list[tuple[str, str, datetime]] = []
         self.changes: list[Change] = []
         self.doc_numbers: dict[str, int] = {}
+        self.display_names: dict[str, tuple[str, str]] = {}
+        self.dirty_balances: set[str] = set()
 
     # ---- helpers
 
@@ -181,6 +183,7 @@ class Company:
 
     def get(self, entity: str, entity_id: str) -> dict[str, Any]:
         """A stored entity or fault 610."""
+        self.settle_balances()
         if not entity_id.isdigit():
             raise Fault("2030", "Invalid ID", f"Id {entity_id} is not a valid id", element="Id")
         found = self.data[entity].get(entity_id)
@@ -235,14 +238,15 @@ class Company:
     # ---- name uniqueness
 
     def _display_name_taken(self, name: str, exclude: tuple[str, str] | None) -> bool:
-        folded = name.casefold()
-        for entity in PEOPLE:
-            for entity_id, obj in self.data[entity].items():
-                if exclude == (entity, entity_id):
-                    continue
-                if str(obj.get("DisplayName", "")).casefold() == folded:
-                    return True
-        return False
+        found = self.display_names.get(name.casefold())
+        return found is not None and found != exclude
+
+    def _index_name(self, entity: str, obj: Mapping[str, Any], old: Mapping[str, Any] | None = None) -> None:
+        if entity not in PEOPLE:
+            return
+        if old is not None:
+            self.display_names.pop(str(old.get("DisplayName", "")).casefold(), None)
+        self.display_names[str(obj.get("DisplayName", "")).casefold()] = (entity, str(obj["Id"]))
 
     def _name_taken(self, entity: str, name: str, exclude: str | None) -> bool:
         folded = name.casefold()
@@ -690,29 +694,29 @@ class Company:
         self.refresh_customer_balance(_ref(payment, "CustomerRef"))
 
     def refresh_customer_balance(self, customer_id: str | None) -> None:
-        """Recompute a customer's Balance from its open invoices and unapplied payments."""
-        if not customer_id or customer_id not in self.data["Customer"]:
+        """Mark a customer's Balance for recomputation (see :meth:`settle_balances`)."""
+        if customer_id:
+            self.dirty_balances.add(customer_id)
+
+    def settle_balances(self) -> None:
+        """Recompute the Balance of changed customers from open invoices and unapplied payments (one pass)."""
+        if not self.dirty_balances:
             return
-        balance = sum(
-            (
-                money(inv.get("Balance", 0))
-                for inv in self.data["Invoice"].values()
-                if _ref(inv, "CustomerRef") == customer_id
-            ),
-            Decimal("0"),
-        )
-        balance -= sum(
-            (
-                money(p.get("UnappliedAmt", 0))
-                for p in self.data["Payment"].values()
-                if _ref(p, "CustomerRef") == customer_id
-            ),
-            Decimal("0"),
-        )
-        customer = self.data["Customer"][customer_id]
-        if customer.get("Balance") != balance:
-            customer["Balance"] = balance
-            customer["BalanceWithJobs"] = balance
+        dirty, self.dirty_balances = self.dirty_balances, set()
+        totals = dict.fromkeys(dirty, Decimal("0"))
+        for inv in self.data["Invoice"].values():
+            cid = _ref(inv, "CustomerRef")
+            if cid in totals:
+                totals[cid] += money(inv.get("Balance", 0))
+        for pay in self.data["Payment"].values():
+            cid = _ref(pay, "CustomerRef")
+            if cid in totals:
+                totals[cid] -= money(pay.get("UnappliedAmt", 0))
+        for cid, balance in totals.items():
+            customer = self.data["Customer"].get(cid)
+            if customer is not None and customer.get("Balance") != balance:
+                customer["Balance"] = balance
+                customer["BalanceWithJobs"] = balance
 
     # ---- the operations
 
@@ -726,6 +730,7 @@ class Company:
         self.prepare(entity, obj)
         self._finish_new(entity, obj)
         self.data[entity][obj["Id"]] = obj
+        self._index_name(entity, obj)
         if entity == "Payment":
             self.apply_payment(obj, +1)
         if entity == "Invoice":
@@ -787,6 +792,7 @@ class Company:
         new["sparse"] = False
         self._bump(new)
         self.data[entity][entity_id] = new
+        self._index_name(entity, new, old)
         if entity == "Payment":
             self.apply_payment(new, +1)
         if entity == "Invoice":
