@@ -295,6 +295,10 @@ def _freeze_classes(value: Mapping[str, ProductClassMapping]) -> Mapping[str, Pr
     return MappingProxyType(dict(value))
 
 
+def _freeze_id_tables(value: Mapping[str, ValueMap]) -> Mapping[str, ValueMap]:
+    return MappingProxyType(dict(value))
+
+
 def _opt_decimal(value: object) -> Decimal:
     return to_decimal(value)
 
@@ -312,6 +316,7 @@ _TOP_KEYS: Final = frozenset(
         "labour_liability_account",
         "product_classes",
         "custom_fields",
+        "connectwise_ids",
     }
 )
 
@@ -341,6 +346,9 @@ class MappingConfig:
         work_types: CW work type -> QBO service Item id.
         expense_accounts: canonical expense-account key -> QBO Account id.
         custom_fields: Custom fields carried across systems.
+        connectwise_ids: Per CW reference kind (``billing_terms``, ``tax_codes``, ``billing_cycles``,
+            ``ticket_statuses``, ``priorities``, ``stages`` ...) the record id of each name, so
+            canonical names become ``{"id": ..., "name": ...}`` references on CW writes.
     """
 
     default_currency: str = attrs.field(default="USD", converter=_to_currency)
@@ -365,6 +373,9 @@ class MappingConfig:
     work_types: ValueMap = _value_map_field()
     expense_accounts: ValueMap = _value_map_field()
     custom_fields: tuple[CustomFieldMapping, ...] = attrs.field(default=(), converter=tuple)
+    connectwise_ids: Mapping[str, ValueMap] = attrs.field(
+        factory=dict, converter=_freeze_id_tables, hash=False
+    )
 
     # ------------------------------------------------------------------------------------ loading
 
@@ -389,6 +400,7 @@ class MappingConfig:
             kwargs[key] = ValueMap.from_value(data.get(key), key)
         kwargs["product_classes"] = _product_classes(data.get("product_classes"))
         kwargs["custom_fields"] = _custom_fields(data.get("custom_fields"))
+        kwargs["connectwise_ids"] = _id_tables(data.get("connectwise_ids"))
         try:
             if "default_currency" in data:
                 kwargs["default_currency"] = data["default_currency"]
@@ -438,6 +450,8 @@ class MappingConfig:
                 name: {k: v for k, v in attrs.asdict(pc).items() if v is not None}
                 for name, pc in self.product_classes.items()
             }
+        if self.connectwise_ids:
+            out["connectwise_ids"] = {k: v.to_dict() for k, v in self.connectwise_ids.items() if v}
         if self.custom_fields:
             out["custom_fields"] = [
                 {k: v for k, v in attrs.asdict(cf).items() if v is not None} for cf in self.custom_fields
@@ -477,6 +491,19 @@ class MappingConfig:
                 pairs.append((cf.name, field_name))
         return tuple(pairs)
 
+    def cw_id(self, kind: str, name: str | None) -> int | None:
+        """The CW record id of ``name`` in the ``connectwise_ids`` table ``kind`` (None when unknown)."""
+        table = self.connectwise_ids.get(kind)
+        if table is None or not name:
+            return None
+        hit = table.find(name)
+        if hit is None:
+            return None
+        try:
+            return int(hit)
+        except ValueError:
+            return None
+
     def product_class(self, name: str | None) -> ProductClassMapping | None:
         """The mapping of a CW product class (exact, then normalised name), if configured."""
         if name is None:
@@ -508,6 +535,14 @@ class MappingConfig:
         raise MappingError(
             path, "no QBO item for this catalog item / product class and no default_item", value=value
         )
+
+
+def _id_tables(value: object) -> dict[str, ValueMap]:
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        raise ConfigurationError("mapping config: connectwise_ids must be a table of tables")
+    return {str(kind): ValueMap.from_value(table, f"connectwise_ids.{kind}") for kind, table in value.items()}
 
 
 def _product_classes(value: object) -> dict[str, ProductClassMapping]:

@@ -96,11 +96,11 @@ class Link:
 
     Attributes:
         refs: The known refs of the linked record, one per system usually.
-        display: A human label (company name, member identifier), never used for matching.
+        display: A human label (company name, member identifier); not part of equality.
     """
 
     refs: frozenset[ExternalRef] = attrs.field(factory=frozenset, converter=_to_refs)
-    display: str | None = None
+    display: str | None = attrs.field(default=None, eq=False)
 
     @classmethod
     def to(cls, system: str, object_type: str, id: str | int, *, display: str | None = None) -> Link:

@@ -535,6 +535,7 @@ class TimeEntry(Record):
         work_type: CW work type name.
         work_role: CW work role name.
         status: Approval status label.
+        product: The service item billed (QBO TimeActivity ItemRef).
     """
 
     hours: Decimal = attrs.field(converter=to_decimal)
@@ -555,6 +556,7 @@ class TimeEntry(Record):
     work_type: str | None = None
     work_role: str | None = None
     status: str | None = None
+    product: Link | None = None
 
     @property
     def hours_to_bill(self) -> Decimal:
