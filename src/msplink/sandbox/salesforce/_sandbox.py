@@ -350,8 +350,8 @@ class SalesforceSandbox(Sandbox):
         add("GET", V + "/sobjects/{sobject}/{id}", api(self._get))
         add("PATCH", V + "/sobjects/{sobject}/{id}", api(self._update))
         add("DELETE", V + "/sobjects/{sobject}/{id}", api(self._delete))
-        add("GET", V + "/sobjects/{sobject}/{field}/{value}", api(self._get_by_ext))
-        add("PATCH", V + "/sobjects/{sobject}/{field}/{value}", api(self._upsert))
+        add("GET", V + "/sobjects/{sobject}/{field}/{value:path}", api(self._get_by_ext))
+        add("PATCH", V + "/sobjects/{sobject}/{field}/{value:path}", api(self._upsert))
         add("POST", V + "/composite/sobjects", api(self._coll_create))
         add("PATCH", V + "/composite/sobjects", api(self._coll_update))
         add("DELETE", V + "/composite/sobjects", api(self._coll_delete))
@@ -1109,9 +1109,16 @@ class SalesforceSandbox(Sandbox):
         self._remove(spec, self._row(spec, request.path_params["id"]))
         return SandboxResponse.empty(204)
 
+    @staticmethod
+    def _ext_value(request: SandboxRequest) -> str:
+        """The external id value from the raw path (one percent-decoding, slashes kept)."""
+        raw = request.raw_path or request.path
+        segments = raw.split("/")
+        return unquote("/".join(segments[7:])) if len(segments) > 7 else request.path_params["value"]
+
     def _get_by_ext(self, request: SandboxRequest) -> SandboxResponse:
         spec = self._spec(request.path_params["sobject"])
-        _, rows = self._by_external(spec, request.path_params["field"], request.path_params["value"])
+        _, rows = self._by_external(spec, request.path_params["field"], self._ext_value(request))
         if not rows:
             raise _abort(404, "NOT_FOUND", "The requested resource does not exist")
         if len(rows) > 1:
@@ -1120,7 +1127,7 @@ class SalesforceSandbox(Sandbox):
 
     def _upsert(self, request: SandboxRequest) -> SandboxResponse:
         spec = self._spec(request.path_params["sobject"])
-        field, value = request.path_params["field"], request.path_params["value"]
+        field, value = request.path_params["field"], self._ext_value(request)
         f, rows = self._by_external(spec, field, value)
         body = dict(request.json())
         if any(k.lower() in {"id", f.name.lower()} for k in body):
