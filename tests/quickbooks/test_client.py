@@ -1,3 +1,4 @@
+# mypy: disable-error-code="union-attr,index"
 """The client against the sandbox, sync and async twins through one adapter; exact API-call counts."""
 
 from __future__ import annotations
