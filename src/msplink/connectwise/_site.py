@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Final
 
@@ -30,6 +31,8 @@ SITES: Final[Mapping[str, str]] = {
 
 CLOUD_DOMAINS: Final = ("myconnectwise.net", "connectwisedev.com", "connectwise.net")
 
+_HOST = re.compile(r"^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d{1,5})?$")
+
 
 def normalize_site(site: str) -> tuple[str, str]:
     """Turn ``site=`` into ``(scheme, host)``, adding the ``api-`` prefix cloud hosts require.
@@ -52,7 +55,7 @@ def normalize_site(site: str) -> tuple[str, str]:
         if scheme not in {"http", "https"}:
             raise ConfigurationError(f"connectwise: unsupported scheme in site {site!r}")
     host = text.split("/", 1)[0].lower()
-    if not host or "@" in host or " " in host:
+    if not _HOST.match(host):
         raise ConfigurationError(f"connectwise: invalid site {site!r}")
     if scheme == "http" and host.split(":", 1)[0] not in {"localhost", "127.0.0.1"}:
         raise ConfigurationError("connectwise: SSL is required; use https://")
