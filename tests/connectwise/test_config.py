@@ -55,7 +55,7 @@ def test_constructor_does_no_io_and_checks_config() -> None:
     assert router.calls == []
     assert client.codebase is None
     for missing in ("company_id", "public_key", "private_key", "client_id"):
-        options = {
+        options: dict[str, Any] = {
             "site": "na",
             "company_id": "acme",
             "public_key": "p",
