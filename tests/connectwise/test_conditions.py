@@ -147,7 +147,7 @@ def test_contains_matches_literally(value: str) -> None:
     record = {"name": f"xx{value}yy"}
     assert server.evaluate(node, record, lambda r, p: [r.get(p[0])])
     if value:
-        assert not server.evaluate(node, {"name": "zz"}, lambda r, p: [r.get(p[0])]) or value in "zz"
+        assert not server.evaluate(node, {"name": ""}, lambda r, p: [r.get(p[0])])
 
 
 @settings(max_examples=100, deadline=None)

@@ -208,3 +208,51 @@ def test_models_are_frozen() -> None:
     company = m.Company(name="x")
     with pytest.raises(attrs.exceptions.FrozenInstanceError):
         company.name = "y"  # type: ignore[misc]
+
+
+def _sample(tp: Any) -> Any:
+    import types
+    import typing
+
+    origin = typing.get_origin(tp)
+    if origin in (typing.Union, types.UnionType):
+        inner = [a for a in typing.get_args(tp) if a is not type(None)]
+        return _sample(inner[0])
+    if origin is tuple:
+        return [_sample(typing.get_args(tp)[0])]
+    if tp is int:
+        return 7
+    if tp is Decimal:
+        return Decimal("12.50")
+    if tp is bool:
+        return True
+    if tp is str:
+        return "text"
+    if tp is datetime:
+        return "2024-01-02T03:04:05Z"
+    if isinstance(tp, type) and issubclass(tp, m._Model):
+        return {"id": 3, "name": "ref"} if issubclass(tp, m.Reference) else {"id": 3}
+    return {"any": "thing"} if origin is not None else "value"
+
+
+ALL_MODELS = sorted(
+    (
+        obj
+        for obj in vars(m).values()
+        if isinstance(obj, type) and issubclass(obj, m._Model) and not obj.__name__.startswith("_")
+    ),
+    key=lambda c: c.__name__,
+)
+
+
+@pytest.mark.parametrize("model", ALL_MODELS, ids=lambda c: c.__name__)
+def test_every_field_of_every_model_parses_strictly(model: type[m._Model]) -> None:
+    attrs.resolve_types(model)
+    payload: dict[str, Any] = {}
+    for field in attrs.fields(model):
+        wire = field.metadata.get("wire")
+        if wire and wire != "_info":
+            payload[wire] = _sample(field.type)
+    parsed = structure(payload, model, strict=True)
+    assert parsed.raw == payload
+    assert parsed.to_api() == payload

@@ -31,19 +31,19 @@ OrderArg = Sequence[OrderBy | str] | OrderBy | str | None
 DEFAULT_OVERLAP = timedelta(minutes=2)
 
 
-def _skipper(seen: Mapping[int, datetime] | None) -> Callable[[E], bool]:
-    ids: set[int] = set()
+def _skipper(seen: Mapping[int, datetime] | None) -> Callable[[E], bool] | None:
+    """Leave out records already processed with the same ``lastUpdated`` (stateless: safe to re-iterate).
+
+    Keyset paging by id already guarantees an id appears once per read.
+    """
+    if not seen:
+        return None
 
     def skip(record: E) -> bool:
         record_id = getattr(record, "id", None)
-        if record_id is None:
+        if record_id is None or record_id not in seen or record.last_updated is None:
             return False
-        if record_id in ids:
-            return True
-        ids.add(record_id)
-        if seen is not None and record_id in seen and record.last_updated is not None:
-            return record.last_updated <= seen[record_id]
-        return False
+        return record.last_updated <= seen[record_id]
 
     return skip
 

@@ -25,6 +25,7 @@ from msplink.sandbox._framework import (
     SandboxRateLimit,
     SandboxRequest,
     SandboxResponse,
+    json_dumps,
 )
 from msplink.sandbox.connectwise import _conditions as cond
 from msplink.sandbox.connectwise._collections import COLLECTIONS, Collection
@@ -970,15 +971,13 @@ class ConnectWiseSandbox(Sandbox):
                 "ID": record["id"],
                 "ProductInstanceId": None,
                 "PartnerId": None,
-                "Entity": None
-                if action == "deleted"
-                else json.dumps(record, default=str, separators=(",", ":")),
+                "Entity": None if action == "deleted" else json_dumps(record).decode("utf-8"),
                 "Metadata": {
                     "key_url": f"https://{host}/{self.codebase}//system/callbackkey/index.rails?companyName={self.company_id}&id={key_id}"
                 },
                 "CallbackObjectRecId": callback["id"],
             }
-            body = json.dumps(payload, default=str).encode("utf-8")
+            body = json_dumps(payload)
             digest = hmac.new(hashlib.sha256(signing_key.encode()).digest(), body, hashlib.sha256).digest()
             headers = {
                 "Content-Type": "application/json",
