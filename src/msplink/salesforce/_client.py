@@ -550,11 +550,11 @@ class Bulk:
         if not records:
             raise ConfigurationError("ingest needs at least one record")
         data = calls.to_csv(records)[0]
-        job = self.create_ingest_job(sobject, operation, external_id_field=external_id_field)
-        self.upload(job.id, data)
-        self.close(job.id)
-        job = self.wait(job.id, timeout=timeout)
-        ok, failed, unprocessed = self.results(job.id)
+        job_id = (self.create_ingest_job(sobject, operation, external_id_field=external_id_field)).id
+        self.upload(job_id, data)
+        self.close(job_id)
+        job = self.wait(job_id, timeout=timeout)
+        ok, failed, unprocessed = self.results(job_id)
         return IngestResult(
             job=job, successful=tuple(ok), failed=tuple(failed), unprocessed=tuple(unprocessed)
         )
@@ -1079,11 +1079,11 @@ class AsyncBulk:
         if not records:
             raise ConfigurationError("ingest needs at least one record")
         data = calls.to_csv(records)[0]
-        job = await self.create_ingest_job(sobject, operation, external_id_field=external_id_field)
-        await self.upload(job.id, data)
-        await self.close(job.id)
-        job = await self.wait(job.id, timeout=timeout)
-        ok, failed, unprocessed = await self.results(job.id)
+        job_id = (await self.create_ingest_job(sobject, operation, external_id_field=external_id_field)).id
+        await self.upload(job_id, data)
+        await self.close(job_id)
+        job = await self.wait(job_id, timeout=timeout)
+        ok, failed, unprocessed = await self.results(job_id)
         return IngestResult(
             job=job, successful=tuple(ok), failed=tuple(failed), unprocessed=tuple(unprocessed)
         )

@@ -459,7 +459,9 @@ class RecordError:
         body = text.strip()
         if body.endswith("--"):
             body = body[:-2].rstrip()
-        code, _, rest = body.partition(":")
+        code, colon, rest = body.partition(":")
+        if not colon or not re.fullmatch(r"[A-Z][A-Z0-9_]*", code.strip()):
+            return cls(code="UNKNOWN", message=body)
         message, sep, fields_text = rest.rpartition(":")
         if not sep:
             message, fields_text = rest, ""
@@ -754,9 +756,9 @@ class SObjectDescribe:
 
 @attrs.frozen(kw_only=True)
 class JobInfo:
-    """A Bulk API 2.0 job (ingest or query)."""
+    """A Bulk API 2.0 job (ingest or query); some answers (``PATCH`` state changes) carry no ``id``."""
 
-    id: str
+    id: str = ""
     operation: str | None = None
     object: str | None = None
     state: str | None = None

@@ -26,15 +26,15 @@ import attrs
 from msplink.errors import QueryError
 
 __all__ = [
-    "LAST_N_DAYS",
-    "NEXT_N_DAYS",
-    "TODAY",
-    "TOMORROW",
-    "YESTERDAY",
     "Condition",
     "DateLiteral",
     "F",
+    "LAST_N_DAYS",
+    "NEXT_N_DAYS",
     "Query",
+    "TODAY",
+    "TOMORROW",
+    "YESTERDAY",
     "and_",
     "check_identifier",
     "date_literal",
