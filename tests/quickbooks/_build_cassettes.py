@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-import yaml
+import yaml  # type: ignore[import-untyped]
 
 from msplink.testing import FAKE_REALM_ID
 from tests.quickbooks.conftest import SAMPLES

@@ -68,7 +68,7 @@ def _client(**kw: Any) -> QuickBooksClient:
 @pytest.mark.vcr
 def test_reads_replay():
     with _client() as qbo:
-        resources = {
+        resources: dict[str, Any] = {
             "account": qbo.accounts,
             "bill": qbo.bills,
             "class": qbo.classes,
