@@ -167,3 +167,25 @@ def test_user_agent_and_accept(sandbox: ConnectWiseSandbox) -> None:
         seen[-1].headers["user-agent"].startswith("msplink/")
         and "acme-sync/1.0" in seen[-1].headers["user-agent"]
     )
+
+
+def test_site_url_only_moves_between_cloud_hosts() -> None:
+    router = MockRouter()
+    router.get(
+        "/login/companyinfo/acme",
+        json={"Codebase": "v2025_1/", "IsCloud": True, "SiteUrl": "api-eu.myconnectwise.net"},
+    )
+    router.get("/v2025_1/apis/3.0/system/info", json={})
+    options: dict[str, Any] = {"company_id": "acme", "public_key": "p", "private_key": "k", "client_id": "c"}
+    local = ConnectWiseClient(site="http://localhost:8080", transport=router.transport(), **options)
+    local.request("GET", "/system/info")
+    assert str(router.calls[-1].url) == "http://localhost:8080/v2025_1/apis/3.0/system/info"
+    cloud = ConnectWiseClient(site="na", transport=router.transport(), **options)
+    cloud.request("GET", "/system/info")
+    assert str(router.calls[-1].url) == "https://api-eu.myconnectwise.net/v2025_1/apis/3.0/system/info"
+    router.routes[0].responses[:] = [
+        httpx.Response(200, json={"Codebase": "v2025_1/", "IsCloud": True, "SiteUrl": "evil.example"})
+    ]
+    moved = ConnectWiseClient(site="na", transport=router.transport(), **options)
+    moved.request("GET", "/system/info")
+    assert str(router.calls[-1].url) == "https://api-na.myconnectwise.net/v2025_1/apis/3.0/system/info"

@@ -17,9 +17,15 @@ from msplink.connectwise import _resources as res
 from msplink.connectwise._auth import ConnectWiseAuth
 from msplink.connectwise._calls import company_info_call
 from msplink.connectwise._errors import PLATFORM
-from msplink.connectwise._site import DEFAULT_API_VERSION, DEFAULT_CODEBASE, api_root, normalize_site
+from msplink.connectwise._site import (
+    CLOUD_DOMAINS,
+    DEFAULT_API_VERSION,
+    DEFAULT_CODEBASE,
+    api_root,
+    normalize_site,
+)
 from msplink.connectwise.models import CompanyInfo
-from msplink.errors import ConfigurationError, NotFoundError
+from msplink.errors import APIError, ConfigurationError
 
 __all__ = ["ENV_PREFIX", "AsyncConnectWiseClient", "ConnectWiseClient"]
 
@@ -59,8 +65,20 @@ class _Tenant:
         self.info = info
         codebase = (info.codebase if info is not None else None) or DEFAULT_CODEBASE
         self.codebase = codebase.strip("/") + "/"
-        if info is not None and info.is_cloud and info.site_url:
-            self.scheme, self.host = normalize_site(info.site_url)
+        # Follow SiteUrl only from one ConnectWise cloud host to another: never let an answer move the
+        # credentials to an arbitrary host (or away from a local/on-premise server).
+        if info is not None and info.is_cloud and info.site_url and _is_cloud(self.host):
+            try:
+                scheme, host = normalize_site(info.site_url)
+            except ConfigurationError:
+                return
+            if _is_cloud(host):
+                self.scheme, self.host = scheme, host
+
+
+def _is_cloud(host: str) -> bool:
+    bare = host.split(":", 1)[0]
+    return any(bare.endswith("." + domain) for domain in CLOUD_DOMAINS)
 
 
 def _headers(api_version: str) -> dict[str, str]:
@@ -83,8 +101,10 @@ class _SyncExecutor(SyncExecutor):
                 return
             try:
                 info: CompanyInfo | None = super().execute(self.tenant.info_call())
-            except NotFoundError:
-                info = None
+            except APIError as exc:
+                if exc.status_code != 404:
+                    raise
+                info = None  # no companyinfo (old on-premise): the v4_6_release router
             self.tenant.adopt(info)
 
     def with_options(
@@ -111,8 +131,10 @@ class _AsyncExecutor(AsyncExecutor):
                 return
             try:
                 info: CompanyInfo | None = await super().execute(self.tenant.info_call())
-            except NotFoundError:
-                info = None
+            except APIError as exc:
+                if exc.status_code != 404:
+                    raise
+                info = None  # no companyinfo (old on-premise): the v4_6_release router
             self.tenant.adopt(info)
 
     def with_options(
