@@ -10,6 +10,7 @@ import pytest
 from msplink.errors import (
     AuthenticationError,
     BadRequestError,
+    ConfigurationError,
     ConflictError,
     NotFoundError,
     QueryError,
@@ -301,3 +302,34 @@ def test_bad_jwt_key_is_rejected(sandbox):
     ):
         c.accounts.count()
     assert info.value.codes == ("invalid_grant",)
+
+
+def test_collections_resend_records_refused_for_row_locks(client, sandbox, clock):
+    sandbox.inject_error("UNABLE_TO_LOCK_ROW", times=2, per_record=True)
+    sandbox.clear_log()
+    results = client.collections.create([{"Name": f"L{i}"} for i in range(5)], sobject="Account")
+    assert all(r.success for r in results)
+    assert sandbox.count("POST", r"/composite/sobjects$") == 2  # the chunk, then the 2 locked records
+    assert len(clock.sleeps) == 1
+    assert client.accounts.count(F("Name").startswith("L")) == 5
+
+
+def test_row_lock_retries_are_bounded(client, sandbox):
+    sandbox.inject_error("UNABLE_TO_LOCK_ROW", times=50, per_record=True)
+    sandbox.clear_log()
+    results = client.collections.create([{"Name": "Stuck"}], sobject="Account")
+    assert results[0].codes == ("UNABLE_TO_LOCK_ROW",)
+    assert sandbox.count("POST", r"/composite/sobjects$") == 4  # RetryPolicy.max_attempts
+
+
+def test_malformed_records_fail_before_io(client, sandbox):
+    sandbox.clear_log()
+    with pytest.raises(ConfigurationError):
+        client.collections.create([{"Name": "x"}])  # no type
+    with pytest.raises(ConfigurationError):
+        client.collections.update([{"Name": "x"}], sobject="Account")  # no Id
+    with pytest.raises(ConfigurationError):
+        client.accounts.upsert_many("CW_Company_Id__c", [{"Name": "no key"}])
+    with pytest.raises(ConfigurationError):
+        client.accounts.create(["not", "a", "record"])
+    assert sandbox.requests == []

@@ -91,6 +91,26 @@ def _chunks(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
         yield items[start : start + size]
 
 
+_RETRYABLE_RECORD_CODES = frozenset({"UNABLE_TO_LOCK_ROW"})
+_ROLLED_BACK = "ALL_OR_NONE_OPERATION_ROLLED_BACK"
+
+
+def _lock_retry_plan(results: Sequence[SaveResult], all_or_none: bool) -> list[int]:
+    """Indices to resend: records refused only for a row lock (all of them when ``allOrNone`` rolled back)."""
+    locked = [
+        i
+        for i, r in enumerate(results)
+        if not r.success and r.codes and set(r.codes) <= _RETRYABLE_RECORD_CODES
+    ]
+    if not locked:
+        return []
+    if not all_or_none:
+        return locked
+    if all(r.success or set(r.codes) <= _RETRYABLE_RECORD_CODES | {_ROLLED_BACK} for r in results):
+        return list(range(len(results)))
+    return []
+
+
 class _State:
     """Mutable state shared by a client and its ``with_options`` copies."""
 
@@ -375,6 +395,28 @@ class Collections:
     def __init__(self, client: SalesforceClient) -> None:
         self._client = client
 
+    def _write(
+        self,
+        items: Sequence[Any],
+        all_or_none: bool,
+        build: Callable[[Sequence[Any]], Call[builtins.list[SaveResult]]],
+    ) -> builtins.list[SaveResult]:
+        """Send chunks of 200; resend records refused with ``UNABLE_TO_LOCK_ROW`` (backoff per the retry policy)."""
+        out: list[SaveResult] = []
+        policy = self._client._executor.retry
+        for chunk in _chunks(items, calls.COLLECTION_SIZE):
+            results = self._client._execute(build(chunk))
+            for attempt in range(1, policy.max_attempts):
+                again = _lock_retry_plan(results, all_or_none)
+                if not again:
+                    break
+                self._client._sleep(policy.backoff(attempt))
+                retried = self._client._execute(build([chunk[i] for i in again]))
+                for index, result in zip(again, retried, strict=False):
+                    results[index] = result
+            out.extend(results)
+        return out
+
     def create(
         self,
         records: Sequence[SObject | Mapping[str, Any]],
@@ -383,13 +425,11 @@ class Collections:
         all_or_none: bool = False,
     ) -> builtins.list[SaveResult]:
         """Create records (POST /composite/sobjects), per-record results in order."""
-        out: list[SaveResult] = []
-        for chunk in _chunks(records, calls.COLLECTION_SIZE):
-            part = self._client._execute(
-                calls.collection_create(self._client.api_version, chunk, sobject, all_or_none)
-            )
-            out.extend(part)
-        return out
+        return self._write(
+            records,
+            all_or_none,
+            lambda part: calls.collection_create(self._client.api_version, part, sobject, all_or_none),
+        )
 
     def update(
         self,
@@ -399,13 +439,11 @@ class Collections:
         all_or_none: bool = False,
     ) -> builtins.list[SaveResult]:
         """Update records by Id (PATCH /composite/sobjects)."""
-        out: list[SaveResult] = []
-        for chunk in _chunks(records, calls.COLLECTION_SIZE):
-            part = self._client._execute(
-                calls.collection_update(self._client.api_version, chunk, sobject, all_or_none)
-            )
-            out.extend(part)
-        return out
+        return self._write(
+            records,
+            all_or_none,
+            lambda part: calls.collection_update(self._client.api_version, part, sobject, all_or_none),
+        )
 
     def upsert(
         self,
@@ -416,23 +454,19 @@ class Collections:
         all_or_none: bool = False,
     ) -> builtins.list[SaveResult]:
         """Upsert by external id (PATCH /composite/sobjects/{type}/{field}); ``created`` per record."""
-        out: list[SaveResult] = []
-        for chunk in _chunks(records, calls.COLLECTION_SIZE):
-            part = self._client._execute(
-                calls.collection_upsert(self._client.api_version, sobject, field, chunk, all_or_none)
-            )
-            out.extend(part)
-        return out
+        return self._write(
+            records,
+            all_or_none,
+            lambda part: calls.collection_upsert(self._client.api_version, sobject, field, part, all_or_none),
+        )
 
     def delete(self, ids: Sequence[str], *, all_or_none: bool = False) -> builtins.list[SaveResult]:
         """Delete records (DELETE /composite/sobjects?ids=...)."""
-        out: list[SaveResult] = []
-        for chunk in _chunks(ids, calls.COLLECTION_SIZE):
-            part = self._client._execute(
-                calls.collection_delete(self._client.api_version, chunk, all_or_none)
-            )
-            out.extend(part)
-        return out
+        return self._write(
+            ids,
+            all_or_none,
+            lambda part: calls.collection_delete(self._client.api_version, part, all_or_none),
+        )
 
     def retrieve(
         self, sobject: str, ids: Sequence[str], *, fields: Sequence[str]
@@ -908,6 +942,28 @@ class AsyncCollections:
     def __init__(self, client: AsyncSalesforceClient) -> None:
         self._client = client
 
+    async def _write(
+        self,
+        items: Sequence[Any],
+        all_or_none: bool,
+        build: Callable[[Sequence[Any]], Call[builtins.list[SaveResult]]],
+    ) -> builtins.list[SaveResult]:
+        """Send chunks of 200; resend records refused with ``UNABLE_TO_LOCK_ROW`` (backoff per the retry policy)."""
+        out: list[SaveResult] = []
+        policy = self._client._executor.retry
+        for chunk in _chunks(items, calls.COLLECTION_SIZE):
+            results = await self._client._execute(build(chunk))
+            for attempt in range(1, policy.max_attempts):
+                again = _lock_retry_plan(results, all_or_none)
+                if not again:
+                    break
+                await self._client._sleep(policy.backoff(attempt))
+                retried = await self._client._execute(build([chunk[i] for i in again]))
+                for index, result in zip(again, retried, strict=False):
+                    results[index] = result
+            out.extend(results)
+        return out
+
     async def create(
         self,
         records: Sequence[SObject | Mapping[str, Any]],
@@ -916,13 +972,11 @@ class AsyncCollections:
         all_or_none: bool = False,
     ) -> builtins.list[SaveResult]:
         """Create records (POST /composite/sobjects)."""
-        out: list[SaveResult] = []
-        for chunk in _chunks(records, calls.COLLECTION_SIZE):
-            part = await self._client._execute(
-                calls.collection_create(self._client.api_version, chunk, sobject, all_or_none)
-            )
-            out.extend(part)
-        return out
+        return await self._write(
+            records,
+            all_or_none,
+            lambda part: calls.collection_create(self._client.api_version, part, sobject, all_or_none),
+        )
 
     async def update(
         self,
@@ -932,13 +986,11 @@ class AsyncCollections:
         all_or_none: bool = False,
     ) -> builtins.list[SaveResult]:
         """Update records by Id (PATCH /composite/sobjects)."""
-        out: list[SaveResult] = []
-        for chunk in _chunks(records, calls.COLLECTION_SIZE):
-            part = await self._client._execute(
-                calls.collection_update(self._client.api_version, chunk, sobject, all_or_none)
-            )
-            out.extend(part)
-        return out
+        return await self._write(
+            records,
+            all_or_none,
+            lambda part: calls.collection_update(self._client.api_version, part, sobject, all_or_none),
+        )
 
     async def upsert(
         self,
@@ -949,23 +1001,19 @@ class AsyncCollections:
         all_or_none: bool = False,
     ) -> builtins.list[SaveResult]:
         """Upsert by external id (PATCH /composite/sobjects/{type}/{field})."""
-        out: list[SaveResult] = []
-        for chunk in _chunks(records, calls.COLLECTION_SIZE):
-            part = await self._client._execute(
-                calls.collection_upsert(self._client.api_version, sobject, field, chunk, all_or_none)
-            )
-            out.extend(part)
-        return out
+        return await self._write(
+            records,
+            all_or_none,
+            lambda part: calls.collection_upsert(self._client.api_version, sobject, field, part, all_or_none),
+        )
 
     async def delete(self, ids: Sequence[str], *, all_or_none: bool = False) -> builtins.list[SaveResult]:
         """Delete records (DELETE /composite/sobjects?ids=...)."""
-        out: list[SaveResult] = []
-        for chunk in _chunks(ids, calls.COLLECTION_SIZE):
-            part = await self._client._execute(
-                calls.collection_delete(self._client.api_version, chunk, all_or_none)
-            )
-            out.extend(part)
-        return out
+        return await self._write(
+            ids,
+            all_or_none,
+            lambda part: calls.collection_delete(self._client.api_version, part, all_or_none),
+        )
 
     async def retrieve(
         self, sobject: str, ids: Sequence[str], *, fields: Sequence[str]
