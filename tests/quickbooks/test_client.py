@@ -377,3 +377,25 @@ def test_from_env(monkeypatch, tmp_path):
     assert client.realm_id == "4620816365"
     assert (tmp_path / "tokens.json").stat().st_mode & 0o777 == 0o600
     client.close()
+
+
+def test_sandbox_serves_asgi_whatever_the_host(sandbox, creds):
+    import asyncio
+
+    import httpx
+
+    from msplink.quickbooks import AsyncQuickBooksClient
+
+    async def run() -> str | None:
+        transport = httpx.ASGITransport(app=sandbox)
+        async with AsyncQuickBooksClient(
+            realm_id=creds["realm_id"],
+            auth=creds["access_token"],
+            transport=transport,
+            base_url="http://qbo.internal.example:8080",
+        ) as client:
+            created = await client.customers.create(m.Customer(display_name="Over ASGI"))
+            return created.id
+
+    assert asyncio.run(run()) == "1"
+    assert sandbox.count("POST", r"/v3/company/\d+/customer$", status=200) == 1
