@@ -174,6 +174,7 @@ def test_validation_errors_are_typed(cw: Any) -> None:
     assert err.status_code == 400
     assert err.codes == ("InvalidObject", "MissingRequiredField")
     assert err.errors[1].fields == ("identifier",)
+    assert err.request_id is not None and len(err.request_id) == 32
     with pytest.raises(BadRequestError) as info:
         cw.tickets.create(m.Ticket(summary="x", company=m.Reference(id=99999)))
     assert info.value.errors[1].fields == ("company/id",)

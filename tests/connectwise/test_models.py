@@ -256,3 +256,49 @@ def test_every_field_of_every_model_parses_strictly(model: type[m._Model]) -> No
     parsed = structure(payload, model, strict=True)
     assert parsed.raw == payload
     assert parsed.to_api() == payload
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.one_of(
+        st.binary(max_size=200),
+        st.recursive(
+            st.none() | st.booleans() | st.integers() | st.text(max_size=10),
+            lambda inner: (
+                st.lists(inner, max_size=3)
+                | st.dictionaries(
+                    st.sampled_from(
+                        ["code", "message", "errors", "error", "field", "resource", "details", "x"]
+                    ),
+                    inner,
+                    max_size=4,
+                )
+            ),
+            max_leaves=12,
+        ).map(lambda v: __import__("json").dumps(v).encode()),
+    ),
+    st.sampled_from([400, 401, 404, 429, 500, 503]),
+)
+def test_error_body_parser_is_total(body: bytes, status: int) -> None:
+    from msplink.connectwise import parse_error_body
+
+    details = parse_error_body(httpx.Response(status, content=body))
+    assert isinstance(details, tuple)
+    assert all(isinstance(d.message, str) for d in details)
+
+
+def test_error_body_shapes() -> None:
+    from msplink.connectwise import parse_error_body
+
+    invalid = parse_error_body(httpx.Response(400, json=p.INVALID_OBJECT))
+    assert [(d.code, d.fields, d.element) for d in invalid] == [
+        ("InvalidObject", (), None),
+        ("NotFound", ("company/id",), "ticket"),
+    ]
+    throttled = parse_error_body(httpx.Response(429, json=p.THROTTLED))
+    assert throttled[0].code == "ConnectWiseAPI" and "30 seconds" in throttled[0].message
+    html = parse_error_body(
+        httpx.Response(502, content=b"<html><title>502 Bad Gateway</title><body>cf</body></html>")
+    )
+    assert html[0].message == "502 Bad Gateway"
+    assert parse_error_body(httpx.Response(404, content=b"")) == ()

@@ -176,6 +176,7 @@ class ConnectWiseSandbox(Sandbox):
         self.deliveries: list[CallbackDeliveryRecord] = []
         self.signing_keys: dict[str, str] = {}
         self._by_name = {c.name: c for c in COLLECTIONS}
+        self._request_counter = 0
         super().__init__(**options)
         self.add_api_member(
             identifier="api_sync", public_key="SandboxPublicKey01", private_key="SandboxPrivateKey01"
@@ -316,11 +317,18 @@ class ConnectWiseSandbox(Sandbox):
             add("PATCH", base + "/{id}", self._bind(self._patch, spec))
             add("DELETE", base + "/{id}", self._bind(self._delete, spec))
 
-    @staticmethod
     def _bind(
-        handler: Callable[[SandboxRequest, Collection], SandboxResponse], spec: Collection
+        self, handler: Callable[[SandboxRequest, Collection], SandboxResponse], spec: Collection
     ) -> Callable[[SandboxRequest], SandboxResponse]:
-        return lambda request: handler(request, spec)
+        def serve(request: SandboxRequest) -> SandboxResponse:
+            try:
+                response = handler(request, spec)
+            except Abort as abort:
+                response = abort.response
+            self._request_counter += 1
+            return response.with_headers({"x-cw-request-id": f"{self._request_counter:032x}"})
+
+        return serve
 
     def _company_info(self, request: SandboxRequest) -> SandboxResponse:
         if request.path_params["company"].lower() != self.company_id.lower():
