@@ -28,8 +28,8 @@ __all__ = [
     "WebhookSignatureError",
     "parse_events",
     "sign",
-    "verify_signature",
     "verify_and_parse",
+    "verify_signature",
 ]
 
 SIGNATURE_HEADER = "intuit-signature"
