@@ -739,12 +739,19 @@ class ConnectWiseSandbox(Sandbox):
             record["status"] = {"id": found["id"], "name": found.get("name")}
 
     def _clean(self, spec: Collection, body: Mapping[str, Any]) -> dict[str, Any]:
-        record = {k: copy.deepcopy(v) for k, v in body.items() if k not in {"id", "_info"} and v is not None}
+        """The writable fields of a body (unknown and read-only keys dropped, nulls omitted).
+
+        Newlines are stored as spaces: ConnectWise does not keep ``\\n`` in JSON strings.
+        """
+        known = ENTITY_FIELDS[spec.entity]
+        record = {
+            k: copy.deepcopy(v)
+            for k, v in body.items()
+            if k in known and k not in {"id", "_info"} and v is not None
+        }
         for key, value in list(record.items()):
-            if isinstance(value, str) and key not in {"url"}:
-                record[key] = (
-                    value.replace("\r", " ").replace("\n", " ") if spec.name != "callbacks" else value
-                )
+            if isinstance(value, str) and spec.name != "callbacks":
+                record[key] = value.replace("\r", " ").replace("\n", " ")
         return record
 
     def _derive(self, spec: Collection, record: dict[str, Any]) -> None:
