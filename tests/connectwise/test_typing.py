@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
-
-from typing_extensions import assert_type
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from msplink._core import AsyncPaginator, Paginator
 from msplink.connectwise import AsyncConnectWiseClient, ConnectWiseClient
 from msplink.connectwise import models as m
 from msplink.sandbox.connectwise import ConnectWiseSandbox
+
+if TYPE_CHECKING:
+    from typing_extensions import assert_type  # typeshed ships it: no runtime dependency
+else:
+    _T = TypeVar("_T")
+
+    def assert_type(value: _T, _: Any) -> _T:
+        return value
 
 
 def test_public_types(sandbox: ConnectWiseSandbox) -> None:
