@@ -27,59 +27,84 @@ READ_ONLY_AUDIT = frozenset(
 )
 
 
-def _is_reference(value: Any) -> bool:
+def _identity(value: Any) -> tuple[str, Any] | None:
+    """The identifying attribute of a reference object (CW ``id``, QBO Ref ``value``), if it has one."""
     names = {f.name for f in attrs.fields(type(value))}
-    return "id" in names and ("name" in names or "value" in names)
+    if "name" not in names:
+        return None
+    for key in ("id", "value"):
+        if key in names and getattr(value, key) is not None:
+            return key, getattr(value, key)
+    return None
 
 
-def preserved(original: Any, result: Any, path: str = "") -> list[str]:
+def preserved(
+    original: Any, result: Any, path: str = "", nested_unmapped: frozenset[str] = frozenset()
+) -> list[str]:
     """Paths where a value present in ``original`` is not the same in ``result``.
 
-    A value absent (None) in the original is not checked. References that carry an id are the same
-    when the ids match (names are display data); other attrs objects are compared field by field.
+    A value absent (None) in the original is not checked. References that carry an id (CW ``id``,
+    QBO ``value``) are the same when the ids match (names are display data); other attrs objects
+    are compared field by field, skipping ``nested_unmapped`` attribute names.
     """
     problems: list[str] = []
     if original is None:
         return problems
     if attrs.has(type(original)):
+        checked = [
+            f for f in attrs.fields(type(original)) if f.name not in _SKIP and f.name not in nested_unmapped
+        ]
+        if all(getattr(original, f.name) is None for f in checked):
+            return problems  # only unmapped parts were set: nothing to preserve
         if result is None or not attrs.has(type(result)):
             return [f"{path}: {original!r} became {result!r}"]
-        if _is_reference(original) and getattr(original, "id", None) is not None:
-            if getattr(result, "id", None) != original.id:
-                problems.append(f"{path}.id: {original.id!r} became {getattr(result, 'id', None)!r}")
+        identity = _identity(original)
+        if identity is not None:
+            key, value = identity
+            if getattr(result, key, None) != value:
+                problems.append(f"{path}.{key}: {value!r} became {getattr(result, key, None)!r}")
             return problems
-        for field in attrs.fields(type(original)):
-            if field.name in _SKIP:
-                continue
+        checked = [
+            f for f in attrs.fields(type(original)) if f.name not in _SKIP and f.name not in nested_unmapped
+        ]
+        if all(getattr(original, f.name) is None for f in checked):
+            return problems  # only unmapped parts were set: nothing to preserve
+        for field in checked:
             problems += preserved(
-                getattr(original, field.name), getattr(result, field.name, None), f"{path}.{field.name}"
+                getattr(original, field.name),
+                getattr(result, field.name, None),
+                f"{path}.{field.name}",
+                nested_unmapped,
             )
         return problems
     if isinstance(original, (tuple, list)):
         if not isinstance(result, (tuple, list)) or len(result) != len(original):
             return [f"{path}: {original!r} became {result!r}"]
         for i, (a, b) in enumerate(zip(original, result, strict=True)):
-            problems += preserved(a, b, f"{path}[{i}]")
+            problems += preserved(a, b, f"{path}[{i}]", nested_unmapped)
         return problems
     if isinstance(original, Mapping):
         if not isinstance(result, Mapping):
             return [f"{path}: {original!r} became {result!r}"]
         for key, value in original.items():
-            problems += preserved(value, result.get(key), f"{path}[{key!r}]")
+            problems += preserved(value, result.get(key), f"{path}[{key!r}]", nested_unmapped)
         return problems
     if original != result:
         problems.append(f"{path}: {original!r} became {result!r}")
     return problems
 
 
-def check_round_trip(original: Any, result: Any, unmapped: Iterable[str]) -> None:
+def check_round_trip(
+    original: Any, result: Any, unmapped: Iterable[str], nested_unmapped: Iterable[str] = ()
+) -> None:
     """Assert every attribute of ``original`` outside ``unmapped`` survived the round trip."""
     skipped = set(unmapped) | _SKIP | READ_ONLY_AUDIT | {"custom"}
+    nested = frozenset(nested_unmapped)
     problems: list[str] = []
     for field in attrs.fields(type(original)):
         if field.name in skipped:
             continue
-        problems += preserved(getattr(original, field.name), getattr(result, field.name), field.name)
+        problems += preserved(getattr(original, field.name), getattr(result, field.name), field.name, nested)
     assert problems == [], "\n".join(problems)
 
 

@@ -317,6 +317,7 @@ _TOP_KEYS: Final = frozenset(
         "product_classes",
         "custom_fields",
         "connectwise_ids",
+        "quickbooks_ids",
     }
 )
 
@@ -349,6 +350,8 @@ class MappingConfig:
         connectwise_ids: Per CW reference kind (``billing_terms``, ``tax_codes``, ``billing_cycles``,
             ``ticket_statuses``, ``priorities``, ``stages`` ...) the record id of each name, so
             canonical names become ``{"id": ..., "name": ...}`` references on CW writes.
+        quickbooks_ids: Per QBO kind (``payment_methods``, ``custom_fields`` -> DefinitionId,
+            ``deposit_accounts``) the id of each name.
     """
 
     default_currency: str = attrs.field(default="USD", converter=_to_currency)
@@ -376,6 +379,9 @@ class MappingConfig:
     connectwise_ids: Mapping[str, ValueMap] = attrs.field(
         factory=dict, converter=_freeze_id_tables, hash=False
     )
+    quickbooks_ids: Mapping[str, ValueMap] = attrs.field(
+        factory=dict, converter=_freeze_id_tables, hash=False
+    )
 
     # ------------------------------------------------------------------------------------ loading
 
@@ -400,7 +406,8 @@ class MappingConfig:
             kwargs[key] = ValueMap.from_value(data.get(key), key)
         kwargs["product_classes"] = _product_classes(data.get("product_classes"))
         kwargs["custom_fields"] = _custom_fields(data.get("custom_fields"))
-        kwargs["connectwise_ids"] = _id_tables(data.get("connectwise_ids"))
+        kwargs["connectwise_ids"] = _id_tables(data.get("connectwise_ids"), "connectwise_ids")
+        kwargs["quickbooks_ids"] = _id_tables(data.get("quickbooks_ids"), "quickbooks_ids")
         try:
             if "default_currency" in data:
                 kwargs["default_currency"] = data["default_currency"]
@@ -450,8 +457,10 @@ class MappingConfig:
                 name: {k: v for k, v in attrs.asdict(pc).items() if v is not None}
                 for name, pc in self.product_classes.items()
             }
-        if self.connectwise_ids:
-            out["connectwise_ids"] = {k: v.to_dict() for k, v in self.connectwise_ids.items() if v}
+        for key in ("connectwise_ids", "quickbooks_ids"):
+            tables: Mapping[str, ValueMap] = getattr(self, key)
+            if tables:
+                out[key] = {k: v.to_dict() for k, v in tables.items() if v}
         if self.custom_fields:
             out["custom_fields"] = [
                 {k: v for k, v in attrs.asdict(cf).items() if v is not None} for cf in self.custom_fields
@@ -504,6 +513,20 @@ class MappingConfig:
         except ValueError:
             return None
 
+    def qbo_id(self, kind: str, name: str | None) -> str | None:
+        """The QBO id of ``name`` in the ``quickbooks_ids`` table ``kind`` (None when unknown)."""
+        table = self.quickbooks_ids.get(kind)
+        if table is None or not name:
+            return None
+        return table.find(name)
+
+    def qbo_name(self, kind: str, id: str | None) -> str | None:
+        """The name whose QBO id is ``id`` in the ``quickbooks_ids`` table ``kind`` (None when unknown)."""
+        table = self.quickbooks_ids.get(kind)
+        if table is None or not id:
+            return None
+        return table.find_inverse(id)
+
     def product_class(self, name: str | None) -> ProductClassMapping | None:
         """The mapping of a CW product class (exact, then normalised name), if configured."""
         if name is None:
@@ -537,12 +560,12 @@ class MappingConfig:
         )
 
 
-def _id_tables(value: object) -> dict[str, ValueMap]:
+def _id_tables(value: object, key: str) -> dict[str, ValueMap]:
     if value is None:
         return {}
     if not isinstance(value, Mapping):
-        raise ConfigurationError("mapping config: connectwise_ids must be a table of tables")
-    return {str(kind): ValueMap.from_value(table, f"connectwise_ids.{kind}") for kind, table in value.items()}
+        raise ConfigurationError(f"mapping config: {key} must be a table of tables")
+    return {str(kind): ValueMap.from_value(table, f"{key}.{kind}") for kind, table in value.items()}
 
 
 def _product_classes(value: object) -> dict[str, ProductClassMapping]:

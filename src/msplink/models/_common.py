@@ -129,6 +129,8 @@ class Address:
         line1: First street line.
         line2: Second street line.
         line3: Third street line (QBO Line3; SF multi-line street).
+        line4: Fourth line (QBO Line4).
+        line5: Fifth line (QBO Line5).
         city: City or locality.
         region: State, province or county, as written (``TX``).
         postal_code: ZIP or postcode.
@@ -138,6 +140,8 @@ class Address:
     line1: str | None = None
     line2: str | None = None
     line3: str | None = None
+    line4: str | None = None
+    line5: str | None = None
     city: str | None = None
     region: str | None = None
     postal_code: str | None = None
@@ -146,7 +150,7 @@ class Address:
     @property
     def street_lines(self) -> tuple[str, ...]:
         """The non-empty street lines in order."""
-        return tuple(x for x in (self.line1, self.line2, self.line3) if x)
+        return tuple(x for x in (self.line1, self.line2, self.line3, self.line4, self.line5) if x)
 
     def is_empty(self) -> bool:
         """Whether no component is set."""

@@ -947,6 +947,8 @@ class VendorBillLine:
         account: Expense account key (used with ``MappingConfig``) for account lines.
         customer: Client the cost is for.
         billable: Whether the cost is billable to that client.
+        tax_code: Tax code, ConnectWise vocabulary.
+        taxable: Whether the line is taxable, when known.
     """
 
     amount: Money
@@ -959,6 +961,8 @@ class VendorBillLine:
     account: str | None = None
     customer: Link | None = None
     billable: bool = False
+    tax_code: str | None = None
+    taxable: bool | None = None
 
 
 @attrs.frozen(kw_only=True)
