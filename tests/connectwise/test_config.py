@@ -189,3 +189,65 @@ def test_site_url_only_moves_between_cloud_hosts() -> None:
     moved = ConnectWiseClient(site="na", transport=router.transport(), **options)
     moved.request("GET", "/system/info")
     assert str(router.calls[-1].url) == "https://api-na.myconnectwise.net/v2025_1/apis/3.0/system/info"
+
+
+def _page(ids: list[int], link: str | None) -> httpx.Response:
+    headers = {"Link": link} if link else {}
+    return httpx.Response(200, json=[{"id": i} for i in ids], headers=headers)
+
+
+def test_a_silently_capped_page_size_does_not_truncate() -> None:
+    router = MockRouter()
+    url = "https://api-na.myconnectwise.net/v2025_1/apis/3.0/company/companies"
+    router.get(
+        "/v2025_1/apis/3.0/company/companies",
+        _page([1, 2], f'<{url}?pageSize=1000&pageId=2>; rel="next"'),
+        _page([3], None),
+    )
+    client = ConnectWiseClient(
+        site="na",
+        company_id="a",
+        public_key="p",
+        private_key="k",
+        client_id="c",
+        codebase="v2025_1",
+        transport=router.transport(),
+    )
+    assert [c.id for c in client.companies.list().to_list()] == [1, 2, 3]
+    assert router.calls[1].url.params["pageId"] == "2"
+    nav = MockRouter()
+    nav.get(
+        "/v2025_1/apis/3.0/company/companies",
+        _page([1], f'<{url}?page=2>; rel="next", <{url}?page=2>; rel="last"'),
+        _page([2], f'<{url}?page=1>; rel="first"'),
+        _page([], None),
+    )
+    client = ConnectWiseClient(
+        site="na",
+        company_id="a",
+        public_key="p",
+        private_key="k",
+        client_id="c",
+        codebase="v2025_1",
+        transport=nav.transport(),
+    )
+    assert [c.id for c in client.companies.list(forward_only=False).to_list()] == [1, 2]
+    assert len(nav.calls) == 2
+
+
+def test_servers_without_link_headers_page_until_short() -> None:
+    router = MockRouter()
+    router.get(
+        "/v2025_1/apis/3.0/company/companies", _page([1, 2], None), _page([3, 4], None), _page([5], None)
+    )
+    client = ConnectWiseClient(
+        site="na",
+        company_id="a",
+        public_key="p",
+        private_key="k",
+        client_id="c",
+        codebase="v2025_1",
+        transport=router.transport(),
+    )
+    assert len(client.companies.list(page_size=2, forward_only=False).to_list()) == 5
+    assert [c.url.params["page"] for c in router.calls] == ["1", "2", "3"]

@@ -117,13 +117,15 @@ def _page_parser(
         links = response.links
         next_url = links.get("next", {}).get("url")
         cursor: str | None = None
+        # Follow rel="next" whenever the server sends it (a silently capped page size must not
+        # truncate the read); without any Link header, keep going while pages come back full.
         if forward_only:
-            if next_url and len(records) >= page_size:
-                query = dict(parse_qsl(urlsplit(next_url).query))
-                cursor = query.get("pageId") or query.get("pageid")
-                if cursor is None and records:
-                    cursor = str(getattr(records[-1], "id", "") or "") or None
-        elif (next_url or not links) and len(records) >= page_size:
+            if next_url and records:
+                query = {k.lower(): v for k, v in parse_qsl(urlsplit(next_url).query)}
+                cursor = query.get("pageid") or str(getattr(records[-1], "id", "") or "") or None
+                if cursor is not None and not cursor.isdigit():
+                    cursor = None
+        elif records and (next_url or (not links and len(records) >= page_size)):
             cursor = str(page + 1)
         items = [r for r in records if not skip(r)] if skip is not None else records
         raw = {
