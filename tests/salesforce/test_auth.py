@@ -88,3 +88,53 @@ def test_with_options_shares_state(sandbox, clock):
         quick.accounts.count()
         assert client.limit_info is not None
         assert client.request("GET", "limits").status_code == 200
+
+
+def test_token_minting_is_single_flight(sandbox):
+    import asyncio
+    import threading
+
+    from msplink.salesforce import AsyncSalesforceClient
+
+    creds = sandbox.credentials()
+    auth = ClientCredentialsAuth(client_id=creds["client_id"], client_secret=creds["client_secret"])
+    with SalesforceClient(auth=auth, transport=sandbox.transport()) as client:
+        threads = [threading.Thread(target=client.accounts.count) for _ in range(6)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert auth.token_requests == 1
+
+    async_auth = ClientCredentialsAuth(client_id=creds["client_id"], client_secret=creds["client_secret"])
+
+    async def run() -> list[int]:
+        async with AsyncSalesforceClient(auth=async_auth, transport=sandbox.transport()) as client:
+            counts = await asyncio.gather(*(client.accounts.count() for _ in range(6)))
+            sandbox.expire_sessions()
+            await asyncio.gather(*(client.accounts.count() for _ in range(6)))
+            return counts
+
+    assert asyncio.run(run()) == [10] * 6
+    assert async_auth.token_requests == 2
+
+
+def test_file_token_store(tmp_path, sandbox):
+    import os
+    import stat
+
+    from msplink.salesforce import FileTokenStore
+
+    creds = sandbox.credentials()
+    store = FileTokenStore(tmp_path / "sf" / "token.json")
+    assert store.load() is None
+    auth = RefreshTokenAuth(client_id=creds["client_id"], refresh_token=creds["refresh_token"], store=store)
+    with SalesforceClient(auth=auth, transport=sandbox.transport()) as client:
+        client.accounts.count()
+    saved = store.load()
+    assert saved is not None and saved.instance_url == sandbox.instance_url
+    assert stat.S_IMODE(os.stat(store.path).st_mode) == 0o600
+    again = RefreshTokenAuth(client_id=creds["client_id"], store=store)
+    with SalesforceClient(auth=again, transport=sandbox.transport()) as client:
+        assert client.accounts.count() == 10
+    assert again.token_requests == 0  # the stored access token was still valid

@@ -8,12 +8,17 @@ token's ``instance_url`` (the client's base URL is resolved lazily), and on
 
 from __future__ import annotations
 
+import asyncio
 import base64
+import contextlib
 import json
+import os
+import tempfile
 import threading
 import time
-from collections.abc import Callable, Generator
+from collections.abc import AsyncGenerator, Callable, Generator
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
 import attrs
@@ -32,6 +37,7 @@ __all__ = [
     "PLACEHOLDER_INSTANCE_URL",
     "AccessTokenAuth",
     "ClientCredentialsAuth",
+    "FileTokenStore",
     "JWTBearerAuth",
     "MemoryTokenStore",
     "RefreshTokenAuth",
@@ -120,6 +126,58 @@ class MemoryTokenStore:
         return f"MemoryTokenStore(has_token={self._token is not None})"
 
 
+class FileTokenStore:
+    """A :class:`TokenStore` in a JSON file (created 0600, replaced atomically on every save)."""
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = Path(path).expanduser()
+
+    def __repr__(self) -> str:
+        return f"FileTokenStore({str(self.path)!r})"
+
+    def load(self) -> Token | None:
+        """The stored token, or ``None`` when the file does not exist."""
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return None
+        except ValueError:
+            raise ConfigurationError(f"{self.path} is not a token file") from None
+        issued = data.get("issued_at")
+        return Token(
+            access_token=data.get("access_token") or "",
+            instance_url=data["instance_url"],
+            token_type=data.get("token_type") or "Bearer",
+            scope=data.get("scope"),
+            id=data.get("id"),
+            issued_at=datetime.fromisoformat(issued) if issued else None,
+            refresh_token=data.get("refresh_token"),
+        )
+
+    def save(self, token: Token) -> None:
+        """Write the token to a 0600 temporary file and rename it over the old one."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        data = {
+            "access_token": token.access_token,
+            "instance_url": token.instance_url,
+            "token_type": token.token_type,
+            "scope": token.scope,
+            "id": token.id,
+            "issued_at": token.issued_at.isoformat() if token.issued_at else None,
+            "refresh_token": token.refresh_token,
+        }
+        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".sf-token-")
+        try:
+            os.fchmod(fd, 0o600)
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                json.dump(data, handle)
+            os.replace(tmp, self.path)
+        except BaseException:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
+            raise
+
+
 def _is_invalid_session(response: httpx.Response) -> bool:
     if response.status_code != 401:
         return False
@@ -168,6 +226,8 @@ class SalesforceAuth(httpx.Auth):
         self.token_url = token_url or self.login_url + TOKEN_PATH
         self._token: Token | None = None
         self._lock = threading.Lock()
+        self._mint_lock = threading.RLock()
+        self._async_lock: asyncio.Lock | None = None
         self.token_requests = 0
 
     def __repr__(self) -> str:
@@ -232,20 +292,74 @@ class SalesforceAuth(httpx.Auth):
         )
 
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
-        """Mint a token when needed, send, and on ``INVALID_SESSION_ID`` re-authenticate once and replay."""
+        """Mint a token when needed, send, and on ``INVALID_SESSION_ID`` re-authenticate once and replay.
+
+        This generator is not single-flight; the sync and async flows below serialise minting.
+        """
         token = self._current()
         if token is None:
             token = self._accept((yield self._token_request()))
         self._prepare(request, token)
         response = yield request
         if _is_invalid_session(response) and self._can_mint():
-            with self._lock:
-                current = self._token
-                if current is token:
-                    self._token = None
-            fresh = self._current()
-            if fresh is None or fresh is token:
+            fresh = self._stale(token)
+            if fresh is None:
                 fresh = self._accept((yield self._token_request()))
+            self._prepare(request, fresh)
+            yield request
+
+    def _stale(self, failed: Token) -> Token | None:
+        """Drop ``failed`` if it is still current; return a newer token another caller minted, if any."""
+        with self._lock:
+            if self._token is failed:
+                self._token = None
+            return self._token
+
+    def sync_auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        """The flow for ``httpx.Client``: minting is single-flight across threads."""
+        token = self._current()
+        if token is None:
+            with self._mint_lock:
+                token = self._current()
+                if token is None:
+                    reply = yield self._token_request()
+                    reply.read()
+                    token = self._accept(reply)
+        self._prepare(request, token)
+        response = yield request
+        response.read()
+        if _is_invalid_session(response) and self._can_mint():
+            with self._mint_lock:
+                fresh = self._stale(token)
+                if fresh is None:
+                    reply = yield self._token_request()
+                    reply.read()
+                    fresh = self._accept(reply)
+            self._prepare(request, fresh)
+            yield request
+
+    async def async_auth_flow(self, request: httpx.Request) -> AsyncGenerator[httpx.Request, httpx.Response]:
+        """The flow for ``httpx.AsyncClient``: minting is single-flight across tasks."""
+        if self._async_lock is None:
+            self._async_lock = asyncio.Lock()
+        token = self._current()
+        if token is None:
+            async with self._async_lock:
+                token = self._current()
+                if token is None:
+                    reply = yield self._token_request()
+                    await reply.aread()
+                    token = self._accept(reply)
+        self._prepare(request, token)
+        response = yield request
+        await response.aread()
+        if _is_invalid_session(response) and self._can_mint():
+            async with self._async_lock:
+                fresh = self._stale(token)
+                if fresh is None:
+                    reply = yield self._token_request()
+                    await reply.aread()
+                    fresh = self._accept(reply)
             self._prepare(request, fresh)
             yield request
 
