@@ -118,7 +118,7 @@ def _cloud_event(event: Mapping[str, Any]) -> WebhookEvent:
     if len(parts) < 3 or parts[0] != "qbo":
         raise ValueError(f"unknown CloudEvents type {kind!r}")
     data = event.get("data") or {}
-    deleted = data.get("deletedid") or data.get("deletedId") if isinstance(data, Mapping) else None
+    deleted = (data.get("deletedid") or data.get("deletedId")) if isinstance(data, Mapping) else None
     return WebhookEvent(
         realm_id=str(event.get("intuitaccountid", "")),
         entity=_entity_name(parts[1]),
@@ -138,6 +138,13 @@ def parse_events(body: bytes | str | Any) -> list[WebhookEvent]:
         ValueError: The body is neither format.
     """
     data = json.loads(body, parse_float=Decimal) if isinstance(body, (bytes, str)) else body
+    try:
+        return _parse(data)
+    except (AttributeError, TypeError, KeyError) as exc:
+        raise ValueError(f"malformed QBO webhook delivery ({type(exc).__name__})") from None
+
+
+def _parse(data: Any) -> list[WebhookEvent]:
     if isinstance(data, Mapping) and data.get("specversion"):
         data = [data]
     if isinstance(data, list):
