@@ -162,9 +162,6 @@ def _read_env(environ: Mapping[str, str] | None) -> dict[str, str]:
 class _ClientBase:
     _executor: Any
 
-    def _bind(self) -> None:
-        raise NotImplementedError  # pragma: no cover - overridden
-
     @property
     def codebase(self) -> str | None:
         """The codebase in use (``v2025_1/``), or ``None`` until the first call resolves it."""

@@ -20,6 +20,7 @@ one raises :class:`~msplink.errors.QueryError` before any request is sent.
 
 from __future__ import annotations
 
+import abc
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -126,12 +127,12 @@ def _like_escape(value: str) -> str:
 # ----------------------------------------------------------------------------------------- the tree
 
 
-class Condition:
+class Condition(abc.ABC):
     """A condition expression; combine with ``&`` (AND), ``|`` (OR) and ``~`` (NOT)."""
 
+    @abc.abstractmethod
     def render(self) -> str:
         """The ``conditions`` text."""
-        raise NotImplementedError  # pragma: no cover - abstract
 
     def __and__(self, other: Condition | str) -> Condition:
         return _Group("AND", (self, _coerce(other)))
