@@ -159,6 +159,7 @@ class SalesforceSandbox(Sandbox):
     ) -> None:
         self._objects: dict[str, ObjectSpec] = standard_objects()
         self._data: dict[str, dict[str, dict[str, Any]]] = {name: {} for name in self._objects}
+        self._index: dict[tuple[str, str], dict[str, set[str]]] = {}
         self._deleted_log: list[tuple[str, str, datetime]] = []
         self._counter = 0
         self._autonumbers: dict[str, int] = {}
@@ -238,6 +239,7 @@ class SalesforceSandbox(Sandbox):
         if type == "picklist" and "picklist" not in options:
             options["picklist"] = ()
         self._spec(sobject).add(FieldSpec(name=name, type=type, custom=name.endswith("__c"), **options))
+        self._rebuild_index()
 
     def add_object(self, name: str, *, key_prefix: str = "a00", fields: Iterable[FieldSpec] = ()) -> None:
         """Add a custom object (``Project__c``) with system fields, ``Name`` and the given fields."""
@@ -923,8 +925,8 @@ class SalesforceSandbox(Sandbox):
             f = spec.field(name)
             if f is None or not f.unique or value is None:
                 continue
-            for row in self._data[spec.name.lower()].values():
-                if row["Id"] != own_id and not row.get("IsDeleted") and _eq(row.get(f.name), value):
+            for row in self._lookup(spec, f, value):
+                if row["Id"] != own_id:
                     raise _RecordFailure(
                         "DUPLICATE_VALUE",
                         f"duplicate value found: {f.name} duplicates value on record with id: {row['Id']}",
@@ -1016,6 +1018,7 @@ class SalesforceSandbox(Sandbox):
         row.update(values)
         self._derive(spec, row, True)
         self._data[spec.name.lower()][record_id] = row
+        self._index_row(spec, row, add=True)
         return record_id
 
     def _insert_raw(self, sobject: str, values: Mapping[str, Any]) -> str:
@@ -1050,7 +1053,9 @@ class SalesforceSandbox(Sandbox):
                 )
         self._check_unique(spec, values, row["Id"])
         now = self._now()
+        self._index_row(spec, row, add=False)
         row.update(values)
+        self._index_row(spec, row, add=True)
         row["LastModifiedDate"] = row["SystemModstamp"] = now
         row["LastModifiedById"] = getattr(self, "_user", None) or row["LastModifiedById"]
         self._derive(spec, row, False)
@@ -1074,12 +1079,37 @@ class SalesforceSandbox(Sandbox):
                 [],
                 status=404,
             )
-        rows = [
-            r
-            for r in self._data[spec.name.lower()].values()
-            if not r.get("IsDeleted") and _eq(r.get(f.name), value)
-        ]
-        return f, rows
+        return f, self._lookup(spec, f, value)
+
+    # ---------------------------------------------------------------------- external-id index
+
+    @staticmethod
+    def _indexed(f: FieldSpec) -> bool:
+        return f.unique or f.external_id or f.id_lookup
+
+    def _lookup(self, spec: ObjectSpec, f: FieldSpec, value: Any) -> list[dict[str, Any]]:
+        """Live records whose indexed field equals ``value`` (case-insensitive for text)."""
+        table = self._data[spec.name.lower()]
+        ids = self._index.get((spec.name.lower(), f.name), {}).get(_norm(value), set())
+        rows = [table[i] for i in sorted(ids) if i in table]
+        return [r for r in rows if not r.get("IsDeleted") and _eq(r.get(f.name), value)]
+
+    def _index_row(self, spec: ObjectSpec, row: Mapping[str, Any], *, add: bool) -> None:
+        for f in spec.fields.values():
+            value = row.get(f.name)
+            if value is None or not self._indexed(f):
+                continue
+            bucket = self._index.setdefault((spec.name.lower(), f.name), {}).setdefault(_norm(value), set())
+            if add:
+                bucket.add(row["Id"])
+            else:
+                bucket.discard(row["Id"])
+
+    def _rebuild_index(self) -> None:
+        self._index = {}
+        for name, table in self._data.items():
+            for row in table.values():
+                self._index_row(self._objects[name], row, add=True)
 
     # ------------------------------------------------------------------------------------- CRUD
 
@@ -1168,6 +1198,7 @@ class SalesforceSandbox(Sandbox):
             snap[2],
             snap[3],
         )
+        self._rebuild_index()
 
     def _collection(
         self,
@@ -1879,6 +1910,10 @@ _COMPANY_A = (
 _COMPANY_B = ("Dental", "Logistics", "Law Group", "Clinic", "Manufacturing", "Realty", "Accounting", "Foods")
 _CITIES = ("Austin", "Denver", "Boston", "Seattle", "Chicago", "Atlanta", "Phoenix", "Portland")
 _LEAD_SOURCES = ("Web", "Phone Inquiry", "Partner Referral", "Purchased List", "Other")
+
+
+def _norm(value: Any) -> str:
+    return value.lower() if isinstance(value, str) else str(value)
 
 
 def _eq(a: Any, b: Any) -> bool:
