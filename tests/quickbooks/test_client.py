@@ -399,3 +399,19 @@ def test_sandbox_serves_asgi_whatever_the_host(sandbox, creds):
 
     assert asyncio.run(run()) == "1"
     assert sandbox.count("POST", r"/v3/company/\d+/customer$", status=200) == 1
+
+
+def test_preferences_full_update_and_list_resume(qbo, sandbox):
+    prefs = qbo.preferences.get()
+    changed = qbo.preferences.update(
+        attrs.evolve(prefs, sales_forms_prefs={**prefs.sales_forms_prefs, "CustomTxnNumbers": True})
+    )
+    assert changed.sales_forms_prefs["CustomTxnNumbers"] is True
+    assert changed.tax_prefs == {"UsingSalesTax": True}  # the full update kept the other groups
+    for i in range(5):
+        sandbox.add_entity("Term", {"Name": f"Net {100 + i}", "DueDays": 100 + i})
+    pages = list(qbo.terms.list(page_size=3).pages())
+    assert [len(p.items) for p in pages] == [3, 3, 3, 0]  # a full last page costs one empty read
+    assert pages[0].next_cursor == "4"
+    resumed = qbo.terms.list(page_size=3, start=int(pages[1].next_cursor)).to_list()
+    assert [t.id for t in resumed] == [t.id for t in pages[2].items]

@@ -98,9 +98,13 @@ class _Query(_Sync[E]):
         desc: bool = False,
         limit: int | None = None,
         page_size: int = MAX_RESULTS,
+        start: int = 1,
     ) -> Paginator[E]:
-        """Every matching entity, lazily paged by STARTPOSITION/MAXRESULTS (POST /v3/company/{realm}/query)."""
-        stmt = _statement(self._spec, conditions, order_by, desc).page(1, _page_size(limit, page_size))
+        """Every matching entity, lazily paged by STARTPOSITION/MAXRESULTS (POST /v3/company/{realm}/query).
+
+        ``start`` resumes from a checkpoint (a page's ``next_cursor``).
+        """
+        stmt = _statement(self._spec, conditions, order_by, desc).page(start, _page_size(limit, page_size))
         first = calls.query_page_call(self._spec, stmt, minor_version=self._mv)
         return Paginator(self._x, first, calls.next_query_page(self._mv, self._spec), limit=limit)
 
@@ -275,7 +279,13 @@ class CompanyInfoResource(_Update[CompanyInfo]):
 
 
 class PreferencesResource(_Update[Preferences]):
-    """The company preferences (``/preferences``)."""
+    """The company preferences (``/preferences``); QBO documents full update only, so that is the default."""
+
+    def update(
+        self, entity: Preferences | Mapping[str, Any], /, *, full: bool = True, request_id: str | None = None
+    ) -> Preferences:
+        """Update the preferences (POST /v3/company/{realm}/preferences), a full update of a read model."""
+        return super().update(entity, full=full, request_id=request_id)
 
     def get(self) -> Preferences:
         """Read the preferences (GET /v3/company/{realm}/preferences)."""
@@ -303,9 +313,13 @@ class _AQuery(_Async[E]):
         desc: bool = False,
         limit: int | None = None,
         page_size: int = MAX_RESULTS,
+        start: int = 1,
     ) -> AsyncPaginator[E]:
-        """Every matching entity, lazily paged by STARTPOSITION/MAXRESULTS (POST /v3/company/{realm}/query)."""
-        stmt = _statement(self._spec, conditions, order_by, desc).page(1, _page_size(limit, page_size))
+        """Every matching entity, lazily paged by STARTPOSITION/MAXRESULTS (POST /v3/company/{realm}/query).
+
+        ``start`` resumes from a checkpoint (a page's ``next_cursor``).
+        """
+        stmt = _statement(self._spec, conditions, order_by, desc).page(start, _page_size(limit, page_size))
         first = calls.query_page_call(self._spec, stmt, minor_version=self._mv)
         return AsyncPaginator(self._x, first, calls.next_query_page(self._mv, self._spec), limit=limit)
 
@@ -470,7 +484,13 @@ class AsyncCompanyInfoResource(_AUpdate[CompanyInfo]):
 
 
 class AsyncPreferencesResource(_AUpdate[Preferences]):
-    """The company preferences (``/preferences``)."""
+    """The company preferences (``/preferences``); QBO documents full update only, so that is the default."""
+
+    async def update(
+        self, entity: Preferences | Mapping[str, Any], /, *, full: bool = True, request_id: str | None = None
+    ) -> Preferences:
+        """Update the preferences (POST /v3/company/{realm}/preferences), a full update of a read model."""
+        return await super().update(entity, full=full, request_id=request_id)
 
     async def get(self) -> Preferences:
         """Read the preferences (GET /v3/company/{realm}/preferences)."""
