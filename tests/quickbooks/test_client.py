@@ -415,3 +415,12 @@ def test_preferences_full_update_and_list_resume(qbo, sandbox):
     assert pages[0].next_cursor == "4"
     resumed = qbo.terms.list(page_size=3, start=int(pages[1].next_cursor)).to_list()
     assert [t.id for t in resumed] == [t.id for t in pages[2].items]
+
+
+def test_full_update_clears_none_fields_and_keeps_unknown_keys(qbo, sandbox):
+    created = qbo.customers.create({"DisplayName": "Wingtip", "Notes": "old", "FutureField": {"x": 1}})
+    assert created.raw["FutureField"] == {"x": 1}
+    cleared = qbo.customers.update(attrs.evolve(created, notes=None), full=True)
+    assert cleared.notes is None
+    assert sandbox.entity("Customer", created.id)["FutureField"] == {"x": 1}
+    assert "Notes" not in sandbox.entity("Customer", created.id)

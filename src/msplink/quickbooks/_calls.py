@@ -223,9 +223,7 @@ def create_call(
 
 def update_body(entity: Entity | Mapping[str, Any], *, full: bool) -> dict[str, Any]:
     """The body of a sparse update (set fields only) or a full update (the raw payload round-tripped)."""
-    body = body_of(entity)
-    if full and isinstance(entity, Entity):
-        body = {**dict(entity.raw), **body}
+    body = entity.to_api_full() if full and isinstance(entity, Entity) else body_of(entity)
     if not body.get("Id") or body.get("SyncToken") in (None, ""):
         raise ConfigurationError("an update needs the entity's Id and current SyncToken")
     body["sparse"] = not full

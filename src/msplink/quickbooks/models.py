@@ -118,6 +118,11 @@ class QBOModel:
         result: dict[str, Any] = converter.unstructure(self)
         return result
 
+    def to_api_full(self) -> dict[str, Any]:
+        """Render for a full update: the model's fields (``None`` = cleared) plus, at every level, the
+        keys of ``raw`` msplink does not model (so a full update never drops fields it does not know)."""
+        return _render_full(self)
+
 
 # ------------------------------------------------------------------------------------------ shared
 
@@ -863,6 +868,32 @@ def entity_class(name: str) -> type[Entity] | None:
 
 
 # ---------------------------------------------------------------------------------------- converter
+
+
+def _full_value(value: Any) -> Any:
+    if isinstance(value, QBOModel):
+        return _render_full(value)
+    if isinstance(value, (tuple, list)):
+        return [_full_value(item) for item in value]
+    return converter.unstructure(value)
+
+
+def _render_full(model: QBOModel) -> dict[str, Any]:
+    cls = type(model)
+    known: set[str] = set()
+    out: dict[str, Any] = {}
+    for attribute in attrs.fields(cls):
+        if attribute.name in {"raw", "entity_name"}:
+            continue
+        key = wire_name(cls, attribute.name)
+        known.add(key)
+        value = getattr(model, attribute.name)
+        if value is not None:
+            out[key] = _full_value(value)
+    for key, value in model.raw.items():
+        if key not in known:
+            out[key] = value
+    return out
 
 
 def _build_converter(*, strict: bool = False) -> cattrs.Converter:
