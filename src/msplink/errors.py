@@ -10,6 +10,7 @@ MsplinkError
 │   ├── BadRequestError 400   ├── AuthenticationError 401 (ReauthorizationRequiredError)
 │   ├── PermissionDeniedError 403   ├── NotFoundError 404   ├── ConflictError 409
 │   ├── RateLimitError 429    └── ServerError 5xx
+├── WebhookVerificationError       a webhook delivery failed signature or origin checks
 ├── MappingError                   a value could not be mapped (names the field path)
 └── SyncError                      a sync run was aborted
 ```
@@ -46,6 +47,7 @@ __all__ = [
     "ServerError",
     "SyncError",
     "TransportError",
+    "WebhookVerificationError",
 ]
 
 
@@ -197,6 +199,13 @@ class RateLimitError(APIError):
 
 class ServerError(APIError):
     """The vendor failed (5xx)."""
+
+
+class WebhookVerificationError(MsplinkError):
+    """A webhook or callback delivery failed verification (bad signature, untrusted key URL, bad body).
+
+    Deliveries that fail verification must be rejected unprocessed.
+    """
 
 
 class MappingError(MsplinkError):

@@ -52,6 +52,8 @@ __all__ = [
 ]
 
 T = TypeVar("T")
+_SyncE = TypeVar("_SyncE", bound="SyncExecutor")
+_AsyncE = TypeVar("_AsyncE", bound="AsyncExecutor")
 
 DEFAULT_TIMEOUT = httpx.Timeout(30.0, connect=5.0)
 """30 s for reads and writes, 5 s to connect. "No timeout" is never a default."""
@@ -352,10 +354,10 @@ class SyncExecutor(_ExecutorBase):
         self._sleep(seconds)
 
     def with_options(
-        self, *, retry: RetryPolicy | None = None, timeout: httpx.Timeout | float | None = None
-    ) -> SyncExecutor:
+        self: _SyncE, *, retry: RetryPolicy | None = None, timeout: httpx.Timeout | float | None = None
+    ) -> _SyncE:
         """A copy sharing the connection pool and rate limiter, with another retry policy or timeout."""
-        clone = object.__new__(SyncExecutor)
+        clone = object.__new__(type(self))
         clone.__dict__.update(self.__dict__)
         clone._owns_client = False
         if retry is not None:
@@ -443,10 +445,10 @@ class AsyncExecutor(_ExecutorBase):
         await self._sleep(seconds)
 
     def with_options(
-        self, *, retry: RetryPolicy | None = None, timeout: httpx.Timeout | float | None = None
-    ) -> AsyncExecutor:
+        self: _AsyncE, *, retry: RetryPolicy | None = None, timeout: httpx.Timeout | float | None = None
+    ) -> _AsyncE:
         """A copy sharing the connection pool and rate limiter, with another retry policy or timeout."""
-        clone = object.__new__(AsyncExecutor)
+        clone = object.__new__(type(self))
         clone.__dict__.update(self.__dict__)
         clone._owns_client = False
         if retry is not None:

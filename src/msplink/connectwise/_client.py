@@ -107,13 +107,6 @@ class _SyncExecutor(SyncExecutor):
                 info = None  # no companyinfo (old on-premise): the v4_6_release router
             self.tenant.adopt(info)
 
-    def with_options(
-        self, *, retry: RetryPolicy | None = None, timeout: httpx.Timeout | float | None = None
-    ) -> _SyncExecutor:
-        clone = super().with_options(retry=retry, timeout=timeout)
-        clone.__class__ = _SyncExecutor
-        return clone  # type: ignore[return-value]
-
 
 class _AsyncExecutor(AsyncExecutor):
     tenant: _Tenant
@@ -136,13 +129,6 @@ class _AsyncExecutor(AsyncExecutor):
                     raise
                 info = None  # no companyinfo (old on-premise): the v4_6_release router
             self.tenant.adopt(info)
-
-    def with_options(
-        self, *, retry: RetryPolicy | None = None, timeout: httpx.Timeout | float | None = None
-    ) -> _AsyncExecutor:
-        clone = super().with_options(retry=retry, timeout=timeout)
-        clone.__class__ = _AsyncExecutor
-        return clone  # type: ignore[return-value]
 
 
 def _read_env(environ: Mapping[str, str] | None) -> dict[str, str]:

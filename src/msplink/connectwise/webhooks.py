@@ -27,7 +27,7 @@ import attrs
 import httpx
 
 from msplink.connectwise.models import _Model
-from msplink.errors import MsplinkError
+from msplink.errors import WebhookVerificationError
 
 __all__ = [
     "DEFAULT_ALLOWED_HOSTS",
@@ -66,7 +66,7 @@ DEFAULT_ALLOWED_HOSTS: frozenset[str] = frozenset(
 _MAX_KEY_BYTES = 16 * 1024
 
 
-class CallbackVerificationError(MsplinkError, ValueError):
+class CallbackVerificationError(WebhookVerificationError, ValueError):
     """A callback delivery is malformed, its key URL is not allowed, or its signature does not match."""
 
 

@@ -26,17 +26,19 @@ _FILTER_HEADERS = [
     "proxy-authorization",
     "intuit-signature",
 ]
-_SECRET_BODY_KEYS = {
+_SECRET_JSON_KEYS = {
     "access_token",
     "refresh_token",
     "id_token",
     "client_secret",
     "assertion",
-    "code",
     "password",
     "private_key",
     "signature",
 }
+"""Secret keys of JSON bodies. ``code`` is not one: vendors use it for error codes."""
+_SECRET_FORM_KEYS = _SECRET_JSON_KEYS | {"code"}
+"""Secret keys of form bodies (the OAuth authorization ``code`` travels in a form)."""
 _SECRET_QUERY_KEYS = {"code", "client_secret", "refresh_token", "access_token", "assertion", "state"}
 _REALM_IN_PATH = re.compile(r"(/v3/company/)(\d+)")
 _REALM_ANYWHERE = re.compile(r"(\"?realm[_]?id\"?\s*[:=]\s*\"?)(\d{6,})", re.IGNORECASE)
@@ -58,7 +60,7 @@ def _scrub_url(url: str) -> str:
 def _scrub_json(value: Any) -> Any:
     if isinstance(value, dict):
         return {
-            k: (SCRUBBED if str(k).lower() in _SECRET_BODY_KEYS else _scrub_json(v)) for k, v in value.items()
+            k: (SCRUBBED if str(k).lower() in _SECRET_JSON_KEYS else _scrub_json(v)) for k, v in value.items()
         }
     if isinstance(value, list):
         return [_scrub_json(v) for v in value]
@@ -75,7 +77,7 @@ def _scrub_body(body: bytes | str | None) -> bytes | str | None:
         if ("=" in text and "&" in text) or text.startswith(("grant_type=", "code=", "refresh_token=")):
             scrubbed = urlencode(
                 [
-                    (k, SCRUBBED if k.lower() in _SECRET_BODY_KEYS else v)
+                    (k, SCRUBBED if k.lower() in _SECRET_FORM_KEYS else v)
                     for k, v in parse_qsl(text, keep_blank_values=True)
                 ]
             )
