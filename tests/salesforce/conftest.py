@@ -45,6 +45,12 @@ class SyncView:
         self._target = target
         self._loop = loop
 
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name.startswith("_"):
+            object.__setattr__(self, name, value)
+        else:
+            setattr(self._target, name, value)
+
     def __getattr__(self, name: str) -> Any:
         value = getattr(self._target, name)
         if callable(value):

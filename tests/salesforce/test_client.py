@@ -333,3 +333,14 @@ def test_malformed_records_fail_before_io(client, sandbox):
     with pytest.raises(ConfigurationError):
         client.accounts.create(["not", "a", "record"])
     assert sandbox.requests == []
+
+
+def test_bulk_ingest_splits_large_uploads(client, sandbox):
+    client.bulk.max_upload_bytes = 4096
+    sandbox.clear_log()
+    result = client.bulk.ingest(
+        "Lead", [{"LastName": f"Lead {i}", "Company": 'Big Co, "Quoted"\nLine'} for i in range(300)]
+    )
+    assert sandbox.count("PUT", r"/batches$") > 1
+    assert len(result.successful) == 300 and not result.failed
+    assert client.leads.count(F("Company") == 'Big Co, "Quoted"\nLine') == 300

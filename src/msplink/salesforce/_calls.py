@@ -495,8 +495,27 @@ def csv_value(value: Any) -> str:
     return str(value)
 
 
-def to_csv(records: Sequence[SObject | Mapping[str, Any]]) -> tuple[bytes, list[str]]:
-    """Render records as Bulk 2.0 CSV (header = union of fields, in first-seen order)."""
+MAX_UPLOAD_BYTES = 100_000_000
+"""Raw CSV per upload (Salesforce allows 150 MB base64-encoded, about 100 MB raw)."""
+
+
+def _csv_line(cells: Sequence[str]) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_MINIMAL).writerow(cells)
+    return buffer.getvalue()
+
+
+def to_csv_chunks(
+    records: Sequence[SObject | Mapping[str, Any]], max_bytes: int = MAX_UPLOAD_BYTES
+) -> tuple[list[bytes], list[str]]:
+    """Render records as Bulk 2.0 CSV uploads of at most ``max_bytes`` each, every one with the header.
+
+    The header is the union of the records' fields in first-seen order; a field a record lacks is an
+    empty cell (left unchanged), ``None`` is ``#N/A`` (cleared).
+
+    Raises:
+        ConfigurationError: One row alone is larger than ``max_bytes``.
+    """
     rows = [record_body(r) for r in records]
     columns: list[str] = []
     seen: set[str] = set()
@@ -505,12 +524,29 @@ def to_csv(records: Sequence[SObject | Mapping[str, Any]]) -> tuple[bytes, list[
             if key not in seen:
                 seen.add(key)
                 columns.append(key)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
-    writer.writerow(columns)
+    header = _csv_line(columns).encode("utf-8")
+    chunks: list[bytes] = []
+    current: list[bytes] = []
+    size = len(header)
     for row in rows:
-        writer.writerow([csv_value(row[c]) if c in row else "" for c in columns])
-    return buffer.getvalue().encode("utf-8"), columns
+        line = _csv_line([csv_value(row[c]) if c in row else "" for c in columns]).encode("utf-8")
+        if len(header) + len(line) > max_bytes:
+            raise ConfigurationError(
+                f"one record renders to {len(line)} bytes of CSV, above the upload limit"
+            )
+        if current and size + len(line) > max_bytes:
+            chunks.append(header + b"".join(current))
+            current, size = [], len(header)
+        current.append(line)
+        size += len(line)
+    chunks.append(header + b"".join(current))
+    return chunks, columns
+
+
+def to_csv(records: Sequence[SObject | Mapping[str, Any]]) -> tuple[bytes, list[str]]:
+    """Render records as one Bulk 2.0 CSV document (header = union of fields, in first-seen order)."""
+    chunks, columns = to_csv_chunks(records, max_bytes=2**62)
+    return chunks[0], columns
 
 
 def parse_csv(text: str) -> list[dict[str, str]]:

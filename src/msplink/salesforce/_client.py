@@ -499,6 +499,9 @@ class Composite:
 class Bulk:
     """Bulk API 2.0 (``/jobs/ingest``, ``/jobs/query``): CSV jobs for large record sets."""
 
+    max_upload_bytes: int = calls.MAX_UPLOAD_BYTES
+    """Raw CSV bytes per upload; larger record sets are uploaded in several parts."""
+
     def __init__(self, client: SalesforceClient) -> None:
         self._client = client
 
@@ -583,9 +586,10 @@ class Bulk:
         """Run a whole ingest job: create, upload CSV, close, poll, fetch the three result files."""
         if not records:
             raise ConfigurationError("ingest needs at least one record")
-        data = calls.to_csv(records)[0]
+        uploads = calls.to_csv_chunks(records, self.max_upload_bytes)[0]
         job_id = (self.create_ingest_job(sobject, operation, external_id_field=external_id_field)).id
-        self.upload(job_id, data)
+        for data in uploads:
+            self.upload(job_id, data)
         self.close(job_id)
         job = self.wait(job_id, timeout=timeout)
         ok, failed, unprocessed = self.results(job_id)
@@ -1046,6 +1050,9 @@ class AsyncComposite:
 class AsyncBulk:
     """The async twin of :class:`Bulk`."""
 
+    max_upload_bytes: int = calls.MAX_UPLOAD_BYTES
+    """Raw CSV bytes per upload; larger record sets are uploaded in several parts."""
+
     def __init__(self, client: AsyncSalesforceClient) -> None:
         self._client = client
 
@@ -1126,9 +1133,10 @@ class AsyncBulk:
         """Run a whole ingest job: create, upload CSV, close, poll, fetch the three result files."""
         if not records:
             raise ConfigurationError("ingest needs at least one record")
-        data = calls.to_csv(records)[0]
+        uploads = calls.to_csv_chunks(records, self.max_upload_bytes)[0]
         job_id = (await self.create_ingest_job(sobject, operation, external_id_field=external_id_field)).id
-        await self.upload(job_id, data)
+        for data in uploads:
+            await self.upload(job_id, data)
         await self.close(job_id)
         job = await self.wait(job_id, timeout=timeout)
         ok, failed, unprocessed = await self.results(job_id)

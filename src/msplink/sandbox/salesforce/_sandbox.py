@@ -1545,8 +1545,10 @@ class SalesforceSandbox(Sandbox):
 
     def _process_ingest(self, job: _Job) -> None:
         spec = self._spec(job.info["object"])
-        text = b"".join(job.data).decode("utf-8").replace("\x00", "")
-        rows = list(csv.DictReader(io.StringIO(text)))
+        rows: list[dict[str, str]] = []
+        for upload in job.data:
+            text = upload.decode("utf-8").replace("\x00", "")
+            rows.extend(csv.DictReader(io.StringIO(text)))
         op = job.info["operation"]
         ext = job.info.get("externalIdFieldName")
         for row in rows:
@@ -1567,15 +1569,15 @@ class SalesforceSandbox(Sandbox):
                     record_id = str(body.get("Id") or "")
                     self._remove(spec, self._row(spec, record_id))
                 else:
-                    value = body.get(str(ext))
-                    if value in (None, ""):
+                    key_value = body.get(str(ext))
+                    if key_value in (None, ""):
                         raise _RecordFailure(  # noqa: TRY301
                             "REQUIRED_FIELD_MISSING", f"Required fields are missing: [{ext}]", [str(ext)]
                         )
-                    f, matches = self._by_external(spec, str(ext), str(value))
+                    f, matches = self._by_external(spec, str(ext), str(key_value))
                     if len(matches) > 1:
                         raise _RecordFailure(  # noqa: TRY301
-                            "DUPLICATE_EXTERNAL_ID", f"more than one record found for {ext}: {value}"
+                            "DUPLICATE_EXTERNAL_ID", f"more than one record found for {ext}: {key_value}"
                         )
                     if matches:
                         record_id = matches[0]["Id"]
