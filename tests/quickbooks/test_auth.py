@@ -252,3 +252,16 @@ def test_sandbox_authorize_page_redirects(sandbox):
 
 def test_unused_sandbox_fixture_types(sandbox: QuickBooksSandbox) -> None:
     assert sandbox.realm_id.isdigit()
+
+
+def test_refresh_token_expires_after_100_days_unused(sandbox, store, clock):
+    auth = QuickBooksOAuth2(
+        client_id="sandbox-client",
+        client_secret="sandbox-secret",
+        store=store,
+        transport=sandbox.transport(),
+        now=clock.now,
+    )
+    clock.advance(8_726_400)
+    with pytest.raises(ReauthorizationRequiredError):
+        auth.refresh()

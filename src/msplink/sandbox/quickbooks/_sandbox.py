@@ -66,6 +66,7 @@ class _Refresh:
     client_id: str
     realm_id: str
     grant: str
+    expires_at: float = float("inf")
     superseded_at: float | None = None
     revoked: bool = False
 
@@ -238,7 +239,7 @@ class QuickBooksSandbox(Sandbox):
         access = self._new_secret("eyJsandbox.")
         refresh = self._new_secret("RT1-")
         self._access[access] = _Access(client_id, realm_id, self._clock() + ACCESS_TTL, grant)
-        self._refresh[refresh] = _Refresh(client_id, realm_id, grant)
+        self._refresh[refresh] = _Refresh(client_id, realm_id, grant, expires_at=self._clock() + REFRESH_TTL)
         return {
             "token_type": "bearer",
             "expires_in": int(ACCESS_TTL),
@@ -346,7 +347,9 @@ class QuickBooksSandbox(Sandbox):
             state = self._refresh.get(value)
             if state is None or state.revoked or state.client_id != client_id:
                 return self._oauth_error(400, "invalid_grant", "Incorrect or invalid refresh token")
-            if state.superseded_at is not None and self._clock() - state.superseded_at > self.refresh_grace:
+            if self._clock() >= state.expires_at or (
+                state.superseded_at is not None and self._clock() - state.superseded_at > self.refresh_grace
+            ):
                 return self._oauth_error(400, "invalid_grant", "Token has been expired or revoked")
             tokens = self._issue(client_id, state.realm_id, state.grant)
             if self.rotate_refresh_tokens:
