@@ -203,3 +203,24 @@ def test_csv_round_trip(records):
         else:
             assert row["Name"] == str(expected)
         assert row["CW_Company_Id__c"] == record["CW_Company_Id__c"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(0, 10**9), st.integers(0, 10**9), st.from_regex(r"[A-Za-z0-9_-]{1,20}", fullmatch=True))
+def test_limit_info_parses_any_reading(used, maximum, app):
+    info = models.LimitInfo.parse(f"api-usage={used}/{maximum}; per-app-api-usage=1/2(appName={app})")
+    assert info is not None and (info.used, info.max, info.app_name) == (used, maximum, app)
+    assert info.remaining == max(0, maximum - used)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.from_regex(r"[A-Z][A-Z_]{2,30}", fullmatch=True),
+    st.text(st.characters(codec="utf-8", exclude_characters=":\r\n"), max_size=40),
+    st.lists(st.from_regex(r"[A-Za-z][A-Za-z0-9_]{0,20}", fullmatch=True), max_size=3),
+)
+def test_bulk_error_cells_parse(code, message, fields):
+    error = models.RecordError.from_bulk(f"{code}:{message}:{','.join(fields)} --")
+    assert error.code == code
+    assert error.message == message.strip()
+    assert error.fields == tuple(fields)

@@ -139,3 +139,23 @@ def test_numbers_and_dates_round_trip(amount, count, day):
     assert where.nodes[0].value == amount
     assert where.nodes[1].value == count
     assert where.nodes[2].value == day
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(st.characters(codec="utf-8"), min_size=1, max_size=60), text_values)
+def test_end_to_end_literal_round_trip_through_the_sandbox(name, other):
+    """A value written, then searched for with the builder, finds exactly its record, whatever it contains."""
+    from msplink.salesforce import AccessTokenAuth, SalesforceClient
+    from msplink.sandbox.salesforce import SalesforceSandbox
+
+    sandbox = SalesforceSandbox()
+    creds = sandbox.credentials()
+    auth = AccessTokenAuth(access_token=creds["access_token"], instance_url=creds["instance_url"])
+    with SalesforceClient(auth=auth, transport=sandbox.transport()) as client:
+        mine = client.accounts.create({"Name": name}).id
+        if other.lower() != name.lower() and other:
+            client.accounts.create({"Name": other})
+        found = client.accounts.query(F("Name") == name, fields=["Id", "Name"]).to_list()
+        assert [(a.id, a.name) for a in found] == [(mine, name)]
+        like = client.accounts.query(F("Name").contains(name), fields=["Id"]).to_list()
+        assert mine in {a.id for a in like}
