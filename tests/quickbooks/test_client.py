@@ -12,6 +12,7 @@ import pytest
 from msplink.errors import ConfigurationError, ConflictError, NotFoundError, QueryError, RateLimitError
 from msplink.quickbooks import (
     AmountMismatchError,
+    BatchOperation,
     DuplicateNameError,
     QuickBooksClient,
     QuickBooksEnvironment,
@@ -424,3 +425,19 @@ def test_full_update_clears_none_fields_and_keeps_unknown_keys(qbo, sandbox):
     assert cleared.notes is None
     assert sandbox.entity("Customer", created.id)["FutureField"] == {"x": 1}
     assert "Notes" not in sandbox.entity("Customer", created.id)
+
+
+def test_faults_end_exactly_right(qbo, sandbox):
+    sandbox.faults.inject(FaultKind.SERVER_ERROR, method="GET", path=r"/preferences$", times=2, status=503)
+    assert qbo.preferences.get().id == "1"
+    assert sandbox.count("GET", r"/preferences$", status=503) == 2
+    sandbox.faults.inject(FaultKind.DROP_CONNECTION, method="POST", path=r"/batch$", times=1)
+    dropped = qbo.batch([BatchOperation.create(m.Customer(display_name=f"Drop {i}")) for i in range(3)])
+    sandbox.faults.inject(FaultKind.LOSE_RESPONSE, method="POST", path=r"/batch$", times=1)
+    lost = qbo.batch([BatchOperation.create(m.Customer(display_name=f"Lost {i}")) for i in range(3)])
+    assert all(r.ok for r in dropped + lost)
+    assert len(sandbox.entities("Customer")) == 6  # dropped: not applied; lost: applied once, then replayed
+    assert sandbox.count("POST", r"/batch$") == 4
+    sandbox.faults.inject(FaultKind.TOKEN_EXPIRY, method="GET", path=r"/companyinfo/", times=1)
+    assert qbo.company_info.get().id == "1"
+    assert sandbox.token_requests == 1
