@@ -255,3 +255,17 @@ def test_parser_keeps_literals_intact():
     assert parse_soql("SELECT Id FROM Account WHERE Name = 'a\\nb\\u0041'").where.value == "a\nbA"
     with pytest.raises(SoqlError):
         parse_soql("SELECT Id FROM Account WHERE Name = 'unterminated")
+
+
+def test_served_sandbox_names_the_host_it_was_reached_on(sandbox):
+    creds = sandbox.credentials()
+    form = {
+        "grant_type": "client_credentials",
+        "client_id": creds["client_id"],
+        "client_secret": creds["client_secret"],
+    }
+    with httpx.Client(transport=sandbox.transport()) as http:
+        served = http.post("http://127.0.0.1:8080/services/oauth2/token", data=form).json()
+        vendor = http.post("https://login.salesforce.com/services/oauth2/token", data=form).json()
+    assert served["instance_url"] == "http://127.0.0.1:8080"
+    assert vendor["instance_url"] == sandbox.instance_url

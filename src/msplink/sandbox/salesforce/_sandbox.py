@@ -141,6 +141,9 @@ class SalesforceSandbox(Sandbox):
         session_ttl: Seconds a session lives (Salesforce's default is 2 hours).
         daily_api_limit: The rolling 24-hour API allocation (Developer Edition: 15,000).
         rotate_refresh_tokens: Issue a new refresh token on every refresh (and invalidate the old one).
+        instance_url: The ``instance_url`` tokens name. By default a fake My Domain host, except when a
+            client reached the token endpoint through a non-Salesforce host (the sandbox served over a
+            socket): then that host, so the client keeps talking to the sandbox.
         **options: Passed to :class:`msplink.sandbox.Sandbox` (``sleep``, ``enforce_rate_limits`` ...).
     """
 
@@ -155,6 +158,7 @@ class SalesforceSandbox(Sandbox):
         session_ttl: float = 7200.0,
         daily_api_limit: int = 15000,
         rotate_refresh_tokens: bool = False,
+        instance_url: str | None = None,
         **options: Any,
     ) -> None:
         self._objects: dict[str, ObjectSpec] = standard_objects()
@@ -176,7 +180,10 @@ class SalesforceSandbox(Sandbox):
         self.session_ttl = session_ttl
         self.daily_api_limit = daily_api_limit
         self.rotate_refresh_tokens = rotate_refresh_tokens
-        self.instance_url = INSTANCE_URL
+        self.instance_url = instance_url or INSTANCE_URL
+        self._fixed_instance = instance_url is not None
+        self._token_host: str | None = None
+        self._token_scheme = "http"
         if clock is not None:
             options["clock"] = clock
         super().__init__(seed=seed, **options)
@@ -566,7 +573,7 @@ class SalesforceSandbox(Sandbox):
         body: dict[str, Any] = {
             "access_token": self._new_session(user_id),
             "scope": "api refresh_token" if refresh else "api",
-            "instance_url": self.instance_url,
+            "instance_url": self._instance_for(self._token_host),
             "id": f"https://login.salesforce.com/id/{_id18(ORG_ID)}/{user_id}",
             "token_type": "Bearer",
         }
@@ -577,7 +584,18 @@ class SalesforceSandbox(Sandbox):
             body["refresh_token"] = refresh
         return body
 
+    def _instance_for(self, host: str | None) -> str:
+        """The instance URL a token names: the configured one, or the host a served client reached."""
+        if self._fixed_instance or not host:
+            return self.instance_url
+        name = host.split(":", 1)[0].lower()
+        if name.endswith((".salesforce.com", ".force.com")) or name == "testserver":
+            return self.instance_url
+        return f"{self._token_scheme}://{host}"
+
     def _token(self, request: SandboxRequest) -> SandboxResponse:
+        self._token_host = request.header("host")
+        self._token_scheme = request.header("x-forwarded-proto") or "http"
         form = request.form()
         grant = form.get("grant_type", "")
         if grant == "urn:ietf:params:oauth:grant-type:jwt-bearer":
