@@ -1,0 +1,41 @@
+"""Static types of the generic APIs (checked by mypy; the asserts are no-ops at runtime)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from typing_extensions import assert_type
+
+from msplink._core import AsyncPaginator, Paginator
+from msplink.salesforce import (
+    AccessTokenAuth,
+    Account,
+    AsyncSalesforceClient,
+    Opportunity,
+    SalesforceClient,
+    SaveResult,
+    SObjectDescribe,
+)
+from msplink.salesforce.models import Record
+
+
+def test_sync_types() -> None:
+    client = SalesforceClient(auth=AccessTokenAuth(access_token="t", instance_url="https://x.example"))
+    assert_type(client.accounts.list(), Paginator[Account])
+    assert_type(client.opportunities.query(), Paginator[Opportunity])
+    assert_type(client.query("SELECT Id FROM Account"), Paginator[Record])
+    assert_type(client.sobject("X__c").query(), Paginator[dict[str, Any]])
+
+    def type_level_only() -> None:  # never called: these would do I/O
+        assert_type(client.accounts.create({"Name": "x"}), SaveResult)
+        assert_type(client.describe("Account"), SObjectDescribe)
+        assert_type(client.accounts.retrieve(["001"]), list[Account | None])
+
+    assert callable(type_level_only)
+    client.close()
+
+
+def test_async_types() -> None:
+    client = AsyncSalesforceClient(auth=AccessTokenAuth(access_token="t", instance_url="https://x.example"))
+    assert_type(client.accounts.list(), AsyncPaginator[Account])
+    assert_type(client.query_all("SELECT Id FROM Account"), AsyncPaginator[Record])
