@@ -4,6 +4,11 @@
 directional functions (``connectwise.company_to_customer``, ``quickbooks.customer_from_canonical``
 ...). Lookups come from a :class:`MappingConfig` passed in; a mapper never calls a client. Any
 value that cannot be mapped raises :class:`msplink.errors.MappingError` naming the field path.
+
+Also here: the QBO money rules (:func:`line_amount`, :func:`penny_adjustment`), auto-matching
+(:func:`propose_mappings`) and the unmapped report (:func:`unmapped_report`), and canonical
+derivations for the use cases (:func:`renewal_opportunity`, :func:`overdue_invoice_task`,
+:func:`purchase_order_to_vendor_bill`, :func:`allocate_payment`).
 """
 
 from msplink.mappers._config import (
@@ -15,6 +20,14 @@ from msplink.mappers._config import (
     ValueMap,
     normalise_name,
 )
+from msplink.mappers._derive import (
+    ALLOCATION_STRATEGIES,
+    AllocationStrategy,
+    allocate_payment,
+    overdue_invoice_task,
+    purchase_order_to_vendor_bill,
+    renewal_opportunity,
+)
 from msplink.mappers._matching import MatchProposal, UnmappedReport, propose_mappings, unmapped_report
 from msplink.mappers._money import (
     QBO_AMOUNT_PLACES,
@@ -25,9 +38,11 @@ from msplink.mappers._money import (
 )
 
 __all__ = [
+    "ALLOCATION_STRATEGIES",
     "QBO_AMOUNT_PLACES",
     "QBO_ROUNDING",
     "VALUE_MAP_TABLES",
+    "AllocationStrategy",
     "CustomFieldMapping",
     "MappingConfig",
     "MatchProposal",
@@ -35,10 +50,14 @@ __all__ = [
     "TaxMode",
     "UnmappedReport",
     "ValueMap",
+    "allocate_payment",
     "line_amount",
     "normalise_name",
+    "overdue_invoice_task",
     "penny_adjustment",
     "propose_mappings",
+    "purchase_order_to_vendor_bill",
     "quantize_amount",
+    "renewal_opportunity",
     "unmapped_report",
 ]

@@ -1,0 +1,227 @@
+"""Canonical -> canonical derivations the use cases need (renewals, overdue tasks, bills, allocation).
+
+Pure functions over the canonical models; the vendor mappers then write the results out
+(``salesforce.opportunity_from_canonical``, ``salesforce.task_from_canonical``,
+``quickbooks.bill_from_canonical``, ``quickbooks.payment_from_canonical``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from decimal import ROUND_DOWN, Decimal
+from typing import Final, Literal
+
+from msplink.errors import MappingError
+from msplink.mappers._util import fail, total
+from msplink.models import (
+    Agreement,
+    Invoice,
+    Link,
+    Money,
+    Opportunity,
+    PaymentAllocation,
+    PurchaseOrder,
+    Task,
+    VendorBill,
+    VendorBillLine,
+)
+
+__all__ = [
+    "ALLOCATION_STRATEGIES",
+    "AllocationStrategy",
+    "allocate_payment",
+    "overdue_invoice_task",
+    "purchase_order_to_vendor_bill",
+    "renewal_opportunity",
+]
+
+AllocationStrategy = Literal["oldest_first", "largest_first", "proportional"]
+ALLOCATION_STRATEGIES: Final = ("oldest_first", "largest_first", "proportional")
+
+
+@total("Opportunity")
+def renewal_opportunity(
+    agreement: Agreement,
+    *,
+    stage: str,
+    as_of: date | None = None,
+    opportunity_type: str = "Renewal",
+) -> Opportunity:
+    """A renewal opportunity for an agreement nearing its end (use case 13).
+
+    Amount = annual recurring revenue (``agreement.arr(as_of)``); close date = the agreement's end
+    date; owner = the agreement's owner; ``stage`` is in ConnectWise vocabulary (the Salesforce
+    mapper translates it).
+
+    Raises:
+        MappingError: The agreement has no end date (nothing to renew).
+    """
+    if agreement.end_date is None or agreement.no_end_date:
+        fail("Opportunity.close_date", "the agreement has no end date to renew at", value=agreement.name)
+    return Opportunity(
+        name=f"Renewal: {agreement.name}"[:120],
+        customer=agreement.customer,
+        contact=agreement.contact,
+        stage=stage,
+        amount=agreement.arr(as_of),
+        close_date=agreement.end_date,
+        owner=agreement.owner,
+        opportunity_type=opportunity_type,
+        description=f"Renews {agreement.name} ({agreement.billing_cycle.value}, MRR {agreement.mrr(as_of)})",
+        agreement=agreement.link(agreement.name),
+    )
+
+
+@total("Task")
+def overdue_invoice_task(
+    invoice: Invoice, *, as_of: date, owner: Link | None = None, priority: str = "High"
+) -> Task | None:
+    """A follow-up task for an overdue invoice (use case 14), or ``None`` when it is not overdue.
+
+    The task concerns the invoice's customer (``what``), is due on ``as_of`` and says how much is
+    open and for how many days.
+    """
+    if not invoice.is_overdue(as_of) or invoice.balance is None or invoice.due_date is None:
+        return None
+    days = (as_of - invoice.due_date).days
+    number = invoice.number or "(no number)"
+    return Task(
+        subject=f"Overdue invoice {number}",
+        description=f"Invoice {number}: {invoice.balance.quantize()} open, {days} days past due ({invoice.due_date}).",
+        status="Not Started",
+        priority=priority,
+        due_date=as_of,
+        owner=owner,
+        what=invoice.customer,
+    )
+
+
+@total("VendorBill")
+def purchase_order_to_vendor_bill(order: PurchaseOrder, *, received_only: bool = True) -> VendorBill:
+    """A vendor bill for a purchase order (use case 5): one item line per PO line.
+
+    With ``received_only`` the quantity billed is the received quantity (lines with nothing
+    received are left out); freight becomes an account line keyed ``freight`` (map it in
+    ``expense_accounts``). The vendor's invoice number and date become the bill's.
+
+    Raises:
+        MappingError: Nothing to bill.
+    """
+    lines: list[VendorBillLine] = []
+    for line in order.lines:
+        quantity = line.quantity
+        if received_only:
+            quantity = line.received_quantity if line.received_quantity is not None else Decimal(0)
+        if not quantity:
+            continue
+        cost = line.unit_cost if line.unit_cost is not None else None
+        amount = cost * quantity if cost is not None else line.amount
+        lines.append(
+            VendorBillLine(
+                amount=amount,
+                description=line.description,
+                quantity=quantity,
+                unit_cost=cost,
+                product=line.product,
+                sku=line.sku,
+                customer=line.customer or order.customer,
+                billable=(line.customer or order.customer) is not None,
+            )
+        )
+    if order.freight is not None and not order.freight.is_zero():
+        lines.append(VendorBillLine(amount=order.freight, description="Freight", account="freight"))
+    if not lines:
+        fail("VendorBill.lines", "nothing received on this purchase order yet", value=order.number)
+    return VendorBill(
+        vendor=order.vendor,
+        currency=order.currency,
+        number=order.vendor_invoice_number or order.number,
+        bill_date=order.vendor_invoice_date or order.order_date,
+        lines=lines,
+        terms=order.terms,
+        purchase_order=order.link(order.number),
+        memo=f"PO {order.number}" if order.number else None,
+    )
+
+
+def allocate_payment(
+    total_amount: Money,
+    invoices: Sequence[Invoice],
+    *,
+    strategy: AllocationStrategy = "oldest_first",
+) -> tuple[PaymentAllocation, ...]:
+    """Split a payment across open invoices (use case 8).
+
+    * ``oldest_first``: pay invoices in due-date order (then issue date, then number) until the
+      money runs out; the last one may be paid partially.
+    * ``largest_first``: the same, biggest open balance first.
+    * ``proportional``: every invoice gets a share proportional to its balance, rounded down to the
+      currency's minor unit; the pennies left are given one by one in oldest-first order, so the
+      allocations add up exactly.
+
+    Only invoices with a positive balance take part; the part of the payment above their total
+    stays unapplied (customer credit).
+
+    Raises:
+        MappingError: Unknown strategy, a non-positive amount, or an invoice in another currency.
+    """
+    if strategy not in ALLOCATION_STRATEGIES:
+        raise MappingError("Payment.allocations", f"unknown allocation strategy {strategy!r}", value=strategy)
+    if total_amount.amount <= 0:
+        raise MappingError(
+            "Payment.total", "a payment to allocate must be positive", value=str(total_amount.amount)
+        )
+    open_invoices = []
+    for i, invoice in enumerate(invoices):
+        if invoice.currency != total_amount.currency:
+            raise MappingError(
+                f"Payment.allocations[{i}]", f"invoice is in {invoice.currency}", value=total_amount.currency
+            )
+        if invoice.balance is not None and invoice.balance.amount > 0:
+            open_invoices.append(invoice)
+
+    def oldest(inv: Invoice) -> tuple[date, date, str]:
+        return (inv.due_date or date.max, inv.issue_date or date.max, inv.number or "")
+
+    ordered = sorted(open_invoices, key=oldest)
+    if strategy == "largest_first":
+        ordered = sorted(
+            open_invoices, key=lambda inv: (-(inv.balance.amount if inv.balance else 0), oldest(inv))
+        )
+    if strategy == "proportional":
+        return _proportional(total_amount, ordered)
+    remaining = total_amount
+    out = []
+    for invoice in ordered:
+        if remaining.is_zero():
+            break
+        assert invoice.balance is not None  # noqa: S101 - filtered above
+        amount = min(invoice.balance, remaining)
+        out.append(PaymentAllocation(target=invoice.link(invoice.number), amount=amount))
+        remaining = remaining - amount
+    return tuple(out)
+
+
+def _proportional(total_amount: Money, ordered: list[Invoice]) -> tuple[PaymentAllocation, ...]:
+    balances = [inv.balance.amount for inv in ordered if inv.balance is not None]
+    open_total = sum(balances, Decimal(0))
+    if open_total == 0:
+        return ()
+    to_allocate = min(total_amount.amount, open_total)
+    unit = Decimal(1).scaleb(-total_amount.minor_units)
+    shares = [(to_allocate * b / open_total).quantize(unit, rounding=ROUND_DOWN) for b in balances]
+    leftover = to_allocate - sum(shares, Decimal(0))
+    progressed = True
+    while leftover >= unit and progressed:  # hand out the pennies left, oldest first
+        progressed = False
+        for i in range(len(shares)):
+            if leftover >= unit and shares[i] + unit <= balances[i]:
+                shares[i] += unit
+                leftover -= unit
+                progressed = True
+    return tuple(
+        PaymentAllocation(target=inv.link(inv.number), amount=Money(share, total_amount.currency))
+        for inv, share in zip(ordered, shares, strict=True)
+        if share > 0
+    )
