@@ -130,6 +130,7 @@ def test_round_trip_preserves_every_mapped_field(name, cls, payload, to_canonica
     assert to_canonical(payload, CONFIG) == canonical  # raw payloads map the same as parsed models
     back = from_canonical(canonical, CONFIG)
     check_round_trip(original, back, unmapped, CUSTOM_FIELD_DEFINITION)
+    assert cls.from_api(back.to_api()) == back  # what a mapper builds serialises and parses back
     if name != "invoice":  # CW invoices carry no lines; the summary lines come from read-only totals
         again = to_canonical(back, CONFIG)
         one_way = ONE_WAY.get(name, {})
@@ -274,3 +275,21 @@ def test_random_payloads_map_or_raise_mapping_error(fn, sample):
         maps_or_raises_mapping_error(lambda p: fn(p, CONFIG), payload)
 
     run()
+
+
+def test_map_each_collects_failures():
+    from msplink.mappers import map_each
+
+    rows = [
+        P.COMPANY,
+        {**P.COMPANY, "name": None},
+        {**P.COMPANY, "id": 251, "currency": {"currencyCode": "dollars"}},
+    ]
+    batch = map_each(m.company_to_customer, rows, CONFIG)
+    assert not batch.ok
+    assert [c.name for c in batch.mapped] == ["Contoso Ltd"]
+    assert [(f.index, f.error.path) for f in batch.failures] == [
+        (1, "Customer.name"),
+        (2, "Customer.currency"),
+    ]
+    assert set(batch.unmapped_report().to_dict()) == {"Customer.name", "Customer.currency"}

@@ -11,6 +11,7 @@ derivations for the use cases (:func:`renewal_opportunity`, :func:`overdue_invoi
 :func:`purchase_order_to_vendor_bill`, :func:`allocate_payment`).
 """
 
+from msplink.mappers._batch import MapFailure, MappedBatch, map_each
 from msplink.mappers._config import (
     VALUE_MAP_TABLES,
     CustomFieldMapping,
@@ -44,6 +45,8 @@ __all__ = [
     "VALUE_MAP_TABLES",
     "AllocationStrategy",
     "CustomFieldMapping",
+    "MapFailure",
+    "MappedBatch",
     "MappingConfig",
     "MatchProposal",
     "ProductClassMapping",
@@ -52,6 +55,7 @@ __all__ = [
     "ValueMap",
     "allocate_payment",
     "line_amount",
+    "map_each",
     "normalise_name",
     "overdue_invoice_task",
     "penny_adjustment",
