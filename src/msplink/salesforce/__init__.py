@@ -7,7 +7,7 @@ Example:
     ...     print(account.name, account["CW_Company_Id__c"])
 """
 
-from msplink.salesforce import models, soql
+from msplink.salesforce import models, outbound, soql
 from msplink.salesforce._auth import (
     DEFAULT_LOGIN_URL,
     AccessTokenAuth,
@@ -72,10 +72,10 @@ __all__ = [
     "CompositeSubresponse",
     "Contact",
     "Contract",
-    "FileTokenStore",
     "DEFAULT_API_VERSION",
     "DEFAULT_BULK_THRESHOLD",
     "DEFAULT_LOGIN_URL",
+    "FileTokenStore",
     "IngestResult",
     "JWTBearerAuth",
     "JobInfo",
@@ -98,5 +98,6 @@ __all__ = [
     "TokenStore",
     "User",
     "models",
+    "outbound",
     "soql",
 ]
