@@ -344,3 +344,9 @@ def test_bulk_ingest_splits_large_uploads(client, sandbox):
     assert sandbox.count("PUT", r"/batches$") > 1
     assert len(result.successful) == 300 and not result.failed
     assert client.leads.count(F("Company") == 'Big Co, "Quoted"\nLine') == 300
+
+
+def test_users_list_with_default_fields(client):
+    users = client.users.list().to_list()
+    assert len(users) == 5 and all(u.username for u in users)
+    assert "IsDeleted" not in users[0].raw

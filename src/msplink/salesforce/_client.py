@@ -583,7 +583,7 @@ class Bulk:
         external_id_field: str | None = None,
         timeout: float = 3600.0,
     ) -> IngestResult:
-        """Run a whole ingest job: create, upload CSV, close, poll, fetch the three result files."""
+        """Run a whole ingest job (POST /jobs/ingest, PUT .../batches, PATCH, GET polls, GET the result files)."""
         if not records:
             raise ConfigurationError("ingest needs at least one record")
         uploads = calls.to_csv_chunks(records, self.max_upload_bytes)[0]
@@ -1130,7 +1130,7 @@ class AsyncBulk:
         external_id_field: str | None = None,
         timeout: float = 3600.0,
     ) -> IngestResult:
-        """Run a whole ingest job: create, upload CSV, close, poll, fetch the three result files."""
+        """Run a whole ingest job (POST /jobs/ingest, PUT .../batches, PATCH, GET polls, GET the result files)."""
         if not records:
             raise ConfigurationError("ingest needs at least one record")
         uploads = calls.to_csv_chunks(records, self.max_upload_bytes)[0]

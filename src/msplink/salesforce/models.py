@@ -133,6 +133,7 @@ class SObject:
 
     SOBJECT: ClassVar[str] = ""
     READ_ONLY: ClassVar[frozenset[str]] = frozenset()
+    NOT_ON_OBJECT: ClassVar[frozenset[str]] = frozenset()
 
     id: str | None = None
     is_deleted: bool | None = None
@@ -156,7 +157,8 @@ class SObject:
     @classmethod
     def api_fields(cls) -> tuple[str, ...]:
         """The API names of the standard fields this model types (for default field lists)."""
-        return tuple(_api_name(a.name) for a in attrs.fields(cls) if a.name not in {"custom", "raw"})
+        names = (_api_name(a.name) for a in attrs.fields(cls) if a.name not in {"custom", "raw"})
+        return tuple(n for n in names if n not in cls.NOT_ON_OBJECT)
 
     def to_api(self) -> dict[str, Any]:
         """The writable fields that are set (not ``None``), in Salesforce names, plus custom fields.
@@ -415,6 +417,7 @@ class User(SObject):
 
     SOBJECT: ClassVar[str] = "User"
     READ_ONLY: ClassVar[frozenset[str]] = frozenset({"Name", "UserType"})
+    NOT_ON_OBJECT: ClassVar[frozenset[str]] = frozenset({"IsDeleted"})
 
     username: str | None = None
     name: str | None = None

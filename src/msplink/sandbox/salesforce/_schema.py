@@ -150,9 +150,10 @@ def _pick(name: str, values: Iterable[str], **kw: Any) -> FieldSpec:
 
 
 def _system(owner: bool = True) -> list[FieldSpec]:
+    """System fields; ``owner=False`` is the User shape (no ``OwnerId``, no ``IsDeleted``)."""
     fields = [
         _s("Id", type="id", length=18, readonly=True, defaulted=True),
-        _s("IsDeleted", type="boolean", readonly=True, default=False),
+        *([_s("IsDeleted", type="boolean", readonly=True, default=False)] if owner else []),
         _s("CreatedDate", type="datetime", readonly=True, defaulted=True),
         _ref("CreatedById", "User", "CreatedBy", readonly=True, defaulted=True),
         _s("LastModifiedDate", type="datetime", readonly=True, defaulted=True),
