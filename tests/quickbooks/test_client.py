@@ -441,3 +441,13 @@ def test_faults_end_exactly_right(qbo, sandbox):
     sandbox.faults.inject(FaultKind.TOKEN_EXPIRY, method="GET", path=r"/companyinfo/", times=1)
     assert qbo.company_info.get().id == "1"
     assert sandbox.token_requests == 1
+
+
+def test_deactivated_names_are_freed(qbo):
+    first = qbo.customers.create(m.Customer(display_name="Proseware"))
+    gone = qbo.customers.delete(first.id, sync_token=first.sync_token)
+    assert (gone.display_name, gone.active) == ("Proseware (deleted)", False)
+    again = qbo.customers.create(m.Customer(display_name="Proseware"))
+    assert again.id != first.id
+    back = qbo.customers.update(m.Customer(id=gone.id, sync_token=gone.sync_token, active=True))
+    assert back.display_name == "Proseware (deleted)"  # the original name is taken again

@@ -102,6 +102,7 @@ class _Config:
         self.now = now or _utcnow
 
     def cdc_check(self, entities: Sequence[str | type[Entity]], changed_since: datetime) -> list[str]:
+        """Validate a CDC request before any I/O; return the entity names."""
         names = [e if isinstance(e, str) else e.entity_name for e in entities]
         if not names:
             raise ConfigurationError("cdc() needs at least one entity")
@@ -115,6 +116,7 @@ class _Config:
         return names
 
     def cdc_fallback_statement(self, name: str, changed_since: datetime) -> Select:
+        """The paginated query that re-reads an entity whose CDC answer hit the cap."""
         return (
             select(name)
             .where(field("MetaData.LastUpdatedTime") >= changed_since)

@@ -785,6 +785,7 @@ class Company:
             if entity == "Payment":
                 self.apply_payment(old, +1)
             raise
+        self._deleted_suffix(entity, old, new, entity_id)
         new["Id"] = entity_id
         new["SyncToken"] = old["SyncToken"]
         new["MetaData"] = dict(old.get("MetaData") or {})
@@ -799,6 +800,33 @@ class Company:
             self.refresh_customer_balance(_ref(new, "CustomerRef"))
         self.record(entity, entity_id, "Update")
         return new
+
+    def _deleted_suffix(
+        self, entity: str, old: Mapping[str, Any], new: dict[str, Any], entity_id: str
+    ) -> None:
+        """QBO appends " (deleted)" to the name of a deactivated list entity (freeing the name) and strips it
+        again on reactivation when the original name is still free."""
+        if entity not in NAME_LISTS:
+            return
+        key = "DisplayName" if entity in PEOPLE else "Name"
+        name = str(new.get(key) or "")
+        if new.get("Active") is False and old.get("Active") is not False and not name.endswith(" (deleted)"):
+            candidate, n = f"{name} (deleted)", 1
+            while self._taken(entity, key, candidate, entity_id):
+                n += 1
+                candidate = f"{name} (deleted {n})"
+            new[key] = candidate
+        elif new.get("Active") is not False and old.get("Active") is False and name.endswith(" (deleted)"):
+            original = name[: -len(" (deleted)")]
+            if not self._taken(entity, key, original, entity_id):
+                new[key] = original
+        if key == "DisplayName" or "FullyQualifiedName" in new:
+            new["FullyQualifiedName"] = new[key]
+
+    def _taken(self, entity: str, key: str, name: str, entity_id: str) -> bool:
+        if key == "DisplayName":
+            return self._display_name_taken(name, (entity, entity_id))
+        return self._name_taken(entity, name, entity_id)
 
     def delete(self, entity: str, body: Mapping[str, Any]) -> dict[str, Any]:
         """Delete a transaction (name lists cannot be deleted: deactivate them)."""
