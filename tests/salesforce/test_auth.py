@@ -138,3 +138,24 @@ def test_file_token_store(tmp_path, sandbox):
     with SalesforceClient(auth=again, transport=sandbox.transport()) as client:
         assert client.accounts.count() == 10
     assert again.token_requests == 0  # the stored access token was still valid
+
+
+def test_proactive_renewal_before_the_session_times_out(clock):
+    sandbox = SalesforceSandbox(clock=clock, wall_clock=clock.now, session_ttl=7200)
+    creds = sandbox.credentials()
+    auth = ClientCredentialsAuth(
+        client_id=creds["client_id"],
+        client_secret=creds["client_secret"],
+        max_token_age=5760,
+        clock=clock.monotonic,
+    )
+    with SalesforceClient(auth=auth, transport=sandbox.transport(), sleep=clock.sleep) as client:
+        client.accounts.count()
+        clock.advance(5000)
+        client.accounts.count()
+        clock.advance(1000)
+        client.accounts.count()
+    assert auth.token_requests == 2
+    assert sandbox.count(None, None, status=401) == 0
+    with pytest.raises(ConfigurationError):
+        ClientCredentialsAuth(client_id="a", client_secret="b", max_token_age=0)

@@ -219,9 +219,21 @@ class SalesforceAuth(httpx.Auth):
 
     requires_response_body = True
 
-    def __init__(self, *, login_url: str = DEFAULT_LOGIN_URL, token_url: str | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        login_url: str = DEFAULT_LOGIN_URL,
+        token_url: str | None = None,
+        max_token_age: float | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         if not login_url.startswith(("https://", "http://")):
             raise ConfigurationError("login_url must be an http(s) URL")
+        if max_token_age is not None and max_token_age <= 0:
+            raise ConfigurationError("max_token_age must be positive seconds")
+        self.max_token_age = max_token_age
+        self._clock = clock
+        self._minted_at = clock()
         self.login_url = login_url.rstrip("/")
         self.token_url = token_url or self.login_url + TOKEN_PATH
         self._token: Token | None = None
@@ -252,6 +264,18 @@ class SalesforceAuth(httpx.Auth):
     def _current(self) -> Token | None:
         return self._token
 
+    def _usable(self) -> Token | None:
+        """The current token, unless it is older than ``max_token_age`` (then dropped: renew proactively)."""
+        token = self._current()
+        if token is None or self.max_token_age is None or not self._can_mint():
+            return token
+        if self._clock() - self._minted_at < self.max_token_age:
+            return token
+        with self._lock:
+            if self._token is token:
+                self._token = None
+        return None
+
     def _token_request(self) -> httpx.Request:
         raise ConfigurationError(f"{type(self).__name__} cannot mint tokens")
 
@@ -265,6 +289,7 @@ class SalesforceAuth(httpx.Auth):
             raise _token_error(response) from None
         with self._lock:
             self._token = token
+            self._minted_at = self._clock()
         self._saved(token)
         return token
 
@@ -296,7 +321,7 @@ class SalesforceAuth(httpx.Auth):
 
         This generator is not single-flight; the sync and async flows below serialise minting.
         """
-        token = self._current()
+        token = self._usable()
         if token is None:
             token = self._accept((yield self._token_request()))
         self._prepare(request, token)
@@ -317,10 +342,10 @@ class SalesforceAuth(httpx.Auth):
 
     def sync_auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
         """The flow for ``httpx.Client``: minting is single-flight across threads."""
-        token = self._current()
+        token = self._usable()
         if token is None:
             with self._mint_lock:
-                token = self._current()
+                token = self._usable()
                 if token is None:
                     reply = yield self._token_request()
                     reply.read()
@@ -342,10 +367,10 @@ class SalesforceAuth(httpx.Auth):
         """The flow for ``httpx.AsyncClient``: minting is single-flight across tasks."""
         if self._async_lock is None:
             self._async_lock = asyncio.Lock()
-        token = self._current()
+        token = self._usable()
         if token is None:
             async with self._async_lock:
-                token = self._current()
+                token = self._usable()
                 if token is None:
                     reply = yield self._token_request()
                     await reply.aread()
@@ -386,8 +411,16 @@ class ClientCredentialsAuth(SalesforceAuth):
     Salesforce accepts this grant only on the org's My Domain token host: pass it as ``login_url``.
     """
 
-    def __init__(self, *, client_id: str, client_secret: str, login_url: str = DEFAULT_LOGIN_URL) -> None:
-        super().__init__(login_url=login_url)
+    def __init__(
+        self,
+        *,
+        client_id: str,
+        client_secret: str,
+        login_url: str = DEFAULT_LOGIN_URL,
+        max_token_age: float | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        super().__init__(login_url=login_url, max_token_age=max_token_age, clock=clock)
         if not client_id or not client_secret:
             raise ConfigurationError("client_id and client_secret are required")
         self.client_id = client_id
@@ -410,6 +443,9 @@ class JWTBearerAuth(SalesforceAuth):
             (not the My Domain, even when posting to it).
         lifetime: Seconds the assertion is valid (Salesforce allows at most 3 minutes).
         now: Clock for ``exp`` (seconds since the epoch).
+        max_token_age: Renew the token proactively after this many seconds (e.g. 80 % of the org's
+            session timeout) instead of waiting for a 401.
+        clock: Monotonic clock for ``max_token_age``.
 
     Raises:
         ConfigurationError: PyJWT/cryptography are missing or the key is unreadable.
@@ -425,8 +461,10 @@ class JWTBearerAuth(SalesforceAuth):
         audience: str | None = None,
         lifetime: int = 180,
         now: Callable[[], float] = time.time,
+        max_token_age: float | None = None,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        super().__init__(login_url=login_url)
+        super().__init__(login_url=login_url, max_token_age=max_token_age, clock=clock)
         if not client_id or not username:
             raise ConfigurationError("client_id and username are required")
         try:
@@ -487,8 +525,10 @@ class RefreshTokenAuth(SalesforceAuth):
         refresh_token: str | None = None,
         client_secret: str | None = None,
         login_url: str = DEFAULT_LOGIN_URL,
+        max_token_age: float | None = None,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        super().__init__(login_url=login_url)
+        super().__init__(login_url=login_url, max_token_age=max_token_age, clock=clock)
         if not client_id:
             raise ConfigurationError("client_id is required")
         self.client_id = client_id

@@ -111,6 +111,18 @@ def _lock_retry_plan(results: Sequence[SaveResult], all_or_none: bool) -> list[i
     return []
 
 
+def _statement(
+    sobject: str, fields: Sequence[str], where: soql.Condition | None, order_by: Sequence[str] | None
+) -> str:
+    """The SOQL a resource's ``query()`` / ``count()`` sends (built, never formatted)."""
+    q = soql.select(*fields).from_(sobject)
+    if where is not None:
+        q = q.where(where)
+    if order_by:
+        q = q.order_by(*order_by)
+    return q.render()
+
+
 class _State:
     """Mutable state shared by a client and its ``with_options`` copies."""
 
@@ -281,22 +293,6 @@ class SObjects(Generic[M]):
         """
         return self._client._execute(calls.upsert(self._v(), self.sobject, field, value, record))
 
-    def _statement(
-        self,
-        where: soql.Condition | None,
-        fields: Sequence[str] | None,
-        order_by: Sequence[str] | None,
-        limit: int | None,
-    ) -> str:
-        q = soql.select(*(fields or self.default_fields)).from_(self.sobject)
-        if where is not None:
-            q = q.where(where)
-        if order_by:
-            q = q.order_by(*order_by)
-        if limit is not None:
-            q = q.limit(limit)
-        return q.render()
-
     def query(
         self,
         where: soql.Condition | None = None,
@@ -308,7 +304,7 @@ class SObjects(Generic[M]):
         include_deleted: bool = False,
     ) -> Paginator[M]:
         """Query records lazily (GET /query or /queryAll), following ``nextRecordsUrl``."""
-        statement = self._statement(where, fields, order_by, None)
+        statement = _statement(self.sobject, fields or self.default_fields, where, order_by)
         first = calls.query(
             self._v(), statement, self._parse, include_deleted=include_deleted, batch_size=batch_size
         )
@@ -322,7 +318,7 @@ class SObjects(Generic[M]):
 
     def count(self, where: soql.Condition | None = None) -> int:
         """Count records (GET /query ``SELECT COUNT() ...``)."""
-        statement = self._statement(where, ["COUNT()"], None, None)
+        statement = _statement(self.sobject, ["COUNT()"], where, None)
         return self._client._execute(
             calls.query(self._v(), statement, _record).with_parse(calls.count_parser)
         )
@@ -856,7 +852,7 @@ class AsyncSObjects(Generic[M]):
         include_deleted: bool = False,
     ) -> AsyncPaginator[M]:
         """Query records lazily (GET /query or /queryAll), following ``nextRecordsUrl``."""
-        statement = SObjects._statement(self, where, fields, order_by, None)  # type: ignore[arg-type]
+        statement = _statement(self.sobject, fields or self.default_fields, where, order_by)
         first = calls.query(
             self._v(), statement, self._parse, include_deleted=include_deleted, batch_size=batch_size
         )
@@ -870,7 +866,7 @@ class AsyncSObjects(Generic[M]):
 
     async def count(self, where: soql.Condition | None = None) -> int:
         """Count records (GET /query ``SELECT COUNT() ...``)."""
-        statement = SObjects._statement(self, where, ["COUNT()"], None, None)  # type: ignore[arg-type]
+        statement = _statement(self.sobject, ["COUNT()"], where, None)
         return await self._client._execute(
             calls.query(self._v(), statement, _record).with_parse(calls.count_parser)
         )
