@@ -240,3 +240,60 @@ def test_invalid_grant_is_reauthorization(tmp_path):
     with pytest.raises(ReauthorizationRequiredError) as info:
         auth.refresh()
     assert info.value.status_code == 400 and str(info.value) != "s"
+
+
+@pytest.mark.parametrize("flavour", ["sync", "async"])
+def test_throttled_batch_items_are_resent_alone(flavour):
+    import asyncio
+
+    from msplink.quickbooks import AsyncQuickBooksClient, BatchOperation
+    from msplink.testing import FakeClock
+
+    sent: list[list[str]] = []
+
+    def respond(request: httpx.Request) -> httpx.Response:
+        items = json.loads(request.content)["BatchItemRequest"]
+        sent.append([next(iter(i["Customer"].values())) for i in items])
+        answers = []
+        for item in items:
+            name = item["Customer"]["DisplayName"]
+            if name == "B" and len(sent) == 1:
+                answers.append(
+                    {
+                        "bId": item["bId"],
+                        "Fault": {
+                            "type": "SERVICE",
+                            "Error": [
+                                {
+                                    "Message": "ThrottleExceeded",
+                                    "code": "3001",
+                                    "Detail": "The request limit was reached.",
+                                }
+                            ],
+                        },
+                    }
+                )
+            else:
+                answers.append(
+                    {"bId": item["bId"], "Customer": {"Id": name, "SyncToken": "0", "DisplayName": name}}
+                )
+        return httpx.Response(200, json={"BatchItemResponse": answers})
+
+    router = MockRouter()
+    router.post("/v3/company/123/batch", respond)
+    clock = FakeClock()
+    ops = [BatchOperation.create(m.Customer(display_name=n)) for n in ("A", "B", "C")]
+    retry = RetryPolicy(max_attempts=3, initial_delay=2.0, jitter=0.0)
+    if flavour == "sync":
+        client = QuickBooksClient(
+            realm_id="123", auth="t", transport=router.transport(), retry=retry, sleep=clock.sleep
+        )
+        results = client.batch(ops)
+    else:
+        aclient = AsyncQuickBooksClient(
+            realm_id="123", auth="t", transport=router.transport(), retry=retry, sleep=clock.async_sleep
+        )
+        results = asyncio.run(aclient.batch(ops))
+    assert [r.entity.id for r in results] == ["A", "B", "C"] and all(r.ok for r in results)
+    assert sent == [["A", "B", "C"], ["B"]]
+    assert clock.sleeps == [2.0]

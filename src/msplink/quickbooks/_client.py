@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import enum
 import logging
 import os
 import re
+import time
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from datetime import datetime, timedelta, timezone
 from typing import Any, TypeVar
@@ -14,7 +16,7 @@ from urllib.parse import quote
 import httpx
 
 from msplink._core import AsyncExecutor, RateLimit, RetryPolicy, SyncExecutor
-from msplink.errors import ConfigurationError
+from msplink.errors import ConfigurationError, RateLimitError
 from msplink.quickbooks import _calls as calls
 from msplink.quickbooks import _resources as res
 from msplink.quickbooks._auth import (
@@ -25,6 +27,7 @@ from msplink.quickbooks._auth import (
     StaticBearer,
 )
 from msplink.quickbooks._batch import (
+    BATCH_SIZE,
     CDC_MAX_OBJECTS,
     BatchItemResult,
     BatchOperation,
@@ -48,6 +51,28 @@ DEFAULT_MINOR_VERSION = 75
 CDC_WINDOW = timedelta(days=30)
 _CDC_UNSUPPORTED = frozenset({"TaxCode", "TaxRate", "CompanyInfo", "Preferences", "RecurringTransaction"})
 _REALM = re.compile(r"^[A-Za-z0-9]+$")
+
+
+_BATCH = f"{calls.PREFIX}/batch"
+
+
+def _index_chunks(indices: Sequence[int]) -> list[list[int]]:
+    return [list(indices[i : i + BATCH_SIZE]) for i in range(0, len(indices), BATCH_SIZE)]
+
+
+def _throttled(results: Sequence[BatchItemResult | None], pending: Sequence[int]) -> list[int]:
+    return [i for i in pending if (r := results[i]) is not None and isinstance(r.error, RateLimitError)]
+
+
+def _throttle_wait(
+    results: Sequence[BatchItemResult | None], pending: Sequence[int], retry: RetryPolicy, attempt: int
+) -> float:
+    waits = [
+        e.retry_after
+        for i in pending
+        if (r := results[i]) is not None and isinstance(e := r.error, RateLimitError) and e.retry_after
+    ]
+    return max(waits) if waits else retry.backoff(attempt)
 
 
 class QuickBooksEnvironment(enum.Enum):
@@ -223,6 +248,7 @@ class QuickBooksClient:
             now=now,
         )
         extra: dict[str, Any] = {"clock": clock} if clock is not None else {}
+        self._sleep: Callable[[float], object] = sleep if sleep is not None else time.sleep
         self._executor = SyncExecutor(
             platform=PLATFORM,
             base_url=self._config.base_url,
@@ -303,6 +329,7 @@ class QuickBooksClient:
         """A copy sharing the connection pool and rate limiters, with another retry policy or timeout."""
         clone = object.__new__(QuickBooksClient)
         clone._config = self._config
+        clone._sleep = self._sleep
         clone._executor = self._executor.with_options(retry=retry, timeout=timeout)
         clone._batch_executor = self._batch_executor.with_options(retry=retry, timeout=timeout)
         clone._bind()
@@ -337,14 +364,26 @@ class QuickBooksClient:
         """Run any number of operations through POST /v3/company/{realm}/batch, 30 per call.
 
         Each call carries its own ``requestid`` (kept across retries); items are matched to operations by
-        ``bId``; failed items carry a typed error instead of raising.
+        ``bId``; failed items carry a typed error instead of raising. Items throttled inside a 200 answer
+        (fault 3001) are resent, alone, after a back-off (never the items that succeeded), up to the
+        retry policy's ``max_attempts``.
         """
-        results: list[BatchItemResult] = []
-        for chunk in chunked(operations):
-            items = [op.to_item(str(i)) for i, op in enumerate(chunk)]
-            body = self._batch_executor.execute(calls.batch_call(items, minor_version=self.minor_version))
-            results.extend(parse_batch_items(chunk, body, path=f"{calls.PREFIX}/batch"))
-        return results
+        ops = [op for chunk in chunked(operations) for op in chunk]
+        results: list[BatchItemResult | None] = [None] * len(ops)
+        pending = list(range(len(ops)))
+        for attempt in range(1, self._batch_executor.retry.max_attempts + 1):
+            for chunk in _index_chunks(pending):
+                items = [ops[i].to_item(str(n)) for n, i in enumerate(chunk)]
+                body = self._batch_executor.execute(calls.batch_call(items, minor_version=self.minor_version))
+                for index, result in zip(
+                    chunk, parse_batch_items([ops[i] for i in chunk], body, path=_BATCH), strict=True
+                ):
+                    results[index] = result
+            pending = _throttled(results, pending)
+            if not pending or attempt == self._batch_executor.retry.max_attempts:
+                break
+            self._sleep(_throttle_wait(results, pending, self._batch_executor.retry, attempt))
+        return [r for r in results if r is not None]
 
     def cdc(self, entities: Sequence[str | type[Entity]], *, changed_since: datetime) -> CDCResult:
         """Changes since ``changed_since`` (GET /v3/company/{realm}/cdc), deletions included.
@@ -450,6 +489,7 @@ class AsyncQuickBooksClient:
             now=now,
         )
         extra: dict[str, Any] = {"clock": clock} if clock is not None else {}
+        self._sleep: Callable[[float], Awaitable[object]] = sleep if sleep is not None else asyncio.sleep
         self._executor = AsyncExecutor(
             platform=PLATFORM,
             base_url=self._config.base_url,
@@ -528,6 +568,7 @@ class AsyncQuickBooksClient:
         """A copy sharing the connection pool and rate limiters, with another retry policy or timeout."""
         clone = object.__new__(AsyncQuickBooksClient)
         clone._config = self._config
+        clone._sleep = self._sleep
         clone._executor = self._executor.with_options(retry=retry, timeout=timeout)
         clone._batch_executor = self._batch_executor.with_options(retry=retry, timeout=timeout)
         clone._bind()
@@ -557,14 +598,24 @@ class AsyncQuickBooksClient:
 
     async def batch(self, operations: Iterable[BatchOperation]) -> list[BatchItemResult]:
         """Run any number of operations through POST /v3/company/{realm}/batch, 30 per call."""
-        results: list[BatchItemResult] = []
-        for chunk in chunked(operations):
-            items = [op.to_item(str(i)) for i, op in enumerate(chunk)]
-            body = await self._batch_executor.execute(
-                calls.batch_call(items, minor_version=self.minor_version)
-            )
-            results.extend(parse_batch_items(chunk, body, path=f"{calls.PREFIX}/batch"))
-        return results
+        ops = [op for chunk in chunked(operations) for op in chunk]
+        results: list[BatchItemResult | None] = [None] * len(ops)
+        pending = list(range(len(ops)))
+        for attempt in range(1, self._batch_executor.retry.max_attempts + 1):
+            for chunk in _index_chunks(pending):
+                items = [ops[i].to_item(str(n)) for n, i in enumerate(chunk)]
+                body = await self._batch_executor.execute(
+                    calls.batch_call(items, minor_version=self.minor_version)
+                )
+                for index, result in zip(
+                    chunk, parse_batch_items([ops[i] for i in chunk], body, path=_BATCH), strict=True
+                ):
+                    results[index] = result
+            pending = _throttled(results, pending)
+            if not pending or attempt == self._batch_executor.retry.max_attempts:
+                break
+            await self._sleep(_throttle_wait(results, pending, self._batch_executor.retry, attempt))
+        return [r for r in results if r is not None]
 
     async def cdc(self, entities: Sequence[str | type[Entity]], *, changed_since: datetime) -> CDCResult:
         """Changes since ``changed_since`` (GET /v3/company/{realm}/cdc); see :meth:`QuickBooksClient.cdc`."""
