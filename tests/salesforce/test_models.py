@@ -224,3 +224,30 @@ def test_bulk_error_cells_parse(code, message, fields):
     assert error.code == code
     assert error.message == message.strip()
     assert error.fields == tuple(fields)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "authored/oauth-token-jwt-bearer.json",
+        "authored/oauth-token-client-credentials.json",
+        "authored/oauth-token-refresh.json",
+    ],
+)
+def test_token_responses_parse(name):
+    from msplink.salesforce import Token
+
+    token = Token.from_api(load(name), refresh_token="kept")
+    assert token.instance_url == "https://acme-msp.my.salesforce.com"
+    assert token.refresh_token == "kept"
+    assert "REDACTED" not in repr(token) and "kept" not in repr(token)
+    if "issued_at" in load(name):
+        assert token.issued_at is not None and token.issued_at.tzinfo is not None
+
+
+def test_child_subquery_rows_keep_their_children():
+    record = load("query-parent-and-child-subquery.restforce.json")["records"][0]
+    model = models.SObject.from_api(record)  # a custom object: the generic base model
+    assert model["Whizbangs__r"]["records"][0]["Name"] == "Child Whizbang"
+    assert model["ParentWhizbang__r.Name"] == "Parent Whizbang"
+    assert model.raw is record
