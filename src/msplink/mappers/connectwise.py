@@ -196,7 +196,9 @@ def _member_link(reference: cw.Reference | None) -> Link | None:
 
 
 def _name(reference: cw.Reference | None) -> str | None:
-    return reference.name if reference is not None else None
+    if reference is None:
+        return None
+    return reference.name or reference.identifier
 
 
 def _named(kind: str, name: str | None, config: MappingConfig) -> cw.Reference | None:
@@ -1015,12 +1017,31 @@ def invoice_summary_lines(invoice: cw.Invoice, currency: str) -> tuple[InvoiceLi
 
     One line per non-zero component (``agreementAmount``, ``serviceTotal``, ``productTotal``,
     ``expenseTotal``) with ``product_class`` ``Agreement`` / ``Service`` / ``NonInventory`` /
-    ``Expense`` (map those in ``MappingConfig.product_classes``), plus an ``Adjustment`` line for
-    whatever else makes up ``subtotal`` (adjustments, down payments), so nothing billable is lost.
+    ``Expense`` (map those in ``MappingConfig.product_classes``), plus an ``Adjustments`` line
+    (product class ``Adjustment``) for whatever else makes up ``subtotal`` (adjustments, down
+    payments), so nothing billable is lost. When the invoice reports no component at all, one line
+    carries the whole subtotal with the invoice type (``Agreement``, ``Standard`` ...) as product class.
     """
     lines: list[InvoiceLine] = []
     running = Decimal(0)
-    for attr, label, product_class in _SUMMARY_COMPONENTS:
+    components = [
+        (attr, label, pc) for attr, label, pc in _SUMMARY_COMPONENTS if getattr(invoice, attr) is not None
+    ]
+    if not components and invoice.subtotal:
+        label = f"{invoice.type or 'Standard'} invoice {invoice.invoice_number or ''}".strip()
+        amount = Money(invoice.subtotal, currency)
+        return (
+            InvoiceLine(
+                amount=amount,
+                quantity=Decimal(1),
+                unit_price=amount,
+                description=label,
+                product_class=invoice.type or "Standard",
+                taxable=invoice.taxable_flag,
+                line_number=1,
+            ),
+        )
+    for attr, label, product_class in components:
         value: Decimal | None = getattr(invoice, attr)
         if value:
             running += value
