@@ -24,9 +24,11 @@ from msplink.quickbooks import (
 from msplink.sandbox.quickbooks import QuickBooksSandbox
 from msplink.testing import FakeClock
 
-SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "apis" / "quickbooks" / "samples"
-if not SAMPLES.exists():  # the checkout may sit elsewhere; fall back to the shared folder
-    SAMPLES = Path("/work/shared/apis/quickbooks/samples")
+SAMPLES = Path(__file__).resolve().parent / "samples"
+"""A verbatim copy of ../shared/apis/quickbooks/samples (Intuit's API-reference payloads), so CI needs no
+checkout of the shared folder; ``test_samples_match_the_shared_reference`` catches drift."""
+
+SHARED_SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "apis" / "quickbooks" / "samples"
 
 FAST_RETRY = RetryPolicy(max_attempts=4, initial_delay=0.5, jitter=0.0)
 

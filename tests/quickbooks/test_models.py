@@ -186,3 +186,13 @@ def test_models_round_trip_through_the_wire_shape(name, amount, qty, note):
 def test_samples_have_no_unmodelled_keys(name, cls):
     data = sample(name)
     strict_converter.structure(data.get(cls.entity_name, data), cls)  # raises on model drift (STYLE R19)
+
+
+def test_samples_match_the_shared_reference():
+    from tests.quickbooks.conftest import SAMPLES, SHARED_SAMPLES
+
+    if not SHARED_SAMPLES.exists():
+        pytest.skip("the shared reference folder is not checked out")
+    shared = {p.name: p.read_bytes() for p in SHARED_SAMPLES.glob("*.json")}
+    local = {p.name: p.read_bytes() for p in SAMPLES.glob("*.json")}
+    assert local == shared
