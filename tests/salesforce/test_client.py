@@ -15,6 +15,7 @@ from msplink.errors import (
     NotFoundError,
     QueryError,
     RateLimitError,
+    TransportError,
 )
 from msplink.salesforce import Account, CompositeSubrequest, MultipleMatchesError, soql
 from msplink.salesforce.soql import F
@@ -350,3 +351,19 @@ def test_users_list_with_default_fields(client):
     users = client.users.list().to_list()
     assert len(users) == 5 and all(u.username for u in users)
     assert "IsDeleted" not in users[0].raw
+
+
+def test_framework_faults_are_retried_when_safe(client, sandbox):
+    sandbox.faults.inject(FaultKind.RATE_LIMIT, path=r"/query", times=1)
+    sandbox.faults.inject(FaultKind.SERVER_ERROR, status=503, path=r"/query", times=1)
+    assert client.accounts.count() == 10
+    sandbox.faults.clear()
+    sandbox.faults.inject(FaultKind.LOSE_RESPONSE, method="PATCH", times=1)
+    result = client.accounts.upsert("CW_Company_Id__c", "LOST-1", {"Name": "Lost once"})
+    assert result.created is False  # applied by the lost attempt, updated by the replay: no duplicate
+    assert client.accounts.count(F("Name") == "Lost once") == 1
+    sandbox.faults.clear()
+    sandbox.faults.inject(FaultKind.LOSE_RESPONSE, method="POST", path=r"/sobjects/Account$", times=1)
+    with pytest.raises(TransportError):
+        client.accounts.create({"Name": "Maybe created"})  # a POST is never replayed blindly
+    assert client.accounts.count(F("Name") == "Maybe created") == 1
