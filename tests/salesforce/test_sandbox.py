@@ -269,3 +269,11 @@ def test_served_sandbox_names_the_host_it_was_reached_on(sandbox):
         vendor = http.post("https://login.salesforce.com/services/oauth2/token", data=form).json()
     assert served["instance_url"] == "http://127.0.0.1:8080"
     assert vendor["instance_url"] == sandbox.instance_url
+
+
+def test_seeding_twice_keeps_external_ids_unique(sandbox):
+    sandbox.seed(size=10, seed=1)
+    keys = [a["CW_Company_Id__c"] for a in sandbox.records("Account")]
+    assert len(keys) == 20 and len(set(keys)) == 20
+    users = [u["Username"] for u in sandbox.records("User")]
+    assert len(users) == len(set(users)) == 9

@@ -1721,12 +1721,13 @@ class SalesforceSandbox(Sandbox):
         with self._lock:
             self._user = self.integration_user_id
             owners = [self.integration_user_id]
+            user_base = len(self._data["user"])
             for i in range(4):
                 owners.append(
                     self._insert_raw(
                         "User",
                         {
-                            "Username": f"rep{i}.{seed}@msplink-sandbox.example",
+                            "Username": f"rep{user_base + i}.{seed}@msplink-sandbox.example",
                             "FirstName": rng.choice(_FIRST),
                             "LastName": rng.choice(_LAST),
                             "Email": f"rep{i}@msplink-sandbox.example",
@@ -1737,6 +1738,7 @@ class SalesforceSandbox(Sandbox):
                     )
                 )
             counts["User"] = 4
+            base = len(self._data["account"])  # a second seed() adds records, never duplicate keys
             accounts: list[str] = []
             contacts: list[str] = []
             for i in range(size):
@@ -1757,7 +1759,7 @@ class SalesforceSandbox(Sandbox):
                             "AnnualRevenue": Decimal(rng.randint(1, 500) * 10000),
                             "NumberOfEmployees": rng.randint(5, 2000),
                             "OwnerId": rng.choice(owners),
-                            "CW_Company_Id__c": str(19000 + i),
+                            "CW_Company_Id__c": str(19000 + base + i),
                         },
                     )
                 )
@@ -1775,7 +1777,7 @@ class SalesforceSandbox(Sandbox):
                                 "Phone": f"(555) {rng.randint(100, 999)}-{rng.randint(1000, 9999)}",
                                 "Title": rng.choice(("CEO", "IT Manager", "Office Manager", "CFO", "Owner")),
                                 "OwnerId": rng.choice(owners),
-                                "CW_Contact_Id__c": str(50000 + i * 2 + j),
+                                "CW_Contact_Id__c": str(50000 + 2 * base + i * 2 + j),
                             },
                         )
                     )
@@ -1847,7 +1849,7 @@ class SalesforceSandbox(Sandbox):
                         "AccountId": accounts[i % len(accounts)] if accounts else None,
                         "ContactId": contacts[(i * 2) % len(contacts)] if contacts else None,
                         "OwnerId": rng.choice(owners),
-                        "CW_Ticket_Id__c": str(80000 + i),
+                        "CW_Ticket_Id__c": str(80000 + base + i),
                     },
                 )
             counts["Case"] = size
@@ -1874,7 +1876,7 @@ class SalesforceSandbox(Sandbox):
                         "StartDate": today - timedelta(days=rng.randint(0, 700)),
                         "ContractTerm": rng.choice((12, 24, 36)),
                         "OwnerId": rng.choice(owners),
-                        "CW_Agreement_Id__c": str(3000 + i),
+                        "CW_Agreement_Id__c": str(3000 + base + i),
                     },
                 )
             counts["Contract"] = max(1, size // 2) if accounts else 0
