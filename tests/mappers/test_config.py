@@ -175,3 +175,17 @@ def test_value_map_lookups_never_raise_anything_but_mapping_error(table, probe):
         assert vm.get(key, path="p") in set(table.values())
         assert vm.find(key) is not None
         assert value in set(table.values())
+
+
+def test_the_documented_toml_example_loads(tmp_path: Path):
+    docs = Path(__file__).resolve().parents[2] / "docs" / "mapping.md"
+    text = docs.read_text(encoding="utf-8")
+    block = text.split("```toml\n", 1)[1].split("```", 1)[0]
+    (tmp_path / "mapping.toml").write_text(block, encoding="utf-8")
+    config = MappingConfig.from_toml(tmp_path / "mapping.toml")
+    assert config.case_statuses.inverse("In Progress", path="p") == "Working"
+    assert config.case_priorities.get("Low", path="p") == "Priority 3 - Normal"
+    assert config.cw_id("billing_terms", "Net 30 days") == 3
+    assert config.qbo_id("payment_methods", "Check") == "2"
+    assert config.qbo_item_for(sku=None, product_class="Service", path="p") == "2"
+    assert config.custom_fields_for("Customer", "connectwise") == (("sla", "SLA"),)
