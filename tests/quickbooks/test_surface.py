@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import inspect
 import json
+from datetime import timezone
 from typing import Any
 
 import httpx
@@ -127,3 +129,37 @@ def test_webhook_parser_raises_only_value_error(value):
             parse_events(json.dumps(wrapped).encode())
         except (ValueError, TypeError, AttributeError, KeyError) as exc:
             assert isinstance(exc, ValueError), repr(exc)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    access=st.text(min_size=1, max_size=40),
+    refresh=st.text(min_size=1, max_size=40),
+    expires=st.datetimes(timezones=st.just(timezone.utc)),
+    realm=st.none() | st.text(alphabet="0123456789", min_size=1, max_size=16),
+)
+def test_oauth_token_round_trips_through_a_store_dict(access, refresh, expires, realm):
+    token = qb.OAuthToken(
+        access_token=f"secret-a-{access}",
+        refresh_token=f"secret-r-{refresh}",
+        expires_at=expires,
+        realm_id=realm,
+    )
+    assert qb.OAuthToken.from_dict(json.loads(json.dumps(token.to_dict()))) == token
+    assert "secret-" not in repr(token)
+
+
+@settings(max_examples=100, deadline=None)
+@given(value=json_values)
+def test_cdc_and_batch_parsers_fail_only_with_parse_errors(value):
+    from msplink.quickbooks._batch import BatchOperation, parse_batch_items, parse_cdc
+
+    # the executor turns these four into an APIError carrying the status; anything else would escape
+    parse_failures = (ValueError, KeyError, TypeError, AttributeError)
+    for body in ({"CDCResponse": value}, {"CDCResponse": [{"QueryResponse": value}]}):
+        with contextlib.suppress(*parse_failures):
+            parse_cdc(body)
+    with contextlib.suppress(*parse_failures):
+        parse_batch_items(
+            [BatchOperation.query("SELECT * FROM Term")], {"BatchItemResponse": value}, path="/b"
+        )
