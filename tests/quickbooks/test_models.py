@@ -188,6 +188,14 @@ def test_samples_have_no_unmodelled_keys(name, cls):
     strict_converter.structure(data.get(cls.entity_name, data), cls)  # raises on model drift (STYLE R19)
 
 
+def test_recurring_samples_have_no_unmodelled_keys():
+    strict_converter.structure(
+        sample("recurringtransaction-create-invoice-request.json"), m.RecurringTransaction
+    )
+    wrapped = sample("recurringtransaction-read-response.json")["QueryResponse"]["RecurringTransaction"][0]
+    strict_converter.structure(wrapped, m.RecurringTransaction)
+
+
 def test_samples_match_the_shared_reference():
     from tests.quickbooks.conftest import SAMPLES, SHARED_SAMPLES
 

@@ -83,6 +83,7 @@ _RENAMES: Mapping[str, str] = {
     "uri": "URI",
     "ssn": "SSN",
     "allow_online_ach_payment": "AllowOnlineACHPayment",
+    "allow_ipn_payment": "AllowIPNPayment",
     "domain": "domain",
     "sparse": "sparse",
     "status": "status",
@@ -220,6 +221,8 @@ class SalesItemLineDetail(QBOModel):
     tax_inclusive_amt: Decimal | None = None
     discount_rate: Decimal | None = None
     discount_amt: Decimal | None = None
+    tax_classification_ref: Ref | None = None
+    markup_info: Mapping[str, Any] | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -407,6 +410,7 @@ class Customer(_NameBase):
     """A customer (``/customer``); DisplayName is unique across customers, vendors and employees."""
 
     entity_name: ClassVar[str] = "Customer"
+    primary_tax_identifier: str | None = None
     ship_addr: Address | None = None
     notes: str | None = None
     job: bool | None = None
@@ -545,6 +549,15 @@ class _SalesTransaction(_Transaction):
     home_balance: Decimal | None = None
     apply_tax_after_discount: bool | None = None
     txn_status: str | None = None
+    ship_from_addr: Address | None = None
+    ship_date: date | None = None
+    ship_method_ref: Ref | None = None
+    tracking_num: str | None = None
+    free_form_address: bool | None = None
+    bill_email_cc: EmailAddress | None = None
+    bill_email_bcc: EmailAddress | None = None
+    delivery_info: Mapping[str, Any] | None = None
+    tax_exemption_ref: Ref | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -555,6 +568,8 @@ class Invoice(_SalesTransaction):
     deposit: Decimal | None = None
     allow_online_credit_card_payment: bool | None = None
     allow_online_ach_payment: bool | None = None
+    allow_online_payment: bool | None = None
+    allow_ipn_payment: bool | None = None
     invoice_link: str | None = None
 
 
