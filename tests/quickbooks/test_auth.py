@@ -265,3 +265,35 @@ def test_refresh_token_expires_after_100_days_unused(sandbox, store, clock):
     clock.advance(8_726_400)
     with pytest.raises(ReauthorizationRequiredError):
         auth.refresh()
+
+
+def test_twenty_threads_persist_the_rotated_token_to_disk(sandbox, creds, clock, tmp_path):
+    path = tmp_path / "qbo.json"
+    file_store = FileTokenStore(path)
+    file_store.save(
+        OAuthToken(
+            access_token=creds["access_token"],
+            refresh_token=creds["refresh_token"],
+            expires_at=clock.now() - timedelta(seconds=1),
+            realm_id=creds["realm_id"],
+        )
+    )
+    auth = QuickBooksOAuth2(
+        client_id=creds["client_id"], client_secret=creds["client_secret"], store=file_store, now=clock.now
+    )
+    client = make_sync(sandbox, auth, clock)
+    barrier = threading.Barrier(20)
+
+    def work() -> None:
+        barrier.wait()
+        client.company_info.get()
+
+    threads = [threading.Thread(target=work) for _ in range(20)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sandbox.token_requests == 1
+    on_disk = FileTokenStore(path).load()
+    assert on_disk.refresh_token != creds["refresh_token"] and on_disk.expires_at > clock.now()
+    assert os.stat(path).st_mode & 0o777 == 0o600
