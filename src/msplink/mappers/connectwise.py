@@ -20,6 +20,8 @@ from datetime import date, datetime, timezone
 from decimal import Decimal
 from typing import Any, Final
 
+from dateutil.parser import isoparse
+
 from msplink.connectwise import models as cw
 from msplink.mappers._common import parse_model, ref, unmapped_fields, vendor_custom_in, vendor_custom_out
 from msplink.mappers._config import MappingConfig, normalise_name
@@ -1506,7 +1508,7 @@ def ticket_to_canonical(ticket: cw.Ticket | Mapping[str, Any], config: MappingCo
     opened = None
     if t.info is not None and isinstance(t.info.get("dateEntered"), str):
         with at("Ticket.opened_at"):
-            opened = datetime.fromisoformat(t.info["dateEntered"].replace("Z", "+00:00"))
+            opened = isoparse(t.info["dateEntered"])
     agreement = None
     if t.agreement is not None and t.agreement.id is not None:
         agreement = Link.to(SYSTEM, "agreement", t.agreement.id, display=t.agreement.name)

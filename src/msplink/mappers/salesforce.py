@@ -20,6 +20,8 @@ from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 from typing import Any, Final
 
+from dateutil.parser import isoparse
+
 from msplink.mappers._common import parse_model, unmapped_fields, vendor_custom_in, vendor_custom_out
 from msplink.mappers._config import MappingConfig, normalise_name
 from msplink.mappers._util import at, aware, fail, opt_money, require, total
@@ -788,7 +790,7 @@ def task_to_canonical(task: sf.Task | Mapping[str, Any], config: MappingConfig |
     completed_at = None
     if isinstance(completed, str) and completed:
         with at("Task.completed_at"):
-            completed_at = datetime.fromisoformat(completed.replace("Z", "+00:00").replace("+0000", "+00:00"))
+            completed_at = isoparse(completed)
     return Task(
         refs=_refs(t, "Task", None, "task"),
         updated_at=_updated(t, "Task.updated_at"),
