@@ -56,7 +56,12 @@ CONFIG = MappingConfig.from_dict(
     }
 )
 
-NESTED = m.UNMAPPED_ADDRESS_FIELDS | m.UNMAPPED_LINE_FIELDS | {"item_account_ref", "total_tax", "tax_line"}
+NESTED = (
+    m.UNMAPPED_ADDRESS_FIELDS
+    | m.UNMAPPED_LINE_FIELDS
+    | m.UNMAPPED_LINE_DETAIL_FIELDS
+    | {"total_tax", "tax_line"}
+)
 
 
 def _without_subtotal(model: Any) -> Any:

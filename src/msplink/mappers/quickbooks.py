@@ -67,6 +67,7 @@ __all__ = [
     "UNMAPPED_CUSTOMER_FIELDS",
     "UNMAPPED_INVOICE_FIELDS",
     "UNMAPPED_ITEM_FIELDS",
+    "UNMAPPED_LINE_DETAIL_FIELDS",
     "UNMAPPED_LINE_FIELDS",
     "UNMAPPED_PAYMENT_FIELDS",
     "UNMAPPED_RECURRING_FIELDS",
@@ -161,6 +162,22 @@ UNMAPPED_ADDRESS_FIELDS: Final = unmapped_fields(
 
 UNMAPPED_LINE_FIELDS: Final = frozenset({"id", "project_ref", "linked_txn"})
 """Line attributes not carried (line ids are QBO's; projects are not modelled)."""
+
+UNMAPPED_LINE_DETAIL_FIELDS: Final = (
+    unmapped_fields(
+        qbo.SalesItemLineDetail, {"item_ref", "qty", "unit_price", "service_date", "tax_code_ref"}
+    )
+    | unmapped_fields(
+        qbo.AccountBasedExpenseLineDetail, {"account_ref", "customer_ref", "billable_status", "tax_code_ref"}
+    )
+    | unmapped_fields(
+        qbo.ItemBasedExpenseLineDetail,
+        {"item_ref", "qty", "unit_price", "customer_ref", "billable_status", "tax_code_ref"},
+    )
+    | unmapped_fields(qbo.DiscountLineDetail, {"percent_based"})
+)
+"""Line-detail attributes not carried (classes, item accounts, tax-inclusive amounts, discount
+accounts, markup; a description-only line's tax code is dropped too)."""
 
 
 # ------------------------------------------------------------------------------------------- helpers
