@@ -9,7 +9,14 @@ from typing import Any
 import attrs
 import pytest
 
-from msplink.errors import ConfigurationError, ConflictError, NotFoundError, QueryError, RateLimitError
+from msplink.errors import (
+    BadRequestError,
+    ConfigurationError,
+    ConflictError,
+    NotFoundError,
+    QueryError,
+    RateLimitError,
+)
 from msplink.quickbooks import (
     AmountMismatchError,
     BatchOperation,
@@ -451,3 +458,32 @@ def test_deactivated_names_are_freed(qbo):
     assert again.id != first.id
     back = qbo.customers.update(m.Customer(id=gone.id, sync_token=gone.sync_token, active=True))
     assert back.display_name == "Proseware (deleted)"  # the original name is taken again
+
+
+def test_payment_update_reallocates_within_the_open_balance(qbo, sandbox):
+    item = _item(sandbox, "100.00")
+    customer = qbo.customers.create(m.Customer(display_name="Reallocate Co"))
+    invoice = qbo.invoices.create(
+        m.Invoice(customer_ref=m.Ref(value=customer.id), line=(_invoice_line(item["Id"], "1", "100.00"),))
+    )
+
+    def payment_lines(amount: str) -> tuple[m.Line, ...]:
+        return (
+            m.Line(amount=Decimal(amount), linked_txn=(m.LinkedTxn(txn_id=invoice.id, txn_type="Invoice"),)),
+        )
+
+    payment = qbo.payments.create(
+        m.Payment(customer_ref=m.Ref(value=customer.id), total_amt=Decimal("150"), line=payment_lines("60"))
+    )
+    assert qbo.invoices.get(invoice.id).balance == Decimal("40.00")
+    moved = qbo.payments.update(
+        m.Payment(id=payment.id, sync_token=payment.sync_token, line=payment_lines("100"))
+    )
+    assert moved.unapplied_amt == Decimal("50.00")
+    assert qbo.invoices.get(invoice.id).balance == Decimal("0.00")
+    with pytest.raises(BadRequestError) as info:  # 101 > the 100 open once this payment's 100 is un-applied
+        qbo.payments.update(m.Payment(id=moved.id, sync_token=moved.sync_token, line=payment_lines("101")))
+    assert info.value.codes == ("6000",)
+    after = qbo.invoices.get(invoice.id)
+    assert (after.balance, after.sync_token) == (Decimal("0.00"), "2")  # the failed update changed nothing
+    assert qbo.customers.get(customer.id).balance == Decimal("-50.00")

@@ -637,8 +637,6 @@ class Company:
                         "Business Validation Error: the invoice belongs to another customer",
                     )
                 balance = money(invoice.get("Balance", 0))
-                if existing is not None:
-                    balance += self._applied_to(existing[1], str(invoice["Id"]))
                 if amount > balance:
                     raise Fault(
                         "6000",
@@ -659,19 +657,14 @@ class Company:
         obj.setdefault("ProcessPayment", False)
         obj.setdefault("CurrencyRef", {"value": "USD", "name": "United States Dollar"})
 
-    def _applied_to(self, payment_id: str, invoice_id: str) -> Decimal:
-        payment = self.data["Payment"].get(payment_id) or {}
-        total = Decimal("0")
-        for line in payment.get("Line") or []:
-            for link in line.get("LinkedTxn") or []:
-                if link.get("TxnType") == "Invoice" and str(link.get("TxnId")) == invoice_id:
-                    total += money(line.get("Amount", 0))
-        return total
-
     # ---- payment application (Balance maintained as payments apply)
 
-    def apply_payment(self, payment: Mapping[str, Any], sign: int) -> None:
-        """Apply (+1) or un-apply (-1) a payment's lines to its invoices and the customer balance."""
+    def apply_payment(self, payment: Mapping[str, Any], sign: int, *, touch: bool = True) -> set[str]:
+        """Apply (+1) or un-apply (-1) a payment's lines to its invoices; return the invoice ids touched.
+
+        With ``touch`` the touched invoices get a new SyncToken and a change record (once each).
+        """
+        touched: set[str] = set()
         for line in payment.get("Line") or []:
             amount = money(line.get("Amount", 0))
             for link in line.get("LinkedTxn") or []:
@@ -689,9 +682,19 @@ class Company:
                 if sign > 0:
                     links.append({"TxnId": payment["Id"], "TxnType": "Payment"})
                 invoice["LinkedTxn"] = links
-                self._bump(invoice)
-                self.record("Invoice", invoice["Id"], "Update")
+                touched.add(str(invoice["Id"]))
+        if touch:
+            self.touch_invoices(touched)
         self.refresh_customer_balance(_ref(payment, "CustomerRef"))
+        return touched
+
+    def touch_invoices(self, ids: set[str]) -> None:
+        """Bump the SyncToken of invoices changed by a payment, once each, and record the change."""
+        for invoice_id in sorted(ids, key=int):
+            invoice = self.data["Invoice"].get(invoice_id)
+            if invoice is not None:
+                self._bump(invoice)
+                self.record("Invoice", invoice_id, "Update")
 
     def refresh_customer_balance(self, customer_id: str | None) -> None:
         """Mark a customer's Balance for recomputation (see :meth:`settle_balances`)."""
@@ -777,13 +780,18 @@ class Company:
                 raise required("TotalAmt")
         if entity in TRANSACTIONS and entity != "TimeActivity" and entity != "Payment" and "Line" not in new:
             raise required("Line")
+        snapshot = copy.deepcopy(self.data["Invoice"]) if entity == "Payment" else None
+        changes = len(self.changes)
+        touched: set[str] = set()
         if entity == "Payment":
-            self.apply_payment(old, -1)
+            touched = self.apply_payment(old, -1, touch=False)
         try:
             self.prepare(entity, new, existing=(entity, entity_id))
         except Fault:
-            if entity == "Payment":
-                self.apply_payment(old, +1)
+            if snapshot is not None:  # a failed write changes nothing, SyncTokens included
+                self.data["Invoice"] = snapshot
+                del self.changes[changes:]
+                self.refresh_customer_balance(_ref(old, "CustomerRef"))
             raise
         self._deleted_suffix(entity, old, new, entity_id)
         new["Id"] = entity_id
@@ -795,7 +803,7 @@ class Company:
         self.data[entity][entity_id] = new
         self._index_name(entity, new, old)
         if entity == "Payment":
-            self.apply_payment(new, +1)
+            self.touch_invoices(touched | self.apply_payment(new, +1, touch=False))
         if entity == "Invoice":
             self.refresh_customer_balance(_ref(new, "CustomerRef"))
         self.record(entity, entity_id, "Update")
