@@ -367,3 +367,19 @@ def test_framework_faults_are_retried_when_safe(client, sandbox):
     with pytest.raises(TransportError):
         client.accounts.create({"Name": "Maybe created"})  # a POST is never replayed blindly
     assert client.accounts.count(F("Name") == "Maybe created") == 1
+
+
+def test_builder_subquery_through_the_client(client):
+    q = (
+        soql.select(
+            "Id", "Name", soql.select("Email").from_("Contacts").where(F("Email").endswith("@example.com"))
+        )
+        .from_("Account")
+        .limit(3)
+    )
+    rows = client.query(q).to_list()
+    assert len(rows) == 3 and all(r["Contacts"]["totalSize"] == 2 for r in rows)
+    [account] = client.accounts.query(
+        fields=["Id", "Name", soql.select("Subject").from_("Cases")], limit=1
+    ).to_list()
+    assert account["Cases"]["records"][0]["Subject"]

@@ -277,3 +277,20 @@ def test_seeding_twice_keeps_external_ids_unique(sandbox):
     assert len(keys) == 20 and len(set(keys)) == 20
     users = [u["Username"] for u in sandbox.records("User")]
     assert len(users) == len(set(users)) == 9
+
+
+def test_parent_to_child_subqueries(api, sandbox):
+    q = "SELECT Name, (SELECT LastName FROM Contacts ORDER BY LastName LIMIT 1), (SELECT Name FROM Opportunities WHERE StageName = 'Nope') FROM Account LIMIT 2"
+    rows = soql(api, q).json()["records"]
+    assert rows[0]["Contacts"]["totalSize"] == 1 and rows[0]["Contacts"]["done"] is True
+    assert set(rows[0]["Contacts"]["records"][0]) == {"attributes", "LastName"}
+    assert rows[0]["Opportunities"] is None
+    bad = soql(api, "SELECT Name, (SELECT Id FROM Nopes) FROM Account")
+    assert bad.status_code == 400 and bad.json()[0]["errorCode"] == "INVALID_TYPE"
+    describe = api.get(f"{V}/sobjects/Account/describe").json()
+    assert {
+        "childSObject": "Contact",
+        "field": "AccountId",
+        "relationshipName": "Contacts",
+        "cascadeDelete": False,
+    } in describe["childRelationships"]

@@ -112,7 +112,10 @@ def _lock_retry_plan(results: Sequence[SaveResult], all_or_none: bool) -> list[i
 
 
 def _statement(
-    sobject: str, fields: Sequence[str], where: soql.Condition | None, order_by: Sequence[str] | None
+    sobject: str,
+    fields: Sequence[str | soql.Query],
+    where: soql.Condition | None,
+    order_by: Sequence[str] | None,
 ) -> str:
     """The SOQL a resource's ``query()`` / ``count()`` sends (built, never formatted)."""
     q = soql.select(*fields).from_(sobject)
@@ -297,7 +300,7 @@ class SObjects(Generic[M]):
         self,
         where: soql.Condition | None = None,
         *,
-        fields: Sequence[str] | None = None,
+        fields: Sequence[str | soql.Query] | None = None,
         order_by: Sequence[str] | None = None,
         limit: int | None = None,
         batch_size: int | None = None,
@@ -311,7 +314,11 @@ class SObjects(Generic[M]):
         return Paginator(self._client._executor, first, calls.next_query, limit=limit)
 
     def list(
-        self, *, fields: Sequence[str] | None = None, limit: int | None = None, batch_size: int | None = None
+        self,
+        *,
+        fields: Sequence[str | soql.Query] | None = None,
+        limit: int | None = None,
+        batch_size: int | None = None,
     ) -> Paginator[M]:
         """Every record, lazily (GET /query ``SELECT <fields> FROM <type> ORDER BY Id``)."""
         return self.query(fields=fields, order_by=["Id"], limit=limit, batch_size=batch_size)
@@ -845,7 +852,7 @@ class AsyncSObjects(Generic[M]):
         self,
         where: soql.Condition | None = None,
         *,
-        fields: Sequence[str] | None = None,
+        fields: Sequence[str | soql.Query] | None = None,
         order_by: Sequence[str] | None = None,
         limit: int | None = None,
         batch_size: int | None = None,
@@ -859,7 +866,11 @@ class AsyncSObjects(Generic[M]):
         return AsyncPaginator(self._client._executor, first, calls.next_query, limit=limit)
 
     def list(
-        self, *, fields: Sequence[str] | None = None, limit: int | None = None, batch_size: int | None = None
+        self,
+        *,
+        fields: Sequence[str | soql.Query] | None = None,
+        limit: int | None = None,
+        batch_size: int | None = None,
     ) -> AsyncPaginator[M]:
         """Every record, lazily (GET /query ``SELECT <fields> FROM <type> ORDER BY Id``)."""
         return self.query(fields=fields, order_by=["Id"], limit=limit, batch_size=batch_size)

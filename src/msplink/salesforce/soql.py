@@ -388,11 +388,14 @@ def _count(n: int, what: str) -> int:
     return n
 
 
-def select(*fields: str) -> Query:
-    """Start a query: ``select("Id", "Name", "Account.Name")`` or ``select("COUNT()")``."""
+def select(*fields: str | Query) -> Query:
+    """Start a query: ``select("Id", "Name", "Account.Name")``, ``select("COUNT()")``, or with a
+    parent-to-child subquery ``select("Id", select("LastName").from_("Contacts"))``."""
     checked: list[str] = []
     for name in fields:
-        if name.upper() == "COUNT()":
+        if isinstance(name, Query):
+            checked.append(f"({name.render()})")
+        elif name.upper() == "COUNT()":
             checked.append("COUNT()")
         else:
             checked.append(check_identifier(name))

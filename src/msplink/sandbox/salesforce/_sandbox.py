@@ -700,14 +700,18 @@ class SalesforceSandbox(Sandbox):
 
     # ------------------------------------------------------------------------------------ query
 
-    def run_query(
-        self, statement: str, *, include_deleted: bool = False
-    ) -> tuple[ParsedQuery, ObjectSpec, list[dict[str, Any]]]:
-        """Parse and evaluate SOQL; returns the parsed query, the object and the matching raw rows."""
-        parsed = parse_soql(statement)
-        spec = self._objects.get(parsed.sobject.lower())
-        if spec is None:
-            raise SoqlError("INVALID_TYPE", f"sObject type '{parsed.sobject}' is not supported.")
+    def _child_relationships(self, parent: ObjectSpec) -> dict[str, tuple[ObjectSpec, FieldSpec]]:
+        """Parent-to-child relationships of an object, by lower-cased name (``contacts``)."""
+        out: dict[str, tuple[ObjectSpec, FieldSpec]] = {}
+        for child in self._objects.values():
+            for f in child.fields.values():
+                if f.child_relationship and parent.name in f.reference_to:
+                    out.setdefault(f.child_relationship.lower(), (child, f))
+        return out
+
+    def _filter(
+        self, spec: ObjectSpec, parsed: ParsedQuery, rows: Iterable[dict[str, Any]], include_deleted: bool
+    ) -> list[dict[str, Any]]:
         resolve = self._resolver(spec)
         probe: dict[str, Any] = {}
         for field in parsed.fields:
@@ -717,17 +721,66 @@ class SalesforceSandbox(Sandbox):
             resolve(probe, field)
         validate_where(parsed.where, lambda name: resolve(probe, name)[1])
         today = self._wall().astimezone(timezone.utc).date()
-        rows = [
+        matched = [
             r
-            for r in self._table(spec.name).values()
+            for r in rows
             if (include_deleted or not r.get("IsDeleted")) and evaluate(parsed.where, r, resolve, today)
         ]
-        rows = sort_rows(rows, parsed.order, resolve)
+        matched = sort_rows(matched, parsed.order, resolve)
         if parsed.offset:
-            rows = rows[parsed.offset :]
+            matched = matched[parsed.offset :]
         if parsed.limit is not None:
-            rows = rows[: parsed.limit]
+            matched = matched[: parsed.limit]
+        return matched
+
+    def run_query(
+        self, statement: str, *, include_deleted: bool = False
+    ) -> tuple[ParsedQuery, ObjectSpec, list[dict[str, Any]]]:
+        """Parse and evaluate SOQL; returns the parsed query, the object and the matching raw rows."""
+        parsed = parse_soql(statement)
+        spec = self._objects.get(parsed.sobject.lower())
+        if spec is None:
+            raise SoqlError("INVALID_TYPE", f"sObject type '{parsed.sobject}' is not supported.")
+        relationships = self._child_relationships(spec)
+        for child in parsed.children:
+            if child.sobject.lower() not in relationships:
+                raise SoqlError(
+                    "INVALID_TYPE",
+                    f"Didn't understand relationship '{child.sobject}' in FROM part of query call.",
+                )
+            self._filter(relationships[child.sobject.lower()][0], child, (), include_deleted)
+        rows = self._filter(spec, parsed, self._table(spec.name).values(), include_deleted)
         return parsed, spec, rows
+
+    def _render_rows(
+        self, spec: ObjectSpec, parsed: ParsedQuery, rows: Sequence[dict[str, Any]]
+    ) -> list[dict[str, Any]]:
+        """Render rows with their selected fields and parent-to-child subquery results."""
+        relationships = self._child_relationships(spec)
+        groups: list[tuple[ParsedQuery, ObjectSpec, FieldSpec, dict[str, list[dict[str, Any]]]]] = []
+        for child in parsed.children:
+            child_spec, ref = relationships[child.sobject.lower()]
+            by_parent: dict[str, list[dict[str, Any]]] = {}
+            for r in self._table(child_spec.name).values():
+                if r.get(ref.name):
+                    by_parent.setdefault(r[ref.name], []).append(r)
+            groups.append((child, child_spec, ref, by_parent))
+        out: list[dict[str, Any]] = []
+        for row in rows:
+            rendered = self._render(spec, row, parsed.fields)
+            for child, child_spec, ref, by_parent in groups:
+                kids = self._filter(child_spec, child, by_parent.get(row["Id"], ()), False)
+                rendered[ref.child_relationship or child.sobject] = (
+                    {
+                        "totalSize": len(kids),
+                        "done": True,
+                        "records": [self._render(child_spec, k, child.fields) for k in kids],
+                    }
+                    if kids
+                    else None
+                )
+            out.append(rendered)
+        return out
 
     def _query(self, request: SandboxRequest, include_deleted: bool) -> SandboxResponse:
         statement = request.param("q")
@@ -736,8 +789,7 @@ class SalesforceSandbox(Sandbox):
         parsed, spec, rows = self.run_query(statement, include_deleted=include_deleted)
         if parsed.is_count:
             return SandboxResponse.json(200, {"totalSize": len(rows), "done": True, "records": []})
-        rendered = [self._render(spec, r, parsed.fields) for r in rows]
-        return self._page(request, rendered, 0, include_deleted)
+        return self._page(request, self._render_rows(spec, parsed, rows), 0, include_deleted)
 
     def _batch_size(self, request: SandboxRequest) -> int:
         options = request.header("sforce-query-options") or ""
@@ -781,7 +833,16 @@ class SalesforceSandbox(Sandbox):
 
     def _describe(self, request: SandboxRequest) -> SandboxResponse:
         spec = self._spec(request.path_params["sobject"])
-        return SandboxResponse.json(200, spec.describe())
+        children = [
+            {
+                "childSObject": child.name,
+                "field": ref.name,
+                "relationshipName": ref.child_relationship,
+                "cascadeDelete": False,
+            }
+            for child, ref in self._child_relationships(spec).values()
+        ]
+        return SandboxResponse.json(200, spec.describe(children))
 
     # ------------------------------------------------------------------------------- validation
 
@@ -1651,8 +1712,8 @@ class SalesforceSandbox(Sandbox):
         parsed, spec, rows = self.run_query(
             str(body.get("query") or ""), include_deleted=operation == "queryAll"
         )
-        if parsed.is_count or parsed.offset:
-            raise _abort(400, "INVALIDJOB", "Bulk queries do not support COUNT() or OFFSET")
+        if parsed.is_count or parsed.offset or parsed.children:
+            raise _abort(400, "INVALIDJOB", "Bulk queries do not support COUNT(), OFFSET or subqueries")
         self._counter += 1
         job_id = _id18(f"750SB{self._counter:010d}")
         now = _fmt_dt(self._now())

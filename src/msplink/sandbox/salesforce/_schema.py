@@ -29,6 +29,7 @@ class FieldSpec:
     id_lookup: bool = False
     reference_to: tuple[str, ...] = ()
     relationship_name: str | None = None
+    child_relationship: str | None = None
     custom: bool = False
 
     def describe(self) -> dict[str, Any]:
@@ -87,7 +88,7 @@ class ObjectSpec:
                 return spec
         return None
 
-    def describe(self) -> dict[str, Any]:
+    def describe(self, children: list[dict[str, Any]] | None = None) -> dict[str, Any]:
         """The object describe body."""
         return {
             "name": self.name,
@@ -103,7 +104,7 @@ class ObjectSpec:
             "replicateable": True,
             "searchable": True,
             "fields": [f.describe() for f in self.fields.values()],
-            "childRelationships": [],
+            "childRelationships": children or [],
             "recordTypeInfos": [],
             "urls": {
                 "sobject": f"/services/data/v62.0/sobjects/{self.name}",
@@ -222,7 +223,7 @@ def standard_objects() -> dict[str, ObjectSpec]:
                 ),
             ),
             _pick("Industry", _INDUSTRIES),
-            _ref("ParentId", "Account", "Parent"),
+            _ref("ParentId", "Account", "Parent", child_relationship="ChildAccounts"),
             _ref("MasterRecordId", "Account", "MasterRecord", readonly=True),
             _s("AccountNumber", length=40),
             *_address("Billing"),
@@ -240,7 +241,7 @@ def standard_objects() -> dict[str, ObjectSpec]:
         ],
         "Contact": [
             *_system(),
-            _ref("AccountId", "Account", "Account"),
+            _ref("AccountId", "Account", "Account", child_relationship="Contacts"),
             _pick("Salutation", ("Mr.", "Ms.", "Mrs.", "Dr.", "Prof.")),
             _s("FirstName", length=40),
             _s("LastName", length=80, required=True),
@@ -302,7 +303,7 @@ def standard_objects() -> dict[str, ObjectSpec]:
         "Opportunity": [
             *_system(),
             _s("Name", length=120, required=True),
-            _ref("AccountId", "Account", "Account"),
+            _ref("AccountId", "Account", "Account", child_relationship="Opportunities"),
             _pick("StageName", tuple(STAGES), required=True, restricted=True),
             _s("CloseDate", type="date", required=True),
             _s("Amount", type="currency"),
@@ -340,8 +341,8 @@ def standard_objects() -> dict[str, ObjectSpec]:
             _pick("Origin", ("Phone", "Email", "Web")),
             _pick("Reason", ("Installation", "Equipment Complexity", "Performance", "Breakdown", "Other")),
             _pick("Type", ("Mechanical", "Electrical", "Electronic", "Structural", "Other")),
-            _ref("AccountId", "Account", "Account"),
-            _ref("ContactId", "Contact", "Contact"),
+            _ref("AccountId", "Account", "Account", child_relationship="Cases"),
+            _ref("ContactId", "Contact", "Contact", child_relationship="Cases"),
             _ref("ParentId", "Case", "Parent"),
             _s("IsClosed", type="boolean", readonly=True, default=False),
             _s("ClosedDate", type="datetime", readonly=True),
@@ -359,8 +360,10 @@ def standard_objects() -> dict[str, ObjectSpec]:
             ),
             _pick("Priority", ("High", "Normal", "Low"), defaulted=True, default="Normal"),
             _s("ActivityDate", type="date"),
-            _ref("WhoId", ("Contact", "Lead"), "Who"),
-            _ref("WhatId", ("Account", "Opportunity", "Case", "Contract"), "What"),
+            _ref("WhoId", ("Contact", "Lead"), "Who", child_relationship="Tasks"),
+            _ref(
+                "WhatId", ("Account", "Opportunity", "Case", "Contract"), "What", child_relationship="Tasks"
+            ),
             _ref("AccountId", "Account", "Account", readonly=True),
             _s("Description", type="textarea", length=32000),
             _s("IsClosed", type="boolean", readonly=True, default=False),
@@ -375,7 +378,7 @@ def standard_objects() -> dict[str, ObjectSpec]:
         ],
         "Contract": [
             *_system(),
-            _ref("AccountId", "Account", "Account", required=True),
+            _ref("AccountId", "Account", "Account", required=True, child_relationship="Contracts"),
             _pick(
                 "Status",
                 ("Draft", "In Approval Process", "Activated"),

@@ -234,6 +234,7 @@ class ParsedQuery:
     order: tuple[tuple[str, bool, bool | None], ...] = ()  # field, descending, nulls_first
     limit: int | None = None
     offset: int | None = None
+    children: tuple[ParsedQuery, ...] = ()  # parent-to-child subqueries, FROM = relationship name
 
     @property
     def is_count(self) -> bool:
@@ -276,11 +277,18 @@ class _Parser:
             raise SoqlError("MALFORMED_QUERY", f"unexpected token: {tok.text!r}")
         return tok.text
 
-    def parse(self) -> ParsedQuery:
+    def parse(self, nested: bool = False) -> ParsedQuery:
         self.expect_kw("SELECT")
         fields: list[str] = []
+        children: list[ParsedQuery] = []
         while True:
-            if self.kw("COUNT") and self.peek(1) is not None and self.peek(1).text == "(":  # type: ignore[union-attr]
+            tok = self.peek()
+            if tok is not None and tok.kind == "op" and tok.text == "(":
+                if nested:
+                    raise SoqlError("MALFORMED_QUERY", "nested subqueries are not supported here")
+                self.take()
+                children.append(self.parse(nested=True))
+            elif self.kw("COUNT") and self.peek(1) is not None and self.peek(1).text == "(":  # type: ignore[union-attr]
                 self.take()
                 self.expect_op("(")
                 self.expect_op(")")
@@ -292,7 +300,9 @@ class _Parser:
                 self.take()
                 continue
             break
-        if "COUNT()" in fields and len(fields) > 1:
+        if not fields and not children:
+            raise SoqlError("MALFORMED_QUERY", "SELECT needs at least one field")
+        if "COUNT()" in fields and (len(fields) > 1 or children):
             raise SoqlError("MALFORMED_QUERY", "COUNT() cannot be combined with other fields")
         self.expect_kw("FROM")
         sobject = self.ident()
@@ -334,9 +344,11 @@ class _Parser:
             if offset > 2000:
                 raise SoqlError("NUMBER_OUTSIDE_VALID_RANGE", "Maximum SOQL offset allowed is 2000")
         tok = self.peek()
-        if tok is not None:
+        if nested:
+            self.expect_op(")")
+        elif tok is not None:
             raise SoqlError("MALFORMED_QUERY", f"unexpected token: {tok.text!r}")
-        return ParsedQuery(tuple(fields), sobject, where, tuple(order), limit, offset)
+        return ParsedQuery(tuple(fields), sobject, where, tuple(order), limit, offset, tuple(children))
 
     def integer(self) -> int:
         tok = self.take()
