@@ -10,6 +10,7 @@ from msplink.errors import MappingError
 from msplink.mappers import (
     MappingConfig,
     allocate_payment,
+    onboarding_ticket,
     overdue_invoice_task,
     purchase_order_to_vendor_bill,
     renewal_opportunity,
@@ -184,3 +185,46 @@ def test_allocations_never_exceed_payment_or_balances(open_balances, paid, strat
     by_number = {i.number: i.balance.amount for i in invoices if i.balance is not None}
     for a in allocations:
         assert Decimal(0) < a.amount.amount <= by_number[a.target.display]
+
+
+def test_won_opportunity_starts_an_onboarding_ticket_in_connectwise():
+    from msplink.models import Opportunity, OpportunityStatus
+
+    won = Opportunity(
+        name="Acme firewall refresh",
+        status=OpportunityStatus.WON,
+        customer=ACME,
+        amount=usd("12000"),
+        close_date=date(2026, 7, 31),
+        owner=Link.to(SALESFORCE, "User", "005A"),
+    )
+    ticket = onboarding_ticket(won, board="Service Desk", status="New", priority="Priority 3 - Normal")
+    assert ticket.summary == "Onboarding: Acme firewall refresh"
+    config = MappingConfig.from_dict(
+        {"owners": {"005A": "jdoe"}, "connectwise_ids": {"boards": {"Service Desk": "1"}}}
+    )
+    out = cwm.ticket_from_canonical(ticket, config)
+    assert out.to_api()["company"] == {"id": 250, "name": "Acme"}
+    assert (out.board.id if out.board else None, out.owner.identifier if out.owner else None) == (1, "jdoe")
+    with pytest.raises(MappingError, match="only won"):
+        onboarding_ticket(attrs.evolve(won, status=OpportunityStatus.OPEN))
+
+
+def test_invoice_record_for_salesforce():
+    invoice = attrs.evolve(
+        inv("10042", date(2026, 3, 2), "963.34", "2963.34"),
+        refs=[ExternalRef(CONNECTWISE, "invoice", "4410")],
+    )
+    record = sfm.invoice_record_from_canonical(invoice)
+    assert record == {
+        "Name": "10042",
+        "Account__c": "001A",
+        "Amount__c": Decimal("2963.34"),
+        "Balance__c": Decimal("963.34"),
+        "Due_Date__c": "2026-03-02",
+        "CW_Invoice_Id__c": "4410",
+    }
+    custom = sfm.invoice_record_from_canonical(invoice, fields={"balance": "Open__c", "number": ""})
+    assert "Open__c" in custom and "Name" not in custom
+    with pytest.raises(MappingError, match="unknown invoice record fields"):
+        sfm.invoice_record_from_canonical(invoice, fields={"colour": "Colour__c"})

@@ -20,9 +20,11 @@ from msplink.models import (
     Link,
     Money,
     Opportunity,
+    OpportunityStatus,
     PaymentAllocation,
     PurchaseOrder,
     Task,
+    Ticket,
     VendorBill,
     VendorBillLine,
 )
@@ -31,6 +33,7 @@ __all__ = [
     "ALLOCATION_STRATEGIES",
     "AllocationStrategy",
     "allocate_payment",
+    "onboarding_ticket",
     "overdue_invoice_task",
     "purchase_order_to_vendor_bill",
     "renewal_opportunity",
@@ -70,6 +73,39 @@ def renewal_opportunity(
         opportunity_type=opportunity_type,
         description=f"Renews {agreement.name} ({agreement.billing_cycle.value}, MRR {agreement.mrr(as_of)})",
         agreement=agreement.link(agreement.name),
+    )
+
+
+@total("Ticket")
+def onboarding_ticket(
+    opportunity: Opportunity,
+    *,
+    board: str | None = None,
+    status: str | None = None,
+    priority: str | None = None,
+    summary_prefix: str = "Onboarding: ",
+) -> Ticket:
+    """An onboarding ticket for a won opportunity (use case 11), in ConnectWise vocabulary.
+
+    The ticket is for the opportunity's customer and contact, owned by its owner; ``board``,
+    ``status`` and ``priority`` are CW names (``connectwise.ticket_from_canonical`` resolves ids).
+
+    Raises:
+        MappingError: The opportunity is not won.
+    """
+    if opportunity.status is not OpportunityStatus.WON:
+        fail("Ticket", "only won opportunities start an onboarding", value=opportunity.status.value)
+    amount = f" ({opportunity.amount.quantize()})" if opportunity.amount is not None else ""
+    return Ticket(
+        summary=f"{summary_prefix}{opportunity.name}"[:100],
+        description=f"Won opportunity {opportunity.name}{amount}; close date {opportunity.close_date}.",
+        status=status,
+        priority=priority,
+        customer=opportunity.customer,
+        contact=opportunity.contact,
+        owner=opportunity.owner,
+        board=board,
+        ticket_type="Onboarding",
     )
 
 

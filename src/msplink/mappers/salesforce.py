@@ -34,6 +34,7 @@ from msplink.models import (
     Contact,
     Customer,
     ExternalRef,
+    Invoice,
     Link,
     Opportunity,
     OpportunityStatus,
@@ -46,6 +47,8 @@ __all__ = [
     "CW_AGREEMENT_ID_FIELD",
     "CW_COMPANY_ID_FIELD",
     "CW_CONTACT_ID_FIELD",
+    "CW_INVOICE_ID_FIELD",
+    "INVOICE_RECORD_FIELDS",
     "CW_OPPORTUNITY_ID_FIELD",
     "CW_TICKET_ID_FIELD",
     "KEY_PREFIXES",
@@ -68,6 +71,7 @@ __all__ = [
     "contract_from_canonical",
     "contract_to_agreement",
     "contract_to_canonical",
+    "invoice_record_from_canonical",
     "lead_from_canonical",
     "lead_to_canonical",
     "lead_to_contact",
@@ -87,6 +91,8 @@ CW_TICKET_ID_FIELD: Final = "CW_Ticket_Id__c"
 """Case external-id field holding the ConnectWise ticket id."""
 CW_AGREEMENT_ID_FIELD: Final = "CW_Agreement_Id__c"
 """Contract (and renewal Opportunity) field holding the ConnectWise agreement id."""
+CW_INVOICE_ID_FIELD: Final = "CW_Invoice_Id__c"
+"""External-id field of the invoice custom object holding the ConnectWise invoice id."""
 CW_OPPORTUNITY_ID_FIELD: Final = "CW_Opportunity_Id__c"
 """Opportunity external-id field holding the ConnectWise opportunity id."""
 
@@ -956,3 +962,53 @@ def contract_from_canonical(agreement: Agreement, config: MappingConfig | None =
         owner_id=_owner_out(agreement.owner, cfg, "Contract.OwnerId"),
         custom=custom,
     )
+
+
+# ------------------------------------------------------------------------------- invoices (custom)
+
+INVOICE_RECORD_FIELDS: Final[dict[str, str]] = {
+    "number": "Name",
+    "account": "Account__c",
+    "total": "Amount__c",
+    "balance": "Balance__c",
+    "currency": "CurrencyIsoCode",
+    "issue_date": "Invoice_Date__c",
+    "due_date": "Due_Date__c",
+    "status": "Status__c",
+    "cw_id": CW_INVOICE_ID_FIELD,
+}
+"""Default field names of the invoice custom object (Salesforce has no standard invoice); override
+per org with ``fields=``. A field mapped to an empty string is left out."""
+
+
+@total("Invoice")
+def invoice_record_from_canonical(
+    invoice: Invoice, config: MappingConfig | None = None, *, fields: Mapping[str, str] | None = None
+) -> dict[str, Any]:
+    """Build an invoice custom-object record (``PATCH .../sobjects/Invoice__c/CW_Invoice_Id__c/{id}``).
+
+    Use case 14: amount, balance, due date and status of CW invoices visible in Salesforce. Returns
+    a plain record for ``client.sobject("Invoice__c")``; amounts are Decimals rounded to the
+    currency's minor units, dates ISO strings; ``CurrencyIsoCode`` is only sent when it differs
+    from the default currency.
+
+    Raises:
+        MappingError: The invoice's customer has no Salesforce Account ref.
+    """
+    cfg = _cfg(config)
+    names = {**INVOICE_RECORD_FIELDS, **(fields or {})}
+    values: dict[str, Any] = {
+        "number": invoice.number,
+        "account": _id_out(invoice.customer, "Account", "Invoice.Account__c", required=True),
+        "total": invoice.total.quantize().amount if invoice.total is not None else None,
+        "balance": invoice.balance.quantize().amount if invoice.balance is not None else None,
+        "currency": invoice.currency if invoice.currency != cfg.default_currency else None,
+        "issue_date": invoice.issue_date.isoformat() if invoice.issue_date else None,
+        "due_date": invoice.due_date.isoformat() if invoice.due_date else None,
+        "status": invoice.status.value if invoice.status is not None else None,
+        "cw_id": invoice.id_for(CONNECTWISE, "invoice"),
+    }
+    unknown = set(names) - set(values)
+    if unknown:
+        fail("Invoice.fields", f"unknown invoice record fields {sorted(unknown)}")
+    return {names[k]: v for k, v in values.items() if v is not None and names[k]}
