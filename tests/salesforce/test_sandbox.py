@@ -294,3 +294,13 @@ def test_parent_to_child_subqueries(api, sandbox):
         "relationshipName": "Contacts",
         "cascadeDelete": False,
     } in describe["childRelationships"]
+
+
+def test_discovery_userinfo_and_revoke(api, sandbox):
+    assert api.get(f"{V}").json()["query"] == f"{V}/query"
+    assert api.get(f"{V}/sobjects/Account").json()["objectDescribe"]["keyPrefix"] == "001"
+    info = api.get("/services/oauth2/userinfo").json()
+    assert info["preferred_username"] == "integration@msplink-sandbox.example"
+    token = api.headers["Authorization"].split()[1]
+    assert api.post("/services/oauth2/revoke", data={"token": token}).status_code == 200
+    assert api.get(f"{V}/limits").status_code == 401

@@ -346,6 +346,9 @@ class SalesforceSandbox(Sandbox):
         add("POST", "/services/oauth2/token", self._token)
         add("GET", "/services/data", self._versions)
         api = self._api
+        add("POST", "/services/oauth2/revoke", self._revoke)
+        add("GET", "/services/oauth2/userinfo", self._userinfo)
+        add("GET", V, api(self._resources))
         add("GET", V + "/limits", api(self._limits))
         add("GET", V + "/query", api(lambda r: self._query(r, False)))
         add("GET", V + "/queryAll", api(lambda r: self._query(r, True)))
@@ -353,6 +356,7 @@ class SalesforceSandbox(Sandbox):
         add("GET", V + "/queryAll/{locator}", api(self._query_more))
         add("GET", V + "/sobjects", api(self._global_describe))
         add("GET", V + "/sobjects/{sobject}/describe", api(self._describe))
+        add("GET", V + "/sobjects/{sobject}", api(self._basic_info))
         add("GET", V + "/sobjects/{sobject}/updated", api(self._updated))
         add("GET", V + "/sobjects/{sobject}/deleted", api(self._deleted))
         add("POST", V + "/sobjects/{sobject}", api(self._create))
@@ -678,6 +682,40 @@ class SalesforceSandbox(Sandbox):
             200,
             [{"label": label, "url": f"/services/data/v{v}", "version": v} for v, label in labels.items()],
         )
+
+    def _revoke(self, request: SandboxRequest) -> SandboxResponse:
+        token = request.form().get("token") or request.param("token") or ""
+        self._sessions.pop(token, None)
+        self._refresh_tokens.pop(token, None)
+        return SandboxResponse.empty(200)
+
+    def _userinfo(self, request: SandboxRequest) -> SandboxResponse:
+        session = self._sessions.get(self._bearer(request) or "")
+        if session is None or session[0] <= self._clock():
+            return SandboxResponse.text(403, "Bad_OAuth_Token")
+        user = self._data["user"][session[1]]
+        return SandboxResponse.json(
+            200,
+            {
+                "sub": f"https://login.salesforce.com/id/{_id18(ORG_ID)}/{user['Id']}",
+                "user_id": user["Id"],
+                "organization_id": _id18(ORG_ID),
+                "preferred_username": user["Username"],
+                "name": user["Name"],
+                "email": user["Email"],
+                "active": bool(user["IsActive"]),
+                "urls": {"rest": f"{self.instance_url}/services/data/v{{version}}/"},
+            },
+        )
+
+    def _resources(self, request: SandboxRequest) -> SandboxResponse:
+        base = f"/services/data/v{self._version}"
+        names = ("sobjects", "query", "queryAll", "composite", "limits", "jobs")
+        return SandboxResponse.json(200, {name: f"{base}/{name}" for name in names})
+
+    def _basic_info(self, request: SandboxRequest) -> SandboxResponse:
+        spec = self._spec(request.path_params["sobject"])
+        return SandboxResponse.json(200, {"objectDescribe": spec.summary(self._version), "recentItems": []})
 
     # ----------------------------------------------------------------------------------- limits
 
