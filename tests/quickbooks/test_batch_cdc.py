@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 
 from msplink.errors import ConfigurationError, NotFoundError
-from msplink.quickbooks import BatchOperation, DuplicateNameError, StaleObjectError
+from msplink.quickbooks import BatchOperation, DuplicateNameError, OAuthToken, StaleObjectError
 from msplink.quickbooks import models as m
 from msplink.quickbooks import query as q
 from tests.quickbooks.conftest import make_sync
@@ -130,3 +130,44 @@ def test_cdc_single_entity_over_the_cap_falls_back_to_query(qbo, sandbox):
     assert result.incomplete_deletions == frozenset({"Customer"})
     assert sandbox.count("GET", r"/cdc$") == 1 and sandbox.count("POST", r"/query$") == 2
     assert result.calls == 3
+
+
+def test_cdc_walks_forward_through_truncated_deletions(auth, clock):
+    from msplink.sandbox.quickbooks import QuickBooksSandbox
+
+    sandbox = QuickBooksSandbox(clock=clock, now=clock.now)
+    creds = sandbox.credentials()
+    auth.store.save(
+        OAuthToken(
+            access_token=creds["access_token"],
+            refresh_token=creds["refresh_token"],
+            expires_at=clock.now() + timedelta(hours=1),
+            realm_id=creds["realm_id"],
+        )
+    )
+    since = clock.now() - timedelta(minutes=1)
+    income = next(a for a in sandbox.entities("Account") if a["Name"] == "Services")
+    item = sandbox.add_entity(
+        "Item", {"Name": "Svc", "Type": "Service", "IncomeAccountRef": {"value": income["Id"]}}
+    )
+    customer = sandbox.add_entity("Customer", {"DisplayName": "Walk Co"})
+    line = {
+        "DetailType": "SalesItemLineDetail",
+        "Amount": Decimal("10"),
+        "SalesItemLineDetail": {"ItemRef": {"value": item["Id"]}},
+    }
+    invoices = [
+        sandbox.add_entity("Invoice", {"CustomerRef": {"value": customer["Id"]}, "Line": [line]})
+        for _ in range(1010)
+    ]
+    client = make_sync(sandbox, auth, clock, now=clock.now)
+    clock.advance(10)
+    for invoice in invoices[:40]:
+        clock.advance(1)
+        client.invoices.delete(invoice["Id"], sync_token=invoice["SyncToken"])
+    sandbox.clear_log()
+    result = client.cdc(["Invoice"], changed_since=since)
+    assert len(result.changed["Invoice"]) == 970
+    assert sorted(int(d.id) for d in result.deleted["Invoice"]) == [int(i["Id"]) for i in invoices[:40]]
+    assert result.incomplete_deletions == frozenset()
+    assert sandbox.count("GET", r"/cdc$") == 2 and result.calls == 2

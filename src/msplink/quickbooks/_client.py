@@ -28,18 +28,15 @@ from msplink.quickbooks._auth import (
 )
 from msplink.quickbooks._batch import (
     BATCH_SIZE,
-    CDC_MAX_OBJECTS,
     BatchItemResult,
     BatchOperation,
     CDCResult,
     chunked,
-    merge_cdc,
     parse_batch_items,
-    parse_cdc,
 )
+from msplink.quickbooks._cdc import cdc_plan
 from msplink.quickbooks._errors import BATCH_RATE_LIMIT, PLATFORM
 from msplink.quickbooks.models import Entity, entity_class
-from msplink.quickbooks.query import MAX_RESULTS, Select, field, select
 
 __all__ = ["AsyncQuickBooksClient", "QuickBooksClient", "QuickBooksEnvironment"]
 
@@ -139,15 +136,6 @@ class _Config:
         if self.now() - changed_since > CDC_WINDOW:
             raise ConfigurationError("changed_since must be within the last 30 days (CDC window)")
         return names
-
-    def cdc_fallback_statement(self, name: str, changed_since: datetime) -> Select:
-        """The paginated query that re-reads an entity whose CDC answer hit the cap."""
-        return (
-            select(name)
-            .where(field("MetaData.LastUpdatedTime") >= changed_since)
-            .order_by("MetaData.LastUpdatedTime")
-            .page(1, MAX_RESULTS)
-        )
 
 
 def _env(name: str) -> str | None:
@@ -389,60 +377,22 @@ class QuickBooksClient:
         """Changes since ``changed_since`` (GET /v3/company/{realm}/cdc), deletions included.
 
         A response that reaches QBO's 1,000-object cap is never taken as complete: the entities are
-        re-read one per call, and an entity still at the cap falls back to a paginated
-        ``MetaData.LastUpdatedTime`` query (its name lands in ``incomplete_deletions``).
+        re-read one per call; an entity still at the cap walks forward from its newest tombstone, or
+        falls back to a paginated ``MetaData.LastUpdatedTime`` query (its name then lands in
+        ``incomplete_deletions``). See :mod:`msplink.quickbooks._cdc`.
 
         Raises:
             ConfigurationError: Unknown/unsupported entity, naive datetime or a window over 30 days.
         """
         names = self._config.cdc_check(entities, changed_since)
-        first = parse_cdc(
-            self._executor.execute(calls.cdc_call(names, changed_since, minor_version=self.minor_version))
-        )
-        if first.object_count < CDC_MAX_OBJECTS:
-            return first
-        parts: list[CDCResult] = []
-        incomplete: set[str] = set()
-        for name in names:
-            part = (
-                first
-                if len(names) == 1
-                else parse_cdc(
-                    self._executor.execute(
-                        calls.cdc_call([name], changed_since, minor_version=self.minor_version)
-                    )
-                )
-            )
-            if part.object_count >= CDC_MAX_OBJECTS:
-                logger.warning("CDC for %s hit the %d-object cap; re-reading by query", name, CDC_MAX_OBJECTS)
-                spec = calls.EntitySpec(entity_class(name) or Entity, name.lower())
-                active: list[Entity] = []
-                pages = 0
-                stmt = self._config.cdc_fallback_statement(name, changed_since)
-                call: Any = calls.query_page_call(spec, stmt, minor_version=self.minor_version)
-                next_call = calls.next_query_page(self.minor_version, spec)
-                while call is not None:
-                    page = self._executor.execute(call)
-                    pages += 1
-                    active.extend(page.items)
-                    call = next_call(call, page)
-                part = CDCResult(
-                    time=part.time,
-                    changed={name: tuple(active)},
-                    deleted=part.deleted,
-                    calls=part.calls + pages,
-                )
-                incomplete.add(name)
-            parts.append(part)
-        extra_first = 0 if len(names) == 1 else 1
-        merged = merge_cdc(first, parts, incomplete=frozenset(incomplete))
-        return CDCResult(
-            time=merged.time,
-            changed=merged.changed,
-            deleted=merged.deleted,
-            incomplete_deletions=merged.incomplete_deletions,
-            calls=merged.calls + extra_first,
-        )
+        plan = cdc_plan(names, changed_since, minor_version=self.minor_version)
+        try:
+            call = next(plan)
+            while True:
+                call = plan.send(self._executor.execute(call))
+        except StopIteration as done:
+            result: CDCResult = done.value
+            return result
 
     def close(self) -> None:
         """Close the HTTP client if this client created it."""
@@ -620,55 +570,14 @@ class AsyncQuickBooksClient:
     async def cdc(self, entities: Sequence[str | type[Entity]], *, changed_since: datetime) -> CDCResult:
         """Changes since ``changed_since`` (GET /v3/company/{realm}/cdc); see :meth:`QuickBooksClient.cdc`."""
         names = self._config.cdc_check(entities, changed_since)
-        first = parse_cdc(
-            await self._executor.execute(
-                calls.cdc_call(names, changed_since, minor_version=self.minor_version)
-            )
-        )
-        if first.object_count < CDC_MAX_OBJECTS:
-            return first
-        parts: list[CDCResult] = []
-        incomplete: set[str] = set()
-        for name in names:
-            part = (
-                first
-                if len(names) == 1
-                else parse_cdc(
-                    await self._executor.execute(
-                        calls.cdc_call([name], changed_since, minor_version=self.minor_version)
-                    )
-                )
-            )
-            if part.object_count >= CDC_MAX_OBJECTS:
-                logger.warning("CDC for %s hit the %d-object cap; re-reading by query", name, CDC_MAX_OBJECTS)
-                spec = calls.EntitySpec(entity_class(name) or Entity, name.lower())
-                active: list[Entity] = []
-                pages = 0
-                stmt = self._config.cdc_fallback_statement(name, changed_since)
-                call: Any = calls.query_page_call(spec, stmt, minor_version=self.minor_version)
-                next_call = calls.next_query_page(self.minor_version, spec)
-                while call is not None:
-                    page = await self._executor.execute(call)
-                    pages += 1
-                    active.extend(page.items)
-                    call = next_call(call, page)
-                part = CDCResult(
-                    time=part.time,
-                    changed={name: tuple(active)},
-                    deleted=part.deleted,
-                    calls=part.calls + pages,
-                )
-                incomplete.add(name)
-            parts.append(part)
-        extra_first = 0 if len(names) == 1 else 1
-        merged = merge_cdc(first, parts, incomplete=frozenset(incomplete))
-        return CDCResult(
-            time=merged.time,
-            changed=merged.changed,
-            deleted=merged.deleted,
-            incomplete_deletions=merged.incomplete_deletions,
-            calls=merged.calls + extra_first,
-        )
+        plan = cdc_plan(names, changed_since, minor_version=self.minor_version)
+        try:
+            call = next(plan)
+            while True:
+                call = plan.send(await self._executor.execute(call))
+        except StopIteration as done:
+            result: CDCResult = done.value
+            return result
 
     async def aclose(self) -> None:
         """Close the HTTP client if this client created it."""
