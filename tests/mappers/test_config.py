@@ -189,3 +189,8 @@ def test_the_documented_toml_example_loads(tmp_path: Path):
     assert config.qbo_id("payment_methods", "Check") == "2"
     assert config.qbo_item_for(sku=None, product_class="Service", path="p") == "2"
     assert config.custom_fields_for("Customer", "connectwise") == (("sla", "SLA"),)
+
+
+def test_configs_are_hashable_values(config: MappingConfig):
+    assert hash(config) == hash(MappingConfig.from_dict(config.to_dict()))
+    assert hash(ValueMap(forward={"a": "b"})) == hash(ValueMap(forward={"a": "c"}))  # tables are not hashed

@@ -138,8 +138,8 @@ class ValueMap:
         reverse_default: Left value used when a right value is missing (None: raise).
     """
 
-    forward: Mapping[str, str] = attrs.field(factory=dict, converter=_forward_map)
-    reverse: Mapping[str, str] = attrs.field(factory=dict, converter=_reverse_map)
+    forward: Mapping[str, str] = attrs.field(factory=dict, converter=_forward_map, hash=False)
+    reverse: Mapping[str, str] = attrs.field(factory=dict, converter=_reverse_map, hash=False)
     default: str | None = None
     reverse_default: str | None = None
 

@@ -1122,8 +1122,8 @@ time_activity_to_canonical = time_activity_to_time_entry
 def time_activity_from_canonical(entry: TimeEntry, config: MappingConfig | None = None) -> qbo.TimeActivity:
     """Build a QBO time activity (``POST /v3/company/{realm}/timeactivity``) from a :class:`TimeEntry`.
 
-    Duration is written as ``Hours``/``Minutes`` of the hours to bill (minutes rounded
-    ROUND_HALF_UP); the employee comes from the link's QBO ref or ``employees[cw member]``; the
+    Duration is written as ``Hours``/``Minutes`` of the hours to bill (actual hours for
+    non-billable time; minutes rounded ROUND_HALF_UP); the employee comes from the link's QBO ref or ``employees[cw member]``; the
     service item from the link, then ``work_types[work_type]``.
 
     Raises:
@@ -1140,9 +1140,11 @@ def time_activity_from_canonical(entry: TimeEntry, config: MappingConfig | None 
                 "TimeActivity.EmployeeRef", "the member has no QuickBooks employee or ConnectWise member ref"
             )
         employee = cfg.employees.get(cw_member, path="TimeActivity.EmployeeRef", table="employees")
-    total_minutes = (entry.hours_to_bill * 60).to_integral_value(rounding=ROUND_HALF_UP)
+    billed = entry.billable in {BillableStatus.BILLABLE, BillableStatus.BILLED}
+    duration = entry.hours_to_bill if billed else entry.hours
+    total_minutes = (duration * 60).to_integral_value(rounding=ROUND_HALF_UP)
     if total_minutes < 0:
-        fail("TimeActivity.Hours", "negative duration", value=str(entry.hours_to_bill))
+        fail("TimeActivity.Hours", "negative duration", value=str(duration))
     hours, minutes = divmod(int(total_minutes), 60)
     item = None
     if entry.product is not None and entry.product.id_for(SYSTEM, "Item") is not None:
