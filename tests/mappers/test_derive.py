@@ -228,3 +228,42 @@ def test_invoice_record_for_salesforce():
     assert "Open__c" in custom and "Name" not in custom
     with pytest.raises(MappingError, match="unknown invoice record fields"):
         sfm.invoice_record_from_canonical(invoice, fields={"colour": "Colour__c"})
+
+
+def test_time_entries_aggregate_into_invoice_lines():
+    from msplink.mappers import aggregate_time_entries
+    from msplink.models import BillableStatus, TimeEntry
+
+    other = Link.to(CONNECTWISE, "company", "251")
+    entries = [
+        TimeEntry(
+            hours="1.5", customer=ACME, work_type="Remote", hourly_rate=usd("150"), work_date=date(2026, 2, 3)
+        ),
+        TimeEntry(
+            hours="0.25",
+            customer=ACME,
+            work_type="Remote",
+            hourly_rate=usd("150"),
+            work_date=date(2026, 2, 9),
+        ),
+        TimeEntry(hours="2", billable_hours="1", customer=ACME, work_type="Onsite", hourly_rate=usd("175")),
+        TimeEntry(hours="3", customer=other, work_type="Remote", hourly_rate=usd("99.995")),
+        TimeEntry(
+            hours="8",
+            customer=ACME,
+            work_type="Remote",
+            hourly_rate=usd("150"),
+            billable=BillableStatus.NO_CHARGE,
+        ),
+    ]
+    config = MappingConfig.from_dict({"work_types": {"Remote": "2"}})
+    lines = aggregate_time_entries(entries, config)
+    acme = lines[ACME]
+    assert [(x.description, x.quantity, x.amount) for x in acme] == [
+        ("Remote: 2 entries, 1.75 h", Decimal("1.75"), usd("262.50")),
+        ("Onsite: 1 entries, 1 h", Decimal("1"), usd("175.00")),
+    ]
+    assert acme[0].product == Link.to(QUICKBOOKS, "Item", "2") and acme[0].service_date == date(2026, 2, 9)
+    assert lines[other][0].amount == usd("299.99")  # 299.985 rounds half up
+    with pytest.raises(MappingError, match=r"TimeEntry\[0\]\.hourly_rate"):
+        aggregate_time_entries([TimeEntry(hours=1, customer=ACME)])

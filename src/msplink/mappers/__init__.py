@@ -24,6 +24,7 @@ from msplink.mappers._config import (
 from msplink.mappers._derive import (
     ALLOCATION_STRATEGIES,
     AllocationStrategy,
+    aggregate_time_entries,
     allocate_payment,
     onboarding_ticket,
     overdue_invoice_task,
@@ -54,6 +55,7 @@ __all__ = [
     "TaxMode",
     "UnmappedReport",
     "ValueMap",
+    "aggregate_time_entries",
     "allocate_payment",
     "line_amount",
     "map_each",

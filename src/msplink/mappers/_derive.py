@@ -13,10 +13,14 @@ from decimal import ROUND_DOWN, Decimal
 from typing import Final, Literal
 
 from msplink.errors import MappingError
+from msplink.mappers._config import MappingConfig
 from msplink.mappers._util import fail, total
 from msplink.models import (
+    QUICKBOOKS,
     Agreement,
+    BillableStatus,
     Invoice,
+    InvoiceLine,
     Link,
     Money,
     Opportunity,
@@ -25,6 +29,7 @@ from msplink.models import (
     PurchaseOrder,
     Task,
     Ticket,
+    TimeEntry,
     VendorBill,
     VendorBillLine,
 )
@@ -32,6 +37,7 @@ from msplink.models import (
 __all__ = [
     "ALLOCATION_STRATEGIES",
     "AllocationStrategy",
+    "aggregate_time_entries",
     "allocate_payment",
     "onboarding_ticket",
     "overdue_invoice_task",
@@ -261,3 +267,50 @@ def _proportional(total_amount: Money, ordered: list[Invoice]) -> tuple[PaymentA
         for inv, share in zip(ordered, shares, strict=True)
         if share > 0
     )
+
+
+@total("InvoiceLine")
+def aggregate_time_entries(
+    entries: Sequence[TimeEntry], config: MappingConfig | None = None
+) -> dict[Link, tuple[InvoiceLine, ...]]:
+    """Billable time rolled up into invoice lines per customer (use case 3, "time as invoice lines").
+
+    Entries are grouped by customer, work type and hourly rate; each group becomes one line with
+    quantity = the hours to bill and amount = quantity x rate rounded ROUND_HALF_UP to cents. The
+    line's product is the entry's service item, else ``work_types[work_type]`` (a QBO item), and
+    its product class ``Service``. Non-billable, no-charge and already billed entries are skipped.
+
+    Raises:
+        MappingError: A billable entry has no customer or no hourly rate.
+    """
+    groups: dict[tuple[Link, str | None, Money], list[TimeEntry]] = {}
+    for i, entry in enumerate(entries):
+        if entry.billable is not BillableStatus.BILLABLE:
+            continue
+        if entry.customer is None:
+            fail(f"TimeEntry[{i}].customer", "billable time needs a customer")
+        if entry.hourly_rate is None:
+            fail(f"TimeEntry[{i}].hourly_rate", "billable time needs an hourly rate")
+        groups.setdefault((entry.customer, entry.work_type, entry.hourly_rate), []).append(entry)
+    out: dict[Link, list[InvoiceLine]] = {}
+    for (customer, work_type, rate), group in groups.items():
+        hours = sum((e.hours_to_bill for e in group), Decimal(0))
+        product = next((e.product for e in group if e.product is not None), None)
+        if product is None and work_type and config is not None:
+            item = config.work_types.find(work_type)
+            product = Link.to(QUICKBOOKS, "Item", item, display=work_type) if item else None
+        dates = sorted(e.work_date for e in group if e.work_date is not None)
+        label = f"{work_type or 'Labour'}: {len(group)} entries, {hours.normalize():f} h"
+        out.setdefault(customer, []).append(
+            InvoiceLine(
+                amount=(rate * hours).quantize(2),
+                quantity=hours,
+                unit_price=rate,
+                description=label,
+                product=product,
+                product_class="Service",
+                service_date=dates[-1] if dates else None,
+                taxable=False,
+            )
+        )
+    return {customer: tuple(lines) for customer, lines in out.items()}
