@@ -269,7 +269,7 @@ RANDOM = [
 
 @pytest.mark.parametrize(("fn", "sample"), RANDOM, ids=[f.__name__ for f, _ in RANDOM])
 def test_random_payloads_map_or_raise_mapping_error(fn, sample):
-    @settings(max_examples=60, deadline=None)
+    @settings(max_examples=35, deadline=None)
     @given(mutated(sample))
     def run(payload):
         maps_or_raises_mapping_error(lambda p: fn(p, CONFIG), payload)

@@ -218,7 +218,7 @@ OUTBOUND: list[tuple[str, Any, list[Callable[..., Any]]]] = [
 
 @pytest.mark.parametrize(("name", "records", "mappers"), OUTBOUND, ids=[o[0] for o in OUTBOUND])
 def test_random_canonical_records_map_or_raise_mapping_error(name, records, mappers):
-    @settings(max_examples=80, deadline=None)
+    @settings(max_examples=50, deadline=None)
     @given(records)
     def run(record):
         for mapper in mappers:
