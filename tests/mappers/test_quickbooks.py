@@ -310,6 +310,14 @@ def test_global_tax_mode_needs_a_code_per_line():
     out = m.invoice_from_canonical(attrs.evolve(invoice, tax_code="AUS"), config)
     assert (out.line or ())[0].sales_item_line_detail.tax_code_ref == qbo.Ref(value="2")  # type: ignore[union-attr]
     assert out.txn_tax_detail is None
+    assert out.global_tax_calculation == "TaxExcluded"
+    inclusive = m.invoice_from_canonical(attrs.evolve(invoice, tax_code="AUS", tax_inclusive=True), config)
+    assert inclusive.global_tax_calculation == "TaxInclusive"
+    assert m.invoice_to_canonical(inclusive.to_api(), config).tax_inclusive is True
+    us = m.invoice_from_canonical(
+        attrs.evolve(invoice, tax_inclusive=True), attrs.evolve(config, tax_mode="us")
+    )
+    assert us.global_tax_calculation is None  # US companies reject it
 
 
 def test_invoice_status_and_values():

@@ -144,6 +144,8 @@ _BILLABLE_OUT: Final[dict[BillableStatus, str]] = {
 
 _US_CODES: Final = frozenset({"TAX", "NON"})
 
+_TAX_CALCULATION: Final[dict[str, bool]] = {"TaxInclusive": True, "TaxExcluded": False}
+
 UNMAPPED_ADDRESS_FIELDS: Final = unmapped_fields(
     qbo.Address,
     {
@@ -618,6 +620,7 @@ _INVOICE_MAPPED: Final = frozenset(
         "bill_email",
         "bill_addr",
         "sales_term_ref",
+        "global_tax_calculation",
     }
 )
 UNMAPPED_INVOICE_FIELDS: Final = unmapped_fields(qbo.Invoice, _INVOICE_MAPPED) | {"total_amt", "balance"}
@@ -758,6 +761,7 @@ def invoice_to_canonical(
         email=_email(inv.bill_email),
         billing_address=_address_in(inv.bill_addr),
         exchange_rate=inv.exchange_rate,
+        tax_inclusive=_TAX_CALCULATION.get(inv.global_tax_calculation or ""),
     )
 
 
@@ -902,7 +906,14 @@ def invoice_from_canonical(invoice: Invoice, config: MappingConfig | None = None
         bill_email=qbo.EmailAddress(address=invoice.email) if invoice.email else None,
         bill_addr=_address_out(invoice.billing_address),
         sales_term_ref=_terms_out(invoice.terms, cfg, "Invoice.SalesTermRef"),
+        global_tax_calculation=_global_tax(invoice.tax_inclusive, cfg),
     )
+
+
+def _global_tax(tax_inclusive: bool | None, config: MappingConfig) -> str | None:
+    if config.tax_mode != "global":
+        return None  # US companies reject GlobalTaxCalculation
+    return "TaxInclusive" if tax_inclusive else "TaxExcluded"
 
 
 # ------------------------------------------------------------------------------------------- payments
@@ -972,6 +983,7 @@ def payment_to_canonical(
         reference=p.payment_ref_num,
         memo=p.private_note,
         allocations=allocations,
+        exchange_rate=p.exchange_rate,
         custom_fields={"deposit_account": p.deposit_to_account_ref.value}
         if p.deposit_to_account_ref is not None and p.deposit_to_account_ref.value
         else {},
@@ -1026,6 +1038,7 @@ def payment_from_canonical(payment: Payment, config: MappingConfig | None = None
         payment_ref_num=payment.reference,
         private_note=payment.memo,
         currency_ref=qbo.Ref(value=payment.currency),
+        exchange_rate=payment.exchange_rate,
         line=tuple(lines) or None,
         deposit_to_account_ref=qbo.Ref(value=str(deposit)) if deposit else None,
     )
@@ -1195,6 +1208,7 @@ _BILL_MAPPED: Final = frozenset(
         "balance",
         "sales_term_ref",
         "linked_txn",
+        "exchange_rate",
     }
 )
 UNMAPPED_BILL_FIELDS: Final = unmapped_fields(qbo.Bill, _BILL_MAPPED) | {"total_amt", "balance", "linked_txn"}
@@ -1271,6 +1285,7 @@ def bill_to_vendor_bill(
         terms=_terms_in(b.sales_term_ref, cfg, "VendorBill.terms"),
         purchase_order=purchase_order,
         memo=b.private_note,
+        exchange_rate=b.exchange_rate,
     )
 
 
@@ -1375,6 +1390,7 @@ def bill_from_canonical(bill: VendorBill, config: MappingConfig | None = None) -
         due_date=bill.due_date,
         private_note=bill.memo,
         currency_ref=qbo.Ref(value=bill.currency),
+        exchange_rate=bill.exchange_rate,
         line=tuple(lines),
         sales_term_ref=_terms_out(bill.terms, cfg, "Bill.SalesTermRef"),
         linked_txn=linked,

@@ -378,6 +378,7 @@ class Invoice(Record):
         agreement: The agreement billed, for agreement invoices.
         billing_address: Bill-to address.
         exchange_rate: Home-currency units per invoice-currency unit, when multi-currency.
+        tax_inclusive: Line amounts include tax (non-US); None when the source does not say.
     """
 
     customer: Link
@@ -401,6 +402,7 @@ class Invoice(Record):
     agreement: Link | None = None
     billing_address: Address | None = None
     exchange_rate: Decimal | None = attrs.field(default=None, converter=_opt_decimal)
+    tax_inclusive: bool | None = None
 
     def __attrs_post_init__(self) -> None:
         monies = [("subtotal", self.subtotal), ("tax_total", self.tax_total), ("total", self.total)]
@@ -464,6 +466,7 @@ class Payment(Record):
         reference: Cheque or reference number.
         memo: Private note.
         allocations: How the payment is applied.
+        exchange_rate: Home-currency units per payment-currency unit, when multi-currency.
     """
 
     customer: Link
@@ -473,6 +476,7 @@ class Payment(Record):
     reference: str | None = None
     memo: str | None = None
     allocations: tuple[PaymentAllocation, ...] = attrs.field(default=(), converter=_tuple)
+    exchange_rate: Decimal | None = attrs.field(default=None, converter=_opt_decimal)
 
     def __attrs_post_init__(self) -> None:
         _same_currency(
@@ -981,6 +985,7 @@ class VendorBill(Record):
         terms: Payment terms, ConnectWise vocabulary.
         purchase_order: The purchase order billed.
         memo: Private note.
+        exchange_rate: Home-currency units per bill-currency unit, when multi-currency.
     """
 
     vendor: Link
@@ -994,6 +999,7 @@ class VendorBill(Record):
     terms: str | None = None
     purchase_order: Link | None = None
     memo: str | None = None
+    exchange_rate: Decimal | None = attrs.field(default=None, converter=_opt_decimal)
 
     def __attrs_post_init__(self) -> None:
         monies = [("total", self.total), ("balance", self.balance)]
