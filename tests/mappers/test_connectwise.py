@@ -293,3 +293,23 @@ def test_map_each_collects_failures():
         (2, "Customer.currency"),
     ]
     assert set(batch.unmapped_report().to_dict()) == {"Customer.name", "Customer.currency"}
+
+
+def test_creating_in_connectwise_from_other_systems():
+    from msplink.models import CONNECTWISE, SALESFORCE, Customer, ExternalRef, Ticket, TimeEntry
+
+    account = Customer(name="Édge Communications, Inc.", refs=[ExternalRef(SALESFORCE, "Account", "001A")])
+    assert m.company_from_canonical(account, CONFIG).identifier == "EdgeCommunicationsInc"
+    with pytest.raises(MappingError) as info:
+        m.company_from_canonical(Customer(name="!!!"), CONFIG)
+    assert info.value.path == "Company.identifier"
+    with pytest.raises(MappingError, match=r"^Ticket\.company"):
+        m.ticket_from_canonical(Ticket(summary="VPN down"), CONFIG)
+    existing = Ticket(summary="VPN down", refs=[ExternalRef(CONNECTWISE, "ticket", 5)])
+    assert m.ticket_from_canonical(existing, CONFIG).company is None  # updates need not repeat it
+    qbo_time = TimeEntry(
+        hours="1.5", work_date=date(2026, 2, 3), member=Link.to(CONNECTWISE, "member", "jdoe")
+    )
+    out = m.time_entry_from_canonical(qbo_time, CONFIG)
+    assert out.to_api()["timeStart"] == "2026-02-03T00:00:00Z"
+    assert out.actual_hours == Decimal("1.5")

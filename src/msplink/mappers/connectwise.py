@@ -15,6 +15,7 @@ deliberately leaves out (read-only, derived or tenant plumbing).
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime, timezone
 from decimal import Decimal
@@ -86,6 +87,7 @@ __all__ = [
     "company_to_vendor",
     "contact_from_canonical",
     "contact_to_canonical",
+    "derive_identifier",
     "invoice_from_canonical",
     "invoice_payment_to_payment",
     "invoice_payments_from_canonical",
@@ -310,6 +312,22 @@ def _address(
     return None if address.is_empty() else address
 
 
+def derive_identifier(name: str, *, path: str = "Company.identifier") -> str:
+    """A CW company identifier for a new company: the name's ASCII letters and digits, at most 30.
+
+    ConnectWise requires a unique short ``identifier`` on create; a duplicate is answered with a
+    conflict the caller resolves (for example by appending a number).
+
+    Raises:
+        MappingError: The name has no letter or digit.
+    """
+    folded = unicodedata.normalize("NFKD", name)  # "É" -> "E" + combining accent (dropped below)
+    identifier = "".join(ch for ch in folded if ch.isascii() and ch.isalnum())[:30]
+    if not identifier:
+        fail(path, "cannot derive an identifier from this name", value=name)
+    return identifier
+
+
 def billing_cycle_from_name(name: str | None, *, path: str = "Agreement.billing_cycle") -> BillingCycle:
     """Map a CW billing cycle name or ``billingOptions`` value (``Monthly``, ``Annual`` ...) to a cycle.
 
@@ -430,6 +448,9 @@ company_to_canonical = company_to_customer
 def company_from_canonical(customer: Customer, config: MappingConfig | None = None) -> cw.Company:
     """Build a CW company (``POST /company/companies``) from a canonical :class:`Customer`.
 
+    A new company (no ConnectWise ref) without an ``identifier`` gets one derived from its name
+    (:func:`derive_identifier`).
+
     Raises:
         MappingError: A value cannot be mapped (the path names the field).
     """
@@ -438,9 +459,13 @@ def company_from_canonical(customer: Customer, config: MappingConfig | None = No
     country = None
     if address.country:
         country = cw.Reference(id=cfg.cw_id("countries", address.country), name=address.country)
+    own = _own_id(customer, "company")
+    identifier = customer.identifier
+    if identifier is None and own is None:
+        identifier = derive_identifier(customer.name, path="Company.identifier")
     return cw.Company(
-        id=_own_id(customer, "company"),
-        identifier=customer.identifier,
+        id=own,
+        identifier=identifier,
         name=customer.name,
         deleted_flag=customer.deleted,
         phone_number=customer.phone,
@@ -1429,13 +1454,20 @@ def time_entry_to_canonical(
 def time_entry_from_canonical(entry: TimeEntry, config: MappingConfig | None = None) -> cw.TimeEntry:
     """Build a CW time entry (``POST /time/entries``) from a canonical :class:`TimeEntry`.
 
+    Without a start time (QuickBooks time has only a date) the entry starts at midnight UTC of
+    ``work_date`` and carries ``actualHours``.
+
     Raises:
         MappingError: A value cannot be mapped (the path names the field).
     """
     cfg = _cfg(config)
     start = entry.start
+    if start is None and entry.work_date is not None:
+        start = datetime(
+            entry.work_date.year, entry.work_date.month, entry.work_date.day, tzinfo=timezone.utc
+        )
     if start is None:
-        fail("TimeEntry.timeStart", "ConnectWise time entries need a start time")
+        fail("TimeEntry.timeStart", "ConnectWise time entries need a start time or a work date")
     ticket_id = _id_of(entry.ticket, "ticket", "TimeEntry.ticket")
     agreement = None
     if entry.agreement is not None:
@@ -1551,14 +1583,15 @@ def ticket_from_canonical(ticket: Ticket, config: MappingConfig | None = None) -
     priority = None
     if ticket.priority:
         priority = cw.PriorityReference(id=cfg.cw_id("priorities", ticket.priority), name=ticket.priority)
+    own = _own_id(ticket, "ticket")
     return cw.Ticket(
-        id=_own_id(ticket, "ticket"),
+        id=own,
         summary=require(ticket.summary, "Ticket.summary"),
         initial_description=ticket.description,
         status=_named("ticket_statuses", ticket.status, cfg),
         priority=priority,
         closed_flag=ticket.closed,
-        company=_ref_out(ticket.customer, "company", "Ticket.company"),
+        company=_ref_out(ticket.customer, "company", "Ticket.company", required=own is None),
         contact=_ref_out(ticket.contact, "contact", "Ticket.contact"),
         owner=_member_out(ticket.owner, cfg, "Ticket.owner"),
         board=_named("boards", ticket.board, cfg),
