@@ -153,6 +153,37 @@ CASES = [
         m.bill_from_canonical,
         m.UNMAPPED_BILL_FIELDS,
     ),
+    # the documented create requests map to canonical and come back the same
+    *[
+        (f"{name}-create", cls, sample(f"{name}-create{suffix}-request"), to_c, from_c, unmapped)
+        for name, suffix, cls, to_c, from_c, unmapped in [
+            (
+                "customer",
+                "",
+                qbo.Customer,
+                m.customer_to_canonical,
+                m.customer_from_canonical,
+                m.UNMAPPED_CUSTOMER_FIELDS,
+            ),
+            (
+                "invoice",
+                "",
+                qbo.Invoice,
+                m.invoice_to_canonical,
+                m.invoice_from_canonical,
+                m.UNMAPPED_INVOICE_FIELDS,
+            ),
+            ("bill", "", qbo.Bill, m.bill_to_vendor_bill, m.bill_from_canonical, m.UNMAPPED_BILL_FIELDS),
+            (
+                "payment",
+                "-linked",
+                qbo.Payment,
+                m.payment_to_canonical,
+                m.payment_from_canonical,
+                m.UNMAPPED_PAYMENT_FIELDS,
+            ),
+        ]
+    ],
 ]
 
 
