@@ -188,3 +188,25 @@ def test_backoff_grows_and_is_capped() -> None:
 def test_invalid_policy_is_a_configuration_error(kwargs: dict[str, float]) -> None:
     with pytest.raises(ConfigurationError):
         RetryPolicy(**kwargs)  # type: ignore[arg-type]
+
+
+def test_throttle_without_retry_after_waits_at_least_the_rate_limit_delay() -> None:
+    import httpx
+
+    from msplink._core import SyncExecutor
+    from msplink.testing import MockRouter
+    from tests.core._toy import BASE_URL, TOY
+
+    router = MockRouter()
+    router.get("/api/items/1", httpx.Response(429), httpx.Response(200, json={"id": 1, "name": "a"}))
+    clock = FakeClock()
+    executor = SyncExecutor(
+        platform=TOY,
+        base_url=BASE_URL,
+        transport=router.transport(),
+        sleep=clock.sleep,
+        retry=RetryPolicy(rate_limit_delay=60, jitter=0),
+    )
+    assert executor.execute(get_call(1))["id"] == 1
+    assert clock.sleeps == [60.0]
+    assert executor.sleep == clock.sleep

@@ -224,3 +224,12 @@ def test_served_over_a_real_socket_with_uvicorn() -> None:
         server.should_exit = True
         thread.join(10)
     assert sandbox.requests[0].status == 200
+
+
+def test_an_encoded_slash_stays_inside_its_segment() -> None:
+    router_sandbox = ToySandbox()
+    router_sandbox.router.add("GET", "/api/by-name/{name}", _ok)
+    client = httpx.Client(transport=router_sandbox.transport(), base_url="https://toy.example.com")
+    response = client.get("/api/by-name/a%2Fb%20c")
+    assert response.json() == {"name": "a/b c"}
+    assert router_sandbox.requests[0].path == "/api/by-name/a/b c"

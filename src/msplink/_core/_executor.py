@@ -89,6 +89,7 @@ class Platform:
             back to the status code.
         request_id_header: The vendor's request id response header.
         transient_codes: Vendor error codes that are always safe to retry.
+        is_transient: A vendor rule marking other errors as safe to retry (refused, nothing written).
         default_rate_limit: The client-side limit used when the caller gives none.
     """
 
@@ -97,6 +98,7 @@ class Platform:
     classify: Callable[[httpx.Response, tuple[ErrorDetail, ...]], type[APIError] | None] = _no_classification
     request_id_header: str | None = None
     transient_codes: frozenset[str] = frozenset()
+    is_transient: Callable[[APIError], bool] | None = None
     default_rate_limit: RateLimit = RateLimit()
 
 
@@ -298,6 +300,7 @@ class _ExecutorBase:
         return self.retry.tenacity_kwargs(
             idempotent=call.idempotent,
             transient_codes=self.platform.transient_codes,
+            is_transient=self.platform.is_transient,
             before_sleep=self._before_sleep(call),
         )
 
@@ -352,6 +355,11 @@ class SyncExecutor(_ExecutorBase):
 
     def _sleep_none(self, seconds: float) -> None:
         self._sleep(seconds)
+
+    @property
+    def sleep(self) -> Callable[[float], object]:
+        """The injected sleep (``time.sleep`` unless a test gave another)."""
+        return self._sleep
 
     def with_options(
         self: _SyncE, *, retry: RetryPolicy | None = None, timeout: httpx.Timeout | float | None = None
@@ -443,6 +451,11 @@ class AsyncExecutor(_ExecutorBase):
 
     async def _sleep_none(self, seconds: float) -> None:
         await self._sleep(seconds)
+
+    @property
+    def sleep(self) -> Callable[[float], Awaitable[object]]:
+        """The injected coroutine sleep (``asyncio.sleep`` unless a test gave another)."""
+        return self._sleep
 
     def with_options(
         self: _AsyncE, *, retry: RetryPolicy | None = None, timeout: httpx.Timeout | float | None = None

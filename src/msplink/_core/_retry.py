@@ -53,6 +53,8 @@ class RetryPolicy:
         max_retry_after: A longer ``Retry-After`` raises at once instead of waiting.
         retry_rejected_writes: Retry 429 on non-idempotent calls (the vendor refused them unprocessed).
         retry_transport_errors: Retry connection failures and timeouts of idempotent calls.
+        rate_limit_delay: The least wait after a throttled attempt that came without ``Retry-After``
+            (QuickBooks asks for 60 s); ``0`` uses the plain backoff.
     """
 
     max_attempts: int = attrs.field(default=4, validator=_at_least_one)
@@ -63,6 +65,7 @@ class RetryPolicy:
     max_retry_after: float = attrs.field(default=120.0, validator=_positive)
     retry_rejected_writes: bool = True
     retry_transport_errors: bool = True
+    rate_limit_delay: float = attrs.field(default=0.0, validator=_positive)
 
     @classmethod
     def none(cls) -> RetryPolicy:
@@ -76,9 +79,22 @@ class RetryPolicy:
         return float(min(self.max_delay, base + extra))
 
     def should_retry(
-        self, exc: BaseException, *, idempotent: bool, transient_codes: frozenset[str] = frozenset()
+        self,
+        exc: BaseException,
+        *,
+        idempotent: bool,
+        transient_codes: frozenset[str] = frozenset(),
+        is_transient: Callable[[APIError], bool] | None = None,
     ) -> bool:
-        """Decide whether one failed attempt may be retried (the attempt budget aside)."""
+        """Decide whether one failed attempt may be retried (the attempt budget aside).
+
+        Args:
+            exc: What the attempt raised.
+            idempotent: Whether repeating the call cannot duplicate an effect.
+            transient_codes: Vendor error codes that mean "refused, nothing written: try again".
+            is_transient: A vendor rule for the same, when the code alone cannot tell (Salesforce sends
+                ``REQUEST_LIMIT_EXCEEDED`` both for the concurrency limit and for the daily quota).
+        """
         if isinstance(exc, TransportError):
             return idempotent and self.retry_transport_errors
         if not isinstance(exc, APIError):
@@ -91,6 +107,8 @@ class RetryPolicy:
             return False
         if transient_codes and any(code in transient_codes for code in exc.codes):
             return True
+        if is_transient is not None and is_transient(exc):
+            return True
         if exc.status_code not in self.retry_statuses:
             return False
         if exc.status_code == 429:
@@ -99,8 +117,10 @@ class RetryPolicy:
 
     def wait_for(self, exc: BaseException | None, attempt: int) -> float:
         """Seconds to wait before the next attempt: the server's Retry-After, else the backoff."""
-        if isinstance(exc, RateLimitError) and exc.retry_after is not None:
-            return exc.retry_after
+        if isinstance(exc, RateLimitError):
+            if exc.retry_after is not None:
+                return exc.retry_after
+            return max(self.rate_limit_delay, self.backoff(attempt))
         return self.backoff(attempt)
 
     def tenacity_kwargs(
@@ -109,6 +129,7 @@ class RetryPolicy:
         idempotent: bool,
         transient_codes: frozenset[str],
         before_sleep: Callable[[tenacity.RetryCallState], None],
+        is_transient: Callable[[APIError], bool] | None = None,
     ) -> dict[str, Any]:
         """The keyword arguments of ``tenacity.Retrying`` / ``AsyncRetrying`` for one call (no sleep)."""
 
@@ -120,7 +141,9 @@ class RetryPolicy:
             "stop": tenacity.stop_after_attempt(self.max_attempts),
             "wait": wait,
             "retry": tenacity.retry_if_exception(
-                lambda exc: self.should_retry(exc, idempotent=idempotent, transient_codes=transient_codes)
+                lambda exc: self.should_retry(
+                    exc, idempotent=idempotent, transient_codes=transient_codes, is_transient=is_transient
+                )
             ),
             "before_sleep": before_sleep,
             "reraise": True,

@@ -69,7 +69,11 @@ def _throttle_wait(
         for i in pending
         if (r := results[i]) is not None and isinstance(e := r.error, RateLimitError) and e.retry_after
     ]
-    return max(waits) if waits else retry.backoff(attempt)
+    return max(waits) if waits else max(retry.rate_limit_delay, retry.backoff(attempt))
+
+
+DEFAULT_RETRY = RetryPolicy(rate_limit_delay=60.0)
+"""QBO's retry default: a throttle (3001/429) without Retry-After waits at least 60 s, as Intuit asks."""
 
 
 class QuickBooksEnvironment(enum.Enum):
@@ -241,7 +245,7 @@ class QuickBooksClient:
             platform=PLATFORM,
             base_url=self._config.base_url,
             auth=self._config.auth,
-            retry=retry,
+            retry=retry if retry is not None else DEFAULT_RETRY,
             timeout=timeout,
             rate_limit=rate_limit,
             transport=transport,
@@ -254,7 +258,7 @@ class QuickBooksClient:
             platform=PLATFORM,
             base_url=self._config.base_url,
             auth=self._config.auth,
-            retry=retry,
+            retry=retry if retry is not None else DEFAULT_RETRY,
             timeout=timeout,
             rate_limit=batch_rate_limit or BATCH_RATE_LIMIT,
             http_client=self._executor.http_client,
@@ -444,7 +448,7 @@ class AsyncQuickBooksClient:
             platform=PLATFORM,
             base_url=self._config.base_url,
             auth=self._config.auth,
-            retry=retry,
+            retry=retry if retry is not None else DEFAULT_RETRY,
             timeout=timeout,
             rate_limit=rate_limit,
             transport=transport,
@@ -457,7 +461,7 @@ class AsyncQuickBooksClient:
             platform=PLATFORM,
             base_url=self._config.base_url,
             auth=self._config.auth,
-            retry=retry,
+            retry=retry if retry is not None else DEFAULT_RETRY,
             timeout=timeout,
             rate_limit=batch_rate_limit or BATCH_RATE_LIMIT,
             http_client=self._executor.http_client,

@@ -34,7 +34,7 @@ from msplink.salesforce._client import (
     SalesforceClient,
     SObjects,
 )
-from msplink.salesforce._platform import MultipleMatchesError, SalesforceRetryPolicy
+from msplink.salesforce._platform import MultipleMatchesError
 from msplink.salesforce.models import (
     Account,
     Case,
@@ -91,7 +91,6 @@ __all__ = [
     "SObjects",
     "SalesforceAuth",
     "SalesforceClient",
-    "SalesforceRetryPolicy",
     "SaveResult",
     "Task",
     "Token",

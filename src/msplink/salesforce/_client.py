@@ -33,7 +33,7 @@ from msplink.salesforce._auth import (
     JWTBearerAuth,
     RefreshTokenAuth,
 )
-from msplink.salesforce._platform import SALESFORCE, salesforce_retry
+from msplink.salesforce._platform import SALESFORCE
 from msplink.salesforce.models import (
     Account,
     BulkRecordResult,
@@ -675,7 +675,7 @@ class SalesforceClient(_ClientBase):
             base_url=self._base_url,
             auth=_ObservingAuth(auth, self._state),
             headers={"Sforce-Call-Options": f"client={app_name or 'msplink'}"},
-            retry=salesforce_retry(retry),
+            retry=retry,
             timeout=timeout,
             rate_limit=rate_limit,
             transport=transport,
@@ -780,9 +780,7 @@ class SalesforceClient(_ClientBase):
     ) -> SalesforceClient:
         """A copy with another retry policy or timeout, sharing the connection pool and caches."""
         clone = copy.copy(self)
-        clone._executor = self._executor.with_options(
-            retry=salesforce_retry(retry) if retry is not None else None, timeout=timeout
-        )
+        clone._executor = self._executor.with_options(retry=retry, timeout=timeout)
         clone._bind()
         return clone
 
@@ -1190,7 +1188,7 @@ class AsyncSalesforceClient(_ClientBase):
             base_url=self._base_url,
             auth=_ObservingAuth(auth, self._state),
             headers={"Sforce-Call-Options": f"client={app_name or 'msplink'}"},
-            retry=salesforce_retry(retry),
+            retry=retry,
             timeout=timeout,
             rate_limit=rate_limit,
             transport=transport,
@@ -1295,9 +1293,7 @@ class AsyncSalesforceClient(_ClientBase):
     ) -> AsyncSalesforceClient:
         """A copy with another retry policy or timeout, sharing the connection pool and caches."""
         clone = copy.copy(self)
-        clone._executor = self._executor.with_options(
-            retry=salesforce_retry(retry) if retry is not None else None, timeout=timeout
-        )
+        clone._executor = self._executor.with_options(retry=retry, timeout=timeout)
         clone._bind()
         return clone
 

@@ -5,10 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-import attrs
 import httpx
 
-from msplink._core import Platform, RateLimit, RetryPolicy, decode_json
+from msplink._core import Platform, RateLimit, decode_json
 from msplink.errors import (
     APIError,
     AuthenticationError,
@@ -22,10 +21,8 @@ from msplink.errors import (
 __all__ = [
     "SALESFORCE",
     "MultipleMatchesError",
-    "SalesforceRetryPolicy",
     "is_concurrency_limit",
     "parse_errors",
-    "salesforce_retry",
 ]
 
 TRANSIENT_CODES = frozenset({"UNABLE_TO_LOCK_ROW", "SERVER_UNAVAILABLE"})
@@ -119,30 +116,6 @@ SALESFORCE = Platform(
     classify=classify,
     request_id_header="x-sfdc-request-id",
     transient_codes=TRANSIENT_CODES,
+    is_transient=lambda error: error.status_code == 403 and is_concurrency_limit(error.errors),
     default_rate_limit=RateLimit(max_concurrency=8),
 )
-
-
-@attrs.frozen(kw_only=True)
-class SalesforceRetryPolicy(RetryPolicy):
-    """A :class:`RetryPolicy` that also retries concurrent ``REQUEST_LIMIT_EXCEEDED`` (403) refusals.
-
-    Salesforce sends the same code for an exhausted daily quota (never retried) and for too many
-    long-running requests (retried with backoff); only the message tells them apart.
-    """
-
-    def should_retry(
-        self, exc: BaseException, *, idempotent: bool, transient_codes: frozenset[str] = frozenset()
-    ) -> bool:
-        """Decide whether one failed attempt may be retried."""
-        if isinstance(exc, RateLimitError) and exc.status_code == 403:
-            return is_concurrency_limit(exc.errors)
-        return super().should_retry(exc, idempotent=idempotent, transient_codes=transient_codes)
-
-
-def salesforce_retry(policy: RetryPolicy | None) -> SalesforceRetryPolicy:
-    """Wrap a user's policy (or the default) in :class:`SalesforceRetryPolicy`, keeping its values."""
-    if isinstance(policy, SalesforceRetryPolicy):
-        return policy
-    base = policy if policy is not None else RetryPolicy()
-    return SalesforceRetryPolicy(**{a.name: getattr(base, a.name) for a in attrs.fields(RetryPolicy)})

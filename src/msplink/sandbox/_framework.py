@@ -598,7 +598,9 @@ class Sandbox:
         return self._log(request, response, fault_name)
 
     def _dispatch(self, request: SandboxRequest) -> SandboxResponse:
-        found = self.router.match(request.method, request.path)
+        # Route on the path as sent, so an encoded "/" (%2F) inside one segment stays in that segment;
+        # the router decodes each parameter.
+        found = self.router.match(request.method, request.raw_path or request.path)
         if found is None:
             return self.not_found_response(request)
         if found is False:
