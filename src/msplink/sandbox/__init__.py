@@ -21,16 +21,22 @@ from msplink.sandbox._framework import (
     SandboxTransport,
 )
 from msplink.sandbox._registry import PLATFORMS, load_sandbox
+from msplink.sandbox.connectwise import ConnectWiseSandbox
+from msplink.sandbox.quickbooks import QuickBooksSandbox
+from msplink.sandbox.salesforce import SalesforceSandbox
 
 __all__ = [
     "PLATFORMS",
     "Abort",
+    "ConnectWiseSandbox",
     "FaultInjector",
     "FaultKind",
     "FaultRule",
     "InvalidBody",
+    "QuickBooksSandbox",
     "RequestRecord",
     "Router",
+    "SalesforceSandbox",
     "Sandbox",
     "SandboxRateLimit",
     "SandboxRequest",
