@@ -63,6 +63,12 @@ def renewal_opportunity(
     date; owner = the agreement's owner; ``stage`` is in ConnectWise vocabulary (the Salesforce
     mapper translates it).
 
+    Args:
+        agreement: The canonical record.
+        stage: Sales stage, ConnectWise vocabulary.
+        as_of: Day on which additions must be active (None: ignore dates).
+        opportunity_type: Opportunity type label.
+
     Raises:
         MappingError: The agreement has no end date (nothing to renew).
     """
@@ -96,6 +102,13 @@ def onboarding_ticket(
     The ticket is for the opportunity's customer and contact, owned by its owner; ``board``,
     ``status`` and ``priority`` are CW names (``connectwise.ticket_from_canonical`` resolves ids).
 
+    Args:
+        opportunity: The canonical record.
+        board: CW service board name.
+        status: CW ticket status name.
+        priority: Priority label.
+        summary_prefix: Text put before the opportunity name.
+
     Raises:
         MappingError: The opportunity is not won.
     """
@@ -123,6 +136,13 @@ def overdue_invoice_task(
 
     The task concerns the invoice's customer (``what``), is due on ``as_of`` and says how much is
     open and for how many days.
+
+    Args:
+        invoice: The canonical record.
+        as_of: The day to judge by (also the task's due date).
+        owner: Who gets the task.
+        priority: Priority label.
+
     """
     if not invoice.is_overdue(as_of) or invoice.balance is None or invoice.due_date is None:
         return None
@@ -146,6 +166,10 @@ def purchase_order_to_vendor_bill(order: PurchaseOrder, *, received_only: bool =
     With ``received_only`` the quantity billed is the received quantity (lines with nothing
     received are left out); freight becomes an account line keyed ``freight`` (map it in
     ``expense_accounts``). The vendor's invoice number and date become the bill's.
+
+    Args:
+        order: The canonical record.
+        received_only: Bill received quantities only (default) or everything ordered.
 
     Raises:
         MappingError: Nothing to bill.
@@ -204,6 +228,11 @@ def allocate_payment(
 
     Only invoices with a positive balance take part; the part of the payment above their total
     stays unapplied (customer credit).
+
+    Args:
+        total_amount: The payment amount.
+        invoices: Candidate invoices (only those with a positive balance take part).
+        strategy: ``oldest_first``, ``largest_first`` or ``proportional``.
 
     Raises:
         MappingError: Unknown strategy, a non-positive amount, or an invoice in another currency.
@@ -279,6 +308,10 @@ def aggregate_time_entries(
     quantity = the hours to bill and amount = quantity x rate rounded ROUND_HALF_UP to cents. The
     line's product is the entry's service item, else ``work_types[work_type]`` (a QBO item), and
     its product class ``Service``. Non-billable, no-charge and already billed entries are skipped.
+
+    Args:
+        entries: The time entries.
+        config: Lookup tables (default: an empty ``MappingConfig``).
 
     Raises:
         MappingError: A billable entry has no customer or no hourly rate.

@@ -318,6 +318,10 @@ def derive_identifier(name: str, *, path: str = "Company.identifier") -> str:
     ConnectWise requires a unique short ``identifier`` on create; a duplicate is answered with a
     conflict the caller resolves (for example by appending a number).
 
+    Args:
+        name: Company name.
+        path: Field path reported in a ``MappingError``.
+
     Raises:
         MappingError: The name has no letter or digit.
     """
@@ -330,6 +334,10 @@ def derive_identifier(name: str, *, path: str = "Company.identifier") -> str:
 
 def billing_cycle_from_name(name: str | None, *, path: str = "Agreement.billing_cycle") -> BillingCycle:
     """Map a CW billing cycle name or ``billingOptions`` value (``Monthly``, ``Annual`` ...) to a cycle.
+
+    Args:
+        name: Company name.
+        path: Field path reported in a ``MappingError``.
 
     Raises:
         MappingError: The name is not a known cycle.
@@ -409,6 +417,10 @@ def company_to_customer(
 ) -> Customer:
     """Map a CW company (``GET /company/companies/{id}``) to a canonical :class:`Customer`.
 
+    Args:
+        company: The wire model, or its raw JSON payload (parsed with ``from_api``).
+        config: Lookup tables (default: an empty ``MappingConfig``).
+
     Raises:
         MappingError: A value cannot be mapped (the path names the field).
     """
@@ -450,6 +462,10 @@ def company_from_canonical(customer: Customer, config: MappingConfig | None = No
 
     A new company (no ConnectWise ref) without an ``identifier`` gets one derived from its name
     (:func:`derive_identifier`).
+
+    Args:
+        customer: Link to the paying customer, when the caller knows it.
+        config: Lookup tables (default: an empty ``MappingConfig``).
 
     Raises:
         MappingError: A value cannot be mapped (the path names the field).
@@ -499,6 +515,10 @@ def _types_out(name: str | None, config: MappingConfig) -> tuple[cw.Reference, .
 def company_to_vendor(company: cw.Company | Mapping[str, Any], config: MappingConfig | None = None) -> Vendor:
     """Map a CW vendor company (``isVendorFlag``; ``GET /company/companies/{id}``) to a :class:`Vendor`.
 
+    Args:
+        company: The wire model, or its raw JSON payload (parsed with ``from_api``).
+        config: Lookup tables (default: an empty ``MappingConfig``).
+
     Raises:
         MappingError: A value cannot be mapped (the path names the field).
     """
@@ -526,6 +546,10 @@ def company_to_vendor(company: cw.Company | Mapping[str, Any], config: MappingCo
 @total("Company")
 def vendor_from_canonical(vendor: Vendor, config: MappingConfig | None = None) -> cw.Company:
     """Build a CW vendor company (``POST /company/companies`` with ``isVendorFlag``) from a :class:`Vendor`.
+
+    Args:
+        vendor: The canonical record.
+        config: Lookup tables (default: an empty ``MappingConfig``).
 
     Raises:
         MappingError: A value cannot be mapped (the path names the field).
@@ -601,6 +625,10 @@ def contact_to_canonical(
 ) -> Contact:
     """Map a CW contact (``GET /company/contacts/{id}``) to a canonical :class:`Contact`.
 
+    Args:
+        contact: The wire model, or its raw JSON payload (parsed with ``from_api``).
+        config: Lookup tables (default: an empty ``MappingConfig``).
+
     Raises:
         MappingError: A value cannot be mapped (the path names the field).
     """
@@ -631,6 +659,10 @@ def contact_from_canonical(contact: Contact, config: MappingConfig | None = None
 
     The communication types are written as ``Email``, ``Direct`` and ``Cell`` (ids from
     ``connectwise_ids.communication_types`` when configured).
+
+    Args:
+        contact: The canonical record.
+        config: Lookup tables (default: an empty ``MappingConfig``).
 
     Raises:
         MappingError: A value cannot be mapped (the path names the field).
@@ -706,6 +738,10 @@ def catalog_item_to_product(
 
     ``identifier`` becomes the SKU, ``description`` the name and ``customerDescription`` the description.
 
+    Args:
+        item: The wire model, or its raw JSON payload (parsed with ``from_api``).
+        config: Lookup tables (default: an empty ``MappingConfig``).
+
     Raises:
         MappingError: A value cannot be mapped (the path names the field).
     """
@@ -745,6 +781,10 @@ catalog_item_to_canonical = catalog_item_to_product
 @total("CatalogItem")
 def catalog_item_from_canonical(product: Product, config: MappingConfig | None = None) -> cw.CatalogItem:
     """Build a CW catalog item (``POST /procurement/catalog``) from a canonical :class:`Product`.
+
+    Args:
+        product: The canonical record.
+        config: Lookup tables (default: an empty ``MappingConfig``).
 
     Raises:
         MappingError: A value cannot be mapped (the path names the field).
@@ -840,6 +880,11 @@ def addition_to_canonical(
 ) -> AgreementAddition:
     """Map a CW agreement addition (``GET /finance/agreements/{id}/additions``) to canonical.
 
+    Args:
+        addition: The wire model, or its raw JSON payload (parsed with ``from_api``).
+        config: Lookup tables (default: an empty ``MappingConfig``).
+        currency: Currency of the amounts (default: ``config.default_currency``).
+
     Raises:
         MappingError: A value cannot be mapped (the path names the field).
     """
@@ -875,6 +920,10 @@ def addition_from_canonical(
 ) -> cw.AgreementAddition:
     """Build a CW agreement addition (``POST /finance/agreements/{id}/additions``) from canonical.
 
+    Args:
+        addition: The canonical record.
+        config: Lookup tables (default: an empty ``MappingConfig``).
+
     Raises:
         MappingError: A value cannot be mapped (the path names the field).
     """
@@ -909,6 +958,11 @@ def agreement_to_canonical(
     additions: Sequence[cw.AgreementAddition | Mapping[str, Any]] = (),
 ) -> Agreement:
     """Map a CW agreement (``GET /finance/agreements/{id}``) and its additions to canonical.
+
+    Args:
+        agreement: The wire model, or its raw JSON payload (parsed with ``from_api``).
+        config: Lookup tables (default: an empty ``MappingConfig``).
+        additions: The agreement's additions (``GET /finance/agreements/{id}/additions``), models or payloads.
 
     Raises:
         MappingError: A value cannot be mapped (the path names the field).
@@ -957,6 +1011,10 @@ def agreement_to_canonical(
 @total("Agreement")
 def agreement_from_canonical(agreement: Agreement, config: MappingConfig | None = None) -> cw.Agreement:
     """Build a CW agreement (``POST /finance/agreements``) from canonical (additions: see ``addition_from_canonical``).
+
+    Args:
+        agreement: The canonical record.
+        config: Lookup tables (default: an empty ``MappingConfig``).
 
     Raises:
         MappingError: A value cannot be mapped (the path names the field).
@@ -1048,6 +1106,11 @@ def invoice_summary_lines(invoice: cw.Invoice, currency: str) -> tuple[InvoiceLi
     (product class ``Adjustment``) for whatever else makes up ``subtotal`` (adjustments, down
     payments), so nothing billable is lost. When the invoice reports no component at all, one line
     carries the whole subtotal with the invoice type (``Agreement``, ``Standard`` ...) as product class.
+
+    Args:
+        invoice: The wire model, or its raw JSON payload (parsed with ``from_api``).
+        currency: Currency of the amounts (default: ``config.default_currency``).
+
     """
     lines: list[InvoiceLine] = []
     running = Decimal(0)
@@ -1113,6 +1176,11 @@ def invoice_to_canonical(
     products and time (:func:`product_item_to_invoice_line`, :func:`time_entry_to_invoice_line`);
     without them :func:`invoice_summary_lines` is used.
 
+    Args:
+        invoice: The wire model, or its raw JSON payload (parsed with ``from_api``).
+        config: Lookup tables (default: an empty ``MappingConfig``).
+        lines: Canonical detail lines (from products and time); default: :func:`invoice_summary_lines`.
+
     Raises:
         MappingError: A value cannot be mapped (the path names the field).
     """
@@ -1161,6 +1229,10 @@ def invoice_from_canonical(invoice: Invoice, config: MappingConfig | None = None
     """Build a CW invoice (``POST /finance/invoices``) from a canonical :class:`Invoice`.
 
     Amounts are written for completeness; ConnectWise computes them itself on create.
+
+    Args:
+        invoice: The canonical record.
+        config: Lookup tables (default: an empty ``MappingConfig``).
 
     Raises:
         MappingError: A value cannot be mapped (the path names the field).
@@ -1213,6 +1285,11 @@ def product_item_to_invoice_line(
 ) -> InvoiceLine:
     """Map a billed CW product (``GET /procurement/products?conditions=invoice/id=...``) to an invoice line.
 
+    Args:
+        product: The wire model, or its raw JSON payload (parsed with ``from_api``).
+        config: Lookup tables (default: an empty ``MappingConfig``).
+        currency: Currency of the amounts (default: ``config.default_currency``).
+
     Raises:
         MappingError: A value cannot be mapped (the path names the field).
     """
@@ -1253,6 +1330,11 @@ def time_entry_to_invoice_line(
 
     Quantity = hours billed, unit price = hourly rate, product class ``Service`` (the QBO item comes
     from ``work_types`` then ``product_classes.Service``).
+
+    Args:
+        entry: The wire model, or its raw JSON payload (parsed with ``from_api``).
+        config: Lookup tables (default: an empty ``MappingConfig``).
+        currency: Currency of the amounts (default: ``config.default_currency``).
 
     Raises:
         MappingError: A value cannot be mapped (the path names the field).
@@ -1296,6 +1378,12 @@ def invoice_payment_to_payment(
 ) -> Payment:
     """Map a CW invoice payment (``GET /finance/invoices/{id}/payments``) to a one-allocation :class:`Payment`.
 
+    Args:
+        payment: The wire model, or its raw JSON payload (parsed with ``from_api``).
+        config: Lookup tables (default: an empty ``MappingConfig``).
+        customer: Link to the paying customer, when the caller knows it.
+        currency: Currency of the amounts (default: ``config.default_currency``).
+
     Raises:
         MappingError: A value cannot be mapped (the path names the field).
     """
@@ -1332,6 +1420,10 @@ def invoice_payments_from_canonical(
 
     Returns ``(invoice id, payment)`` pairs, one per allocation to an invoice; credit-memo
     allocations are carried on the invoice payment of the same index as ``credit`` when present.
+
+    Args:
+        payment: The canonical record.
+        config: Lookup tables (default: an empty ``MappingConfig``).
 
     Raises:
         MappingError: An allocation's invoice has no ConnectWise ref.
@@ -1399,6 +1491,11 @@ def time_entry_to_canonical(
 ) -> TimeEntry:
     """Map a CW time entry (``GET /time/entries/{id}``) to a canonical :class:`TimeEntry`.
 
+    Args:
+        entry: The wire model, or its raw JSON payload (parsed with ``from_api``).
+        config: Lookup tables (default: an empty ``MappingConfig``).
+        currency: Currency of the amounts (default: ``config.default_currency``).
+
     Raises:
         MappingError: A value cannot be mapped (the path names the field).
     """
@@ -1456,6 +1553,10 @@ def time_entry_from_canonical(entry: TimeEntry, config: MappingConfig | None = N
 
     Without a start time (QuickBooks time has only a date) the entry starts at midnight UTC of
     ``work_date`` and carries ``actualHours``.
+
+    Args:
+        entry: The canonical record.
+        config: Lookup tables (default: an empty ``MappingConfig``).
 
     Raises:
         MappingError: A value cannot be mapped (the path names the field).
@@ -1532,6 +1633,10 @@ UNMAPPED_TICKET_FIELDS: Final = unmapped_fields(cw.Ticket, _TICKET_MAPPED)
 def ticket_to_canonical(ticket: cw.Ticket | Mapping[str, Any], config: MappingConfig | None = None) -> Ticket:
     """Map a CW service ticket (``GET /service/tickets/{id}``) to a canonical :class:`Ticket`.
 
+    Args:
+        ticket: The wire model, or its raw JSON payload (parsed with ``from_api``).
+        config: Lookup tables (default: an empty ``MappingConfig``).
+
     Raises:
         MappingError: A value cannot be mapped (the path names the field).
     """
@@ -1570,6 +1675,10 @@ def ticket_to_canonical(ticket: cw.Ticket | Mapping[str, Any], config: MappingCo
 @total("Ticket")
 def ticket_from_canonical(ticket: Ticket, config: MappingConfig | None = None) -> cw.Ticket:
     """Build a CW service ticket (``POST /service/tickets``) from a canonical :class:`Ticket`.
+
+    Args:
+        ticket: The canonical record.
+        config: Lookup tables (default: an empty ``MappingConfig``).
 
     Raises:
         MappingError: A value cannot be mapped (the path names the field).
@@ -1654,6 +1763,11 @@ def opportunity_to_canonical(
     ``amount`` comes from the forecast endpoint (``/sales/opportunities/{id}/forecast``) when the
     caller has it.
 
+    Args:
+        opportunity: The wire model, or its raw JSON payload (parsed with ``from_api``).
+        config: Lookup tables (default: an empty ``MappingConfig``).
+        amount: The deal value from the forecast endpoint, when known.
+
     Raises:
         MappingError: A value cannot be mapped (the path names the field).
     """
@@ -1686,6 +1800,10 @@ def opportunity_from_canonical(
     """Build a CW opportunity (``POST /sales/opportunities``) from a canonical :class:`Opportunity`.
 
     The status is written as ``Open``, ``Won`` or ``Lost`` (ids from ``connectwise_ids.opportunity_statuses``).
+
+    Args:
+        opportunity: The canonical record.
+        config: Lookup tables (default: an empty ``MappingConfig``).
 
     Raises:
         MappingError: A value cannot be mapped (the path names the field).
@@ -1765,6 +1883,11 @@ def purchase_order_to_canonical(
 ) -> PurchaseOrder:
     """Map a CW purchase order (``GET /procurement/purchaseorders/{id}`` + ``/lineitems``) to canonical.
 
+    Args:
+        order: The wire model, or its raw JSON payload (parsed with ``from_api``).
+        config: Lookup tables (default: an empty ``MappingConfig``).
+        lines: Detail lines (models or payloads) to use instead of derived ones.
+
     Raises:
         MappingError: A value cannot be mapped (the path names the field).
     """
@@ -1817,6 +1940,10 @@ def purchase_order_from_canonical(
     order: PurchaseOrder, config: MappingConfig | None = None
 ) -> tuple[cw.PurchaseOrder, tuple[cw.PurchaseOrderLineItem, ...]]:
     """Build a CW purchase order and its line items (``POST /procurement/purchaseorders`` + ``/lineitems``).
+
+    Args:
+        order: The canonical record.
+        config: Lookup tables (default: an empty ``MappingConfig``).
 
     Raises:
         MappingError: A value cannot be mapped (the path names the field).

@@ -349,6 +349,10 @@ def customer_to_canonical(
 ) -> Customer:
     """Map a QBO customer (``GET /v3/company/{realm}/customer/{id}``) to a canonical :class:`Customer`.
 
+    Args:
+        customer: Link to the paying customer, when the caller knows it.
+        config: Lookup tables (default: an empty ``MappingConfig``).
+
     Raises:
         MappingError: A value cannot be mapped (the path names the field).
     """
@@ -388,6 +392,10 @@ def customer_from_canonical(customer: Customer, config: MappingConfig | None = N
     """Build a QBO customer (``POST /v3/company/{realm}/customer``) from a canonical :class:`Customer`.
 
     Includes ``Id``/``SyncToken`` when the customer already has a QuickBooks ref (updates).
+
+    Args:
+        customer: Link to the paying customer, when the caller knows it.
+        config: Lookup tables (default: an empty ``MappingConfig``).
 
     Raises:
         MappingError: A value cannot be mapped (the path names the field).
@@ -451,6 +459,10 @@ def vendor_to_canonical(
 ) -> Vendor:
     """Map a QBO vendor (``GET /v3/company/{realm}/vendor/{id}``) to a canonical :class:`Vendor`.
 
+    Args:
+        vendor: The wire model, or its raw JSON payload (parsed with ``from_api``).
+        config: Lookup tables (default: an empty ``MappingConfig``).
+
     Raises:
         MappingError: A value cannot be mapped (the path names the field).
     """
@@ -477,6 +489,10 @@ def vendor_to_canonical(
 @total("Vendor")
 def vendor_from_canonical(vendor: Vendor, config: MappingConfig | None = None) -> qbo.Vendor:
     """Build a QBO vendor (``POST /v3/company/{realm}/vendor``) from a canonical :class:`Vendor`.
+
+    Args:
+        vendor: The canonical record.
+        config: Lookup tables (default: an empty ``MappingConfig``).
 
     Raises:
         MappingError: A value cannot be mapped (the path names the field).
@@ -531,6 +547,10 @@ def item_to_product(item: qbo.Item | Mapping[str, Any], config: MappingConfig | 
     The product class is recovered from the income/expense accounts when exactly one configured
     ``product_classes`` entry uses them.
 
+    Args:
+        item: The wire model, or its raw JSON payload (parsed with ``from_api``).
+        config: Lookup tables (default: an empty ``MappingConfig``).
+
     Raises:
         MappingError: A value cannot be mapped (the path names the field).
     """
@@ -568,6 +588,10 @@ def item_from_canonical(product: Product, config: MappingConfig | None = None) -
 
     Income and expense accounts come from ``product_classes[product.product_class]``; a Service or
     NonInventory item with no income account is a ``MappingError`` (QBO requires one).
+
+    Args:
+        product: The canonical record.
+        config: Lookup tables (default: an empty ``MappingConfig``).
 
     Raises:
         MappingError: A value cannot be mapped (the path names the field).
@@ -725,6 +749,10 @@ def invoice_to_canonical(
 ) -> Invoice:
     """Map a QBO invoice (``GET /v3/company/{realm}/invoice/{id}``) to a canonical :class:`Invoice`.
 
+    Args:
+        invoice: The wire model, or its raw JSON payload (parsed with ``from_api``).
+        config: Lookup tables (default: an empty ``MappingConfig``).
+
     Raises:
         MappingError: A value cannot be mapped (the path names the field).
     """
@@ -875,6 +903,10 @@ def invoice_from_canonical(invoice: Invoice, config: MappingConfig | None = None
     ``penny_adjustment_item`` an extra line makes the lines add up to the canonical subtotal
     (``invoice.subtotal``, else the sum of the canonical lines).
 
+    Args:
+        invoice: The canonical record.
+        config: Lookup tables (default: an empty ``MappingConfig``).
+
     Raises:
         MappingError: A value cannot be mapped (the path names the field).
     """
@@ -949,6 +981,10 @@ def payment_to_canonical(
     payment method is the ``quickbooks_ids.payment_methods`` name of the ref id (else the ref's
     name, else the id).
 
+    Args:
+        payment: The wire model, or its raw JSON payload (parsed with ``from_api``).
+        config: Lookup tables (default: an empty ``MappingConfig``).
+
     Raises:
         MappingError: A value cannot be mapped (the path names the field).
     """
@@ -995,6 +1031,10 @@ def payment_from_canonical(payment: Payment, config: MappingConfig | None = None
     """Build a QBO payment (``POST /v3/company/{realm}/payment``) applying it across invoices.
 
     Every allocation target needs a QuickBooks ref (the sync engine adds it from the identity map).
+
+    Args:
+        payment: The canonical record.
+        config: Lookup tables (default: an empty ``MappingConfig``).
 
     Raises:
         MappingError: A value cannot be mapped (the path names the field).
@@ -1081,6 +1121,10 @@ def time_activity_to_time_entry(
 
     The employee link carries the QBO Employee ref plus the CW member from ``employees`` when mapped.
 
+    Args:
+        activity: The wire model, or its raw JSON payload (parsed with ``from_api``).
+        config: Lookup tables (default: an empty ``MappingConfig``).
+
     Raises:
         MappingError: A value cannot be mapped (the path names the field).
     """
@@ -1138,6 +1182,10 @@ def time_activity_from_canonical(entry: TimeEntry, config: MappingConfig | None 
     Duration is written as ``Hours``/``Minutes`` of the hours to bill (actual hours for
     non-billable time; minutes rounded ROUND_HALF_UP); the employee comes from the link's QBO ref or ``employees[cw member]``; the
     service item from the link, then ``work_types[work_type]``.
+
+    Args:
+        entry: The canonical record.
+        config: Lookup tables (default: an empty ``MappingConfig``).
 
     Raises:
         MappingError: A value cannot be mapped (the path names the field).
@@ -1220,6 +1268,10 @@ def bill_to_vendor_bill(
     bill: qbo.Bill | Mapping[str, Any], config: MappingConfig | None = None
 ) -> VendorBill:
     """Map a QBO bill (``GET /v3/company/{realm}/bill/{id}``) to a canonical :class:`VendorBill`.
+
+    Args:
+        bill: The wire model, or its raw JSON payload (parsed with ``from_api``).
+        config: Lookup tables (default: an empty ``MappingConfig``).
 
     Raises:
         MappingError: A value cannot be mapped (the path names the field).
@@ -1305,6 +1357,10 @@ def bill_from_canonical(bill: VendorBill, config: MappingConfig | None = None) -
     Item lines resolve the QBO item like invoice lines; account lines take the account from
     ``expense_accounts[line.account]`` (or a raw QBO id), the product class's expense account, or
     ``default_expense_account``.
+
+    Args:
+        bill: The canonical record.
+        config: Lookup tables (default: an empty ``MappingConfig``).
 
     Raises:
         MappingError: A value cannot be mapped (the path names the field).
@@ -1419,6 +1475,10 @@ def recurring_transaction_to_agreement(
     Every sales line becomes an addition (quantity x unit price per cycle); the schedule gives the
     billing cycle, start/end and next invoice date.
 
+    Args:
+        transaction: The wire model, or its raw JSON payload (parsed with ``from_api``).
+        config: Lookup tables (default: an empty ``MappingConfig``).
+
     Raises:
         MappingError: Not an invoice template, or an interval msplink cannot express.
     """
@@ -1489,6 +1549,12 @@ def recurring_transaction_from_agreement(
     Lines: the fixed ``bill_amount`` (product class ``Agreement``) plus every addition active on
     ``as_of``; schedule from the billing cycle, starting at ``next_invoice_date`` (else
     ``bill_start_date``/``start_date``) and ending at ``end_date``.
+
+    Args:
+        agreement: The canonical record.
+        config: Lookup tables (default: an empty ``MappingConfig``).
+        as_of: Day on which additions must be active (None: ignore dates).
+        days_before: QBO ``DaysBefore``: create each invoice this many days early.
 
     Raises:
         MappingError: One-time agreements, or lines that cannot be mapped.
@@ -1573,6 +1639,13 @@ def journal_entry_from_time_entries(
 
     One debit line per customer on ``labour_expense_account`` (hours x cost rate, rounded
     ROUND_HALF_UP per entry) and one balancing credit on ``labour_liability_account``.
+
+    Args:
+        entries: The time entries.
+        config: Lookup tables (default: an empty ``MappingConfig``).
+        txn_date: Journal entry date.
+        doc_number: Journal entry number.
+        currency: Currency of the amounts (default: ``config.default_currency``).
 
     Raises:
         MappingError: Accounts not configured, an entry without a cost rate, or mixed currencies.

@@ -269,6 +269,10 @@ def account_to_customer(
 ) -> Customer:
     """Map a Salesforce Account (``GET /services/data/vXX.X/sobjects/Account/{id}``) to a :class:`Customer`.
 
+    Args:
+        account: The wire model, or its raw JSON payload (parsed with ``from_api``).
+        config: Lookup tables (default: an empty ``MappingConfig``).
+
     Raises:
         MappingError: A value cannot be mapped (the path names the field).
     """
@@ -304,6 +308,10 @@ account_to_canonical = account_to_customer
 @total("Account")
 def account_from_canonical(customer: Customer, config: MappingConfig | None = None) -> sf.Account:
     """Build a Salesforce Account (``POST .../sobjects/Account`` or upsert by ``CW_Company_Id__c``) from a customer.
+
+    Args:
+        customer: Link to the paying customer, when the caller knows it.
+        config: Lookup tables (default: an empty ``MappingConfig``).
 
     Raises:
         MappingError: A value cannot be mapped (the path names the field).
@@ -375,6 +383,10 @@ def contact_to_canonical(
 ) -> Contact:
     """Map a Salesforce Contact (``GET .../sobjects/Contact/{id}``) to a canonical :class:`Contact`.
 
+    Args:
+        contact: The wire model, or its raw JSON payload (parsed with ``from_api``).
+        config: Lookup tables (default: an empty ``MappingConfig``).
+
     Raises:
         MappingError: A value cannot be mapped (the path names the field).
     """
@@ -404,6 +416,10 @@ def contact_to_canonical(
 @total("Contact")
 def contact_from_canonical(contact: Contact, config: MappingConfig | None = None) -> sf.Contact:
     """Build a Salesforce Contact (``POST .../sobjects/Contact``) from a canonical :class:`Contact`.
+
+    Args:
+        contact: The canonical record.
+        config: Lookup tables (default: an empty ``MappingConfig``).
 
     Raises:
         MappingError: ``LastName`` is missing, or a link/owner cannot be mapped.
@@ -470,6 +486,10 @@ def lead_to_contact(lead: sf.Lead | Mapping[str, Any], config: MappingConfig | N
 
     A converted lead also carries the converted Contact's ref and links the converted Account.
 
+    Args:
+        lead: The wire model, or its raw JSON payload (parsed with ``from_api``).
+        config: Lookup tables (default: an empty ``MappingConfig``).
+
     Raises:
         MappingError: A value cannot be mapped (the path names the field).
     """
@@ -505,6 +525,10 @@ lead_to_canonical = lead_to_contact
 @total("Lead")
 def lead_from_canonical(contact: Contact, config: MappingConfig | None = None) -> sf.Lead:
     """Build a Salesforce Lead (``POST .../sobjects/Lead``) from a canonical :class:`Contact`.
+
+    Args:
+        contact: The canonical record.
+        config: Lookup tables (default: an empty ``MappingConfig``).
 
     Raises:
         MappingError: ``LastName`` or ``Company`` is missing, or the owner cannot be mapped.
@@ -584,6 +608,10 @@ def opportunity_to_canonical(
     ``StageName`` is translated with ``opportunity_stages`` (SF -> CW); ``CurrencyIsoCode`` (multi-
     currency orgs) gives the amount's currency, else the default currency.
 
+    Args:
+        opportunity: The wire model, or its raw JSON payload (parsed with ``from_api``).
+        config: Lookup tables (default: an empty ``MappingConfig``).
+
     Raises:
         MappingError: An unmapped stage or another value that cannot be mapped.
     """
@@ -619,6 +647,10 @@ def opportunity_from_canonical(
     opportunity: Opportunity, config: MappingConfig | None = None
 ) -> sf.Opportunity:
     """Build a Salesforce Opportunity (``POST .../sobjects/Opportunity``) from a canonical :class:`Opportunity`.
+
+    Args:
+        opportunity: The canonical record.
+        config: Lookup tables (default: an empty ``MappingConfig``).
 
     Raises:
         MappingError: No stage or close date (both required by Salesforce), an unmapped stage or owner.
@@ -688,6 +720,10 @@ def case_to_ticket(case: sf.Case | Mapping[str, Any], config: MappingConfig | No
 
     Status and priority are translated with ``case_statuses`` / ``case_priorities`` (SF -> CW).
 
+    Args:
+        case: The wire model, or its raw JSON payload (parsed with ``from_api``).
+        config: Lookup tables (default: an empty ``MappingConfig``).
+
     Raises:
         MappingError: An unmapped status or priority, or another value that cannot be mapped.
     """
@@ -730,6 +766,10 @@ case_to_canonical = case_to_ticket
 @total("Case")
 def case_from_canonical(ticket: Ticket, config: MappingConfig | None = None) -> sf.Case:
     """Build a Salesforce Case (``POST .../sobjects/Case`` or upsert by ``CW_Ticket_Id__c``) from a ticket.
+
+    Args:
+        ticket: The canonical record.
+        config: Lookup tables (default: an empty ``MappingConfig``).
 
     Raises:
         MappingError: An unmapped status, priority, owner, account or contact.
@@ -787,6 +827,10 @@ UNMAPPED_TASK_FIELDS: Final = unmapped_fields(sf.Task, _TASK_MAPPED) | {"is_clos
 def task_to_canonical(task: sf.Task | Mapping[str, Any], config: MappingConfig | None = None) -> Task:
     """Map a Salesforce Task (``GET .../sobjects/Task/{id}``) to a canonical :class:`Task`.
 
+    Args:
+        task: The wire model, or its raw JSON payload (parsed with ``from_api``).
+        config: Lookup tables (default: an empty ``MappingConfig``).
+
     Raises:
         MappingError: A value cannot be mapped (the path names the field).
     """
@@ -818,6 +862,10 @@ def task_to_canonical(task: sf.Task | Mapping[str, Any], config: MappingConfig |
 @total("Task")
 def task_from_canonical(task: Task, config: MappingConfig | None = None) -> sf.Task:
     """Build a Salesforce Task (``POST .../sobjects/Task``) from a canonical :class:`Task`.
+
+    Args:
+        task: The canonical record.
+        config: Lookup tables (default: an empty ``MappingConfig``).
 
     Raises:
         MappingError: The owner, ``who`` or ``what`` record has no Salesforce ref.
@@ -894,6 +942,10 @@ def contract_to_agreement(
     Contracts carry no billing amounts or cycle: the agreement has no ``bill_amount`` and a monthly
     cycle; the CW agreement id comes from ``CW_Agreement_Id__c``.
 
+    Args:
+        contract: The wire model, or its raw JSON payload (parsed with ``from_api``).
+        config: Lookup tables (default: an empty ``MappingConfig``).
+
     Raises:
         MappingError: A value cannot be mapped (the path names the field).
     """
@@ -934,6 +986,10 @@ def contract_from_canonical(agreement: Agreement, config: MappingConfig | None =
 
     ``Status`` is ``Activated`` for active agreements and ``Draft`` otherwise (Salesforce creates
     contracts as Draft); ``ContractTerm`` is the months from start to end, rounded up.
+
+    Args:
+        agreement: The canonical record.
+        config: Lookup tables (default: an empty ``MappingConfig``).
 
     Raises:
         MappingError: The customer has no Salesforce Account ref, or the owner cannot be mapped.
@@ -991,6 +1047,11 @@ def invoice_record_from_canonical(
     a plain record for ``client.sobject("Invoice__c")``; amounts are Decimals rounded to the
     currency's minor units, dates ISO strings; ``CurrencyIsoCode`` is only sent when it differs
     from the default currency.
+
+    Args:
+        invoice: The canonical record.
+        config: Lookup tables (default: an empty ``MappingConfig``).
+        fields: Field-name overrides for the org's invoice object.
 
     Raises:
         MappingError: The invoice's customer has no Salesforce Account ref.
