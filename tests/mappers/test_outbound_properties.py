@@ -29,6 +29,9 @@ from msplink.models import (
     Contact,
     Customer,
     ExternalRef,
+    Invoice,
+    InvoiceLine,
+    LineKind,
     Link,
     Money,
     Opportunity,
@@ -37,6 +40,8 @@ from msplink.models import (
     PaymentAllocation,
     Ticket,
     TimeEntry,
+    VendorBill,
+    VendorBillLine,
 )
 
 CONFIG = MappingConfig.from_dict(
@@ -197,7 +202,60 @@ payments = st.builds(
     allocations=st.lists(st.builds(PaymentAllocation, target=required_links, amount=money), max_size=3),
 )
 
+invoice_lines = st.builds(
+    InvoiceLine,
+    amount=money,
+    quantity=st.one_of(st.none(), amounts),
+    unit_price=st.one_of(st.none(), money),
+    kind=st.sampled_from(list(LineKind)),
+    product=links,
+    sku=st.one_of(st.none(), st.just("X")),
+    tax_code=picked,
+    taxable=st.one_of(st.none(), st.booleans()),
+)
+invoices = st.builds(
+    Invoice,
+    customer=required_links,
+    currency=st.just("USD"),
+    refs=ref_sets,
+    number=texts,
+    lines=st.lists(invoice_lines, max_size=4),
+    subtotal=st.one_of(st.none(), money),
+    terms=picked,
+    tax_code=picked,
+    agreement=links,
+)
+bills = st.builds(
+    VendorBill,
+    vendor=required_links,
+    currency=st.just("USD"),
+    refs=ref_sets,
+    number=texts,
+    lines=st.lists(
+        st.builds(
+            VendorBillLine,
+            amount=money,
+            quantity=st.one_of(st.none(), amounts),
+            unit_cost=st.one_of(st.none(), money),
+            product=links,
+            sku=st.one_of(st.none(), st.just("X")),
+            account=st.one_of(st.none(), st.just("64"), st.just("freight")),
+            customer=links,
+            taxable=st.one_of(st.none(), st.booleans()),
+        ),
+        max_size=3,
+    ),
+    terms=picked,
+    purchase_order=links,
+)
+
 OUTBOUND: list[tuple[str, Any, list[Callable[..., Any]]]] = [
+    (
+        "invoice",
+        invoices,
+        [cwm.invoice_from_canonical, qbm.invoice_from_canonical, sfm.invoice_record_from_canonical],
+    ),
+    ("vendor_bill", bills, [qbm.bill_from_canonical]),
     (
         "customer",
         customers,
@@ -229,7 +287,7 @@ def test_random_canonical_records_map_or_raise_mapping_error(name, records, mapp
                 continue
             for model in result if isinstance(result, tuple) else (result,):
                 wire = model[1] if isinstance(model, tuple) else model
-                payload = wire.to_api()
+                payload = wire if isinstance(wire, dict) else wire.to_api()
                 assert isinstance(payload, dict)
                 assert not any(isinstance(v, float) for v in payload.values())
 
