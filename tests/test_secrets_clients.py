@@ -55,7 +55,16 @@ def _quickbooks(clock: FakeClock) -> tuple[Any, list[str], Callable[[Any], None]
         c.customers.get("999999")
 
     secrets = [creds["client_secret"], creds["access_token"], creds["refresh_token"]]
-    return client, secrets, lambda c: (exercise(c), secrets.append(store.load().access_token))[0]
+
+    def exercise_and_collect(c: QuickBooksClient) -> None:
+        try:
+            exercise(c)
+        finally:
+            rotated = store.load()
+            assert rotated is not None
+            secrets.extend([rotated.access_token, rotated.refresh_token])
+
+    return client, secrets, exercise_and_collect
 
 
 def _salesforce(clock: FakeClock) -> tuple[Any, list[str], Callable[[Any], None]]:
