@@ -345,3 +345,93 @@ PRODUCT_ITEM: dict[str, Any] = {
     "taxableFlag": True,
     "company": {"id": 250, "identifier": "Contoso", "name": "Contoso Ltd"},
 }
+
+# Quirks seen in recorded CW responses (REFERENCE.md §7 [FIX]): empty references, polymorphic
+# custom-field values, integers for flags, float money with a trailing .0, references without names.
+CONTACT_FIXTURE: dict[str, Any] = {
+    "id": 4711,
+    "firstName": "Ann",
+    "lastName": "Lee",
+    "company": {"id": 250, "identifier": "ACME", "name": "Acme", "_info": {"company_href": "https://x"}},
+    "site": {},
+    "phoneIntegrationType": "TEL",
+    "communicationItems": [
+        {
+            "id": 501,
+            "type": {"id": 2, "name": "Direct"},
+            "value": "5555550100",
+            "defaultFlag": True,
+            "communicationType": "Phone",
+        },
+        {
+            "id": 502,
+            "type": {"id": 1, "name": "Email"},
+            "value": "ann@example.com",
+            "defaultFlag": True,
+            "communicationType": "Email",
+        },
+    ],
+    "customFields": [
+        {
+            "id": 5,
+            "caption": "CloudPlus",
+            "type": "Checkbox",
+            "entryMethod": "EntryField",
+            "numberOfDecimals": 0,
+            "value": False,
+        },
+        {
+            "id": 29,
+            "caption": "Seats",
+            "type": "Number",
+            "entryMethod": "EntryField",
+            "numberOfDecimals": 2,
+            "value": 12.5,
+        },
+    ],
+    "_info": {
+        "lastUpdated": "2024-05-01T10:20:30Z",
+        "updatedBy": "jdoe",
+        "dateEntered": "2024-01-01T00:00:00Z",
+    },
+}
+
+TIME_ENTRY_FIXTURE: dict[str, Any] = {
+    "id": 9001,
+    "chargeToType": "ServiceTicket",
+    "chargeToId": 54321,
+    "member": {"identifier": "jdoe"},
+    "timeStart": "2024-02-15T09:00:00Z",
+    "timeEnd": "2024-02-15T10:30:00Z",
+    "workType": {"id": 1},
+    "workRole": {"id": 2},
+    "billableOption": "Billable",
+    "notes": "Patched server",
+    "actualHours": 1.5,
+    "hoursBilled": 1.5,
+    "hourlyRate": 150.00,
+    "invoiceReady": 0,
+    "company": {"id": 250, "identifier": "ACME", "name": "Acme"},
+    "ticket": {"id": 54321, "summary": "VPN drops"},
+    "invoice": {"id": 77, "identifier": "INV-77", "billingType": "Standard", "applyToType": "All"},
+    "_info": {"lastUpdated": "2024-02-15T10:31:00Z", "updatedBy": "jdoe"},
+}
+
+INVOICE_FIXTURE: dict[str, Any] = {
+    "id": 77,
+    "invoiceNumber": "INV-77",
+    "type": "Standard",
+    "status": {"id": 3, "name": "Sent", "isClosed": False},
+    "company": {"id": 250, "identifier": "ACME", "name": "Acme"},
+    "date": "2024-06-01T00:00:00Z",
+    "dueDate": "2024-07-01T00:00:00Z",
+    "subtotal": 182714.0,
+    "salesTax": 0.00,
+    "total": 182714.0,
+    "balance": 182714.0,
+    "payments": 0.00,
+    "credits": 0.00,
+    "currency": {"id": 7, "symbol": "$", "currencyCode": "USD", "numberOfDecimals": 2, "name": "US Dollars"},
+    "agreement": {"id": 12, "name": "Managed Services", "type": "MSP"},
+    "_info": {"lastUpdated": "2024-06-03T23:32:20Z", "updatedBy": "jdoe"},
+}

@@ -205,6 +205,16 @@ def _name(reference: cw.Reference | None) -> str | None:
     return reference.name or reference.identifier
 
 
+def _name_in(reference: cw.Reference | None, kind: str, config: MappingConfig) -> str | None:
+    """The name of a reference; for an id-only reference, the name ``connectwise_ids.<kind>`` gives its id."""
+    name = _name(reference)
+    if name is None and reference is not None and reference.id is not None:
+        table = config.connectwise_ids.get(kind)
+        if table is not None:
+            name = table.find_inverse(str(reference.id))
+    return name
+
+
 def _named(kind: str, name: str | None, config: MappingConfig) -> cw.Reference | None:
     if not name:
         return None
@@ -442,8 +452,8 @@ def company_to_customer(
         fax=c.fax_number,
         website=c.website,
         billing_address=_address(c.address_line1, c.address_line2, c.city, c.state, c.zip, country),
-        terms=_name(c.billing_terms),
-        tax_code=_name(c.tax_code),
+        terms=_name_in(c.billing_terms, "billing_terms", cfg),
+        tax_code=_name_in(c.tax_code, "tax_codes", cfg),
         currency=currency if c.currency is not None else None,
         credit_limit=opt_money(c.credit_limit, currency, "Customer.credit_limit"),
         account_number=c.account_number,
@@ -537,7 +547,7 @@ def company_to_vendor(company: cw.Company | Mapping[str, Any], config: MappingCo
         phone=c.phone_number,
         website=c.website,
         address=_address(c.address_line1, c.address_line2, c.city, c.state, c.zip, country),
-        terms=_name(c.billing_terms),
+        terms=_name_in(c.billing_terms, "billing_terms", cfg),
         currency=c.currency.currency_code if c.currency is not None else None,
         account_number=c.account_number,
     )
@@ -645,7 +655,7 @@ def contact_to_canonical(
         phone=_comm(c.communication_items, "phone"),
         mobile_phone=_comm(c.communication_items, "phone", mobile=True),
         title=c.title,
-        department=_name(c.department),
+        department=_name_in(c.department, "contact_departments", cfg),
         company=_link(c.company, "company"),
         address=_address(c.address_line1, c.address_line2, c.city, c.state, c.zip, country),
         active=not c.inactive_flag,
@@ -765,7 +775,7 @@ def catalog_item_to_product(
         description=c.customer_description,
         kind=kind,
         product_class=c.product_class,
-        category=_name(c.category),
+        category=_name_in(c.category, "categories", cfg),
         unit_price=opt_money(c.price, currency, "Product.unit_price"),
         unit_cost=opt_money(c.cost, currency, "Product.unit_cost"),
         taxable=c.taxable_flag,
@@ -977,7 +987,9 @@ def agreement_to_canonical(
         status = AgreementStatus.CANCELLED
     cycle = BillingCycle.ONE_TIME
     if a.billing_cycle is not None or not a.one_time_flag:
-        cycle = billing_cycle_from_name(_name(a.billing_cycle), path="Agreement.billing_cycle")
+        cycle = billing_cycle_from_name(
+            _name_in(a.billing_cycle, "billing_cycles", cfg), path="Agreement.billing_cycle"
+        )
     mapped_additions = []
     for i, item in enumerate(additions):
         with at(f"Agreement.additions[{i}]"):
@@ -990,7 +1002,7 @@ def agreement_to_canonical(
         customer=require(_link(a.company, "company"), "Agreement.customer"),
         currency=currency,
         billing_cycle=cycle,
-        agreement_type=_name(a.type),
+        agreement_type=_name_in(a.type, "agreement_types", cfg),
         status=status,
         start_date=_date(a.start_date),
         end_date=_date(a.end_date),
@@ -999,8 +1011,8 @@ def agreement_to_canonical(
         next_invoice_date=_date(a.next_invoice_date),
         bill_start_date=_date(a.bill_start_date),
         additions=mapped_additions,
-        terms=_name(a.billing_terms),
-        tax_code=_name(a.tax_code),
+        terms=_name_in(a.billing_terms, "billing_terms", cfg),
+        tax_code=_name_in(a.tax_code, "tax_codes", cfg),
         taxable=a.taxable,
         contact=_link(a.contact, "contact"),
         description=a.invoice_description,
@@ -1207,8 +1219,8 @@ def invoice_to_canonical(
         tax_total=opt_money(inv.sales_tax, currency, "Invoice.tax_total"),
         total=opt_money(inv.total, currency, "Invoice.total"),
         balance=opt_money(inv.balance, currency, "Invoice.balance"),
-        terms=_name(inv.billing_terms),
-        tax_code=_name(inv.tax_code),
+        terms=_name_in(inv.billing_terms, "billing_terms", cfg),
+        tax_code=_name_in(inv.tax_code, "tax_codes", cfg),
         po_number=inv.customer_po,
         memo=inv.internal_notes,
         customer_memo=inv.top_comment,
@@ -1307,7 +1319,7 @@ def product_item_to_invoice_line(
         product=_link(p.catalog_item, "catalog_item"),
         sku=p.catalog_item.identifier if p.catalog_item is not None else None,
         product_class=p.product_class,
-        tax_code=_name(p.tax_code),
+        tax_code=_name_in(p.tax_code, "tax_codes", cfg),
         taxable=p.taxable_flag,
     )
 
@@ -1345,7 +1357,7 @@ def time_entry_to_invoice_line(
     hours = require(_hours_billed(t), "InvoiceLine.quantity")
     rate = money(t.hourly_rate if t.hourly_rate is not None else 0, cur, "InvoiceLine.unit_price")
     amount = t.extended_invoice_amount if t.extended_invoice_amount is not None else rate.amount * hours
-    work_type = _name(t.work_type)
+    work_type = _name_in(t.work_type, "work_types", cfg)
     item_id = cfg.work_types.find(work_type) if work_type else None
     return InvoiceLine(
         amount=money(amount, cur, "InvoiceLine.amount"),
@@ -1541,8 +1553,8 @@ def time_entry_to_canonical(
         hourly_rate=opt_money(t.hourly_rate, cur, "TimeEntry.hourly_rate"),
         cost_rate=Money(cost, cur) if cost is not None else None,
         notes=t.notes,
-        work_type=_name(t.work_type),
-        work_role=_name(t.work_role),
+        work_type=_name_in(t.work_type, "work_types", cfg),
+        work_role=_name_in(t.work_role, "work_roles", cfg),
         status=t.status,
     )
 
@@ -1656,16 +1668,16 @@ def ticket_to_canonical(ticket: cw.Ticket | Mapping[str, Any], config: MappingCo
         summary=t.summary or "",
         description=t.initial_description,
         number=str(t.id) if t.id is not None else None,
-        status=_name(t.status),
-        priority=_name(t.priority),
+        status=_name_in(t.status, "ticket_statuses", cfg),
+        priority=_name_in(t.priority, "priorities", cfg),
         closed=bool(t.closed_flag),
         escalated=bool(t.escalation_level),
         customer=_link(t.company, "company"),
         contact=_link(t.contact, "contact"),
         owner=_member_link(t.owner),
-        board=_name(t.board),
-        ticket_type=_name(t.type),
-        source=_name(t.source),
+        board=_name_in(t.board, "boards", cfg),
+        ticket_type=_name_in(t.type, "ticket_types", cfg),
+        source=_name_in(t.source, "sources", cfg),
         opened_at=aware(opened, "Ticket.opened_at"),
         closed_at=aware(t.closed_date, "Ticket.closed_at"),
         agreement=agreement,
@@ -1773,7 +1785,9 @@ def opportunity_to_canonical(
     """
     cfg = _cfg(config)
     o = parse_model(cw.Opportunity, opportunity, "Opportunity")
-    status = _OPP_STATUS.get(normalise_name(_name(o.status) or ""), OpportunityStatus.OPEN)
+    status = _OPP_STATUS.get(
+        normalise_name(_name_in(o.status, "opportunity_statuses", cfg) or ""), OpportunityStatus.OPEN
+    )
     return Opportunity(
         refs=ref(SYSTEM, "opportunity", o.id, _version(o)),
         updated_at=_updated(o, "Opportunity.updated_at"),
@@ -1781,13 +1795,13 @@ def opportunity_to_canonical(
         name=require(o.name, "Opportunity.name"),
         customer=_link(o.company, "company"),
         contact=_link(o.contact, "contact"),
-        stage=_name(o.stage),
+        stage=_name_in(o.stage, "stages", cfg),
         status=status,
         amount=amount,
         close_date=_date(o.expected_close_date),
         probability=_probability(o.probability),
         owner=_member_link(o.primary_sales_rep),
-        opportunity_type=_name(o.type),
+        opportunity_type=_name_in(o.type, "opportunity_types", cfg),
         source=o.source,
         description=o.notes,
     )
@@ -1920,7 +1934,7 @@ def purchase_order_to_canonical(
         currency=currency,
         number=po.po_number,
         order_date=_date(po.po_date),
-        status=_name(po.status),
+        status=_name_in(po.status, "purchase_order_statuses", cfg),
         closed=bool(po.closed_flag),
         customer=_link(po.customer_company, "company"),
         lines=mapped,
@@ -1928,7 +1942,7 @@ def purchase_order_to_canonical(
         tax_total=opt_money(po.sales_tax, currency, "PurchaseOrder.tax_total"),
         freight=opt_money(po.freight_cost, currency, "PurchaseOrder.freight"),
         total=opt_money(po.total, currency, "PurchaseOrder.total"),
-        terms=_name(po.terms),
+        terms=_name_in(po.terms, "billing_terms", cfg),
         vendor_invoice_number=po.vendor_invoice_number,
         vendor_invoice_date=_date(po.vendor_invoice_date),
         memo=po.internal_notes,
