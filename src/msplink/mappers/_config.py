@@ -115,12 +115,27 @@ def _reverse_map(value: object) -> Mapping[str, str]:
     return _str_map(value, "reverse")
 
 
-def _lookup(table: Mapping[str, str], value: str) -> str | None:
+def _index(table: Mapping[str, str]) -> dict[str, frozenset[str]]:
+    """Normalised key -> the values of every key that normalises to it."""
+    index: dict[str, set[str]] = {}
+    for key, value in table.items():
+        index.setdefault(normalise_name(key), set()).add(value)
+    return {k: frozenset(v) for k, v in index.items()}
+
+
+def _inverse_index(table: Mapping[str, str]) -> dict[str, frozenset[str]]:
+    """Normalised value -> every key mapping to it."""
+    index: dict[str, set[str]] = {}
+    for key, value in table.items():
+        index.setdefault(normalise_name(value), set()).add(key)
+    return {k: frozenset(v) for k, v in index.items()}
+
+
+def _lookup(table: Mapping[str, str], index: Mapping[str, frozenset[str]], value: str) -> str | None:
     if value in table:
         return table[value]
-    wanted = normalise_name(value)
-    hits = {v for k, v in table.items() if normalise_name(k) == wanted}
-    return hits.pop() if len(hits) == 1 else None
+    hits = index.get(normalise_name(value), frozenset())
+    return next(iter(hits)) if len(hits) == 1 else None
 
 
 @attrs.frozen(kw_only=True)
@@ -142,25 +157,37 @@ class ValueMap:
     reverse: Mapping[str, str] = attrs.field(factory=dict, converter=_reverse_map, hash=False)
     default: str | None = None
     reverse_default: str | None = None
+    # normalised indexes, built once (lookups stay O(1) on big catalog tables)
+    _forward_index: Mapping[str, frozenset[str]] = attrs.field(init=False, eq=False, hash=False, repr=False)
+    _reverse_index: Mapping[str, frozenset[str]] = attrs.field(init=False, eq=False, hash=False, repr=False)
+    _inverse_index: Mapping[str, frozenset[str]] = attrs.field(init=False, eq=False, hash=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "_forward_index", _index(self.forward))
+        object.__setattr__(self, "_reverse_index", _index(self.reverse))
+        object.__setattr__(self, "_inverse_index", _inverse_index(self.forward))
 
     def __bool__(self) -> bool:
         return bool(self.forward or self.reverse)
 
     def __contains__(self, value: object) -> bool:
-        return isinstance(value, str) and _lookup(self.forward, value) is not None
+        return isinstance(value, str) and _lookup(self.forward, self._forward_index, value) is not None
 
     def find(self, value: str) -> str | None:
         """Return the right value for ``value`` (or the default), None when unmapped."""
-        hit = _lookup(self.forward, value)
+        hit = _lookup(self.forward, self._forward_index, value)
         return hit if hit is not None else self.default
+
+    def candidates(self, value: str) -> tuple[str, ...]:
+        """Every left value whose right value normalises like ``value`` (sorted)."""
+        return tuple(sorted(self._inverse_index.get(normalise_name(value), frozenset())))
 
     def find_inverse(self, value: str) -> str | None:
         """Return the left value for ``value`` (override, unique inverse, or default), None otherwise."""
-        hit = _lookup(self.reverse, value)
+        hit = _lookup(self.reverse, self._reverse_index, value)
         if hit is not None:
             return hit
-        wanted = normalise_name(value)
-        lefts = sorted({k for k, v in self.forward.items() if v == value or normalise_name(v) == wanted})
+        lefts = self.candidates(value)
         if len(lefts) == 1:
             return lefts[0]
         return self.reverse_default
@@ -184,7 +211,7 @@ class ValueMap:
         """
         hit = self.find_inverse(value)
         if hit is None:
-            lefts = sorted(k for k, v in self.forward.items() if normalise_name(v) == normalise_name(value))
+            lefts = list(self.candidates(value))
             reason = (
                 f"ambiguous reverse mapping in {table or 'table'} (candidates {lefts}); add a reverse entry"
                 if len(lefts) > 1
