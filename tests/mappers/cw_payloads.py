@@ -435,3 +435,16 @@ INVOICE_FIXTURE: dict[str, Any] = {
     "agreement": {"id": 12, "name": "Managed Services", "type": "MSP"},
     "_info": {"lastUpdated": "2024-06-03T23:32:20Z", "updatedBy": "jdoe"},
 }
+
+BILLING_SITE: dict[str, Any] = {
+    "id": 1000,
+    "name": "Billing",
+    "addressLine1": "PO Box 77",
+    "city": "Austin",
+    "stateReference": {"id": 44, "identifier": "TX", "name": "Texas"},
+    "zip": "78767",
+    "country": {"id": 1, "identifier": "US", "name": "United States"},
+    "defaultBillingFlag": True,
+    "primaryAddressFlag": False,
+    "company": {"id": 250, "identifier": "Contoso", "name": "Contoso Ltd"},
+}

@@ -37,6 +37,7 @@ CONFIG = MappingConfig.from_dict(
             "agreement_types": {"Managed Services": "4"},
             "company_types": {"Client": "1"},
             "countries": {"United States": "1"},
+            "states": {"TX": "44"},
             "contact_departments": {"IT": "2"},
             "categories": {"Managed Services": "5"},
             "ticket_statuses": {"In Progress": "16"},
@@ -298,6 +299,7 @@ RANDOM = [
     (m.ticket_to_canonical, P.TICKET),
     (m.opportunity_to_canonical, P.OPPORTUNITY),
     (m.purchase_order_to_canonical, P.PURCHASE_ORDER),
+    (m.site_to_address, P.BILLING_SITE),
 ]
 
 
@@ -347,3 +349,17 @@ def test_creating_in_connectwise_from_other_systems():
     out = m.time_entry_from_canonical(qbo_time, CONFIG)
     assert out.to_api()["timeStart"] == "2026-02-03T00:00:00Z"
     assert out.actual_hours == Decimal("1.5")
+
+
+def test_billing_site_gives_the_billing_address():
+    from msplink.models import Address
+
+    customer = m.company_to_customer(P.COMPANY, CONFIG, billing_site=P.BILLING_SITE)
+    assert customer.billing_address == Address(
+        line1="PO Box 77", city="Austin", region="TX", postal_code="78767", country="United States"
+    )
+    assert m.site_to_address(P.BILLING_SITE, CONFIG) == customer.billing_address
+    site = m.site_from_address(customer.billing_address, CONFIG, name="Billing")
+    check_round_trip(cw.CompanySite.from_api(P.BILLING_SITE), site, {"id", "company", "primary_address_flag"})
+    with pytest.raises(MappingError, match="two street lines"):
+        m.site_from_address(Address(line1="a", line2="b", line3="c"), CONFIG)

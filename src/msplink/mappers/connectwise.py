@@ -99,6 +99,8 @@ __all__ = [
     "purchase_order_from_canonical",
     "purchase_order_to_canonical",
     "ticket_from_canonical",
+    "site_from_address",
+    "site_to_address",
     "ticket_to_canonical",
     "time_entry_from_canonical",
     "time_entry_to_canonical",
@@ -361,6 +363,63 @@ def billing_cycle_from_name(name: str | None, *, path: str = "Agreement.billing_
     return cycle
 
 
+@total("Address")
+def site_to_address(
+    site: cw.CompanySite | Mapping[str, Any], config: MappingConfig | None = None
+) -> Address | None:
+    """Map a CW company site (``GET /company/companies/{id}/sites/{siteId}``) to an :class:`Address`.
+
+    The billing address QuickBooks needs is the company's billing site (``billingSite``, or the
+    site with ``defaultBillingFlag``); pass it to :func:`company_to_customer` as ``billing_site=``.
+
+    Args:
+        site: The wire model, or its raw JSON payload (parsed with ``from_api``).
+        config: Lookup tables (default: an empty ``MappingConfig``).
+
+    Raises:
+        MappingError: The payload cannot be parsed.
+    """
+    s = parse_model(cw.CompanySite, site, "Address")
+    state = s.state_reference.identifier or s.state_reference.name if s.state_reference is not None else None
+    country = s.country.name or s.country.identifier if s.country is not None else None
+    return _address(s.address_line1, s.address_line2, s.city, state, s.zip, country)
+
+
+@total("CompanySite")
+def site_from_address(
+    address: Address, config: MappingConfig | None = None, *, name: str = "Main", billing: bool = True
+) -> cw.CompanySite:
+    """Build a CW company site (``POST /company/companies/{id}/sites``) from an :class:`Address`.
+
+    Args:
+        address: The canonical address.
+        config: Lookup tables (``connectwise_ids.countries`` / ``states`` give reference ids).
+        name: The site name (CW requires one; ``Main`` by default).
+        billing: Flag the site as the default billing site.
+
+    Raises:
+        MappingError: The address has more street lines than CW's two.
+    """
+    cfg = _cfg(config)
+    if address.line3 or address.line4 or address.line5:
+        fail("CompanySite.addressLine3", "ConnectWise sites have two street lines", value=address.line3)
+    state = (
+        cw.Reference(id=cfg.cw_id("states", address.region), identifier=address.region)
+        if address.region
+        else None
+    )
+    return cw.CompanySite(
+        name=name,
+        address_line1=address.line1,
+        address_line2=address.line2,
+        city=address.city,
+        state_reference=state,
+        zip=address.postal_code,
+        country=_named("countries", address.country, cfg),
+        default_billing_flag=billing or None,
+    )
+
+
 # ------------------------------------------------------------------------------------------ companies
 
 _COMPANY_MAPPED: Final = frozenset(
@@ -423,13 +482,17 @@ UNMAPPED_VENDOR_FIELDS: Final = unmapped_fields(cw.Company, _VENDOR_MAPPED)
 
 @total("Customer")
 def company_to_customer(
-    company: cw.Company | Mapping[str, Any], config: MappingConfig | None = None
+    company: cw.Company | Mapping[str, Any],
+    config: MappingConfig | None = None,
+    *,
+    billing_site: cw.CompanySite | Mapping[str, Any] | None = None,
 ) -> Customer:
     """Map a CW company (``GET /company/companies/{id}``) to a canonical :class:`Customer`.
 
     Args:
         company: The wire model, or its raw JSON payload (parsed with ``from_api``).
         config: Lookup tables (default: an empty ``MappingConfig``).
+        billing_site: The company's billing site; its address replaces the company address.
 
     Raises:
         MappingError: A value cannot be mapped (the path names the field).
@@ -451,7 +514,9 @@ def company_to_customer(
         phone=c.phone_number,
         fax=c.fax_number,
         website=c.website,
-        billing_address=_address(c.address_line1, c.address_line2, c.city, c.state, c.zip, country),
+        billing_address=site_to_address(billing_site, cfg)
+        if billing_site is not None
+        else _address(c.address_line1, c.address_line2, c.city, c.state, c.zip, country),
         terms=_name_in(c.billing_terms, "billing_terms", cfg),
         tax_code=_name_in(c.tax_code, "tax_codes", cfg),
         currency=currency if c.currency is not None else None,
