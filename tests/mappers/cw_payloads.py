@@ -29,6 +29,8 @@ COMPANY: dict[str, Any] = {
     "taxCode": {"id": 11, "name": "AUS"},
     "currency": {"id": 7, "symbol": "$", "currencyCode": "USD", "name": "US Dollars"},
     "creditLimit": 25000.00,
+    "annualRevenue": 1250000.00,
+    "numberOfEmployees": 42,
     "parentCompany": {"id": 10, "identifier": "ContosoHQ", "name": "Contoso Holdings"},
     "territoryManager": {"id": 178, "identifier": "jdoe", "name": "John Doe"},
     "invoiceToEmailAddress": "ap@contoso.example",

@@ -448,6 +448,8 @@ _COMPANY_MAPPED: Final = frozenset(
         "territory_manager",
         "invoice_to_email_address",
         "custom_fields",
+        "annual_revenue",
+        "number_of_employees",
     }
 )
 UNMAPPED_COMPANY_FIELDS: Final = unmapped_fields(cw.Company, _COMPANY_MAPPED)
@@ -525,6 +527,8 @@ def company_to_customer(
         customer_type=c.types[0].name if c.types else None,
         parent=_link(c.parent_company, "company"),
         owner=_member_link(c.territory_manager),
+        annual_revenue=opt_money(c.annual_revenue, currency, "Customer.annual_revenue"),
+        employee_count=c.number_of_employees,
     )
 
 
@@ -578,6 +582,8 @@ def company_from_canonical(customer: Customer, config: MappingConfig | None = No
         territory_manager=_member_out(customer.owner, cfg, "Company.territoryManager"),
         invoice_to_email_address=customer.email,
         custom_fields=_custom_out(customer.custom_fields, "Customer", cfg),
+        annual_revenue=customer.annual_revenue.amount if customer.annual_revenue is not None else None,
+        number_of_employees=customer.employee_count,
     )
 
 

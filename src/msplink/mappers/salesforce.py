@@ -257,10 +257,12 @@ _ACCOUNT_MAPPED: Final = frozenset(
         "website",
         "description",
         "owner_id",
+        "annual_revenue",
+        "number_of_employees",
     }
 )
 UNMAPPED_ACCOUNT_FIELDS: Final = unmapped_fields(sf.Account, _ACCOUNT_MAPPED)
-"""Account attributes not carried (revenue, employees, rating, source)."""
+"""Account attributes not carried (rating, source)."""
 
 
 @total("Customer")
@@ -299,6 +301,10 @@ def account_to_customer(
         parent=_link(a.parent_id, "Account", a.get("Parent.Name")),
         owner=_owner_in(a, a.owner_id, cfg),
         notes=a.description,
+        annual_revenue=opt_money(
+            a.annual_revenue, str(a.get("CurrencyIsoCode") or cfg.default_currency), "Customer.annual_revenue"
+        ),
+        employee_count=a.number_of_employees,
     )
 
 
@@ -340,6 +346,8 @@ def account_from_canonical(customer: Customer, config: MappingConfig | None = No
         fax=customer.fax,
         website=customer.website,
         description=customer.notes,
+        annual_revenue=customer.annual_revenue.amount if customer.annual_revenue is not None else None,
+        number_of_employees=customer.employee_count,
         owner_id=_owner_out(customer.owner, cfg, "Account.OwnerId"),
         custom={
             **_custom_out(customer.custom_fields, "Customer", cfg),

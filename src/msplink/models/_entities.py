@@ -92,6 +92,8 @@ class Customer(Record):
         parent: The parent organisation.
         owner: The account owner (a CW member / SF user).
         notes: Free text.
+        annual_revenue: Annual revenue (CRM data).
+        employee_count: Number of employees (CRM data).
     """
 
     name: str
@@ -116,6 +118,8 @@ class Customer(Record):
     parent: Link | None = None
     owner: Link | None = None
     notes: str | None = None
+    annual_revenue: Money | None = None
+    employee_count: int | None = None
 
     def link(self, display: str | None = None) -> Link:
         """Return a :class:`Link` to this customer, labelled with its name."""
