@@ -523,3 +523,17 @@ def test_random_canonical_invoices_map_to_qbo_or_raise_mapping_error():
         )
 
     run()
+
+
+def test_void_invoices_and_deletion_stubs():
+    void = m.invoice_to_canonical(
+        sample("invoice-void-response", "Invoice"), CONFIG
+    )  # DetailType SALES_ITEM_LINE_DETAIL
+    assert void.status is InvoiceStatus.VOID
+    assert void.lines[0].amount == usd("0") and void.total == usd("0")
+    assert not void.is_paid()
+    gone = m.invoice_to_canonical(sample("invoice-delete-response", "Invoice"), CONFIG)
+    assert gone.deleted and gone.id_for("quickbooks", "Invoice") == "33"
+    cdc = sample("cdc-response")["CDCResponse"][0]["QueryResponse"][1]["Estimate"][2]
+    assert m.payment_to_canonical(cdc, CONFIG).deleted  # any deletion stub becomes a tombstone
+    assert m.bill_to_vendor_bill(cdc, CONFIG).deleted and m.time_activity_to_time_entry(cdc, CONFIG).deleted

@@ -16,6 +16,10 @@ Tax: in ``tax_mode = "us"`` lines carry the pseudo codes ``TAX``/``NON`` (from t
 ``taxable`` flag or the mapped tax code) and a document tax code that maps to a real QBO code id
 goes to ``TxnTaxDetail.TxnTaxCodeRef``; in ``"global"`` mode every line carries the mapped code id.
 Each ``UNMAPPED_*_FIELDS`` set lists attributes left out (read-only totals, projects, delivery ...).
+
+Deletion stubs (``{"status": "Deleted", "Id": ...}`` from a delete or from CDC) of invoices,
+payments, bills and time activities map to tombstones: records with ``deleted=True`` and only their
+ref set (the customer/vendor link is empty).
 """
 
 from __future__ import annotations
@@ -145,6 +149,33 @@ _BILLABLE_OUT: Final[dict[BillableStatus, str]] = {
 _US_CODES: Final = frozenset({"TAX", "NON"})
 
 _TAX_CALCULATION: Final[dict[str, bool]] = {"TaxInclusive": True, "TaxExcluded": False}
+
+_DETAIL_TYPES: Final[dict[str, str]] = {
+    name.replace("_", "").lower(): name
+    for name in (
+        "SalesItemLineDetail",
+        "DescriptionOnly",
+        "DiscountLineDetail",
+        "SubTotalLineDetail",
+        "GroupLineDetail",
+        "AccountBasedExpenseLineDetail",
+        "ItemBasedExpenseLineDetail",
+    )
+} | {"descriptionlinedetail": "DescriptionOnly"}
+
+
+def _detail_type(value: str | None) -> str | None:
+    """Canonical spelling of a line ``DetailType`` (some responses use ``SALES_ITEM_LINE_DETAIL``)."""
+    if value is None:
+        return None
+    return _DETAIL_TYPES.get(value.replace("_", "").lower(), value)
+
+
+def _deleted(entity: Any) -> bool:
+    """Whether a payload is a deletion stub (``{"status": "Deleted", "Id": ...}`` from delete or CDC)."""
+    raw = getattr(entity, "raw", None) or {}
+    return isinstance(raw, Mapping) and raw.get("status") == "Deleted"
+
 
 UNMAPPED_ADDRESS_FIELDS: Final = unmapped_fields(
     qbo.Address,
@@ -678,7 +709,9 @@ def _line_tax_out(
     return qbo.Ref(value=config.tax_codes.get(code, path=path, table="tax_codes"))
 
 
-def _status(total_amount: Decimal | None, balance: Decimal | None) -> InvoiceStatus:
+def _status(total_amount: Decimal | None, balance: Decimal | None, note: str | None = None) -> InvoiceStatus:
+    if total_amount == 0 and (note or "").strip().lower().startswith("voided"):
+        return InvoiceStatus.VOID  # QBO voids zero the amounts and set PrivateNote "Voided"
     if total_amount is None or balance is None:
         return InvoiceStatus.OPEN
     if balance == 0 and total_amount != 0:
@@ -695,7 +728,7 @@ def _sales_lines_in(
     subtotal: Decimal | None = None
     for i, line in enumerate(lines or ()):
         path = f"{root}.lines[{i}]"
-        detail_type = line.detail_type
+        detail_type = _detail_type(line.detail_type)
         if detail_type == "SubTotalLineDetail":
             subtotal = line.amount
             continue
@@ -758,6 +791,10 @@ def invoice_to_canonical(
     """
     cfg = _cfg(config)
     inv = parse_model(qbo.Invoice, invoice, "Invoice")
+    if _deleted(inv):
+        return Invoice(
+            refs=_refs(inv, "Invoice"), deleted=True, customer=Link(), currency=cfg.default_currency
+        )
     currency = _currency(inv.currency_ref, cfg, "Invoice.currency")
     lines, subtotal = _sales_lines_in(inv.line, currency, cfg, "Invoice")
     tax = inv.txn_tax_detail
@@ -774,7 +811,7 @@ def invoice_to_canonical(
         customer=require(_link(inv.customer_ref, "Customer"), "Invoice.customer"),
         currency=currency,
         number=inv.doc_number,
-        status=_status(inv.total_amt, inv.balance),
+        status=_status(inv.total_amt, inv.balance, inv.private_note),
         issue_date=inv.txn_date,
         due_date=inv.due_date,
         lines=lines,
@@ -990,6 +1027,10 @@ def payment_to_canonical(
     """
     cfg = _cfg(config)
     p = parse_model(qbo.Payment, payment, "Payment")
+    if _deleted(p):
+        return Payment(
+            refs=_refs(p, "Payment"), deleted=True, customer=Link(), total=Money.zero(cfg.default_currency)
+        )
     currency = _currency(p.currency_ref, cfg, "Payment.currency")
     allocations = []
     for i, line in enumerate(p.line or ()):
@@ -1130,6 +1171,8 @@ def time_activity_to_time_entry(
     """
     cfg = _cfg(config)
     t = parse_model(qbo.TimeActivity, activity, "TimeEntry")
+    if _deleted(t):
+        return TimeEntry(refs=_refs(t, "TimeActivity"), deleted=True, hours=Decimal(0))
     currency = cfg.default_currency
     if t.start_time is not None and t.end_time is not None:
         seconds = Decimal((t.end_time - t.start_time).total_seconds())
@@ -1278,12 +1321,15 @@ def bill_to_vendor_bill(
     """
     cfg = _cfg(config)
     b = parse_model(qbo.Bill, bill, "VendorBill")
+    if _deleted(b):
+        return VendorBill(refs=_refs(b, "Bill"), deleted=True, vendor=Link(), currency=cfg.default_currency)
     currency = _currency(b.currency_ref, cfg, "VendorBill.currency")
     lines = []
     for i, line in enumerate(b.line or ()):
         path = f"VendorBill.lines[{i}]"
         amount = money(require(line.amount, f"{path}.amount"), currency, f"{path}.amount")
-        if line.detail_type == "AccountBasedExpenseLineDetail":
+        detail_type = _detail_type(line.detail_type)
+        if detail_type == "AccountBasedExpenseLineDetail":
             d = line.account_based_expense_line_detail or qbo.AccountBasedExpenseLineDetail()
             account = d.account_ref.value if d.account_ref is not None else None
             key = cfg.expense_accounts.find_inverse(account) if account else None
@@ -1299,7 +1345,7 @@ def bill_to_vendor_bill(
                     taxable=taxable,
                 )
             )
-        elif line.detail_type == "ItemBasedExpenseLineDetail":
+        elif detail_type == "ItemBasedExpenseLineDetail":
             e = line.item_based_expense_line_detail or qbo.ItemBasedExpenseLineDetail()
             item_id = e.item_ref.value if e.item_ref is not None else None
             tax_code, taxable = _line_tax_in(e.tax_code_ref, cfg, f"{path}.tax_code")
