@@ -20,7 +20,7 @@ from typing import Any
 import attrs
 
 from msplink._core import parse_datetime
-from msplink.errors import MsplinkError
+from msplink.errors import WebhookVerificationError
 
 __all__ = [
     "SIGNATURE_HEADER",
@@ -49,7 +49,7 @@ _OPERATIONS = {
 }
 
 
-class WebhookSignatureError(MsplinkError, ValueError):
+class WebhookSignatureError(WebhookVerificationError, ValueError):
     """The ``intuit-signature`` header is missing or does not match the body."""
 
 
