@@ -24,6 +24,7 @@ from msplink._core._executor import (
     handle_response,
     user_agent,
 )
+from msplink._core._files import write_private_file
 from msplink._core._pagination import AsyncPaginator, NextCall, Page, Paginator
 from msplink._core._ratelimit import AsyncRateLimiter, RateLimit, RateLimiter
 from msplink._core._redact import SENSITIVE_HEADERS, SENSITIVE_KEYS, Secret, redact_headers, redact_text
@@ -67,4 +68,5 @@ __all__ = [
     "redact_text",
     "to_jsonable",
     "user_agent",
+    "write_private_file",
 ]

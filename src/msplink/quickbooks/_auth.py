@@ -12,7 +12,6 @@ import asyncio
 import base64
 import json
 import os
-import tempfile
 import threading
 import weakref
 from collections.abc import AsyncGenerator, Callable, Generator, Mapping, Sequence
@@ -24,7 +23,7 @@ from urllib.parse import urlencode
 import attrs
 import httpx
 
-from msplink._core import decode_json, parse_datetime
+from msplink._core import decode_json, parse_datetime, write_private_file
 from msplink.errors import (
     APIError,
     AuthenticationError,
@@ -180,19 +179,7 @@ class FileTokenStore:
         """Write the token to a 0600 temporary file beside the target, then rename it over the target."""
         data = json.dumps(token.to_dict()).encode("utf-8")
         with self._lock:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=".tokens-", dir=self.path.parent)
-            try:
-                os.fchmod(fd, 0o600)
-                os.write(fd, data)
-                os.fsync(fd)
-            finally:
-                os.close(fd)
-            try:
-                os.replace(tmp, self.path)
-            except OSError:
-                os.unlink(tmp)
-                raise
+            write_private_file(self.path, data)
 
     def __repr__(self) -> str:
         return f"FileTokenStore({str(self.path)!r})"

@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import contextlib
 import json
 import os
-import tempfile
 import threading
 import time
 from collections.abc import AsyncGenerator, Callable, Generator
@@ -24,6 +22,7 @@ from typing import Any, Protocol, runtime_checkable
 import attrs
 import httpx
 
+from msplink._core import write_private_file
 from msplink.errors import (
     AuthenticationError,
     ConfigurationError,
@@ -156,7 +155,6 @@ class FileTokenStore:
 
     def save(self, token: Token) -> None:
         """Write the token to a 0600 temporary file and rename it over the old one."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         data = {
             "access_token": token.access_token,
             "instance_url": token.instance_url,
@@ -166,16 +164,7 @@ class FileTokenStore:
             "issued_at": token.issued_at.isoformat() if token.issued_at else None,
             "refresh_token": token.refresh_token,
         }
-        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".sf-token-")
-        try:
-            os.fchmod(fd, 0o600)
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(data, handle)
-            os.replace(tmp, self.path)
-        except BaseException:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(tmp)
-            raise
+        write_private_file(self.path, json.dumps(data).encode("utf-8"))
 
 
 def _is_invalid_session(response: httpx.Response) -> bool:
