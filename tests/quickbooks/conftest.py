@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import inspect
 import json
 from collections.abc import Iterator
 from datetime import timedelta
@@ -13,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from msplink._core import AsyncPaginator, RetryPolicy
+from msplink._core import RetryPolicy
 from msplink.quickbooks import (
     AsyncQuickBooksClient,
     MemoryTokenStore,
@@ -22,7 +21,7 @@ from msplink.quickbooks import (
     QuickBooksOAuth2,
 )
 from msplink.sandbox.quickbooks import QuickBooksSandbox
-from msplink.testing import FakeClock
+from msplink.testing import FakeClock, SyncAdapter
 
 SAMPLES = Path(__file__).resolve().parent / "samples"
 """A verbatim copy of ../shared/apis/quickbooks/samples (Intuit's API-reference payloads), so CI needs no
@@ -36,58 +35,6 @@ FAST_RETRY = RetryPolicy(max_attempts=4, initial_delay=0.5, jitter=0.0)
 def sample(name: str) -> Any:
     """A real payload from ../shared/apis/quickbooks/samples (Decimals for fractions)."""
     return json.loads((SAMPLES / name).read_text(encoding="utf-8"), parse_float=Decimal)
-
-
-class PaginatorProxy:
-    """Runs an AsyncPaginator on the adapter's loop with the sync paginator's surface."""
-
-    def __init__(self, paginator: AsyncPaginator[Any], loop: asyncio.AbstractEventLoop) -> None:
-        self._paginator = paginator
-        self._loop = loop
-
-    def to_list(self) -> list[Any]:
-        return self._loop.run_until_complete(self._paginator.to_list())
-
-    def first(self) -> Any:
-        return self._loop.run_until_complete(self._paginator.first())
-
-    def pages(self) -> list[Any]:
-        async def collect() -> list[Any]:
-            return [page async for page in self._paginator.pages()]
-
-        return self._loop.run_until_complete(collect())
-
-    def __iter__(self) -> Iterator[Any]:
-        return iter(self.to_list())
-
-
-class AsyncProxy:
-    """Makes the async client (and its resources) look synchronous, so one test body drives both twins."""
-
-    def __init__(self, target: Any, loop: asyncio.AbstractEventLoop) -> None:
-        self._target = target
-        self._loop = loop
-
-    def _wrap(self, value: Any) -> Any:
-        if inspect.isawaitable(value):
-            return self._wrap(self._loop.run_until_complete(value))
-        if isinstance(value, AsyncPaginator):
-            return PaginatorProxy(value, self._loop)
-        if type(value).__module__ == "msplink.quickbooks._resources" or isinstance(
-            value, AsyncQuickBooksClient
-        ):
-            return AsyncProxy(value, self._loop)
-        return value
-
-    def __getattr__(self, name: str) -> Any:
-        attr = getattr(self._target, name)
-        if callable(attr) and not isinstance(attr, type):
-
-            def call(*args: Any, **kwargs: Any) -> Any:
-                return self._wrap(attr(*args, **kwargs))
-
-            return call
-        return self._wrap(attr)
 
 
 @pytest.fixture
@@ -164,6 +111,6 @@ def qbo(
         return
     loop = asyncio.new_event_loop()
     aclient = make_async(sandbox, auth, clock)
-    yield AsyncProxy(aclient, loop)
+    yield SyncAdapter(aclient, loop)
     loop.run_until_complete(aclient.aclose())
     loop.close()

@@ -97,3 +97,26 @@ def test_fake_clock() -> None:
     assert clock.monotonic() == 13.5
     assert (clock.now() - start).total_seconds() == 3.5
     assert clock.sleeps == [2.5]
+
+
+def test_sync_adapter_drives_an_async_client_like_its_sync_twin() -> None:
+    import asyncio
+
+    from msplink.connectwise import AsyncConnectWiseClient, ConnectWiseClient
+    from msplink.sandbox import ConnectWiseSandbox
+    from msplink.testing import SyncAdapter, SyncPages
+
+    sandbox = ConnectWiseSandbox()
+    sandbox.seed(size=12, seed=2)
+    creds = sandbox.credentials()
+    loop = asyncio.new_event_loop()
+    try:
+        adapted = SyncAdapter(AsyncConnectWiseClient(**creds, transport=sandbox.transport()), loop)
+        twin = ConnectWiseClient(**creds, transport=sandbox.transport())
+        pages = adapted.companies.list(page_size=5)
+        assert isinstance(pages, SyncPages)
+        assert [c.id for c in pages] == [c.id for c in twin.companies.list(page_size=5)]
+        assert adapted.companies.count() == twin.companies.count() == 12
+        assert "SyncAdapter(" in repr(adapted)
+    finally:
+        loop.close()
