@@ -479,7 +479,7 @@ class Sandbox:
 
     def seed(self, *, size: int = 100, seed: int = 0) -> Any:
         """Fill the sandbox with a deterministic, realistic dataset of about ``size`` records per type."""
-        raise NotImplementedError(f"{type(self).__name__} does not generate data")
+        raise TypeError(f"{type(self).__name__} does not generate data")
 
     # ---- request log helpers
 
