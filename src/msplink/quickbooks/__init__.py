@@ -7,7 +7,7 @@ from msplink.quickbooks import query as q
 auth = QuickBooksOAuth2(client_id=..., client_secret=..., store=FileTokenStore("qbo-tokens.json"))
 with QuickBooksClient(realm_id="9130...", auth=auth) as qbo:
     for customer in qbo.customers.list(q.field("Active") == True):
-        ...
+        print(customer.display_name)
 ```
 """
 

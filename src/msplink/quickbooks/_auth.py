@@ -129,11 +129,9 @@ class TokenStore(Protocol):
 
     def load(self) -> OAuthToken | None:
         """The current token, or ``None`` when none was saved."""
-        ...
 
     def save(self, token: OAuthToken) -> None:
         """Persist a new token (atomically)."""
-        ...
 
 
 class MemoryTokenStore:
