@@ -7,8 +7,10 @@ import json
 from decimal import Decimal
 
 import httpx
+import pytest
 
 from msplink._core import DEFAULT_TIMEOUT, AsyncExecutor, Call, SyncExecutor, user_agent
+from msplink.errors import APIError
 from msplink.testing import MockRouter
 from tests.core._toy import BASE_URL, TOY
 
@@ -43,19 +45,46 @@ def test_request_shape() -> None:
     assert sent.extensions["timeout"] == DEFAULT_TIMEOUT.as_dict()
 
 
-def test_call_headers_win_and_absolute_urls_pass_through() -> None:
+def test_call_headers_win_and_same_origin_absolute_urls_pass_through() -> None:
     router = MockRouter()
     route = router.get("/services/data/v62.0/query/01g-2000", json={"done": True})
     executor = _executor(router)
     executor.execute(
         Call(
             method="GET",
-            path="https://other.example.com/services/data/v62.0/query/01g-2000",
+            path="https://TOY.example.com:443/services/data/v62.0/query/01g-2000",
             headers={"Accept": "text/csv"},
         )
     )
-    assert route.calls[0].url.host == "other.example.com"
+    assert route.calls[0].url.host == "toy.example.com"
     assert route.calls[0].headers["Accept"] == "text/csv"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://other.example.com/services/data/v62.0/query/01g-2000",
+        "http://toy.example.com/api/x",  # same host, downgraded scheme
+        "https://toy.example.com:8443/api/x",  # same host, another port
+        "https://toy.example.com.evil.example/api/x",
+        "https://toy.example.com@evil.example/api/x",
+    ],
+)
+def test_absolute_urls_off_the_configured_origin_are_refused_before_sending(url: str) -> None:
+    router = MockRouter()
+    executor = _executor(router)
+    with pytest.raises(APIError) as info:
+        executor.execute(Call(method="GET", path=url, template="/query/{locator}"))
+    assert info.value.codes == ("foreign_url",)
+    assert info.value.path == "/query/{locator}"
+    assert router.calls == []
+
+
+def test_an_unparseable_absolute_url_is_a_typed_error() -> None:
+    executor = _executor(MockRouter())
+    with pytest.raises(APIError) as info:
+        executor.execute(Call(method="GET", path="https://toy.example.com:1:2/x"))
+    assert info.value.codes[0] in {"foreign_url", "invalid_url"}
 
 
 def test_timeouts_and_with_options() -> None:

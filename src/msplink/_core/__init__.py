@@ -8,6 +8,7 @@ from msplink._core._call import Call, ParamValue, path
 from msplink._core._converter import (
     decode_json,
     dumps,
+    loads_json,
     make_converter,
     parse_date,
     parse_datetime,
@@ -26,6 +27,7 @@ from msplink._core._executor import (
 )
 from msplink._core._files import write_private_file
 from msplink._core._pagination import AsyncPaginator, NextCall, Page, Paginator
+from msplink._core._plan import Gather, Plan, Sleep, Step, arun_plan, run_plan
 from msplink._core._ratelimit import AsyncRateLimiter, RateLimit, RateLimiter
 from msplink._core._redact import SENSITIVE_HEADERS, SENSITIVE_KEYS, Secret, redact_headers, redact_text
 from msplink._core._retry import RetryPolicy, parse_retry_after
@@ -40,24 +42,30 @@ __all__ = [
     "AsyncPaginator",
     "AsyncRateLimiter",
     "Call",
+    "Gather",
     "Maybe",
     "NextCall",
     "Page",
     "Paginator",
+    "Plan",
     "ParamValue",
     "Platform",
     "RateLimit",
     "RateLimiter",
     "RetryPolicy",
     "Secret",
+    "Sleep",
+    "Step",
     "SyncExecutor",
     "Unset",
+    "arun_plan",
     "build_api_error",
     "decode_json",
     "dumps",
     "error_class_for_status",
     "handle_response",
     "is_set",
+    "loads_json",
     "make_converter",
     "parse_date",
     "parse_datetime",
@@ -66,6 +74,7 @@ __all__ = [
     "path",
     "redact_headers",
     "redact_text",
+    "run_plan",
     "to_jsonable",
     "user_agent",
     "write_private_file",

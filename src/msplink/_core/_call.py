@@ -97,10 +97,12 @@ def path(template: str, /, **values: str | int) -> str:
         The concrete path, each value percent-encoded (``/`` included), so no value can change the route.
 
     Raises:
-        ConfigurationError: A value is empty (it would silently hit the collection URL) or a placeholder is missing.
+        ConfigurationError: A value is empty (it would silently hit the collection URL), is ``.`` or
+            ``..`` (it would leave its segment), or a placeholder is missing.
     """
     for key, value in values.items():
-        if isinstance(value, bool) or str(value) == "":
+        # "." and ".." survive percent-encoding and would leave their segment (RFC 3986 §5.2.4).
+        if isinstance(value, bool) or str(value) in {"", ".", ".."}:
             raise ConfigurationError(f"invalid path parameter {key!r} for {template}")
     try:
         return template.format(**{k: quote(str(v), safe="") for k, v in values.items()})

@@ -129,10 +129,23 @@ def decode_json(response: httpx.Response) -> Any:
     """Decode a response body as JSON with every number that has a fraction as a Decimal.
 
     Raises:
-        ValueError: The body is not JSON (callers turn this into an APIError carrying the status).
+        ValueError: The body is not JSON, or nests too deeply to decode (callers turn this into an
+            APIError carrying the status).
     """
     text = response.content.decode(response.encoding or "utf-8", errors="replace")
-    return json.loads(text, parse_float=Decimal)
+    return loads_json(text)
+
+
+def loads_json(text: str | bytes) -> Any:
+    """``json.loads`` with Decimal fractions; hostile nesting is a ``ValueError``, never a ``RecursionError``.
+
+    Raises:
+        ValueError: The text is not JSON or nests too deeply.
+    """
+    try:
+        return json.loads(text, parse_float=Decimal)
+    except RecursionError:
+        raise ValueError("JSON nests too deeply to decode") from None
 
 
 def to_jsonable(value: Any) -> Any:

@@ -21,6 +21,7 @@ import tenacity
 
 from msplink._core._call import Call
 from msplink._core._converter import dumps
+from msplink._core._plan import Plan, arun_plan, run_plan
 from msplink._core._ratelimit import AsyncRateLimiter, RateLimit, RateLimiter
 from msplink._core._retry import RetryPolicy, parse_retry_after
 from msplink._version import __version__
@@ -65,6 +66,7 @@ _PARSE_FAILURES: tuple[type[BaseException], ...] = (
     IndexError,
     AttributeError,
     UnicodeDecodeError,
+    RecursionError,
     cattrs.BaseValidationError,
     httpx.DecodingError,
 )
@@ -190,6 +192,12 @@ def handle_response(platform: Platform, call: Call[T], response: httpx.Response)
         raise build_api_error(platform, call, response, details=(detail,), cls=APIError) from exc
 
 
+def _origin(url: str) -> tuple[str, str, int | None]:
+    parsed = httpx.URL(url)
+    default = {"http": 80, "https": 443}.get(parsed.scheme)
+    return parsed.scheme, parsed.host.lower(), parsed.port or default
+
+
 class _ExecutorBase:
     """Configuration shared by the sync and async executors."""
 
@@ -228,8 +236,32 @@ class _ExecutorBase:
         value = self._base_url() if callable(self._base_url) else self._base_url
         return value.rstrip("/")
 
+    def _url(self, call: Call[Any]) -> str:
+        base = self.base_url
+        if not call.path.startswith(("http://", "https://")):
+            return base + call.path
+        # An absolute URL (a Link header, a nextRecordsUrl, a locator) came from a response: the
+        # credentials this executor attaches go only to the configured origin.
+        try:
+            same = _origin(call.path) == _origin(base)
+        except (httpx.InvalidURL, ValueError):
+            same = False
+        if not same:
+            raise self._refused(call, "foreign_url", "an absolute URL outside the configured base URL")
+        return call.path
+
+    def _refused(self, call: Call[Any], code: str, why: str) -> APIError:
+        detail = ErrorDetail(code=code, message=f"refused to follow {why}")
+        return APIError(
+            platform=self.platform.name,
+            status_code=0,
+            method=call.method.upper(),
+            path=call.template,
+            errors=(detail,),
+        )
+
     def _build(self, client: httpx.Client | httpx.AsyncClient, call: Call[Any]) -> httpx.Request:
-        url = call.path if call.path.startswith(("http://", "https://")) else self.base_url + call.path
+        url = self._url(call)
         headers = {**self._default_headers, **call.headers}
         content = call.content
         if call.json is not None:
@@ -238,16 +270,23 @@ class _ExecutorBase:
         params: list[tuple[str, str | int | float | bool | None]] = [
             (k, v) for k, value in call.params.items() for v in ([value] if isinstance(value, str) else value)
         ]
-        return client.build_request(
-            call.method.upper(),
-            url,
-            params=params or None,
-            content=content,
-            headers=headers,
-            timeout=self.timeout,
-        )
+        try:
+            return client.build_request(
+                call.method.upper(),
+                url,
+                params=params or None,
+                content=content,
+                headers=headers,
+                timeout=self.timeout,
+            )
+        except httpx.InvalidURL as exc:
+            raise self._refused(call, "invalid_url", f"an invalid URL ({exc})") from None
 
-    def _transport_error(self, call: Call[Any], exc: httpx.TransportError) -> TransportError:
+    def _transport_error(
+        self, call: Call[Any], exc: httpx.TransportError | httpx.DecodingError
+    ) -> TransportError:
+        # An undecodable body (gzip that is not) is a lost response: the request may have been
+        # applied, so it is retried only as an idempotent call would be.
         cls = RequestTimeoutError if isinstance(exc, httpx.TimeoutException) else TransportError
         return cls(
             f"{self.platform.name} {call.method.upper()} {call.template}: {type(exc).__name__}",
@@ -385,6 +424,10 @@ class SyncExecutor(_ExecutorBase):
                 result = self._attempt(call, attempt.retry_state.attempt_number)
         return result
 
+    def run(self, plan: Plan[T]) -> T:
+        """Drive a multi-call plan (see :mod:`msplink._core._plan`) and return its result."""
+        return run_plan(self, plan)
+
     def _attempt(self, call: Call[T], number: int) -> T:
         self.rate_limiter.acquire()
         started = time.perf_counter()
@@ -393,7 +436,7 @@ class SyncExecutor(_ExecutorBase):
             request = self._build(self.http_client, call)
             try:
                 response = self.http_client.send(request, auth=self._auth or httpx.USE_CLIENT_DEFAULT)
-            except httpx.TransportError as exc:
+            except (httpx.TransportError, httpx.DecodingError) as exc:
                 raise self._transport_error(call, exc) from exc
         finally:
             self.rate_limiter.release()
@@ -481,6 +524,10 @@ class AsyncExecutor(_ExecutorBase):
                 result = await self._attempt(call, attempt.retry_state.attempt_number)
         return result
 
+    async def run(self, plan: Plan[T]) -> T:
+        """Drive a multi-call plan (see :mod:`msplink._core._plan`) and return its result."""
+        return await arun_plan(self, plan)
+
     async def _attempt(self, call: Call[T], number: int) -> T:
         await self.rate_limiter.acquire()
         started = time.perf_counter()
@@ -489,7 +536,7 @@ class AsyncExecutor(_ExecutorBase):
             request = self._build(self.http_client, call)
             try:
                 response = await self.http_client.send(request, auth=self._auth or httpx.USE_CLIENT_DEFAULT)
-            except httpx.TransportError as exc:
+            except (httpx.TransportError, httpx.DecodingError) as exc:
                 raise self._transport_error(call, exc) from exc
         finally:
             self.rate_limiter.release()

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 import attrs
 
 from msplink._core._call import Call
-from msplink.errors import ConfigurationError
+from msplink.errors import APIError, ConfigurationError, ErrorDetail
 
 if TYPE_CHECKING:
     from msplink._core._executor import AsyncExecutor, SyncExecutor
@@ -42,6 +42,33 @@ class Page(Generic[T]):
 
 
 NextCall = Callable[[Call[Page[T]], Page[T]], "Call[Page[T]] | None"]
+
+
+def _cursor_key(call: Call[Any]) -> tuple[str, str, tuple[tuple[str, str], ...], object, bytes | None]:
+    params = tuple(sorted((k, v if isinstance(v, str) else ",".join(v)) for k, v in call.params.items()))
+    return call.method.upper(), call.path, params, repr(call.json), call.content
+
+
+class _CursorGuard:
+    """Refuses to request the same page twice: a server that hands back a cursor already followed
+    would otherwise make the walk loop forever (or return records twice)."""
+
+    def __init__(self, platform: str) -> None:
+        self._platform = platform
+        self._seen: set[tuple[str, str, tuple[tuple[str, str], ...], object, bytes | None]] = set()
+
+    def check(self, call: Call[Any]) -> None:
+        key = _cursor_key(call)
+        if key in self._seen:
+            detail = ErrorDetail(code="repeated_cursor", message="the server returned a page cursor twice")
+            raise APIError(
+                platform=self._platform,
+                status_code=0,
+                method=call.method.upper(),
+                path=call.template,
+                errors=(detail,),
+            )
+        self._seen.add(key)
 
 
 def _check_limit(limit: int | None) -> None:
@@ -74,7 +101,9 @@ class Paginator(Generic[T]):
         """Yield the pages one by one (the last one trimmed to ``limit``)."""
         call: Call[Page[T]] | None = self._first
         remaining = self.limit
+        guard = _CursorGuard(self._executor.platform.name)
         while call is not None and (remaining is None or remaining > 0):
+            guard.check(call)
             page = self._executor.execute(call)
             if remaining is not None:
                 if len(page.items) >= remaining:
@@ -120,7 +149,9 @@ class AsyncPaginator(Generic[T]):
         """Yield the pages one by one (the last one trimmed to ``limit``)."""
         call: Call[Page[T]] | None = self._first
         remaining = self.limit
+        guard = _CursorGuard(self._executor.platform.name)
         while call is not None and (remaining is None or remaining > 0):
+            guard.check(call)
             page = await self._executor.execute(call)
             if remaining is not None:
                 if len(page.items) >= remaining:
