@@ -92,6 +92,8 @@ def test_the_sync_and_async_drivers_give_the_same_result_and_log() -> None:
         assert log == ["a={'v': 1}", "missing=404"]
         assert slept == [2.5]
     assert len(router.calls) == 5
+    assert executor.api_calls.total == 5
+    assert executor.with_options(timeout=3).api_calls is executor.api_calls
 
 
 def test_an_error_the_plan_does_not_catch_propagates_and_closes_the_plan() -> None:

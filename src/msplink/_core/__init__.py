@@ -18,6 +18,7 @@ from msplink._core._converter import (
 from msplink._core._executor import (
     DEFAULT_TIMEOUT,
     AsyncExecutor,
+    CallCounter,
     Platform,
     SyncExecutor,
     build_api_error,
@@ -42,6 +43,7 @@ __all__ = [
     "AsyncPaginator",
     "AsyncRateLimiter",
     "Call",
+    "CallCounter",
     "Gather",
     "Maybe",
     "NextCall",

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import platform as _python_platform
+import threading
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any, TypeVar
@@ -44,6 +45,7 @@ from msplink.errors import (
 __all__ = [
     "DEFAULT_TIMEOUT",
     "AsyncExecutor",
+    "CallCounter",
     "Platform",
     "SyncExecutor",
     "build_api_error",
@@ -192,6 +194,35 @@ def handle_response(platform: Platform, call: Call[T], response: httpx.Response)
         raise build_api_error(platform, call, response, details=(detail,), cls=APIError) from exc
 
 
+class CallCounter:
+    """Counts the HTTP requests an executor sends (every attempt, retries included; token requests
+    made by an auth flow are not API calls and are not counted). Shared by ``with_options`` copies.
+    Thread-safe."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._total = 0
+
+    def add(self) -> None:
+        """Count one request."""
+        with self._lock:
+            self._total += 1
+
+    @property
+    def total(self) -> int:
+        """Requests sent so far."""
+        return self._total
+
+    def reset(self) -> int:
+        """Set the count back to zero; return what it was."""
+        with self._lock:
+            total, self._total = self._total, 0
+        return total
+
+    def __repr__(self) -> str:
+        return f"CallCounter(total={self._total})"
+
+
 def _origin(url: str) -> tuple[str, str, int | None]:
     parsed = httpx.URL(url)
     default = {"http": 80, "https": 443}.get(parsed.scheme)
@@ -229,6 +260,7 @@ class _ExecutorBase:
         self.app_name = app_name
         self.logger = logging.getLogger(f"msplink.{platform.name}")
         self._default_headers = self._headers(headers)
+        self.api_calls = CallCounter()
 
     @property
     def base_url(self) -> str:
@@ -430,6 +462,7 @@ class SyncExecutor(_ExecutorBase):
 
     def _attempt(self, call: Call[T], number: int) -> T:
         self.rate_limiter.acquire()
+        self.api_calls.add()
         started = time.perf_counter()
         response: httpx.Response | None = None
         try:
@@ -530,6 +563,7 @@ class AsyncExecutor(_ExecutorBase):
 
     async def _attempt(self, call: Call[T], number: int) -> T:
         await self.rate_limiter.acquire()
+        self.api_calls.add()
         started = time.perf_counter()
         response: httpx.Response | None = None
         try:
