@@ -158,7 +158,7 @@ def run_demo(*, size: int = 40, seed: int = 7, say: Callable[[str], object] = pr
         for agreement in cw.agreements.list():
             additions = cw.agreements.additions(agreement.id).list().to_list() if agreement.id else []
             try:
-                canonical = cw_map.agreement_to_canonical(agreement, additions=additions)
+                canonical = cw_map.agreement_to_agreement(agreement, additions=additions)
             except MappingError as exc:
                 failures.append(exc)
                 continue

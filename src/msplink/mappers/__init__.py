@@ -11,7 +11,6 @@ derivations for the use cases (:func:`renewal_opportunity`, :func:`overdue_invoi
 :func:`purchase_order_to_vendor_bill`, :func:`allocate_payment`).
 """
 
-from msplink.mappers._batch import MapFailure, MappedBatch, map_each
 from msplink.mappers._config import (
     VALUE_MAP_TABLES,
     CustomFieldMapping,
@@ -31,7 +30,8 @@ from msplink.mappers._derive import (
     purchase_order_to_vendor_bill,
     renewal_opportunity,
 )
-from msplink.mappers._matching import MatchProposal, UnmappedReport, propose_mappings, unmapped_report
+from msplink.mappers._lookups import MatchProposal, UnmappedReport, propose_mappings, unmapped_report
+from msplink.mappers._map_each import MapFailure, MappedBatch, map_each
 from msplink.mappers._money import (
     QBO_AMOUNT_PLACES,
     QBO_ROUNDING,

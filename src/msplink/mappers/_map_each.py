@@ -9,7 +9,7 @@ import attrs
 
 from msplink.errors import MappingError
 from msplink.mappers._config import MappingConfig
-from msplink.mappers._matching import UnmappedReport
+from msplink.mappers._lookups import UnmappedReport
 
 __all__ = ["MapFailure", "MappedBatch", "map_each"]
 

@@ -1,4 +1,4 @@
-"""Auto-matching helpers (exact normalised names) and the report of what is still unmapped."""
+"""Lookup tables: proposing entries by exact normalised name, and reporting the values still unmapped."""
 
 from __future__ import annotations
 
