@@ -32,6 +32,7 @@ from msplink.mappers._derive import (
 )
 from msplink.mappers._lookups import MatchProposal, UnmappedReport, propose_mappings, unmapped_report
 from msplink.mappers._map_each import MapFailure, MappedBatch, map_each
+from msplink.mappers._mapper import Mapper
 from msplink.mappers._money import (
     QBO_AMOUNT_PLACES,
     QBO_ROUNDING,
@@ -39,9 +40,11 @@ from msplink.mappers._money import (
     penny_adjustment,
     quantize_amount,
 )
+from msplink.mappers._registry import MAPPERS, find_mapper
 
 __all__ = [
     "ALLOCATION_STRATEGIES",
+    "MAPPERS",
     "QBO_AMOUNT_PLACES",
     "QBO_ROUNDING",
     "VALUE_MAP_TABLES",
@@ -49,6 +52,7 @@ __all__ = [
     "CustomFieldMapping",
     "MapFailure",
     "MappedBatch",
+    "Mapper",
     "MappingConfig",
     "MatchProposal",
     "ProductClassMapping",
@@ -56,6 +60,7 @@ __all__ = [
     "UnmappedReport",
     "ValueMap",
     "aggregate_time_entries",
+    "find_mapper",
     "allocate_payment",
     "line_amount",
     "map_each",

@@ -65,6 +65,7 @@ from msplink.mappers.connectwise._purchase_orders import (
     purchase_order_to_purchase_order,
 )
 from msplink.mappers.connectwise._shared import SYSTEM
+from msplink.mappers.connectwise._table import MAPPERS
 from msplink.mappers.connectwise._time import (
     UNMAPPED_TICKET_FIELDS,
     UNMAPPED_TIME_ENTRY_FIELDS,
@@ -75,6 +76,7 @@ from msplink.mappers.connectwise._time import (
 )
 
 __all__ = [
+    "MAPPERS",
     "BILLING_CYCLE_NAMES",
     "SYSTEM",
     "UNMAPPED_ADDITION_FIELDS",

@@ -50,6 +50,7 @@ from msplink.mappers.quickbooks._recurring import (
     recurring_transaction_to_agreement,
 )
 from msplink.mappers.quickbooks._shared import SYSTEM, UNMAPPED_ADDRESS_FIELDS
+from msplink.mappers.quickbooks._table import MAPPERS
 from msplink.mappers.quickbooks._time import (
     UNMAPPED_TIME_ACTIVITY_FIELDS,
     journal_entry_from_canonical,
@@ -58,6 +59,7 @@ from msplink.mappers.quickbooks._time import (
 )
 
 __all__ = [
+    "MAPPERS",
     "INTERVALS",
     "SYSTEM",
     "UNMAPPED_ADDRESS_FIELDS",

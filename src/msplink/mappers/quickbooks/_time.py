@@ -211,7 +211,7 @@ def journal_entry_from_canonical(
     entries: Sequence[TimeEntry],
     config: MappingConfig | None = None,
     *,
-    txn_date: date,
+    txn_date: date | None = None,
     doc_number: str | None = None,
     currency: str | None = None,
 ) -> qbo.JournalEntry:
@@ -223,12 +223,13 @@ def journal_entry_from_canonical(
     Args:
         entries: The time entries.
         config: Lookup tables (default: an empty ``MappingConfig``).
-        txn_date: Journal entry date.
+        txn_date: Journal entry date (default: the latest ``work_date`` among the entries).
         doc_number: Journal entry number.
         currency: Currency of the amounts (default: ``config.default_currency``).
 
     Raises:
-        MappingError: Accounts not configured, an entry without a cost rate, or mixed currencies.
+        MappingError: Accounts not configured, an entry without a cost rate, mixed currencies, or no
+            ``txn_date`` given and no entry has a ``work_date``.
     """
     cfg = config_or_empty(config)
     expense = require(cfg.labour_expense_account, "JournalEntry.labour_expense_account", "not configured")
@@ -248,6 +249,9 @@ def journal_entry_from_canonical(
         customer_id = entry.customer.id_for(SYSTEM, "Customer") if entry.customer is not None else None
         per_customer[customer_id] = per_customer.get(customer_id, Decimal(0)) + cost.amount
         names[customer_id] = entry.customer.display if entry.customer is not None else None
+    if txn_date is None:
+        dates = [entry.work_date for entry in entries if entry.work_date is not None]
+        txn_date = require(max(dates) if dates else None, "JournalEntry.txn_date", "no entry has a work date")
     total_cost = sum(per_customer.values(), Decimal(0))
     if total_cost == 0:
         fail("JournalEntry.entries", "no labour cost to post")

@@ -53,8 +53,10 @@ from msplink.mappers.salesforce._shared import (
     KEY_PREFIXES,
     SYSTEM,
 )
+from msplink.mappers.salesforce._table import MAPPERS
 
 __all__ = [
+    "MAPPERS",
     "CW_AGREEMENT_ID_FIELD",
     "CW_COMPANY_ID_FIELD",
     "CW_CONTACT_ID_FIELD",
