@@ -11,7 +11,12 @@ import attrs
 from msplink.errors import MappingError
 from msplink.mappers._config import MappingConfig, normalise_name
 
-__all__ = ["MatchProposal", "UnmappedReport", "propose_mappings", "unmapped_report"]
+__all__ = [
+    "MatchProposal",
+    "UnmappedReport",
+    "propose_mappings",
+    "unmapped_report",
+]
 
 
 @attrs.frozen(kw_only=True)

@@ -11,7 +11,11 @@ from msplink.errors import MappingError
 from msplink.mappers._config import MappingConfig
 from msplink.mappers._lookups import UnmappedReport
 
-__all__ = ["MapFailure", "MappedBatch", "map_each"]
+__all__ = [
+    "MapFailure",
+    "MappedBatch",
+    "map_each",
+]
 
 S = TypeVar("S")
 T = TypeVar("T")

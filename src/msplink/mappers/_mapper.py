@@ -10,7 +10,9 @@ import attrs
 from msplink.mappers._config import MappingConfig
 from msplink.models import SALESFORCE
 
-__all__ = ["Mapper"]
+__all__ = [
+    "Mapper",
+]
 
 C = TypeVar("C")
 

@@ -10,7 +10,10 @@ from msplink.mappers.connectwise import MAPPERS as CONNECTWISE_MAPPERS
 from msplink.mappers.quickbooks import MAPPERS as QUICKBOOKS_MAPPERS
 from msplink.mappers.salesforce import MAPPERS as SALESFORCE_MAPPERS
 
-__all__ = ["MAPPERS", "find_mapper"]
+__all__ = [
+    "MAPPERS",
+    "find_mapper",
+]
 
 C = TypeVar("C")
 

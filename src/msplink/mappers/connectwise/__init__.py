@@ -76,8 +76,8 @@ from msplink.mappers.connectwise._time import (
 )
 
 __all__ = [
-    "MAPPERS",
     "BILLING_CYCLE_NAMES",
+    "MAPPERS",
     "SYSTEM",
     "UNMAPPED_ADDITION_FIELDS",
     "UNMAPPED_AGREEMENT_FIELDS",

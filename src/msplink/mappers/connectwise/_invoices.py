@@ -48,8 +48,8 @@ __all__ = [
     "invoice_from_canonical",
     "invoice_payment_to_payment",
     "invoice_payments_from_canonical",
-    "invoice_to_invoice",
     "invoice_summary_lines",
+    "invoice_to_invoice",
     "product_item_to_invoice_line",
     "time_entry_to_invoice_line",
 ]

@@ -59,8 +59,8 @@ from msplink.mappers.quickbooks._time import (
 )
 
 __all__ = [
-    "MAPPERS",
     "INTERVALS",
+    "MAPPERS",
     "SYSTEM",
     "UNMAPPED_ADDRESS_FIELDS",
     "UNMAPPED_BILL_FIELDS",

@@ -31,7 +31,9 @@ from msplink.mappers.quickbooks._time import (
 )
 from msplink.models import Agreement, Customer, Invoice, Payment, Product, TimeEntry, Vendor, VendorBill
 
-__all__ = ["MAPPERS"]
+__all__ = [
+    "MAPPERS",
+]
 
 MAPPERS: tuple[Mapper[Any], ...] = (
     Mapper(

@@ -56,7 +56,6 @@ from msplink.mappers.salesforce._shared import (
 from msplink.mappers.salesforce._table import MAPPERS
 
 __all__ = [
-    "MAPPERS",
     "CW_AGREEMENT_ID_FIELD",
     "CW_COMPANY_ID_FIELD",
     "CW_CONTACT_ID_FIELD",
@@ -65,6 +64,7 @@ __all__ = [
     "CW_TICKET_ID_FIELD",
     "INVOICE_RECORD_FIELDS",
     "KEY_PREFIXES",
+    "MAPPERS",
     "SYSTEM",
     "UNMAPPED_ACCOUNT_FIELDS",
     "UNMAPPED_CASE_FIELDS",

@@ -29,7 +29,9 @@ from msplink.mappers.salesforce._service import (
 from msplink.mappers.salesforce._shared import SYSTEM
 from msplink.models import Agreement, Contact, Customer, Invoice, Opportunity, Task, Ticket
 
-__all__ = ["MAPPERS"]
+__all__ = [
+    "MAPPERS",
+]
 
 MAPPERS: tuple[Mapper[Any], ...] = (
     Mapper(
