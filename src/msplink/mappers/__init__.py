@@ -11,6 +11,7 @@ derivations for the use cases (:func:`renewal_opportunity`, :func:`overdue_invoi
 :func:`purchase_order_to_vendor_bill`, :func:`allocate_payment`).
 """
 
+from msplink.mappers import connectwise, quickbooks, salesforce
 from msplink.mappers._config import (
     VALUE_MAP_TABLES,
     CustomFieldMapping,
@@ -61,6 +62,7 @@ __all__ = [
     "ValueMap",
     "aggregate_time_entries",
     "allocate_payment",
+    "connectwise",
     "find_mapper",
     "line_amount",
     "map_each",
@@ -71,6 +73,8 @@ __all__ = [
     "propose_mappings",
     "purchase_order_to_vendor_bill",
     "quantize_amount",
+    "quickbooks",
     "renewal_opportunity",
+    "salesforce",
     "unmapped_report",
 ]

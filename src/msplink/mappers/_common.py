@@ -17,8 +17,10 @@ __all__ = [
     "has_ref",
     "iso",
     "parse_model",
+    "ref",
     "unmapped_fields",
     "vendor_custom_in",
+    "vendor_custom_out",
 ]
 
 M = TypeVar("M")

@@ -19,7 +19,14 @@ from msplink.models._common import (
     Record,
     tz_aware,
 )
-from msplink.models._money import DEFAULT_ROUNDING, CurrencyMismatchError, Money, minor_units, to_decimal
+from msplink.models._money import (
+    DEFAULT_ROUNDING,
+    CurrencyMismatchError,
+    Money,
+    minor_units,
+    to_currency,
+    to_decimal,
+)
 from msplink.models._parties import Contact, Customer, Vendor
 from msplink.models._procurement import PurchaseOrder, PurchaseOrderLine, VendorBill, VendorBillLine
 from msplink.models._sales import Opportunity, OpportunityStatus, Task
@@ -63,6 +70,7 @@ __all__ = [
     "VendorBill",
     "VendorBillLine",
     "minor_units",
+    "to_currency",
     "to_decimal",
     "tz_aware",
 ]
