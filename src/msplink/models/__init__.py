@@ -19,6 +19,7 @@ from msplink.models._common import (
     Record,
     tz_aware,
 )
+from msplink.models._fields import PROVENANCE_FIELDS, fields_of
 from msplink.models._money import (
     DEFAULT_ROUNDING,
     CurrencyMismatchError,
@@ -36,6 +37,7 @@ __all__ = [
     "CONNECTWISE",
     "DEFAULT_ROUNDING",
     "MONTHLY_FACTORS",
+    "PROVENANCE_FIELDS",
     "QUICKBOOKS",
     "SALESFORCE",
     "Address",
@@ -69,6 +71,7 @@ __all__ = [
     "Vendor",
     "VendorBill",
     "VendorBillLine",
+    "fields_of",
     "minor_units",
     "to_currency",
     "to_decimal",
