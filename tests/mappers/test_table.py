@@ -20,9 +20,10 @@ from msplink.mappers import MAPPERS, Mapper, MappingConfig, find_mapper
 from msplink.mappers import connectwise as cwm
 from msplink.mappers import quickbooks as qbm
 from msplink.mappers import salesforce as sfm
-from msplink.models import Address, Customer, Record, TimeEntry, Vendor
+from msplink.models import Address, Customer, InvoiceLine, Record, TimeEntry, Vendor
 
 from . import _corpus
+from . import cw_payloads as cwm_payloads
 
 VENDOR_MODULES: dict[str, ModuleType] = {"connectwise": cwm, "quickbooks": qbm, "salesforce": sfm}
 
@@ -207,6 +208,20 @@ def test_reads_for_adds_configured_salesforce_custom_fields_only() -> None:
     assert account.reads_for(None) == account.reads
     company = find_mapper("connectwise", "company", Customer)
     assert company.reads_for(config) == company.reads and "customFields" in company.reads
+
+
+def test_inbound_and_outbound_refuse_a_missing_direction() -> None:
+    line = find_mapper("connectwise", "product_item", InvoiceLine)
+    assert line.inbound(cwm_payloads.PRODUCT_ITEM) == cwm.product_item_to_invoice_line(
+        cwm_payloads.PRODUCT_ITEM
+    )
+    with pytest.raises(
+        ConfigurationError, match=r"connectwise:product_item <-> InvoiceLine\) maps inbound only"
+    ):
+        line.outbound(line.inbound(cwm_payloads.PRODUCT_ITEM))
+    journal = find_mapper("quickbooks", "JournalEntry", TimeEntry)
+    with pytest.raises(ConfigurationError, match="maps outbound only"):
+        journal.inbound({})
 
 
 def test_mapper_repr_names_both_ends() -> None:

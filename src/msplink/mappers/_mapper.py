@@ -7,6 +7,7 @@ from typing import Any, Generic, TypeVar
 
 import attrs
 
+from msplink.errors import ConfigurationError
 from msplink.mappers._config import MappingConfig
 from msplink.models import SALESFORCE
 
@@ -58,6 +59,28 @@ class Mapper(Generic[C]):
     def key(self) -> tuple[str, str, str]:
         """``(system, object, canonical class name)``: unique within the tables."""
         return (self.system, self.object, self.canonical.__name__)
+
+    def inbound(self, wire: Any, config: MappingConfig | None = None) -> C:
+        """Map a wire model (or its raw JSON payload) to the canonical record with :attr:`to_canonical`.
+
+        Raises:
+            ConfigurationError: This mapper has no inbound direction.
+            MappingError: A value cannot be mapped (the path names the field).
+        """
+        if self.to_canonical is None:
+            raise ConfigurationError(f"{self!r} maps outbound only (no to_canonical)")
+        return self.to_canonical(wire, config)
+
+    def outbound(self, canonical: C, config: MappingConfig | None = None) -> Any:
+        """Build the wire model for a canonical record with :attr:`from_canonical`.
+
+        Raises:
+            ConfigurationError: This mapper has no outbound direction.
+            MappingError: A value cannot be mapped (the path names the field).
+        """
+        if self.from_canonical is None:
+            raise ConfigurationError(f"{self!r} maps inbound only (no from_canonical)")
+        return self.from_canonical(canonical, config)
 
     def reads_for(self, config: MappingConfig | None = None) -> tuple[str, ...]:
         """The fields to project for ``config``: :attr:`reads` plus configured Salesforce custom fields.
