@@ -16,14 +16,17 @@ __all__ = [
 
 
 def opt_decimal(value: object) -> Decimal | None:
+    """Decimal of a value (None stays None)."""
     return None if value is None else to_decimal(value)
 
 
 def as_tuple(value: Iterable[Any]) -> tuple[Any, ...]:
+    """A tuple of an iterable (attrs converter)."""
     return tuple(value)
 
 
 def check_same_currency(owner: str, currency: str, amounts: Iterable[tuple[str, Money | None]]) -> None:
+    """Raise CurrencyMismatchError when an amount is not in ``currency``."""
     for name, money in amounts:
         if money is not None and money.currency != currency:
             raise CurrencyMismatchError(f"{owner}.{name} is in {money.currency}, expected {currency}")

@@ -63,9 +63,7 @@ from msplink.models import (
     Vendor,
 )
 
-__all__ = [
-    "MAPPERS",
-]
+__all__ = ["MAPPERS"]
 
 MAPPERS: tuple[Mapper[Any], ...] = (
     Mapper(

@@ -87,6 +87,7 @@ accounts, markup; a description-only line's tax code is dropped too)."""
 def line_tax_in(
     reference: qbo.Ref | None, config: MappingConfig, path: str
 ) -> tuple[str | None, bool | None]:
+    """The canonical tax code and taxable flag of a QBO line's ``TaxCodeRef``."""
     if reference is None or not reference.value:
         return None, None
     if reference.value in _US_CODES:
@@ -97,6 +98,7 @@ def line_tax_in(
 def line_tax_out(
     line: InvoiceLine | VendorBillLine, document_code: str | None, config: MappingConfig, path: str
 ) -> qbo.Ref | None:
+    """The QBO line ``TaxCodeRef`` for a canonical line (``TAX``/``NON`` in US mode)."""
     code = line.tax_code or document_code
     if config.tax_mode == "us":
         if line.taxable is not None:
@@ -113,6 +115,7 @@ def line_tax_out(
 def sales_lines_in(
     lines: Sequence[qbo.Line] | None, currency: str, config: MappingConfig, root: str
 ) -> tuple[list[InvoiceLine], Decimal | None]:
+    """Canonical invoice lines (and the discount total) from QBO sales lines."""
     out: list[InvoiceLine] = []
     subtotal: Decimal | None = None
     for i, line in enumerate(lines or ()):
@@ -166,6 +169,7 @@ def sales_lines_in(
 
 
 def item_ref_out(line: InvoiceLine, config: MappingConfig, path: str) -> qbo.Ref:
+    """The QBO ``ItemRef`` of a canonical line: catalog item, product class, else ``default_item``."""
     if line.product is not None:
         item_id = line.product.id_for(SYSTEM, "Item")
         if item_id is not None:
@@ -176,6 +180,7 @@ def item_ref_out(line: InvoiceLine, config: MappingConfig, path: str) -> qbo.Ref
 def sales_lines_out(
     document: Invoice | Agreement, lines: Sequence[InvoiceLine], config: MappingConfig, root: str
 ) -> list[qbo.Line]:
+    """QBO sales lines for canonical invoice lines (amounts per QBO's 6070 rule)."""
     out: list[qbo.Line] = []
     document_code = document.tax_code
     for i, line in enumerate(lines):
@@ -226,6 +231,7 @@ def sales_lines_out(
 
 
 def with_penny_line(out: list[qbo.Line], expected: Money, config: MappingConfig, path: str) -> list[qbo.Line]:
+    """The lines plus a penny-adjustment line when rounding left a difference."""
     if config.penny_adjustment_item is None:
         return out
     sales = Decimal(0)
@@ -257,6 +263,7 @@ def with_penny_line(out: list[qbo.Line], expected: Money, config: MappingConfig,
 
 
 def txn_tax_out(tax_code: str | None, config: MappingConfig, path: str) -> qbo.TxnTaxDetail | None:
+    """The QBO ``TxnTaxDetail`` for a document tax code (None when not applicable)."""
     if not tax_code or config.tax_mode != "us":
         return None
     mapped = config.tax_codes.get(tax_code, path=path, table="tax_codes")

@@ -71,6 +71,7 @@ UNMAPPED_ADDRESS_FIELDS: Final = unmapped_fields(
 
 
 def config_or_empty(config: MappingConfig | None) -> MappingConfig:
+    """The given config, or the shared empty one."""
     return config if config is not None else _EMPTY
 
 
@@ -80,15 +81,18 @@ def _version(entity: Any) -> str | None:
 
 
 def updated_in(entity: Any, path: str) -> datetime | None:
+    """The entity's ``MetaData.LastUpdatedTime``, checked timezone-aware."""
     meta = getattr(entity, "meta_data", None)
     return aware(meta.last_updated_time if meta is not None else None, path)
 
 
 def refs_of(entity: Any, object_type: str) -> frozenset[Any]:
+    """The entity's own QBO ref (version: its ``SyncToken``)."""
     return ref(SYSTEM, object_type, getattr(entity, "id", None), _version(entity))
 
 
 def own_ref(record: Any, object_type: str) -> tuple[str | None, str | None]:
+    """The record's own QBO id and SyncToken, when it has a QBO ref."""
     own = record.ref_for(SYSTEM, object_type)
     if own is None:
         return None, None
@@ -96,6 +100,7 @@ def own_ref(record: Any, object_type: str) -> tuple[str | None, str | None]:
 
 
 def link_in(reference: qbo.Ref | None, object_type: str) -> Link | None:
+    """A link to the referenced QBO entity (None for an empty reference)."""
     if reference is None or not reference.value:
         return None
     return Link.to(SYSTEM, object_type, reference.value, display=reference.name)
@@ -104,6 +109,7 @@ def link_in(reference: qbo.Ref | None, object_type: str) -> Link | None:
 def reference_out(
     link: Link | None, object_type: str, path: str, *, required: bool = False
 ) -> qbo.Ref | None:
+    """A QBO ``Ref`` to a linked record (MappingError without a QBO ref)."""
     if link is None:
         if required:
             fail(path, "is required but missing")
@@ -115,6 +121,7 @@ def reference_out(
 
 
 def currency_in(reference: qbo.Ref | None, config: MappingConfig, path: str) -> str:
+    """The ISO currency of a ``CurrencyRef`` (default: ``config.default_currency``)."""
     if reference is None or not reference.value:
         return config.default_currency
     with at(path):
@@ -122,6 +129,7 @@ def currency_in(reference: qbo.Ref | None, config: MappingConfig, path: str) -> 
 
 
 def address_in(address: qbo.Address | None) -> Address | None:
+    """An :class:`Address` from a QBO address (None when empty)."""
     if address is None:
         return None
     result = Address(
@@ -139,6 +147,7 @@ def address_in(address: qbo.Address | None) -> Address | None:
 
 
 def address_out(address: Address | None) -> qbo.Address | None:
+    """A QBO address from an :class:`Address` (None when empty)."""
     if address is None or address.is_empty():
         return None
     return qbo.Address(
@@ -155,20 +164,24 @@ def address_out(address: Address | None) -> qbo.Address | None:
 
 
 def email_in(value: qbo.EmailAddress | None) -> str | None:
+    """The address of a QBO e-mail object."""
     return value.address if value is not None else None
 
 
 def phone_in(value: qbo.Telephone | None) -> str | None:
+    """The free-form number of a QBO phone object."""
     return value.free_form_number if value is not None else None
 
 
 def terms_in(reference: qbo.Ref | None, config: MappingConfig, path: str) -> str | None:
+    """The CW terms name of a QBO ``SalesTermRef`` (through the ``terms`` table)."""
     if reference is None or not reference.value:
         return None
     return config.terms.inverse(reference.value, path=path, table="terms")
 
 
 def terms_out(terms: str | None, config: MappingConfig, path: str) -> qbo.Ref | None:
+    """The QBO ``SalesTermRef`` for CW terms (through the ``terms`` table)."""
     if not terms:
         return None
     return qbo.Ref(value=config.terms.get(terms, path=path, table="terms"))
@@ -177,6 +190,7 @@ def terms_out(terms: str | None, config: MappingConfig, path: str) -> qbo.Ref | 
 def custom_fields_in(
     fields: Sequence[qbo.CustomField] | None, record: str, config: MappingConfig
 ) -> dict[str, Any]:
+    """Canonical custom fields from QBO ``CustomField`` entries, per the config."""
     values = {cf.name: cf.string_value for cf in fields or () if cf.name and cf.string_value is not None}
     return vendor_custom_in(values, record, SYSTEM, config)
 
@@ -184,6 +198,7 @@ def custom_fields_in(
 def custom_fields_out(
     custom: Mapping[str, Any], record: str, config: MappingConfig
 ) -> tuple[qbo.CustomField, ...] | None:
+    """QBO ``CustomField`` entries for the configured canonical custom fields."""
     values = vendor_custom_out(custom, record, SYSTEM, config)
     if not values:
         return None
@@ -199,4 +214,5 @@ def custom_fields_out(
 
 
 def amount_of(value: Money | None) -> Decimal | None:
+    """The Decimal amount of optional Money."""
     return value.amount if value is not None else None

@@ -31,9 +31,7 @@ from msplink.mappers.quickbooks._time import (
 )
 from msplink.models import Agreement, Customer, Invoice, Payment, Product, TimeEntry, Vendor, VendorBill
 
-__all__ = [
-    "MAPPERS",
-]
+__all__ = ["MAPPERS"]
 
 MAPPERS: tuple[Mapper[Any], ...] = (
     Mapper(
@@ -184,6 +182,7 @@ MAPPERS: tuple[Mapper[Any], ...] = (
             "TotalAmt",
             "TxnDate",
             "TxnTaxDetail",
+            "status",
         ),
         writes=(
             "BillAddr",
@@ -226,6 +225,7 @@ MAPPERS: tuple[Mapper[Any], ...] = (
             "SyncToken",
             "TotalAmt",
             "TxnDate",
+            "status",
         ),
         writes=(
             "CurrencyRef",
@@ -268,6 +268,7 @@ MAPPERS: tuple[Mapper[Any], ...] = (
             "StartTime",
             "SyncToken",
             "TxnDate",
+            "status",
         ),
         writes=(
             "BillableStatus",
@@ -307,6 +308,7 @@ MAPPERS: tuple[Mapper[Any], ...] = (
             "TotalAmt",
             "TxnDate",
             "VendorRef",
+            "status",
         ),
         writes=(
             "CurrencyRef",

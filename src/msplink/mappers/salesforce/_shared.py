@@ -90,16 +90,19 @@ _EMPTY: Final = MappingConfig()
 
 
 def config_or_empty(config: MappingConfig | None) -> MappingConfig:
+    """The given config, or the shared empty one."""
     return config if config is not None else _EMPTY
 
 
 def stamp_of(record: sf.SObject) -> datetime | None:
+    """The record's change stamp (``SystemModstamp``, else ``LastModifiedDate``)."""
     return record.system_modstamp or record.last_modified_date
 
 
 def refs_of(
     record: sf.SObject, object_type: str, cw_field: str | None, cw_type: str
 ) -> frozenset[ExternalRef]:
+    """The record's own SF ref plus the CW ref its external-id field carries."""
     refs: set[ExternalRef] = set()
     stamp = stamp_of(record)
     if record.id:
@@ -117,10 +120,12 @@ def refs_of(
 
 
 def object_type_of(record_id: str, default: str) -> str:
+    """The sObject type of an id, from its key prefix (``001`` -> Account)."""
     return KEY_PREFIXES.get(record_id[:3], default)
 
 
 def link_in(record_id: str | None, default_type: str, display: object = None) -> Link | None:
+    """A link to the SF record with that id (None for no id)."""
     if not record_id:
         return None
     text = display if isinstance(display, str) else None
@@ -128,6 +133,7 @@ def link_in(record_id: str | None, default_type: str, display: object = None) ->
 
 
 def owner_in(record: sf.SObject, owner_id: str | None, config: MappingConfig) -> Link | None:
+    """A link to the record's owner: the SF User, plus the CW member ``owners`` maps it to."""
     link = link_in(owner_id, "User", record.get("Owner.Name"))
     if link is None or owner_id is None:
         return None
@@ -136,6 +142,7 @@ def owner_in(record: sf.SObject, owner_id: str | None, config: MappingConfig) ->
 
 
 def owner_out(link: Link | None, config: MappingConfig, path: str) -> str | None:
+    """The SF User id for an owner link (its SF ref, else through ``owners``)."""
     if link is None:
         return None
     user = link.id_for(SYSTEM, "User") or link.id_for(SYSTEM, "Group")
@@ -148,6 +155,7 @@ def owner_out(link: Link | None, config: MappingConfig, path: str) -> str | None
 
 
 def id_out(link: Link | None, object_type: str | None, path: str, *, required: bool = False) -> str | None:
+    """The SF id of a linked record (MappingError without an SF ref)."""
     if link is None:
         if required:
             fail(path, "is required but missing")
@@ -159,22 +167,26 @@ def id_out(link: Link | None, object_type: str | None, path: str, *, required: b
 
 
 def own_id(record: Any, object_type: str) -> str | None:
+    """The record's own SF id, when it has an SF ref."""
     value: str | None = record.id_for(SYSTEM, object_type)
     return value
 
 
 def cw_id_out(record: Any, cw_type: str, field: str) -> dict[str, Any]:
+    """The CW external-id field for a record with a CW ref (empty otherwise)."""
     cw_id = record.id_for(CONNECTWISE, cw_type)
     return {field: cw_id} if cw_id is not None else {}
 
 
 def street_of(lines: tuple[str, ...]) -> str | None:
+    """One SF street field from address lines (newline-separated)."""
     return "\n".join(lines) if lines else None
 
 
 def address_in(
     street: str | None, city: str | None, state: str | None, postal: str | None, country: str | None
 ) -> Address | None:
+    """An :class:`Address` from SF address fields (None when empty)."""
     parts = [p for p in (street or "").replace("\r\n", "\n").split("\n")] if street else []
     if len(parts) > 5:
         parts = [*parts[:4], " ".join(parts[4:])]
@@ -194,12 +206,15 @@ def address_in(
 
 
 def custom_fields_in(record: sf.SObject, name: str, config: MappingConfig) -> dict[str, Any]:
+    """Canonical custom fields from the record's custom fields, per the config."""
     return vendor_custom_in(record.custom, name, SYSTEM, config)
 
 
 def custom_fields_out(custom: Mapping[str, Any], name: str, config: MappingConfig) -> dict[str, Any]:
+    """SF custom fields for the configured canonical custom fields."""
     return vendor_custom_out(custom, name, SYSTEM, config)
 
 
 def updated_in(record: sf.SObject, path: str) -> datetime | None:
+    """The record's change stamp, checked timezone-aware."""
     return aware(stamp_of(record), path)
