@@ -3,13 +3,16 @@
 The story an MSP lives every month, with no accounts:
 
 1. seed a ConnectWise Manage sandbox with companies, agreements and invoices;
-2. ConnectWise companies -> QuickBooks customers, looked up before created, new ones through ``/batch``;
+2. ConnectWise companies -> QuickBooks customers, looked up by external id before created, new ones
+   through ``/batch`` (each created customer's QuickBooks id becomes a ref of its canonical record);
 3. ConnectWise companies -> Salesforce accounts, upserted by the ConnectWise id (an external id);
 4. ConnectWise agreements -> monthly recurring revenue per customer;
-5. run steps 2-3 again: nothing is created twice (QuickBooks looks up first, Salesforce upserts by
-   external id).
+5. run steps 2-3 again: nothing is created twice (QuickBooks: every customer's QuickBooks ref is found
+   among the customers read; Salesforce upserts by external id).
 
-Every number printed (records, API calls) is read from the sandboxes' request logs.
+Records are mapped through the mapper tables (:func:`msplink.mappers.find_mapper`) and matched by
+their provenance refs (external ids), never by display name. Every number printed (records, API
+calls) is read from the sandboxes' request logs.
 """
 
 from __future__ import annotations
@@ -21,11 +24,10 @@ import attrs
 
 from msplink.connectwise import ConnectWiseClient
 from msplink.errors import MappingError
-from msplink.mappers import MappingConfig, map_each, propose_mappings
+from msplink.mappers import MappingConfig, find_mapper, map_each, propose_mappings
 from msplink.mappers import connectwise as cw_map
-from msplink.mappers import quickbooks as qbo_map
 from msplink.mappers import salesforce as sf_map
-from msplink.models import Customer
+from msplink.models import CONNECTWISE, QUICKBOOKS, SALESFORCE, Customer, ExternalRef
 from msplink.quickbooks import BatchOperation, QuickBooksClient
 from msplink.salesforce import ClientCredentialsAuth, SalesforceClient
 from msplink.sandbox import ConnectWiseSandbox, QuickBooksSandbox, SalesforceSandbox
@@ -70,8 +72,8 @@ def _mapping_config(
     by_days = {t.due_days: t for t in qbo_terms if t.id and t.due_days is not None}
     reviewed: dict[str, str] = {}
     for term in cw_terms:
-        days = (term.raw or {}).get("dueDays")
-        if term.name in proposal.unmatched and days in by_days:
+        days = term.due_days
+        if term.name and term.name in proposal.unmatched and days in by_days:
             target = by_days[days]
             reviewed[term.name] = str(target.id)
             say(
@@ -82,13 +84,21 @@ def _mapping_config(
 
 
 def _sync_customers_to_quickbooks(
-    qbo: QuickBooksClient, customers: Iterable[Customer], config: MappingConfig, failures: list[MappingError]
+    qbo: QuickBooksClient, customers: list[Customer], config: MappingConfig, failures: list[MappingError]
 ) -> int:
-    """Create the customers QuickBooks lacks (matched by display name); return how many were created."""
-    existing = {c.display_name.casefold() for c in qbo.customers.list() if c.display_name}
-    missing = [customer for customer in customers if customer.name.casefold() not in existing]
-    mapped = map_each(qbo_map.customer_from_canonical, missing, config)
+    """Create the customers QuickBooks lacks; return how many were created.
+
+    A customer is matched by its QuickBooks ref (the external id recorded when msplink created it),
+    looked up among the customers QuickBooks answers in one query. Created customers get their new
+    QuickBooks ref in ``customers`` (in place), so the next run finds them.
+    """
+    existing = {c.id for c in qbo.customers.list() if c.id}
+    indexes = [i for i, c in enumerate(customers) if c.id_for(QUICKBOOKS, "Customer") not in existing]
+    mapper = find_mapper(QUICKBOOKS, "Customer", Customer)
+    mapped = map_each(mapper.outbound, [customers[i] for i in indexes], config)
     failures.extend(f.error for f in mapped.failures)
+    unmapped = {indexes[f.index] for f in mapped.failures}
+    targets = [i for i in indexes if i not in unmapped]
     operations = [BatchOperation.create(entity) for entity in mapped.mapped]
     if not operations:
         return 0
@@ -96,17 +106,17 @@ def _sync_customers_to_quickbooks(
     failed = [r for r in results if r.error is not None]
     if failed:
         raise failed[0].error  # type: ignore[misc]
+    for index, result in zip(targets, results, strict=True):
+        new_id = getattr(result.entity, "id", None)
+        if new_id:
+            customers[index] = customers[index].with_ref(ExternalRef(QUICKBOOKS, "Customer", new_id))
     return len(results)
 
 
 def _to_canonical(companies: Iterable[object], failures: list[MappingError]) -> list[Customer]:
-    customers = []
-    for company in companies:
-        try:
-            customers.append(cw_map.company_to_customer(company))  # type: ignore[arg-type]
-        except MappingError as exc:
-            failures.append(exc)
-    return customers
+    batch = map_each(find_mapper(CONNECTWISE, "company", Customer).inbound, companies)
+    failures.extend(f.error for f in batch.failures)
+    return list(batch.mapped)
 
 
 def run_demo(*, size: int = 40, seed: int = 7, say: Callable[[str], object] = print) -> DemoReport:
@@ -146,7 +156,8 @@ def run_demo(*, size: int = 40, seed: int = 7, say: Callable[[str], object] = pr
             f"(after {qbo_box.count('POST', r'/query$')} look-up queries: terms, existing customers)"
         )
 
-        accounts = [sf_map.account_from_canonical(c) for c in customers]
+        to_account = find_mapper(SALESFORCE, "Account", Customer)
+        accounts = [to_account.outbound(c) for c in customers]
         first = sf.accounts.upsert_many(sf_map.CW_COMPANY_ID_FIELD, accounts)
         created_sf = sum(1 for r in first if r.created)
         say(
@@ -154,20 +165,22 @@ def run_demo(*, size: int = 40, seed: int = 7, say: Callable[[str], object] = pr
             f"{_n(sf_box.count('PATCH', r'/composite/sobjects/'), 'collection call')}"
         )
 
-        mrr: dict[str, Decimal] = {}
+        mrr: dict[str, Decimal] = {}  # per ConnectWise company id (the agreement's customer ref)
+        names: dict[str, str] = {}
         for agreement in cw.agreements.list():
             additions = cw.agreements.additions(agreement.id).list().to_list() if agreement.id else []
             try:
-                canonical = cw_map.agreement_to_canonical(agreement, additions=additions)
+                canonical = cw_map.agreement_to_agreement(agreement, additions=additions)
             except MappingError as exc:
                 failures.append(exc)
                 continue
-            name = canonical.customer.display or "?"
-            mrr[name] = mrr.get(name, Decimal("0")) + canonical.mrr().amount
+            company = canonical.customer.id_for(CONNECTWISE, "company") or "?"
+            names.setdefault(company, canonical.customer.display or company)
+            mrr[company] = mrr.get(company, Decimal("0")) + canonical.mrr().amount
         total = sum(mrr.values(), Decimal("0"))
         say(f"4. Monthly recurring revenue: {total:,.2f} across {len(mrr)} customers; top 3:")
-        for name, amount in sorted(mrr.items(), key=lambda kv: kv[1], reverse=True)[:3]:
-            say(f"     {name:<40} {amount:>12,.2f}")
+        for company, amount in sorted(mrr.items(), key=lambda kv: (-kv[1], kv[0]))[:3]:
+            say(f"     {names[company]:<40} {amount:>12,.2f}")
 
         before = {"quickbooks": len(qbo_box.requests), "salesforce": len(sf_box.requests)}
         again_qbo = _sync_customers_to_quickbooks(qbo, customers, config, failures)

@@ -71,14 +71,14 @@ CASES: list[tuple[str, type[Any], dict[str, Any], Any, Any, frozenset[str]]] = [
         cw.Company,
         P.VENDOR_COMPANY,
         m.company_to_vendor,
-        m.vendor_from_canonical,
+        m.company_from_vendor,
         m.UNMAPPED_VENDOR_FIELDS,
     ),
     (
         "contact",
         cw.Contact,
         P.CONTACT,
-        m.contact_to_canonical,
+        m.contact_to_contact,
         m.contact_from_canonical,
         m.UNMAPPED_CONTACT_FIELDS,
     ),
@@ -94,7 +94,7 @@ CASES: list[tuple[str, type[Any], dict[str, Any], Any, Any, frozenset[str]]] = [
         "agreement",
         cw.Agreement,
         P.AGREEMENT,
-        m.agreement_to_canonical,
+        m.agreement_to_agreement,
         m.agreement_from_canonical,
         m.UNMAPPED_AGREEMENT_FIELDS,
     ),
@@ -102,7 +102,7 @@ CASES: list[tuple[str, type[Any], dict[str, Any], Any, Any, frozenset[str]]] = [
         "invoice",
         cw.Invoice,
         P.INVOICE,
-        m.invoice_to_canonical,
+        m.invoice_to_invoice,
         m.invoice_from_canonical,
         m.UNMAPPED_INVOICE_FIELDS,
     ),
@@ -110,16 +110,16 @@ CASES: list[tuple[str, type[Any], dict[str, Any], Any, Any, frozenset[str]]] = [
         "time_entry",
         cw.TimeEntry,
         P.TIME_ENTRY,
-        m.time_entry_to_canonical,
+        m.time_entry_to_time_entry,
         m.time_entry_from_canonical,
         m.UNMAPPED_TIME_ENTRY_FIELDS,
     ),
-    ("ticket", cw.Ticket, P.TICKET, m.ticket_to_canonical, m.ticket_from_canonical, m.UNMAPPED_TICKET_FIELDS),
+    ("ticket", cw.Ticket, P.TICKET, m.ticket_to_ticket, m.ticket_from_canonical, m.UNMAPPED_TICKET_FIELDS),
     (
         "opportunity",
         cw.Opportunity,
         P.OPPORTUNITY,
-        m.opportunity_to_canonical,
+        m.opportunity_to_opportunity,
         m.opportunity_from_canonical,
         m.UNMAPPED_OPPORTUNITY_FIELDS,
     ),
@@ -131,7 +131,7 @@ CASES += [
         "contact-fixture",
         cw.Contact,
         P.CONTACT_FIXTURE,
-        m.contact_to_canonical,
+        m.contact_to_contact,
         m.contact_from_canonical,
         m.UNMAPPED_CONTACT_FIELDS,
     ),
@@ -139,7 +139,7 @@ CASES += [
         "time-fixture",
         cw.TimeEntry,
         P.TIME_ENTRY_FIXTURE,
-        m.time_entry_to_canonical,
+        m.time_entry_to_time_entry,
         m.time_entry_from_canonical,
         m.UNMAPPED_TIME_ENTRY_FIELDS,
     ),
@@ -147,7 +147,7 @@ CASES += [
         "invoice-fixture",
         cw.Invoice,
         P.INVOICE_FIXTURE,
-        m.invoice_to_canonical,
+        m.invoice_to_invoice,
         m.invoice_from_canonical,
         m.UNMAPPED_INVOICE_FIELDS,
     ),
@@ -184,11 +184,11 @@ ONE_WAY: dict[str, dict[str, Any]] = {"ticket": {"escalated": False, "opened_at"
 def test_addition_and_purchase_order_lines_round_trip():
     for raw in P.ADDITIONS:
         original = cw.AgreementAddition.from_api(raw)
-        back = m.addition_from_canonical(m.addition_to_canonical(original, CONFIG), CONFIG)
+        back = m.addition_from_canonical(m.addition_to_agreement_addition(original, CONFIG), CONFIG)
         check_round_trip(original, back, m.UNMAPPED_ADDITION_FIELDS)
     order = cw.PurchaseOrder.from_api(P.PURCHASE_ORDER)
     lines = [cw.PurchaseOrderLineItem.from_api(x) for x in P.PURCHASE_ORDER_LINES]
-    canonical = m.purchase_order_to_canonical(order, CONFIG, lines=lines)
+    canonical = m.purchase_order_to_purchase_order(order, CONFIG, lines=lines)
     header, back_lines = m.purchase_order_from_canonical(canonical, CONFIG)
     check_round_trip(order, header, m.UNMAPPED_PURCHASE_ORDER_FIELDS)
     for a, b in zip(lines, back_lines, strict=True):
@@ -211,11 +211,11 @@ def test_company_values():
 
 
 def test_agreement_mrr_from_cw_payload():
-    agreement = m.agreement_to_canonical(P.AGREEMENT, CONFIG, additions=P.ADDITIONS)
+    agreement = m.agreement_to_agreement(P.AGREEMENT, CONFIG, additions=P.ADDITIONS)
     assert agreement.billing_cycle is BillingCycle.MONTHLY
     assert agreement.mrr() == Money("2625.00", "USD")  # 1500 + 25 x 45; the backup addition is cancelled
     assert agreement.mrr(date(2026, 2, 1)) == Money("2665.00", "USD")  # + (3 - 1 included) x 20
-    quarterly = m.agreement_to_canonical(
+    quarterly = m.agreement_to_agreement(
         {**P.AGREEMENT, "billingCycle": {"id": 3, "name": "Quarterly"}}, CONFIG
     )
     assert quarterly.mrr() == Money("500.00", "USD")
@@ -223,7 +223,7 @@ def test_agreement_mrr_from_cw_payload():
 
 def test_unknown_billing_cycle_is_a_mapping_error():
     with pytest.raises(MappingError) as info:
-        m.agreement_to_canonical(
+        m.agreement_to_agreement(
             {**P.AGREEMENT, "billingCycle": {"id": 9, "name": "Fortnightly-ish"}}, CONFIG
         )
     assert info.value.path == "Agreement.billing_cycle"
@@ -231,11 +231,11 @@ def test_unknown_billing_cycle_is_a_mapping_error():
 
 
 def test_invoice_summary_lines_cover_the_subtotal():
-    invoice = m.invoice_to_canonical(P.INVOICE, CONFIG)
+    invoice = m.invoice_to_invoice(P.INVOICE, CONFIG)
     assert invoice.status is InvoiceStatus.PARTIALLY_PAID
     assert [line.product_class for line in invoice.lines] == ["Agreement", "Service"]
     assert invoice.lines_total() == invoice.subtotal == Money("2737.50", "USD")
-    odd = m.invoice_to_canonical({**P.INVOICE, "subtotal": 2740.00}, CONFIG)
+    odd = m.invoice_to_invoice({**P.INVOICE, "subtotal": 2740.00}, CONFIG)
     assert odd.lines[-1].description == "Adjustments"
     assert odd.lines[-1].amount == Money("2.50", "USD")
     assert odd.lines_total() == Money("2740.00", "USD")
@@ -248,18 +248,18 @@ def test_invoice_detail_lines_from_products_and_time():
     assert product_line.amount == Money("1599.99", "USD")
     assert time_line.amount == Money("225.00", "USD")
     assert time_line.product == Link.to(QUICKBOOKS, "Item", "2")  # work type -> QBO service item
-    invoice = m.invoice_to_canonical(P.INVOICE, CONFIG, lines=[product_line, time_line])
+    invoice = m.invoice_to_invoice(P.INVOICE, CONFIG, lines=[product_line, time_line])
     assert len(invoice.lines) == 2
 
 
 def test_time_entry_values():
-    entry = m.time_entry_to_canonical(P.TIME_ENTRY, CONFIG)
+    entry = m.time_entry_to_time_entry(P.TIME_ENTRY, CONFIG)
     assert entry.hours == Decimal("1.5")
     assert entry.billable is BillableStatus.BILLABLE
     assert entry.billable_amount() == Money("225.00", "USD")
     assert entry.cost_amount() == Money("67.50", "USD")
     assert entry.ticket is not None and entry.ticket.id_for("connectwise", "ticket") == "54321"
-    billed = m.time_entry_to_canonical({**P.TIME_ENTRY, "status": "Billed"}, CONFIG)
+    billed = m.time_entry_to_time_entry({**P.TIME_ENTRY, "status": "Billed"}, CONFIG)
     assert billed.billable is BillableStatus.BILLED
 
 
@@ -279,7 +279,7 @@ def test_missing_links_name_the_path():
         m.company_from_canonical(attrs.evolve(customer, parent=foreign_parent), CONFIG)
     assert info.value.path == "Company.parentCompany"
     with pytest.raises(MappingError, match=r"Invoice\.customer"):
-        m.invoice_to_canonical({**P.INVOICE, "company": None}, CONFIG)
+        m.invoice_to_invoice({**P.INVOICE, "company": None}, CONFIG)
     with pytest.raises(MappingError, match=r"^Customer: expected a Company"):
         m.company_to_customer([1, 2], CONFIG)  # type: ignore[arg-type]
 
@@ -287,18 +287,18 @@ def test_missing_links_name_the_path():
 RANDOM = [
     (m.company_to_customer, P.COMPANY),
     (m.company_to_vendor, P.VENDOR_COMPANY),
-    (m.contact_to_canonical, P.CONTACT),
+    (m.contact_to_contact, P.CONTACT),
     (m.catalog_item_to_product, P.CATALOG_ITEM),
-    (m.agreement_to_canonical, P.AGREEMENT),
-    (m.addition_to_canonical, P.ADDITIONS[0]),
-    (m.invoice_to_canonical, P.INVOICE),
+    (m.agreement_to_agreement, P.AGREEMENT),
+    (m.addition_to_agreement_addition, P.ADDITIONS[0]),
+    (m.invoice_to_invoice, P.INVOICE),
     (m.invoice_payment_to_payment, P.INVOICE_PAYMENT),
-    (m.time_entry_to_canonical, P.TIME_ENTRY),
+    (m.time_entry_to_time_entry, P.TIME_ENTRY),
     (m.time_entry_to_invoice_line, P.TIME_ENTRY),
     (m.product_item_to_invoice_line, P.PRODUCT_ITEM),
-    (m.ticket_to_canonical, P.TICKET),
-    (m.opportunity_to_canonical, P.OPPORTUNITY),
-    (m.purchase_order_to_canonical, P.PURCHASE_ORDER),
+    (m.ticket_to_ticket, P.TICKET),
+    (m.opportunity_to_opportunity, P.OPPORTUNITY),
+    (m.purchase_order_to_purchase_order, P.PURCHASE_ORDER),
     (m.site_to_address, P.BILLING_SITE),
 ]
 
@@ -359,7 +359,7 @@ def test_billing_site_gives_the_billing_address():
         line1="PO Box 77", city="Austin", region="TX", postal_code="78767", country="United States"
     )
     assert m.site_to_address(P.BILLING_SITE, CONFIG) == customer.billing_address
-    site = m.site_from_address(customer.billing_address, CONFIG, name="Billing")
+    site = m.site_from_canonical(customer.billing_address, CONFIG, name="Billing")
     check_round_trip(cw.CompanySite.from_api(P.BILLING_SITE), site, {"id", "company", "primary_address_flag"})
     with pytest.raises(MappingError, match="two street lines"):
-        m.site_from_address(Address(line1="a", line2="b", line3="c"), CONFIG)
+        m.site_from_canonical(Address(line1="a", line2="b", line3="c"), CONFIG)

@@ -102,7 +102,7 @@ def test_overdue_invoice_task():
 
 
 def test_purchase_order_to_vendor_bill_to_qbo():
-    order = cwm.purchase_order_to_canonical(P.PURCHASE_ORDER, lines=P.PURCHASE_ORDER_LINES)
+    order = cwm.purchase_order_to_purchase_order(P.PURCHASE_ORDER, lines=P.PURCHASE_ORDER_LINES)
     bill = purchase_order_to_vendor_bill(order)
     assert [(line.sku, line.quantity, line.amount) for line in bill.lines] == [
         ("FW-60F", 2, usd("1098.0")),

@@ -16,7 +16,7 @@ from msplink.mappers import salesforce as sfm
 from ._harness import json_values, maps_or_raises_mapping_error
 
 INBOUND: list[Callable[..., Any]] = list(
-    dict.fromkeys(  # aliases (company_to_canonical = company_to_customer) counted once
+    dict.fromkeys(  # aliases (company_to_customer = company_to_customer) counted once
         getattr(module, name)
         for module in (cwm, qbm, sfm)
         for name in module.__all__
@@ -52,7 +52,7 @@ payloads = st.one_of(st.dictionaries(keys, json_values, max_size=6), json_values
 
 def test_every_inbound_mapper_is_covered():
     names = {f.__name__ for f in INBOUND}
-    assert {"company_to_customer", "customer_to_canonical", "account_to_customer", "case_to_ticket"} <= names
+    assert {"company_to_customer", "customer_to_customer", "account_to_customer", "case_to_ticket"} <= names
     assert len(INBOUND) == 30
 
 

@@ -267,7 +267,7 @@ OUTBOUND: list[tuple[str, Any, list[Callable[..., Any]]]] = [
     (
         "agreement",
         agreements,
-        [cwm.agreement_from_canonical, sfm.contract_from_canonical, qbm.recurring_transaction_from_agreement],
+        [cwm.agreement_from_canonical, sfm.contract_from_canonical, qbm.recurring_transaction_from_canonical],
     ),
     ("time_entry", time_entries, [cwm.time_entry_from_canonical, qbm.time_activity_from_canonical]),
     ("payment", payments, [qbm.payment_from_canonical, cwm.invoice_payments_from_canonical]),

@@ -82,7 +82,7 @@ CASES = [
         "customer",
         qbo.Customer,
         sample("customer-read-response", "Customer"),
-        m.customer_to_canonical,
+        m.customer_to_customer,
         m.customer_from_canonical,
         m.UNMAPPED_CUSTOMER_FIELDS | {"balance"},
     ),
@@ -90,7 +90,7 @@ CASES = [
         "vendor",
         qbo.Vendor,
         sample("vendor-read-response", "Vendor"),
-        m.vendor_to_canonical,
+        m.vendor_to_vendor,
         m.vendor_from_canonical,
         m.UNMAPPED_VENDOR_FIELDS | {"balance"},
     ),
@@ -106,7 +106,7 @@ CASES = [
         "invoice",
         qbo.Invoice,
         sample("invoice-read-response", "Invoice"),
-        m.invoice_to_canonical,
+        m.invoice_to_invoice,
         m.invoice_from_canonical,
         m.UNMAPPED_INVOICE_FIELDS,
     ),
@@ -114,7 +114,7 @@ CASES = [
         "invoice-created",
         qbo.Invoice,
         sample("invoice-create-response", "Invoice"),
-        m.invoice_to_canonical,
+        m.invoice_to_invoice,
         m.invoice_from_canonical,
         m.UNMAPPED_INVOICE_FIELDS,
     ),
@@ -122,7 +122,7 @@ CASES = [
         "payment",
         qbo.Payment,
         sample("payment-read-response", "Payment"),
-        m.payment_to_canonical,
+        m.payment_to_payment,
         m.payment_from_canonical,
         m.UNMAPPED_PAYMENT_FIELDS,
     ),
@@ -161,7 +161,7 @@ CASES = [
                 "customer",
                 "",
                 qbo.Customer,
-                m.customer_to_canonical,
+                m.customer_to_customer,
                 m.customer_from_canonical,
                 m.UNMAPPED_CUSTOMER_FIELDS,
             ),
@@ -169,7 +169,7 @@ CASES = [
                 "invoice",
                 "",
                 qbo.Invoice,
-                m.invoice_to_canonical,
+                m.invoice_to_invoice,
                 m.invoice_from_canonical,
                 m.UNMAPPED_INVOICE_FIELDS,
             ),
@@ -178,7 +178,7 @@ CASES = [
                 "payment",
                 "-linked",
                 qbo.Payment,
-                m.payment_to_canonical,
+                m.payment_to_payment,
                 m.payment_from_canonical,
                 m.UNMAPPED_PAYMENT_FIELDS,
             ),
@@ -220,7 +220,7 @@ def test_recurring_invoice_template_round_trip_and_mrr():
     assert agreement.billing_cycle is BillingCycle.MONTHLY
     assert agreement.start_date == date(2020, 9, 1)
     assert agreement.mrr() == Money("55.00", "USD")
-    back = m.recurring_transaction_from_agreement(agreement, CONFIG, days_before=2)
+    back = m.recurring_transaction_from_canonical(agreement, CONFIG, days_before=2)
     original = qbo.RecurringTransaction.from_api(payload)
     assert original.invoice is not None and back.invoice is not None
     check_round_trip(
@@ -252,14 +252,14 @@ def test_agreement_cycles_become_qbo_schedules():
     config = attrs.evolve(CONFIG, default_item="1")
     customer = Link.to("quickbooks", "Customer", "58")
     for cycle, (interval, every) in m.INTERVALS.items():
-        template = m.recurring_transaction_from_agreement(_agreement(cycle, customer), config)
+        template = m.recurring_transaction_from_canonical(_agreement(cycle, customer), config)
         assert template.invoice is not None and template.invoice.recurring_info is not None
         schedule = template.invoice.recurring_info.schedule_info
         assert schedule is not None
         assert (schedule.interval_type, schedule.num_interval) == (interval, every)
         assert m.recurring_transaction_to_agreement(template, config).billing_cycle is cycle
     with pytest.raises(MappingError) as info:
-        m.recurring_transaction_from_agreement(_agreement(BillingCycle.ONE_TIME, customer), config)
+        m.recurring_transaction_from_canonical(_agreement(BillingCycle.ONE_TIME, customer), config)
     assert info.value.path == "Agreement.billing_cycle"
 
 
@@ -327,7 +327,7 @@ def test_multi_currency_is_carried():
     out = m.invoice_from_canonical(invoice, attrs.evolve(CONFIG, default_item="1"))
     assert out.currency_ref == qbo.Ref(value="EUR")
     assert out.exchange_rate == Decimal("1.0825")
-    back = m.invoice_to_canonical(out.to_api(), CONFIG)
+    back = m.invoice_to_invoice(out.to_api(), CONFIG)
     assert back.currency == "EUR" and back.lines[0].amount == Money("100.00", "EUR")
 
 
@@ -344,7 +344,7 @@ def test_global_tax_mode_needs_a_code_per_line():
     assert out.global_tax_calculation == "TaxExcluded"
     inclusive = m.invoice_from_canonical(attrs.evolve(invoice, tax_code="AUS", tax_inclusive=True), config)
     assert inclusive.global_tax_calculation == "TaxInclusive"
-    assert m.invoice_to_canonical(inclusive.to_api(), config).tax_inclusive is True
+    assert m.invoice_to_invoice(inclusive.to_api(), config).tax_inclusive is True
     us = m.invoice_from_canonical(
         attrs.evolve(invoice, tax_inclusive=True), attrs.evolve(config, tax_mode="us")
     )
@@ -352,7 +352,7 @@ def test_global_tax_mode_needs_a_code_per_line():
 
 
 def test_invoice_status_and_values():
-    invoice = m.invoice_to_canonical(sample("invoice-read-response", "Invoice"), CONFIG)
+    invoice = m.invoice_to_invoice(sample("invoice-read-response", "Invoice"), CONFIG)
     assert invoice.status is InvoiceStatus.OPEN
     assert invoice.lines_total() == invoice.subtotal == usd("335.25")
     assert invoice.computed_total() == invoice.total == usd("362.07")
@@ -363,7 +363,7 @@ def test_invoice_status_and_values():
 
 def test_unmapped_terms_name_the_path():
     with pytest.raises(MappingError) as info:
-        m.invoice_to_canonical(
+        m.invoice_to_invoice(
             sample("invoice-read-response", "Invoice"), MappingConfig(tax_codes=CONFIG.tax_codes)
         )
     assert info.value.path == "Invoice.terms"
@@ -371,7 +371,7 @@ def test_unmapped_terms_name_the_path():
 
 
 def test_payment_across_invoices_and_credit():
-    payment = m.payment_to_canonical(
+    payment = m.payment_to_payment(
         {
             "Id": "9",
             "CustomerRef": {"value": "58"},
@@ -436,7 +436,7 @@ def test_journal_entry_from_time_entries_balances():
         TimeEntry(hours=Decimal(2), cost_rate=usd("40"), customer=a),  # 80.00
         TimeEntry(hours=Decimal("0.25"), cost_rate=usd("50")),  # 12.50, no customer
     ]
-    je = m.journal_entry_from_time_entries(entries, config, txn_date=date(2026, 1, 31), doc_number="JE-1")
+    je = m.journal_entry_from_canonical(entries, config, txn_date=date(2026, 1, 31), doc_number="JE-1")
     lines = je.line or ()
     debits = [
         x.amount
@@ -451,9 +451,9 @@ def test_journal_entry_from_time_entries_balances():
     assert debits == [Decimal("12.50"), Decimal("148.00")]
     assert credits == [Decimal("160.50")]
     with pytest.raises(MappingError, match="labour_expense_account"):
-        m.journal_entry_from_time_entries(entries, CONFIG, txn_date=date(2026, 1, 31))
+        m.journal_entry_from_canonical(entries, CONFIG, txn_date=date(2026, 1, 31))
     with pytest.raises(MappingError, match=r"entries\[0\]\.cost_rate"):
-        m.journal_entry_from_time_entries([TimeEntry(hours=1)], config, txn_date=date(2026, 1, 31))
+        m.journal_entry_from_canonical([TimeEntry(hours=1)], config, txn_date=date(2026, 1, 31))
 
 
 def test_customer_needs_mapped_terms_and_clean_name():
@@ -468,11 +468,11 @@ def test_customer_needs_mapped_terms_and_clean_name():
 
 
 RANDOM = [
-    (m.customer_to_canonical, sample("customer-read-response", "Customer")),
-    (m.vendor_to_canonical, sample("vendor-read-response", "Vendor")),
+    (m.customer_to_customer, sample("customer-read-response", "Customer")),
+    (m.vendor_to_vendor, sample("vendor-read-response", "Vendor")),
     (m.item_to_product, sample("item-read-response", "Item")),
-    (m.invoice_to_canonical, sample("invoice-read-response", "Invoice")),
-    (m.payment_to_canonical, sample("payment-read-response", "Payment")),
+    (m.invoice_to_invoice, sample("invoice-read-response", "Invoice")),
+    (m.payment_to_payment, sample("payment-read-response", "Payment")),
     (m.time_activity_to_time_entry, sample("timeactivity-read-response", "TimeActivity")),
     (m.bill_to_vendor_bill, sample("bill-read-response", "Bill")),
     (m.recurring_transaction_to_agreement, sample("recurringtransaction-create-invoice-request")),
@@ -526,14 +526,14 @@ def test_random_canonical_invoices_map_to_qbo_or_raise_mapping_error():
 
 
 def test_void_invoices_and_deletion_stubs():
-    void = m.invoice_to_canonical(
+    void = m.invoice_to_invoice(
         sample("invoice-void-response", "Invoice"), CONFIG
     )  # DetailType SALES_ITEM_LINE_DETAIL
     assert void.status is InvoiceStatus.VOID
     assert void.lines[0].amount == usd("0") and void.total == usd("0")
     assert not void.is_paid()
-    gone = m.invoice_to_canonical(sample("invoice-delete-response", "Invoice"), CONFIG)
+    gone = m.invoice_to_invoice(sample("invoice-delete-response", "Invoice"), CONFIG)
     assert gone.deleted and gone.id_for("quickbooks", "Invoice") == "33"
     cdc = sample("cdc-response")["CDCResponse"][0]["QueryResponse"][1]["Estimate"][2]
-    assert m.payment_to_canonical(cdc, CONFIG).deleted  # any deletion stub becomes a tombstone
+    assert m.payment_to_payment(cdc, CONFIG).deleted  # any deletion stub becomes a tombstone
     assert m.bill_to_vendor_bill(cdc, CONFIG).deleted and m.time_activity_to_time_entry(cdc, CONFIG).deleted

@@ -114,7 +114,7 @@ CASES: list[tuple[str, type[Any], dict[str, Any], Any, Any, frozenset[str]]] = [
             f"contact[{i}]",
             sf.Contact,
             r,
-            m.contact_to_canonical,
+            m.contact_to_contact,
             m.contact_from_canonical,
             m.UNMAPPED_CONTACT_FIELDS,
         )
@@ -129,7 +129,7 @@ CASES: list[tuple[str, type[Any], dict[str, Any], Any, Any, frozenset[str]]] = [
             f"opportunity[{i}]",
             sf.Opportunity,
             r,
-            m.opportunity_to_canonical,
+            m.opportunity_to_opportunity,
             m.opportunity_from_canonical,
             m.UNMAPPED_OPPORTUNITY_FIELDS,
         )
@@ -139,7 +139,7 @@ CASES: list[tuple[str, type[Any], dict[str, Any], Any, Any, frozenset[str]]] = [
         (f"case[{i}]", sf.Case, r, m.case_to_ticket, m.case_from_canonical, m.UNMAPPED_CASE_FIELDS)
         for i, r in enumerate(records("query-cases.truncated"))
     ],
-    ("task", sf.Task, TASK, m.task_to_canonical, m.task_from_canonical, m.UNMAPPED_TASK_FIELDS),
+    ("task", sf.Task, TASK, m.task_to_task, m.task_from_canonical, m.UNMAPPED_TASK_FIELDS),
     (
         "contract",
         sf.Contract,
@@ -240,18 +240,22 @@ def test_case_status_and_priority_picklists():
 
 
 def test_opportunity_stage_status_and_currency():
-    won = m.opportunity_to_canonical(
+    won = m.opportunity_to_opportunity(
         {**records("query-opportunities")[2], "StageName": "Closed Won", "IsWon": True, "IsClosed": True},
         CONFIG,
     )
     assert (won.stage, won.status) == ("Won", OpportunityStatus.WON)
-    euro = m.opportunity_to_canonical({**records("query-opportunities")[2], "CurrencyIsoCode": "EUR"}, CONFIG)
+    euro = m.opportunity_to_opportunity(
+        {**records("query-opportunities")[2], "CurrencyIsoCode": "EUR"}, CONFIG
+    )
     assert euro.amount == Money("12000", "EUR")
     assert m.opportunity_from_canonical(euro, CONFIG).custom["CurrencyIsoCode"] == "EUR"
     with pytest.raises(MappingError, match=r"^Opportunity\.CloseDate"):
         m.opportunity_from_canonical(attrs.evolve(euro, close_date=None), CONFIG)
     with pytest.raises(MappingError) as info:
-        m.opportunity_to_canonical({**records("query-opportunities")[2], "StageName": "Negotiation"}, CONFIG)
+        m.opportunity_to_opportunity(
+            {**records("query-opportunities")[2], "StageName": "Negotiation"}, CONFIG
+        )
     assert (info.value.path, info.value.value) == ("Opportunity.stage", "Negotiation")
 
 
@@ -306,7 +310,7 @@ def test_contract_terms_and_agreement_link():
 
 
 def test_task_polymorphic_links():
-    task = m.task_to_canonical(TASK, CONFIG)
+    task = m.task_to_task(TASK, CONFIG)
     assert task.who is not None and task.who.ref_for("salesforce") == ExternalRef(
         "salesforce", "Contact", "003dM00001vWOXJQA4"
     )
@@ -318,11 +322,11 @@ def test_task_polymorphic_links():
 
 RANDOM = [
     (m.account_to_customer, records("query-accounts.v60")[1]),
-    (m.contact_to_canonical, records("query-contacts.truncated")[0]),
+    (m.contact_to_contact, records("query-contacts.truncated")[0]),
     (m.lead_to_contact, records("query-leads-owner-relationship")[0]),
-    (m.opportunity_to_canonical, records("query-opportunities")[2]),
+    (m.opportunity_to_opportunity, records("query-opportunities")[2]),
     (m.case_to_ticket, records("query-cases.truncated")[0]),
-    (m.task_to_canonical, TASK),
+    (m.task_to_task, TASK),
     (m.contract_to_agreement, CONTRACT),
 ]
 
@@ -338,7 +342,7 @@ def test_random_payloads_map_or_raise_mapping_error(fn, payload):
 
 
 def test_decimal_amounts_stay_decimal():
-    opp = m.opportunity_to_canonical(
+    opp = m.opportunity_to_opportunity(
         {**records("query-opportunities")[2], "Amount": Decimal("12000.50")}, CONFIG
     )
     assert opp.amount == Money("12000.50", "USD")

@@ -86,14 +86,14 @@ def qbo(qbo_sandbox: QuickBooksSandbox, clock: FakeClock) -> Any:
 
 CW_FLOWS: list[tuple[str, Callable[..., Any]]] = [
     ("companies", cwm.company_to_customer),
-    ("contacts", cwm.contact_to_canonical),
-    ("agreements", cwm.agreement_to_canonical),
-    ("invoices", cwm.invoice_to_canonical),
-    ("time_entries", cwm.time_entry_to_canonical),
-    ("tickets", cwm.ticket_to_canonical),
+    ("contacts", cwm.contact_to_contact),
+    ("agreements", cwm.agreement_to_agreement),
+    ("invoices", cwm.invoice_to_invoice),
+    ("time_entries", cwm.time_entry_to_time_entry),
+    ("tickets", cwm.ticket_to_ticket),
     ("catalog_items", cwm.catalog_item_to_product),
-    ("opportunities", cwm.opportunity_to_canonical),
-    ("purchase_orders", cwm.purchase_order_to_canonical),
+    ("opportunities", cwm.opportunity_to_opportunity),
+    ("purchase_orders", cwm.purchase_order_to_purchase_order),
     ("product_items", cwm.product_item_to_invoice_line),
 ]
 
@@ -117,11 +117,11 @@ def test_every_seeded_quickbooks_record_maps(qbo: Any, qbo_sandbox: QuickBooksSa
     config = MappingConfig.from_dict({"terms": terms})
     counts = {}
     for resource, mapper in [
-        ("customers", qbm.customer_to_canonical),
-        ("vendors", qbm.vendor_to_canonical),
+        ("customers", qbm.customer_to_customer),
+        ("vendors", qbm.vendor_to_vendor),
         ("items", qbm.item_to_product),
-        ("invoices", qbm.invoice_to_canonical),
-        ("payments", qbm.payment_to_canonical),
+        ("invoices", qbm.invoice_to_invoice),
+        ("payments", qbm.payment_to_payment),
         ("time_activities", qbm.time_activity_to_time_entry),
         ("bills", qbm.bill_to_vendor_bill),
     ]:
@@ -162,11 +162,11 @@ def test_every_seeded_salesforce_record_maps(clock: FakeClock):
         counts = {}
         for resource, mapper in [
             ("accounts", sfm.account_to_customer),
-            ("contacts", sfm.contact_to_canonical),
+            ("contacts", sfm.contact_to_contact),
             ("leads", sfm.lead_to_contact),
-            ("opportunities", sfm.opportunity_to_canonical),
+            ("opportunities", sfm.opportunity_to_opportunity),
             ("cases", sfm.case_to_ticket),
-            ("tasks", sfm.task_to_canonical),
+            ("tasks", sfm.task_to_task),
             ("contracts", sfm.contract_to_agreement),
         ]:
             batch = map_each(mapper, getattr(sf, resource).list().to_list(), config)
@@ -204,7 +204,7 @@ def test_connectwise_invoices_become_quickbooks_invoices(cw: Any, qbo: Any, qbo_
     assert unmapped_report(config, terms=cw_terms).is_empty()
 
     # 2. CW -> canonical; the sync engine's identity map is stood in for by pairing companies in order
-    canonical = map_each(cwm.invoice_to_canonical, invoices, config)
+    canonical = map_each(cwm.invoice_to_invoice, invoices, config)
     assert canonical.ok
     companies = sorted({int(i.customer.id_for("connectwise") or 0) for i in canonical.mapped})
     qbo_customers = [c.id for c in qbo.customers.list().to_list()]
@@ -230,6 +230,6 @@ def test_connectwise_invoices_become_quickbooks_invoices(cw: Any, qbo: Any, qbo_
         )
         assert lines == source.subtotal.amount
         assert result.doc_number == source.number
-        back = qbm.invoice_to_canonical(result, config)
+        back = qbm.invoice_to_invoice(result, config)
         assert back.terms == source.terms
         assert back.issue_date == source.issue_date and back.due_date == source.due_date

@@ -11,7 +11,7 @@ derivations for the use cases (:func:`renewal_opportunity`, :func:`overdue_invoi
 :func:`purchase_order_to_vendor_bill`, :func:`allocate_payment`).
 """
 
-from msplink.mappers._batch import MapFailure, MappedBatch, map_each
+from msplink.mappers import connectwise, quickbooks, salesforce
 from msplink.mappers._config import (
     VALUE_MAP_TABLES,
     CustomFieldMapping,
@@ -31,7 +31,9 @@ from msplink.mappers._derive import (
     purchase_order_to_vendor_bill,
     renewal_opportunity,
 )
-from msplink.mappers._matching import MatchProposal, UnmappedReport, propose_mappings, unmapped_report
+from msplink.mappers._lookups import MatchProposal, UnmappedReport, propose_mappings, unmapped_report
+from msplink.mappers._map_each import MapFailure, MappedBatch, map_each
+from msplink.mappers._mapper import Mapper
 from msplink.mappers._money import (
     QBO_AMOUNT_PLACES,
     QBO_ROUNDING,
@@ -39,9 +41,11 @@ from msplink.mappers._money import (
     penny_adjustment,
     quantize_amount,
 )
+from msplink.mappers._registry import MAPPERS, find_mapper
 
 __all__ = [
     "ALLOCATION_STRATEGIES",
+    "MAPPERS",
     "QBO_AMOUNT_PLACES",
     "QBO_ROUNDING",
     "VALUE_MAP_TABLES",
@@ -49,6 +53,7 @@ __all__ = [
     "CustomFieldMapping",
     "MapFailure",
     "MappedBatch",
+    "Mapper",
     "MappingConfig",
     "MatchProposal",
     "ProductClassMapping",
@@ -57,6 +62,8 @@ __all__ = [
     "ValueMap",
     "aggregate_time_entries",
     "allocate_payment",
+    "connectwise",
+    "find_mapper",
     "line_amount",
     "map_each",
     "normalise_name",
@@ -66,6 +73,8 @@ __all__ = [
     "propose_mappings",
     "purchase_order_to_vendor_bill",
     "quantize_amount",
+    "quickbooks",
     "renewal_opportunity",
+    "salesforce",
     "unmapped_report",
 ]

@@ -13,7 +13,15 @@ from msplink.errors import MappingError
 from msplink.mappers._config import MappingConfig, normalise_name
 from msplink.models import ExternalRef, Link
 
-__all__ = ["has_ref", "iso", "parse_model", "unmapped_fields", "vendor_custom_in"]
+__all__ = [
+    "has_ref",
+    "iso",
+    "parse_model",
+    "ref",
+    "unmapped_fields",
+    "vendor_custom_in",
+    "vendor_custom_out",
+]
 
 M = TypeVar("M")
 

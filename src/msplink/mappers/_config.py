@@ -43,8 +43,7 @@ from typing import Any, Final, Literal
 import attrs
 
 from msplink.errors import ConfigurationError, MappingError
-from msplink.models import Money, to_decimal
-from msplink.models._money import _to_currency
+from msplink.models import Money, to_currency, to_decimal
 
 __all__ = [
     "VALUE_MAP_TABLES",
@@ -381,7 +380,7 @@ class MappingConfig:
             ``deposit_accounts``) the id of each name.
     """
 
-    default_currency: str = attrs.field(default="USD", converter=_to_currency)
+    default_currency: str = attrs.field(default="USD", converter=to_currency)
     tax_mode: TaxMode = attrs.field(default="us", validator=attrs.validators.in_(("us", "global")))
     default_item: str | None = None
     default_expense_account: str | None = None

@@ -14,7 +14,13 @@ from typing import Final
 from msplink.errors import MappingError
 from msplink.models import Money, to_decimal
 
-__all__ = ["QBO_AMOUNT_PLACES", "QBO_ROUNDING", "line_amount", "penny_adjustment", "quantize_amount"]
+__all__ = [
+    "QBO_AMOUNT_PLACES",
+    "QBO_ROUNDING",
+    "line_amount",
+    "penny_adjustment",
+    "quantize_amount",
+]
 
 QBO_ROUNDING: Final = ROUND_HALF_UP
 """Rounding mode of QBO line amounts (half away from zero)."""

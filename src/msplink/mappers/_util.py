@@ -12,7 +12,17 @@ from typing import NoReturn, ParamSpec, TypeVar
 from msplink.errors import MappingError
 from msplink.models import Money, to_decimal
 
-__all__ = ["as_date", "at", "aware", "fail", "money", "opt_decimal", "opt_money", "require", "total"]
+__all__ = [
+    "as_date",
+    "at",
+    "aware",
+    "fail",
+    "money",
+    "opt_decimal",
+    "opt_money",
+    "require",
+    "total",
+]
 
 P = ParamSpec("P")
 T = TypeVar("T")

@@ -6,6 +6,9 @@ Money is :class:`Money` (Decimal + ISO 4217 currency), never float. This package
 from the vendor packages, the mappers or the sync engine.
 """
 
+from msplink.models._agreements import Agreement, AgreementAddition, AgreementStatus
+from msplink.models._billing import Invoice, InvoiceLine, InvoiceStatus, LineKind, Payment, PaymentAllocation
+from msplink.models._catalog import MONTHLY_FACTORS, BillingCycle, Product, ProductKind
 from msplink.models._common import (
     CONNECTWISE,
     QUICKBOOKS,
@@ -16,40 +19,25 @@ from msplink.models._common import (
     Record,
     tz_aware,
 )
-from msplink.models._entities import (
-    MONTHLY_FACTORS,
-    Agreement,
-    AgreementAddition,
-    AgreementStatus,
-    BillableStatus,
-    BillingCycle,
-    Contact,
-    Customer,
-    Invoice,
-    InvoiceLine,
-    InvoiceStatus,
-    LineKind,
-    Opportunity,
-    OpportunityStatus,
-    Payment,
-    PaymentAllocation,
-    Product,
-    ProductKind,
-    PurchaseOrder,
-    PurchaseOrderLine,
-    Task,
-    Ticket,
-    TimeEntry,
-    Vendor,
-    VendorBill,
-    VendorBillLine,
+from msplink.models._fields import PROVENANCE_FIELDS, fields_of
+from msplink.models._money import (
+    DEFAULT_ROUNDING,
+    CurrencyMismatchError,
+    Money,
+    minor_units,
+    to_currency,
+    to_decimal,
 )
-from msplink.models._money import DEFAULT_ROUNDING, CurrencyMismatchError, Money, minor_units, to_decimal
+from msplink.models._parties import Contact, Customer, Vendor
+from msplink.models._procurement import PurchaseOrder, PurchaseOrderLine, VendorBill, VendorBillLine
+from msplink.models._sales import Opportunity, OpportunityStatus, Task
+from msplink.models._service import BillableStatus, Ticket, TimeEntry
 
 __all__ = [
     "CONNECTWISE",
     "DEFAULT_ROUNDING",
     "MONTHLY_FACTORS",
+    "PROVENANCE_FIELDS",
     "QUICKBOOKS",
     "SALESFORCE",
     "Address",
@@ -83,7 +71,9 @@ __all__ = [
     "Vendor",
     "VendorBill",
     "VendorBillLine",
+    "fields_of",
     "minor_units",
+    "to_currency",
     "to_decimal",
     "tz_aware",
 ]

@@ -18,6 +18,7 @@ __all__ = [
     "CurrencyMismatchError",
     "Money",
     "minor_units",
+    "to_currency",
     "to_decimal",
 ]
 
@@ -69,7 +70,13 @@ def to_decimal(value: object) -> Decimal:
     return result
 
 
-def _to_currency(value: object) -> str:
+def to_currency(value: object) -> str:
+    """Validate and normalise an ISO 4217 currency code (``" usd"`` -> ``"USD"``).
+
+    Raises:
+        TypeError: Not a string.
+        ValueError: Not three letters.
+    """
     if not isinstance(value, str):
         raise TypeError(f"currency must be an ISO 4217 code string, got {type(value).__name__}")
     code = value.strip().upper()
@@ -93,7 +100,7 @@ class Money:
     """
 
     amount: Decimal = attrs.field(converter=to_decimal)
-    currency: str = attrs.field(converter=_to_currency)
+    currency: str = attrs.field(converter=to_currency)
 
     @classmethod
     def zero(cls, currency: str) -> Money:

@@ -9,9 +9,13 @@ import attrs
 
 from msplink.errors import MappingError
 from msplink.mappers._config import MappingConfig
-from msplink.mappers._matching import UnmappedReport
+from msplink.mappers._lookups import UnmappedReport
 
-__all__ = ["MapFailure", "MappedBatch", "map_each"]
+__all__ = [
+    "MapFailure",
+    "MappedBatch",
+    "map_each",
+]
 
 S = TypeVar("S")
 T = TypeVar("T")

@@ -1,4 +1,4 @@
-"""Auto-matching helpers (exact normalised names) and the report of what is still unmapped."""
+"""Lookup tables: proposing entries by exact normalised name, and reporting the values still unmapped."""
 
 from __future__ import annotations
 
@@ -11,7 +11,12 @@ import attrs
 from msplink.errors import MappingError
 from msplink.mappers._config import MappingConfig, normalise_name
 
-__all__ = ["MatchProposal", "UnmappedReport", "propose_mappings", "unmapped_report"]
+__all__ = [
+    "MatchProposal",
+    "UnmappedReport",
+    "propose_mappings",
+    "unmapped_report",
+]
 
 
 @attrs.frozen(kw_only=True)
