@@ -82,7 +82,7 @@ def _static_types(sync: QuickBooksClient, asyn: AsyncQuickBooksClient) -> None:
     """Checked by mypy only (never called: it would do I/O)."""
     assert_type(sync.customers.list(), Paginator[m.Customer])
     assert_type(asyn.invoices.list(), AsyncPaginator[m.Invoice])
-    assert_type(sync.customers.query("SELECT * FROM Customer"), list[m.Customer])
+    assert_type(sync.customers.query("SELECT * FROM Customer"), Paginator[m.Customer])
     assert_type(sync.invoices.void("1", sync_token="0"), m.Invoice)
     assert_type(sync.invoices.delete("1", sync_token="0"), m.DeletedEntity)
     assert_type(sync.customers.delete("1", sync_token="0"), m.Customer)
@@ -152,7 +152,8 @@ def test_oauth_token_round_trips_through_a_store_dict(access, refresh, expires, 
 @settings(max_examples=100, deadline=None)
 @given(value=json_values)
 def test_cdc_and_batch_parsers_fail_only_with_parse_errors(value):
-    from msplink.quickbooks._batch import BatchOperation, parse_batch_items, parse_cdc
+    from msplink.quickbooks._changes import parse_cdc
+    from msplink.quickbooks._operations import BatchOperation, parse_batch_items
 
     # the executor turns these four into an APIError carrying the status; anything else would escape
     parse_failures = (ValueError, KeyError, TypeError, AttributeError)
