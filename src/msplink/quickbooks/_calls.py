@@ -260,7 +260,7 @@ def _base_query(text: str, minor_version: int) -> Call[Any]:
 def _query_response(body: Any) -> Mapping[str, Any]:
     if not isinstance(body, Mapping):
         raise BadShape("the query answer is not an object")
-    response = body.get("QueryResponse", {}) or {}
+    response = body.get("QueryResponse", {})
     if not isinstance(response, Mapping):
         raise BadShape("QueryResponse is not an object")
     return response
@@ -306,9 +306,9 @@ def count_call(spec: EntitySpec[Any], where: Condition | str | None, *, minor_ve
         stmt = stmt.where(parse_where(where) if isinstance(where, str) else where)
 
     def parse(body: Any) -> int:
-        total = _query_response(body).get("totalCount", 0)
+        total = _query_response(body).get("totalCount")
         if isinstance(total, bool) or not isinstance(total, (int, str)) or not str(total).isdigit():
-            raise BadShape("totalCount is not a number")
+            raise BadShape("totalCount is missing or not a number")
         return int(total)
 
     return checked(_base_query(stmt.render(), minor_version), parse)

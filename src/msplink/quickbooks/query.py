@@ -282,7 +282,7 @@ def order_term(text: str) -> str:
     Raises:
         QueryError: It is not a property name, optionally followed by ``ASC`` or ``DESC``.
     """
-    match = _ORDER_TERM.match(text.strip()) if isinstance(text, str) else None
+    match = _ORDER_TERM.match(text) if isinstance(text, str) else None
     if match is None:
         raise QueryError(f"invalid ORDERBY term {text!r}")
     direction = match.group("dir")
