@@ -59,7 +59,9 @@ def _ops(n: int) -> list[BatchOperation]:
     return [BatchOperation.create(m.Customer(display_name=f"Concurrent {i:04d}")) for i in range(n)]
 
 
-def _async_batch(sandbox: QuickBooksSandbox, clock: FakeClock, n: int, **kw: Any) -> tuple[list[Any], _InFlight]:
+def _async_batch(
+    sandbox: QuickBooksSandbox, clock: FakeClock, n: int, **kw: Any
+) -> tuple[list[Any], _InFlight]:
     creds = sandbox.credentials()
     transport = _InFlight(sandbox.transport())
 

@@ -40,6 +40,7 @@ __all__ = [
     "Field",
     "Select",
     "count",
+    "ensure_statement",
     "field",
     "order_term",
     "parse_where",
