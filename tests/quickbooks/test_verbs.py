@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -13,7 +14,7 @@ from msplink.quickbooks import models as m
 from msplink.quickbooks import query as q
 
 
-def _bodies(sandbox):
+def _bodies(sandbox: Any) -> list[Any]:
     return [r for r in sandbox.requests if r.path.endswith("/query")]
 
 
