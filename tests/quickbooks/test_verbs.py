@@ -87,3 +87,25 @@ def test_query_refuses_before_io(qbo, sandbox, statement):
     with pytest.raises(QueryError):
         qbo.customers.query(statement)
     assert sandbox.requests == []
+
+
+def test_from_env_reads_the_mapping_it_is_given(tmp_path):
+    from msplink.quickbooks import AsyncQuickBooksClient, QuickBooksClient
+
+    environ = {
+        "MSPLINK_QBO_REALM_ID": "4620816365",
+        "MSPLINK_QBO_CLIENT_ID": "cid",
+        "MSPLINK_QBO_CLIENT_SECRET": "csecret",
+        "MSPLINK_QBO_REFRESH_TOKEN": "RT1-abc",
+        "MSPLINK_QBO_ENVIRONMENT": "sandbox",
+        "MSPLINK_QBO_BASE_URL": "https://qbo.example.test",
+    }
+    client = QuickBooksClient.from_env(environ, minor_version=76)
+    assert (client.realm_id, client.minor_version) == ("4620816365", 76)
+    assert repr(client) == "QuickBooksClient(realm_id='4620816365', environment='sandbox')"
+    client.close()
+    assert AsyncQuickBooksClient.from_env(environ).realm_id == "4620816365"
+    with pytest.raises(ConfigurationError) as info:
+        QuickBooksClient.from_env({"MSPLINK_QBO_REALM_ID": "1", "MSPLINK_QBO_CLIENT_SECRET": ""})
+    assert "MSPLINK_QBO_CLIENT_ID" in str(info.value) and "MSPLINK_QBO_CLIENT_SECRET" in str(info.value)
+    assert "csecret" not in repr(client)
