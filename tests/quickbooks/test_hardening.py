@@ -388,3 +388,18 @@ def test_async_batch_results_match_sync_under_faults():
     results = asyncio.run(run())
     assert [r.entity.display_name for r in results] == [f"Async {i:03d}" for i in range(95)]
     assert len(sandbox.entities("Customer")) == 95
+
+
+@pytest.mark.parametrize(
+    "body", [{"time": "2026-01-01T00:00:00Z"}, {"Invoice": "x"}, {"Customer": {"Id": "1"}}]
+)
+def test_an_answer_without_its_entity_is_not_an_empty_model(body):
+    client = _client(body)
+    with pytest.raises(APIError) as read:
+        client.invoices.get("1")
+    with pytest.raises(APIError) as deleted:
+        client.invoices.delete("1", sync_token="0")
+    with pytest.raises(APIError) as created:
+        client.invoices.create(m.Invoice(customer_ref=m.Ref(value="1")))
+    for info in (read, deleted, created):
+        assert info.value.codes == ("malformed_response",)

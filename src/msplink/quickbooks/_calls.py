@@ -121,9 +121,9 @@ def _envelope(spec: EntitySpec[E]) -> Callable[[Any], E]:
     def parse(body: Any) -> E:
         if not isinstance(body, Mapping):
             raise BadShape("the answer is not an object")
-        data = body.get(spec.name, body)
+        data = body.get(spec.name)
         if not isinstance(data, Mapping):
-            raise BadShape(f"{spec.name} is not an object")
+            raise BadShape(f"{spec.name} is missing or not an object")
         return spec.parse(data)
 
     return parse
@@ -394,11 +394,11 @@ def delete_call(
     def parse(data: Any) -> DeletedEntity:
         if not isinstance(data, Mapping):
             raise BadShape("the answer is not an object")
-        inner = data.get(wrap or spec.name) or data.get(spec.name) or data.get("RecurringTransaction") or {}
+        inner = data.get(wrap or spec.name) or data.get(spec.name)
         if wrap and isinstance(inner, Mapping) and wrap in inner:
             inner = inner[wrap]
         if not isinstance(inner, Mapping):
-            raise BadShape(f"{spec.name} is not an object")
+            raise BadShape(f"{wrap or spec.name} is missing or not an object")
         return attrs.evolve(DeletedEntity.from_api(inner), entity_name=spec.name)
 
     call = _write_call(spec, body, minor_version=minor_version, request_id=request_id, operation="delete")
