@@ -376,7 +376,7 @@ class QuickBooksClient:
         Raises:
             ConfigurationError: Unknown/unsupported entity, naive datetime or a window over 30 days.
         """
-        names = self._config.cdc_check(entities, changed_since)
+        names = self._config.cdc_check(entities, changed_since)  # before any I/O
         return self._executor.run(cdc_plan(names, changed_since, minor_version=self.minor_version))
 
     def close(self) -> None:
@@ -532,7 +532,7 @@ class AsyncQuickBooksClient:
 
     @twin_doc(QuickBooksClient.cdc)
     async def cdc(self, entities: Sequence[str | type[Entity]], *, changed_since: datetime) -> CDCResult:
-        names = self._config.cdc_check(entities, changed_since)
+        names = self._config.cdc_check(entities, changed_since)  # before any I/O
         return await self._executor.run(cdc_plan(names, changed_since, minor_version=self.minor_version))
 
     async def aclose(self) -> None:

@@ -252,8 +252,7 @@ class _Query(_Sync[E]):
         Raises:
             QueryError: A malformed condition, ordering or field name.
         """
-        first, next_call = self._list(where, order_by, fields, limit, page_size, cursor)
-        return Paginator(self._x, first, next_call, limit=limit)
+        return Paginator(self._x, *self._list(where, order_by, fields, limit, page_size, cursor), limit=limit)
 
     def query(self, statement: str | Select, /) -> Paginator[E]:
         """Run a whole statement, lazily paged (POST /v3/company/{realm}/query).
@@ -450,8 +449,9 @@ class _AQuery(_Async[E]):
         page_size: int | None = None,
         cursor: str | None = None,
     ) -> AsyncPaginator[E]:
-        first, next_call = self._list(where, order_by, fields, limit, page_size, cursor)
-        return AsyncPaginator(self._x, first, next_call, limit=limit)
+        return AsyncPaginator(
+            self._x, *self._list(where, order_by, fields, limit, page_size, cursor), limit=limit
+        )
 
     @twin_doc(_Query.query)
     def query(self, statement: str | Select, /) -> AsyncPaginator[E]:
