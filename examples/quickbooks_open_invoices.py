@@ -37,17 +37,16 @@ def connect() -> QuickBooksClient:
 def main() -> None:
     """Print each customer that owes money, with its open invoices (all pages, no truncation)."""
     with connect() as qbo:
-        owing = qbo.customers.list(q.field("Balance") > Decimal("0"), order_by="DisplayName")
-        for customer in owing.to_list()[:10]:
-            invoices = qbo.invoices.list(
-                q.field("CustomerRef") == customer.id, q.field("Balance") > Decimal("0"), order_by="TxnDate"
-            ).to_list()
+        owing = qbo.customers.list(where=q.field("Balance") > Decimal("0"), order_by="DisplayName", limit=10)
+        for customer in owing:
+            open_for_customer = (q.field("CustomerRef") == customer.id) & (q.field("Balance") > Decimal("0"))
+            invoices = qbo.invoices.list(where=open_for_customer, order_by="TxnDate").to_list()
             print(f"{customer.display_name}: {customer.balance} open")
             for invoice in invoices:
                 print(
                     f"    #{invoice.doc_number} {invoice.txn_date} balance {invoice.balance} of {invoice.total_amt}"
                 )
-        print("open invoices in total:", qbo.invoices.count(q.field("Balance") > Decimal("0")))
+        print("open invoices in total:", qbo.invoices.count(where=q.field("Balance") > Decimal("0")))
 
 
 if __name__ == "__main__":

@@ -121,7 +121,7 @@ def test_query_batch_and_cdc_replay(monkeypatch):
         stmt = (
             q.select("TimeActivity").where(q.field("TxnDate") >= datetime(2014, 9, 1).date()).order_by("Id")
         )
-        activities = qbo.time_activities.list(stmt.conditions[0]).to_list()
+        activities = qbo.time_activities.list(where=stmt.conditions[0]).to_list()
         assert [a.id for a in activities] == ["5", "4", "3", "2"]
         assert activities[0].hourly_rate == Decimal("15")
         results = qbo.batch(

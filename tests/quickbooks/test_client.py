@@ -66,7 +66,7 @@ def test_customer_crud_and_sparse_update(qbo, sandbox):
     deactivated = qbo.customers.delete(created.id, sync_token="1")
     assert deactivated.active is False
     assert qbo.customers.count() == 0
-    assert qbo.customers.count(q.field("Active").in_([True, False])) == 1
+    assert qbo.customers.count(where=q.field("Active").in_([True, False])) == 1
     assert sandbox.count("POST", r"/customer$") == 3
     assert all(r.query.startswith("minorversion=75") for r in sandbox.requests)
 
@@ -161,7 +161,7 @@ def test_list_pages_by_1000_with_exact_call_counts(qbo, sandbox):
     assert sandbox.count("POST", r"/query$") == 3
     assert len(qbo.customers.list(limit=5).to_list()) == 5
     assert sandbox.count("POST", r"/query$") == 4
-    assert qbo.invoices.count(q.field("Balance") > Decimal("0")) == 2500 - sum(
+    assert qbo.invoices.count(where=q.field("Balance") > Decimal("0")) == 2500 - sum(
         1 for i in sandbox.entities("Invoice") if i["Balance"] == 0
     )
 
@@ -172,7 +172,7 @@ def test_query_with_hostile_values_matches_exactly_one_record(qbo):
     qbo.customers.create(m.Customer(display_name="O'Brien"))
     found = qbo.customers.query(q.select("Customer").where(q.field("DisplayName") == hostile))
     assert [c.display_name for c in found] == [hostile]
-    like = qbo.customers.list(q.field("DisplayName").like("O'Brien%")).to_list()
+    like = qbo.customers.list(where=q.field("DisplayName").like("O'Brien%")).to_list()
     assert len(like) == 2
 
 
@@ -181,7 +181,7 @@ def test_invalid_queries_fail_before_io(qbo, sandbox):
     with pytest.raises(QueryError):
         qbo.customers.query("DROP TABLE Customer")
     with pytest.raises(QueryError):
-        qbo.customers.list(q.field("DisplayName; --") == "x")
+        qbo.customers.list(where=q.field("DisplayName; --") == "x")
     with pytest.raises(QueryError):
         qbo.customers.query(q.select("Customer").where(q.field("Name") == "bad\x00"))
     with pytest.raises(ConfigurationError):
@@ -421,7 +421,7 @@ def test_preferences_full_update_and_list_resume(qbo, sandbox):
     pages = list(qbo.terms.list(page_size=3).pages())
     assert [len(p.items) for p in pages] == [3, 3, 3, 0]  # a full last page costs one empty read
     assert pages[0].next_cursor == "4"
-    resumed = qbo.terms.list(page_size=3, start=int(pages[1].next_cursor)).to_list()
+    resumed = qbo.terms.list(page_size=3, cursor=pages[1].next_cursor).to_list()
     assert [t.id for t in resumed] == [t.id for t in pages[2].items]
 
 

@@ -13,7 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from msplink.quickbooks import models as m
-from msplink.quickbooks._batch import BatchOperation, parse_batch_items, parse_cdc
+from msplink.quickbooks._changes import parse_cdc
+from msplink.quickbooks._operations import BatchOperation, parse_batch_items
 from msplink.quickbooks.models import strict_converter
 from tests.quickbooks.conftest import sample
 
@@ -135,7 +136,8 @@ def test_batch_and_cdc_samples():
     for index, item in enumerate(body["BatchItemResponse"]):
         item["bId"] = str(index)
     results = parse_batch_items(ops, body, path="/v3/company/{realm}/batch")
-    assert [r.error.codes if r.error else None for r in results] == [("6240",), ("610",), ("5010",), None]
+    codes = [tuple(d.code for d in r.errors if d.code) or None for r in results]
+    assert codes == [("6240",), ("610",), ("5010",), None]
     assert [type(r.error).__name__ for r in results[:3]] == [
         "DuplicateNameError",
         "NotFoundError",

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import operator
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 
@@ -136,3 +137,85 @@ def test_quote_never_raises_anything_but_query_error(text):
         assert any(ord(c) < 32 or 127 <= ord(c) < 160 for c in text)
     else:
         assert rendered.startswith("'") and rendered.endswith("'")
+
+
+# ----------------------------------------------------------------- WHERE clauses written as strings
+
+conditions = st.one_of(
+    st.tuples(
+        st.sampled_from([operator.eq, operator.lt, operator.gt, operator.le, operator.ge]), SAFE_TEXT
+    ).map(lambda t: t[0](q.field("DisplayName"), t[1])),
+    st.decimals(allow_nan=False, allow_infinity=False, places=2).map(lambda d: q.field("Balance") > d),
+    st.lists(SAFE_TEXT, min_size=1, max_size=3).map(lambda v: q.field("Id").in_(v)),
+    SAFE_TEXT.map(lambda v: q.field("Name").like(v)),
+    st.booleans().map(lambda b: q.field("Active") == b),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(parts=st.lists(conditions, min_size=1, max_size=4))
+def test_built_conditions_read_back_unchanged(parts):
+    combined = parts[0]
+    for part in parts[1:]:
+        combined = combined & part
+    assert q.parse_where(str(combined)) == combined
+    assert len(parse_query(f"SELECT * FROM Customer WHERE {combined}").conditions) == len(parts)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(max_size=40))
+def test_parse_where_raises_only_query_error(text):
+    try:
+        condition = q.parse_where(text)
+    except QueryError:
+        return
+    assert parse_query(f"SELECT * FROM Customer WHERE {condition}").conditions  # the sandbox reads it too
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Active = true OR Balance > 0",
+        "DisplayName = 'x'; DELETE FROM Customer",
+        "DisplayName = 'x' ORDERBY Id",
+        "DisplayName = 'x' STARTPOSITION 1",
+        "DisplayName = 'unclosed",
+        "DisplayName = 'bell\x07'",
+        "DisplayName",
+        "DisplayName = Balance",
+        "Id IN ()",
+        "Id IN ('1'",
+        "Name LIKE 5",
+        "Balance != 0",
+        "AND Balance > 0",
+        "",
+    ],
+)
+def test_parse_where_refuses_what_is_not_a_condition_list(text):
+    with pytest.raises(QueryError):
+        q.parse_where(text)
+
+
+def test_parse_where_normalises_spacing_and_keywords():
+    text = "  Balance>'0' and Active = TRUE AND TxnDate <= current_date and Id in ( '1','2' )  "
+    assert str(q.parse_where(text)) == (
+        "Balance > '0' AND Active = true AND TxnDate <= CURRENT_DATE AND Id IN ('1', '2')"
+    )
+
+
+@pytest.mark.parametrize(
+    ("term", "rendered"),
+    [
+        ("Name", "Name"),
+        ("TxnDate desc", "TxnDate DESC"),
+        ("MetaData.LastUpdatedTime ASC", "MetaData.LastUpdatedTime ASC"),
+    ],
+)
+def test_order_terms(term, rendered):
+    assert q.order_term(term) == rendered
+
+
+@pytest.mark.parametrize("term", ["Name; DROP", "Name DESC, Id", "1Name", "Name DESCENDING", " Name"])
+def test_bad_order_terms(term):
+    with pytest.raises(QueryError):
+        q.order_term(term)

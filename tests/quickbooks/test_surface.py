@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import ast
 import contextlib
+import importlib
+import importlib.util
 import inspect
 import json
+import types
+import typing
 from datetime import timezone
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -16,7 +22,7 @@ from typing_extensions import assert_type
 
 import msplink.quickbooks as qb
 from msplink._core import AsyncPaginator, Paginator
-from msplink.quickbooks import AsyncQuickBooksClient, QuickBooksClient
+from msplink.quickbooks import AsyncQuickBooksClient, BatchOperation, QuickBooksClient
 from msplink.quickbooks import models as m
 from msplink.quickbooks._errors import parse_errors
 from msplink.quickbooks.webhooks import parse_events
@@ -82,7 +88,7 @@ def _static_types(sync: QuickBooksClient, asyn: AsyncQuickBooksClient) -> None:
     """Checked by mypy only (never called: it would do I/O)."""
     assert_type(sync.customers.list(), Paginator[m.Customer])
     assert_type(asyn.invoices.list(), AsyncPaginator[m.Invoice])
-    assert_type(sync.customers.query("SELECT * FROM Customer"), list[m.Customer])
+    assert_type(sync.customers.query("SELECT * FROM Customer"), Paginator[m.Customer])
     assert_type(sync.invoices.void("1", sync_token="0"), m.Invoice)
     assert_type(sync.invoices.delete("1", sync_token="0"), m.DeletedEntity)
     assert_type(sync.customers.delete("1", sync_token="0"), m.Customer)
@@ -152,7 +158,8 @@ def test_oauth_token_round_trips_through_a_store_dict(access, refresh, expires, 
 @settings(max_examples=100, deadline=None)
 @given(value=json_values)
 def test_cdc_and_batch_parsers_fail_only_with_parse_errors(value):
-    from msplink.quickbooks._batch import BatchOperation, parse_batch_items, parse_cdc
+    from msplink.quickbooks._changes import parse_cdc
+    from msplink.quickbooks._operations import BatchOperation, parse_batch_items
 
     # the executor turns these four into an APIError carrying the status; anything else would escape
     parse_failures = (ValueError, KeyError, TypeError, AttributeError)
@@ -163,3 +170,113 @@ def test_cdc_and_batch_parsers_fail_only_with_parse_errors(value):
         parse_batch_items(
             [BatchOperation.query("SELECT * FROM Term")], {"BatchItemResponse": value}, path="/b"
         )
+
+
+# --------------------------------------------------------------------------- house rules (issue 9)
+
+PUBLIC_MODULES = [
+    "msplink.quickbooks",
+    "msplink.quickbooks.models",
+    "msplink.quickbooks.query",
+    "msplink.quickbooks.webhooks",
+]
+PACKAGE = Path(qb.__file__).parent
+
+
+def _public_names(module: Any) -> set[str]:
+    """Names a module offers: classes and functions defined in it or re-exported from its submodules,
+    its public submodules, and its other values (constants, instances). Classes and functions imported
+    from elsewhere (the standard library, third parties, ``msplink.errors``) do not count."""
+    names = set()
+    for name, value in vars(module).items():
+        if name.startswith("_") or name == "annotations":
+            continue
+        if isinstance(value, types.ModuleType):
+            if value.__name__.startswith(module.__name__ + "."):
+                names.add(name)
+            continue
+        if isinstance(value, type) or inspect.isroutine(value) or isinstance(value, typing.TypeVar):
+            home = value.__module__
+            if home != module.__name__ and not home.startswith(module.__name__ + "."):
+                continue
+        names.add(name)
+    return names
+
+
+@pytest.mark.parametrize("module_name", PUBLIC_MODULES)
+def test_all_equals_the_public_names_both_ways(module_name):
+    module = importlib.import_module(module_name)
+    assert set(module.__all__) == _public_names(module)
+
+
+def _is_module(name: str) -> bool:
+    try:
+        return importlib.util.find_spec(name) is not None
+    except ModuleNotFoundError:
+        return False
+
+
+def _private_imports(path: Path) -> list[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    modules: set[str] = set()
+    bad: list[str] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module != "__future__":
+            for alias in node.names:
+                if alias.name.startswith("_") and not _is_module(f"{node.module}.{alias.name}"):
+                    bad.append(f"from {node.module} import {alias.name}")
+                if (node.module or "").startswith("msplink"):
+                    modules.add(alias.asname or alias.name)
+        elif isinstance(node, ast.Import):
+            modules.update(
+                (a.asname or a.name).split(".")[0] for a in node.names if a.name.startswith("msplink")
+            )
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Name)
+            and node.value.id in modules
+            and node.attr.startswith("_")
+            and not node.attr.startswith("__")
+        ):
+            bad.append(f"{node.value.id}.{node.attr}")
+    return bad
+
+
+def test_no_private_name_is_imported_across_modules():
+    found = {str(p.relative_to(PACKAGE)): _private_imports(p) for p in sorted(PACKAGE.rglob("*.py"))}
+    assert {k: v for k, v in found.items() if v} == {}
+
+
+@pytest.mark.parametrize("name", [*RESOURCES, None])
+def test_twins_share_their_docstrings(twins, name):
+    sync, asyn = twins
+    if name is not None:
+        sync, asyn = getattr(sync, name), getattr(asyn, name)
+    for method in _public(sync):
+        if method in {"close", "aclose"}:
+            continue
+        doc = inspect.getdoc(getattr(sync, method))
+        assert doc and doc == inspect.getdoc(getattr(asyn, method)), method
+        first = doc.splitlines()[0]
+        assert "(" not in first or "/v3/company/{realm}" in first or method in {"with_options", "from_env"}, (
+            method
+        )
+
+
+def test_modules_stay_readable():
+    sizes = {
+        str(p.relative_to(PACKAGE)): len(p.read_text(encoding="utf-8").splitlines())
+        for p in PACKAGE.rglob("*.py")
+    }
+    assert {k: v for k, v in sizes.items() if v > 1000} == {}
+
+
+def test_api_calls_count_every_request_batch_included(qbo, sandbox):
+    sandbox.clear_log()
+    qbo.customers.create(m.Customer(display_name="Counted"))
+    qbo.batch([BatchOperation.create(m.Customer(display_name=f"Counted {i}")) for i in range(31)])
+    qbo.customers.count()
+    copy = qbo.with_options(timeout=5)
+    copy.customers.count()
+    assert qbo.api_calls.total == copy.api_calls.total == len(sandbox.requests) == 5

@@ -6,7 +6,7 @@ from msplink.quickbooks import query as q
 
 auth = QuickBooksOAuth2(client_id=..., client_secret=..., store=FileTokenStore("qbo-tokens.json"))
 with QuickBooksClient(realm_id="9130...", auth=auth) as qbo:
-    for customer in qbo.customers.list(q.field("Active") == True):
+    for customer in qbo.customers.list(where=q.field("Balance") > 0, order_by="DisplayName"):
         print(customer.display_name)
 ```
 """
@@ -20,7 +20,7 @@ from msplink.quickbooks._auth import (
     StaticBearer,
     TokenStore,
 )
-from msplink.quickbooks._batch import BatchItemResult, BatchOperation, CDCResult
+from msplink.quickbooks._changes import CDCResult
 from msplink.quickbooks._client import AsyncQuickBooksClient, QuickBooksClient, QuickBooksEnvironment
 from msplink.quickbooks._errors import (
     AmountMismatchError,
@@ -28,6 +28,7 @@ from msplink.quickbooks._errors import (
     DuplicateNameError,
     StaleObjectError,
 )
+from msplink.quickbooks._operations import BatchItemResult, BatchOperation
 from msplink.quickbooks.webhooks import WebhookEvent, WebhookSignatureError
 
 __all__ = [

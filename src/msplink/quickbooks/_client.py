@@ -1,22 +1,23 @@
-"""``QuickBooksClient`` and ``AsyncQuickBooksClient``: thin shells over the shared executors."""
+"""``QuickBooksClient`` and ``AsyncQuickBooksClient``: thin shells over the shared executors.
+
+Every method is one line over a call builder (:mod:`._calls`) or a plan (:mod:`._plans`); the async twin
+is the same line with ``await`` and carries the sync docstring.
+"""
 
 from __future__ import annotations
 
-import asyncio
 import enum
-import logging
 import os
 import re
-import time
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from datetime import datetime, timedelta, timezone
-from typing import Any, TypeVar
+from typing import Any
 from urllib.parse import quote
 
 import httpx
 
-from msplink._core import AsyncExecutor, RateLimit, RetryPolicy, SyncExecutor
-from msplink.errors import ConfigurationError, RateLimitError
+from msplink._core import AsyncExecutor, CallCounter, RateLimit, RetryPolicy, SyncExecutor
+from msplink.errors import ConfigurationError
 from msplink.quickbooks import _calls as calls
 from msplink.quickbooks import _resources as res
 from msplink.quickbooks._auth import (
@@ -26,54 +27,33 @@ from msplink.quickbooks._auth import (
     QuickBooksOAuth2,
     StaticBearer,
 )
-from msplink.quickbooks._batch import (
-    BATCH_SIZE,
-    BatchItemResult,
-    BatchOperation,
-    CDCResult,
-    chunked,
-    parse_batch_items,
-)
-from msplink.quickbooks._cdc import cdc_plan
+from msplink.quickbooks._changes import CDCResult
 from msplink.quickbooks._errors import BATCH_RATE_LIMIT, PLATFORM
+from msplink.quickbooks._operations import BatchItemResult, BatchOperation
+from msplink.quickbooks._plans import batch_plan, cdc_plan
+from msplink.quickbooks._resources import twin_doc
 from msplink.quickbooks.models import Entity, entity_class
 
-__all__ = ["AsyncQuickBooksClient", "QuickBooksClient", "QuickBooksEnvironment"]
-
-logger = logging.getLogger("msplink.quickbooks")
-
-T = TypeVar("T")
+__all__ = [
+    "CDC_WINDOW",
+    "DEFAULT_MINOR_VERSION",
+    "DEFAULT_RETRY",
+    "AsyncQuickBooksClient",
+    "QuickBooksClient",
+    "QuickBooksEnvironment",
+]
 
 DEFAULT_MINOR_VERSION = 75
+"""The ``minorversion`` sent by default (1-74 are retired)."""
+
 CDC_WINDOW = timedelta(days=30)
-_CDC_UNSUPPORTED = frozenset({"TaxCode", "TaxRate", "CompanyInfo", "Preferences", "RecurringTransaction"})
-_REALM = re.compile(r"^[A-Za-z0-9]+$")
-
-
-_BATCH = f"{calls.PREFIX}/batch"
-
-
-def _index_chunks(indices: Sequence[int]) -> list[list[int]]:
-    return [list(indices[i : i + BATCH_SIZE]) for i in range(0, len(indices), BATCH_SIZE)]
-
-
-def _throttled(results: Sequence[BatchItemResult | None], pending: Sequence[int]) -> list[int]:
-    return [i for i in pending if (r := results[i]) is not None and isinstance(r.error, RateLimitError)]
-
-
-def _throttle_wait(
-    results: Sequence[BatchItemResult | None], pending: Sequence[int], retry: RetryPolicy, attempt: int
-) -> float:
-    waits = [
-        e.retry_after
-        for i in pending
-        if (r := results[i]) is not None and isinstance(e := r.error, RateLimitError) and e.retry_after
-    ]
-    return max(waits) if waits else max(retry.rate_limit_delay, retry.backoff(attempt))
-
+"""How far back ``/cdc`` reaches."""
 
 DEFAULT_RETRY = RetryPolicy(rate_limit_delay=60.0)
 """QBO's retry default: a throttle (3001/429) without Retry-After waits at least 60 s, as Intuit asks."""
+
+_CDC_UNSUPPORTED = frozenset({"TaxCode", "TaxRate", "CompanyInfo", "Preferences", "RecurringTransaction"})
+_REALM = re.compile(r"[A-Za-z0-9]+\Z")
 
 
 class QuickBooksEnvironment(enum.Enum):
@@ -127,6 +107,19 @@ class _Config:
         self.base_url = f"{host}/v3/company/{quote(realm_id, safe='')}"
         self.now = now or _utcnow
 
+    def executor_options(
+        self, retry: RetryPolicy | None, timeout: httpx.Timeout | float | None, app_name: str | None
+    ) -> dict[str, Any]:
+        """The executor keywords both executors of a client share."""
+        return {
+            "platform": PLATFORM,
+            "base_url": self.base_url,
+            "auth": self.auth,
+            "retry": retry if retry is not None else DEFAULT_RETRY,
+            "timeout": timeout,
+            "app_name": app_name,
+        }
+
     def cdc_check(self, entities: Sequence[str | type[Entity]], changed_since: datetime) -> list[str]:
         """Validate a CDC request before any I/O; return the entity names."""
         names = [e if isinstance(e, str) else e.entity_name for e in entities]
@@ -142,17 +135,16 @@ class _Config:
         return names
 
 
-def _env(name: str) -> str | None:
-    value = os.environ.get(name)
-    return value if value else None
+def _env_config(environ: Mapping[str, str]) -> dict[str, Any]:
+    def env(name: str) -> str | None:
+        return environ.get(name) or None
 
-
-def _env_config() -> dict[str, Any]:
-    realm = _env("MSPLINK_QBO_REALM_ID")
-    client_id = _env("MSPLINK_QBO_CLIENT_ID")
-    client_secret = _env("MSPLINK_QBO_CLIENT_SECRET")
-    refresh_token = _env("MSPLINK_QBO_REFRESH_TOKEN")
-    token_file = _env("MSPLINK_QBO_TOKEN_FILE")
+    realm, client_id, client_secret = (
+        env("MSPLINK_QBO_REALM_ID"),
+        env("MSPLINK_QBO_CLIENT_ID"),
+        env("MSPLINK_QBO_CLIENT_SECRET"),
+    )
+    refresh_token, token_file = env("MSPLINK_QBO_REFRESH_TOKEN"), env("MSPLINK_QBO_TOKEN_FILE")
     missing = [
         n
         for n, v in (
@@ -171,13 +163,13 @@ def _env_config() -> dict[str, Any]:
     if refresh_token and store.load() is None:
         store.save(
             OAuthToken(
-                access_token=_env("MSPLINK_QBO_ACCESS_TOKEN") or "",
+                access_token=env("MSPLINK_QBO_ACCESS_TOKEN") or "",
                 refresh_token=refresh_token,
                 expires_at=datetime(1970, 1, 1, tzinfo=timezone.utc),
                 realm_id=realm,
             )
         )
-    env_name = (_env("MSPLINK_QBO_ENVIRONMENT") or "production").lower()
+    env_name = (env("MSPLINK_QBO_ENVIRONMENT") or "production").lower()
     try:
         environment = QuickBooksEnvironment(env_name)
     except ValueError:
@@ -187,7 +179,7 @@ def _env_config() -> dict[str, Any]:
         "realm_id": realm,
         "auth": auth,
         "environment": environment,
-        "base_url": _env("MSPLINK_QBO_BASE_URL"),
+        "base_url": env("MSPLINK_QBO_BASE_URL"),
     }
 
 
@@ -205,8 +197,9 @@ class QuickBooksClient:
         retry: The retry policy.
         timeout: Seconds or an ``httpx.Timeout``.
         sleep: How to wait (tests pass a fake clock's ``sleep``).
-        rate_limit: Client-side limit (default ~450/min, 10 concurrent per realm).
-        batch_rate_limit: The separate ``/batch`` budget (default 35/min).
+        rate_limit: Client-side limit (default 450/min, 10 concurrent per realm).
+        batch_rate_limit: The ``/batch`` budget (default 15 full batches = 450 items a minute, 10 in
+            flight; every batch item counts against the realm's 500/min).
         app_name: Appended to the User-Agent.
         clock: Monotonic clock of the rate limiters (tests pass a fake one).
         now: Wall clock for the CDC 30-day guard.
@@ -239,38 +232,22 @@ class QuickBooksClient:
             base_url=base_url,
             now=now,
         )
-        extra: dict[str, Any] = {"clock": clock} if clock is not None else {}
-        self._sleep: Callable[[float], object] = sleep if sleep is not None else time.sleep
+        options = self._config.executor_options(retry, timeout, app_name)
+        options.update({"clock": clock} if clock is not None else {})
         self._executor = SyncExecutor(
-            platform=PLATFORM,
-            base_url=self._config.base_url,
-            auth=self._config.auth,
-            retry=retry if retry is not None else DEFAULT_RETRY,
-            timeout=timeout,
-            rate_limit=rate_limit,
-            transport=transport,
-            http_client=http_client,
-            sleep=sleep,
-            app_name=app_name,
-            **extra,
+            **options, rate_limit=rate_limit, transport=transport, http_client=http_client, sleep=sleep
         )
         self._batch_executor = SyncExecutor(
-            platform=PLATFORM,
-            base_url=self._config.base_url,
-            auth=self._config.auth,
-            retry=retry if retry is not None else DEFAULT_RETRY,
-            timeout=timeout,
+            **options,
             rate_limit=batch_rate_limit or BATCH_RATE_LIMIT,
             http_client=self._executor.http_client,
             sleep=sleep,
-            app_name=app_name,
-            **extra,
         )
+        self._batch_executor.api_calls = self._executor.api_calls
         self._bind()
 
     def _bind(self) -> None:
-        x, mv, realm = self._executor, self._config.minor_version, self._config.realm_id
-        s = res.SPECS
+        x, mv, realm, s = self._executor, self._config.minor_version, self._config.realm_id, res.SPECS
         self.customers = res.Customers(x, s["customers"], mv, realm)
         self.vendors = res.Vendors(x, s["vendors"], mv, realm)
         self.employees = res.Employees(x, s["employees"], mv, realm)
@@ -293,17 +270,18 @@ class QuickBooksClient:
         self.preferences = res.PreferencesResource(x, s["preferences"], mv, realm)
 
     @classmethod
-    def from_env(cls, **options: Any) -> QuickBooksClient:
-        """Build a client from ``MSPLINK_QBO_*`` environment variables (read once, here).
+    def from_env(cls, environ: Mapping[str, str] | None = None, **options: Any) -> QuickBooksClient:
+        """Build a client from ``MSPLINK_QBO_*`` variables (``environ``, default ``os.environ``, read once).
 
         Reads ``MSPLINK_QBO_REALM_ID``, ``MSPLINK_QBO_CLIENT_ID``, ``MSPLINK_QBO_CLIENT_SECRET``,
         ``MSPLINK_QBO_REFRESH_TOKEN`` and/or ``MSPLINK_QBO_TOKEN_FILE``, optional
-        ``MSPLINK_QBO_ENVIRONMENT`` (``production``/``sandbox``) and ``MSPLINK_QBO_BASE_URL``.
+        ``MSPLINK_QBO_ACCESS_TOKEN``, ``MSPLINK_QBO_ENVIRONMENT`` (``production``/``sandbox``) and
+        ``MSPLINK_QBO_BASE_URL``; ``options`` are passed to the constructor and win.
 
         Raises:
             ConfigurationError: A required variable is missing.
         """
-        return cls(**{**_env_config(), **options})
+        return cls(**{**_env_config(os.environ if environ is None else environ), **options})
 
     @property
     def realm_id(self) -> str:
@@ -315,13 +293,17 @@ class QuickBooksClient:
         """The ``minorversion`` sent on every call."""
         return self._config.minor_version
 
+    @property
+    def api_calls(self) -> CallCounter:
+        """The HTTP requests this client sent (``/batch`` included, retries counted; shared by copies)."""
+        return self._executor.api_calls
+
     def with_options(
         self, *, retry: RetryPolicy | None = None, timeout: httpx.Timeout | float | None = None
     ) -> QuickBooksClient:
         """A copy sharing the connection pool and rate limiters, with another retry policy or timeout."""
         clone = object.__new__(QuickBooksClient)
         clone._config = self._config
-        clone._sleep = self._sleep
         clone._executor = self._executor.with_options(retry=retry, timeout=timeout)
         clone._batch_executor = self._batch_executor.with_options(retry=retry, timeout=timeout)
         clone._bind()
@@ -341,62 +323,61 @@ class QuickBooksClient:
 
         Auth, ``minorversion``, ``requestid`` (POST), rate limits, retries and error mapping still apply.
         """
-        call = calls.raw_call(
-            method,
-            path,
-            minor_version=self.minor_version,
-            params=params,
-            json=json,
-            content=content,
-            headers=headers,
+        return self._executor.execute(
+            calls.raw_call(
+                method,
+                path,
+                minor_version=self.minor_version,
+                params=params,
+                json=json,
+                content=content,
+                headers=headers,
+            )
         )
-        return self._executor.execute(call)
 
-    def batch(self, operations: Iterable[BatchOperation]) -> list[BatchItemResult]:
+    def batch(
+        self, operations: Iterable[BatchOperation], /, *, request_ids: str | Sequence[str] | None = None
+    ) -> list[BatchItemResult]:
         """Run any number of operations through POST /v3/company/{realm}/batch, 30 per call.
 
-        Each call carries its own ``requestid`` (kept across retries); items are matched to operations by
-        ``bId``; failed items carry a typed error instead of raising. Items throttled inside a 200 answer
-        (fault 3001) are resent, alone, after a back-off (never the items that succeeded), up to the
-        retry policy's ``max_attempts``.
+        Every operation gets a result, in order, and nothing raises away applied results: failed items
+        carry a typed error (``StaleObjectError``, ``DuplicateNameError``, a ``TransportError`` when
+        their call never got an answer ...) and ``result.applied`` tells refused (``False``) from
+        unknown (``None``). Each 30-item chunk keeps one ``requestid`` for all its resends: the
+        ``request_ids`` given (one per chunk), one derived from the operations' own ``request_id``, or
+        a fresh uuid; a re-run with the same ids is answered by QBO's replay, never applied twice.
+        Chunks that got no answer (or a 5xx) are resent with their id; items throttled inside a 200
+        answer (3001) are resent alone after a back-off; both up to the retry policy's
+        ``max_attempts`` rounds. The async client sends the chunks concurrently (10 in flight, within
+        the ``/batch`` budget); this one in order.
+
+        Raises:
+            ConfigurationError: Not ``BatchOperation`` values, or unusable request ids (before any I/O).
         """
-        ops = [op for chunk in chunked(operations) for op in chunk]
-        results: list[BatchItemResult | None] = [None] * len(ops)
-        pending = list(range(len(ops)))
-        for attempt in range(1, self._batch_executor.retry.max_attempts + 1):
-            for chunk in _index_chunks(pending):
-                items = [ops[i].to_item(str(n)) for n, i in enumerate(chunk)]
-                body = self._batch_executor.execute(calls.batch_call(items, minor_version=self.minor_version))
-                for index, result in zip(
-                    chunk, parse_batch_items([ops[i] for i in chunk], body, path=_BATCH), strict=True
-                ):
-                    results[index] = result
-            pending = _throttled(results, pending)
-            if not pending or attempt == self._batch_executor.retry.max_attempts:
-                break
-            self._sleep(_throttle_wait(results, pending, self._batch_executor.retry, attempt))
-        return [r for r in results if r is not None]
+        return self._batch_executor.run(
+            batch_plan(
+                operations,
+                request_ids=request_ids,
+                minor_version=self.minor_version,
+                retry=self._batch_executor.retry,
+                concurrency=self._batch_executor.rate_limiter.limit.max_concurrency,
+            )
+        )
 
     def cdc(self, entities: Sequence[str | type[Entity]], *, changed_since: datetime) -> CDCResult:
         """Changes since ``changed_since`` (GET /v3/company/{realm}/cdc), deletions included.
 
-        A response that reaches QBO's 1,000-object cap is never taken as complete: the entities are
+        ``changedSince`` is sent at second precision (fractions cut), as Intuit documents it. A
+        response that reaches QBO's 1,000-object cap is never taken as complete: the entities are
         re-read one per call; an entity still at the cap walks forward from its newest tombstone, or
         falls back to a paginated ``MetaData.LastUpdatedTime`` query (its name then lands in
-        ``incomplete_deletions``). See :mod:`msplink.quickbooks._cdc`.
+        ``incomplete_deletions``). An unreadable answer is a typed ``APIError``.
 
         Raises:
             ConfigurationError: Unknown/unsupported entity, naive datetime or a window over 30 days.
         """
-        names = self._config.cdc_check(entities, changed_since)
-        plan = cdc_plan(names, changed_since, minor_version=self.minor_version)
-        try:
-            call = next(plan)
-            while True:
-                call = plan.send(self._executor.execute(call))
-        except StopIteration as done:
-            result: CDCResult = done.value
-            return result
+        names = self._config.cdc_check(entities, changed_since)  # before any I/O
+        return self._executor.run(cdc_plan(names, changed_since, minor_version=self.minor_version))
 
     def close(self) -> None:
         """Close the HTTP client if this client created it."""
@@ -442,38 +423,22 @@ class AsyncQuickBooksClient:
             base_url=base_url,
             now=now,
         )
-        extra: dict[str, Any] = {"clock": clock} if clock is not None else {}
-        self._sleep: Callable[[float], Awaitable[object]] = sleep if sleep is not None else asyncio.sleep
+        options = self._config.executor_options(retry, timeout, app_name)
+        options.update({"clock": clock} if clock is not None else {})
         self._executor = AsyncExecutor(
-            platform=PLATFORM,
-            base_url=self._config.base_url,
-            auth=self._config.auth,
-            retry=retry if retry is not None else DEFAULT_RETRY,
-            timeout=timeout,
-            rate_limit=rate_limit,
-            transport=transport,
-            http_client=http_client,
-            sleep=sleep,
-            app_name=app_name,
-            **extra,
+            **options, rate_limit=rate_limit, transport=transport, http_client=http_client, sleep=sleep
         )
         self._batch_executor = AsyncExecutor(
-            platform=PLATFORM,
-            base_url=self._config.base_url,
-            auth=self._config.auth,
-            retry=retry if retry is not None else DEFAULT_RETRY,
-            timeout=timeout,
+            **options,
             rate_limit=batch_rate_limit or BATCH_RATE_LIMIT,
             http_client=self._executor.http_client,
             sleep=sleep,
-            app_name=app_name,
-            **extra,
         )
+        self._batch_executor.api_calls = self._executor.api_calls
         self._bind()
 
     def _bind(self) -> None:
-        x, mv, realm = self._executor, self._config.minor_version, self._config.realm_id
-        s = res.SPECS
+        x, mv, realm, s = self._executor, self._config.minor_version, self._config.realm_id, res.SPECS
         self.customers = res.AsyncCustomers(x, s["customers"], mv, realm)
         self.vendors = res.AsyncVendors(x, s["vendors"], mv, realm)
         self.employees = res.AsyncEmployees(x, s["employees"], mv, realm)
@@ -498,36 +463,37 @@ class AsyncQuickBooksClient:
         self.preferences = res.AsyncPreferencesResource(x, s["preferences"], mv, realm)
 
     @classmethod
-    def from_env(cls, **options: Any) -> AsyncQuickBooksClient:
-        """Build a client from ``MSPLINK_QBO_*`` environment variables (see :meth:`QuickBooksClient.from_env`).
-
-        Raises:
-            ConfigurationError: A required variable is missing.
-        """
-        return cls(**{**_env_config(), **options})
+    @twin_doc(QuickBooksClient.from_env)
+    def from_env(cls, environ: Mapping[str, str] | None = None, **options: Any) -> AsyncQuickBooksClient:
+        return cls(**{**_env_config(os.environ if environ is None else environ), **options})
 
     @property
+    @twin_doc(QuickBooksClient.realm_id.fget)  # type: ignore[attr-defined]
     def realm_id(self) -> str:
-        """The company id."""
         return self._config.realm_id
 
     @property
+    @twin_doc(QuickBooksClient.minor_version.fget)  # type: ignore[attr-defined]
     def minor_version(self) -> int:
-        """The ``minorversion`` sent on every call."""
         return self._config.minor_version
 
+    @property
+    @twin_doc(QuickBooksClient.api_calls.fget)  # type: ignore[attr-defined]
+    def api_calls(self) -> CallCounter:
+        return self._executor.api_calls
+
+    @twin_doc(QuickBooksClient.with_options)
     def with_options(
         self, *, retry: RetryPolicy | None = None, timeout: httpx.Timeout | float | None = None
     ) -> AsyncQuickBooksClient:
-        """A copy sharing the connection pool and rate limiters, with another retry policy or timeout."""
         clone = object.__new__(AsyncQuickBooksClient)
         clone._config = self._config
-        clone._sleep = self._sleep
         clone._executor = self._executor.with_options(retry=retry, timeout=timeout)
         clone._batch_executor = self._batch_executor.with_options(retry=retry, timeout=timeout)
         clone._bind()
         return clone
 
+    @twin_doc(QuickBooksClient.request)
     async def request(
         self,
         method: str,
@@ -538,50 +504,36 @@ class AsyncQuickBooksClient:
         content: bytes | None = None,
         headers: Mapping[str, str] | None = None,
     ) -> httpx.Response:
-        """Send a raw request relative to ``/v3/company/{realm}`` (auth, retries and errors apply)."""
-        call = calls.raw_call(
-            method,
-            path,
-            minor_version=self.minor_version,
-            params=params,
-            json=json,
-            content=content,
-            headers=headers,
+        return await self._executor.execute(
+            calls.raw_call(
+                method,
+                path,
+                minor_version=self.minor_version,
+                params=params,
+                json=json,
+                content=content,
+                headers=headers,
+            )
         )
-        return await self._executor.execute(call)
 
-    async def batch(self, operations: Iterable[BatchOperation]) -> list[BatchItemResult]:
-        """Run any number of operations through POST /v3/company/{realm}/batch, 30 per call."""
-        ops = [op for chunk in chunked(operations) for op in chunk]
-        results: list[BatchItemResult | None] = [None] * len(ops)
-        pending = list(range(len(ops)))
-        for attempt in range(1, self._batch_executor.retry.max_attempts + 1):
-            for chunk in _index_chunks(pending):
-                items = [ops[i].to_item(str(n)) for n, i in enumerate(chunk)]
-                body = await self._batch_executor.execute(
-                    calls.batch_call(items, minor_version=self.minor_version)
-                )
-                for index, result in zip(
-                    chunk, parse_batch_items([ops[i] for i in chunk], body, path=_BATCH), strict=True
-                ):
-                    results[index] = result
-            pending = _throttled(results, pending)
-            if not pending or attempt == self._batch_executor.retry.max_attempts:
-                break
-            await self._sleep(_throttle_wait(results, pending, self._batch_executor.retry, attempt))
-        return [r for r in results if r is not None]
+    @twin_doc(QuickBooksClient.batch)
+    async def batch(
+        self, operations: Iterable[BatchOperation], /, *, request_ids: str | Sequence[str] | None = None
+    ) -> list[BatchItemResult]:
+        return await self._batch_executor.run(
+            batch_plan(
+                operations,
+                request_ids=request_ids,
+                minor_version=self.minor_version,
+                retry=self._batch_executor.retry,
+                concurrency=self._batch_executor.rate_limiter.limit.max_concurrency,
+            )
+        )
 
+    @twin_doc(QuickBooksClient.cdc)
     async def cdc(self, entities: Sequence[str | type[Entity]], *, changed_since: datetime) -> CDCResult:
-        """Changes since ``changed_since`` (GET /v3/company/{realm}/cdc); see :meth:`QuickBooksClient.cdc`."""
-        names = self._config.cdc_check(entities, changed_since)
-        plan = cdc_plan(names, changed_since, minor_version=self.minor_version)
-        try:
-            call = next(plan)
-            while True:
-                call = plan.send(await self._executor.execute(call))
-        except StopIteration as done:
-            result: CDCResult = done.value
-            return result
+        names = self._config.cdc_check(entities, changed_since)  # before any I/O
+        return await self._executor.run(cdc_plan(names, changed_since, minor_version=self.minor_version))
 
     async def aclose(self) -> None:
         """Close the HTTP client if this client created it."""

@@ -30,11 +30,19 @@ from msplink.errors import (
 )
 
 __all__ = [
+    "BATCH_RATE_LIMIT",
+    "MALFORMED",
+    "PLATFORM",
     "AmountMismatchError",
+    "BadShape",
     "DuplicateDocNumberError",
     "DuplicateNameError",
     "StaleObjectError",
+    "classify",
+    "classify_details",
+    "details_from_body",
     "fault_details",
+    "malformed",
     "parse_errors",
 ]
 
@@ -53,6 +61,11 @@ class DuplicateDocNumberError(ConflictError):
 
 class AmountMismatchError(BadRequestError):
     """A line ``Amount`` is not ``round(Qty x UnitPrice, 2)`` (QBO fault 6070)."""
+
+
+class BadShape(ValueError):
+    """A part of an answer has the wrong shape (raised by parsers, turned into a typed ``APIError``
+    coded ``malformed_response``); the message names the part, never a value."""
 
 
 _CODE_CLASSES: Mapping[str, type[APIError]] = {
@@ -185,5 +198,30 @@ PLATFORM = Platform(
 )
 """The QBO platform description: ~450 requests/minute and 10 concurrent per realm (REFERENCE §11)."""
 
-BATCH_RATE_LIMIT = RateLimit(requests=35, per=60.0, max_concurrency=10)
-"""The separate budget of ``/batch`` (the real limit is 40 per minute per realm and app)."""
+BATCH_RATE_LIMIT = RateLimit(requests=15, per=60.0, max_concurrency=10)
+"""The client-side budget of ``/batch``: 15 full batches (450 items) a minute, 10 in flight.
+
+``/batch`` allows 40 requests a minute per realm and app (Intuit blog, 2023-07-19), but every item is
+metered like a normal call against the 500 requests a minute of the realm ("Each BatchItemRequest is
+metered like a normal call (no cost discount)", IntuitDeveloper/SampleApp-Batch-Java,
+docs/batch-tutorial.md). Full 30-item batches therefore fit 16 times a minute; 15 keeps the same
+margin as the 450/min default of single calls.
+"""
+
+MALFORMED = "malformed_response"
+"""The error code of an answer msplink cannot read (a batch item whose entity is a string ...)."""
+
+
+def malformed(path: str, message: str, *, method: str = "POST", status_code: int = 200) -> APIError:
+    """The typed error of an unreadable answer (or part of one): an :class:`APIError` coded
+    ``malformed_response``, never an ``AttributeError`` or a silent success.
+
+    ``message`` describes the shape that was wrong, never the values (they may be personal data).
+    """
+    return APIError(
+        platform="quickbooks",
+        status_code=status_code,
+        method=method,
+        path=path,
+        errors=(ErrorDetail(code=MALFORMED, message=message),),
+    )

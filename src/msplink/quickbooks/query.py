@@ -40,7 +40,10 @@ __all__ = [
     "Field",
     "Select",
     "count",
+    "ensure_statement",
     "field",
+    "order_term",
+    "parse_where",
     "quote",
     "select",
 ]
@@ -48,8 +51,23 @@ __all__ = [
 MAX_RESULTS = 1000
 """The largest page QBO serves (``MAXRESULTS``)."""
 
-_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z][A-Za-z0-9_]*)*$")
-_ENTITY = re.compile(r"^[A-Za-z][A-Za-z0-9]*$")
+# \Z, not $: "$" also matches before a trailing newline, which would let "Name\n" through.
+_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*(?:\.[A-Za-z][A-Za-z0-9_]*)*\Z")
+_ENTITY = re.compile(r"[A-Za-z][A-Za-z0-9]*\Z")
+_ORDER_TERM = re.compile(
+    r"(?P<name>[A-Za-z][A-Za-z0-9_]*(?:\.[A-Za-z][A-Za-z0-9_]*)*)(?:\s+(?P<dir>ASC|DESC))?\Z", re.I
+)
+_TOKEN = re.compile(
+    r"""\s*(?:
+      (?P<string>'(?:\\.|[^'\\])*')
+    | (?P<number>-?\d+(?:\.\d+)?)
+    | (?P<op><=|>=|=|<|>)
+    | (?P<punct>[(),])
+    | (?P<word>[A-Za-z][A-Za-z0-9_]*(?:\.[A-Za-z][A-Za-z0-9_]*)*)
+    )""",
+    re.X,
+)
+_VALUE_WORDS = frozenset({"TRUE", "FALSE", "CURRENT_DATE"})
 
 
 def _check_name(name: str, what: str = "field") -> str:
@@ -257,6 +275,109 @@ def select(entity: str, *fields: str) -> Select:
 def count(entity: str) -> Select:
     """``SELECT COUNT(*) FROM <entity>``."""
     return attrs.evolve(select(entity), is_count=True)
+
+
+def order_term(text: str) -> str:
+    """Validate one ``ORDERBY`` term: ``"Name"``, ``"TxnDate DESC"`` or ``"Id ASC"``.
+
+    Raises:
+        QueryError: It is not a property name, optionally followed by ``ASC`` or ``DESC``.
+    """
+    match = _ORDER_TERM.match(text) if isinstance(text, str) else None
+    if match is None:
+        raise QueryError(f"invalid ORDERBY term {text!r}")
+    direction = match.group("dir")
+    return f"{match.group('name')} {direction.upper()}" if direction else match.group("name")
+
+
+def _tokens(text: str) -> list[tuple[str, str]]:
+    tokens: list[tuple[str, str]] = []
+    position, end = 0, len(text.rstrip())
+    while position < end:
+        match = _TOKEN.match(text, position)
+        if match is None or match.end() == position:
+            raise QueryError("a WHERE clause may hold only conditions joined by AND")
+        kind = match.lastgroup or ""
+        value = match.group(kind)
+        if kind == "string" and any(unicodedata.category(c) == "Cc" for c in value):
+            raise QueryError("control characters cannot appear in a QBO query literal")
+        tokens.append((kind, value))
+        position = match.end()
+    return tokens
+
+
+class _Where:
+    """A recursive-descent reader of ``cond (AND cond)*`` over the tokens of a WHERE clause."""
+
+    def __init__(self, tokens: list[tuple[str, str]]) -> None:
+        self._tokens = tokens
+        self._at = 0
+
+    def _next(self) -> tuple[str, str]:
+        if self._at >= len(self._tokens):
+            raise QueryError("the WHERE clause ends in the middle of a condition")
+        token = self._tokens[self._at]
+        self._at += 1
+        return token
+
+    def _value(self) -> str:
+        kind, value = self._next()
+        if kind in {"string", "number"}:
+            return value
+        if kind == "word" and value.upper() in _VALUE_WORDS:
+            return "CURRENT_DATE" if value.upper() == "CURRENT_DATE" else value.lower()
+        raise QueryError("a condition compares a property with a literal")
+
+    def _condition(self) -> str:
+        kind, name = self._next()
+        if kind != "word" or name.upper() in {"AND", "IN", "LIKE", *_VALUE_WORDS}:
+            raise QueryError("a condition starts with a property name")
+        kind, op = self._next()
+        if kind == "op":
+            return f"{name} {op} {self._value()}"
+        if kind == "word" and op.upper() == "LIKE":
+            kind, pattern = self._next()
+            if kind != "string":
+                raise QueryError("LIKE takes a quoted pattern")
+            return f"{name} LIKE {pattern}"
+        if kind == "word" and op.upper() == "IN":
+            if self._next() != ("punct", "("):
+                raise QueryError("IN takes a parenthesised list")
+            values = [self._value()]
+            while (separator := self._next()) == ("punct", ","):
+                values.append(self._value())
+            if separator != ("punct", ")"):
+                raise QueryError("IN takes a parenthesised list")
+            return f"{name} IN ({', '.join(values)})"
+        raise QueryError("QBO conditions use =, <, >, <=, >=, IN or LIKE")
+
+    def read(self) -> str:
+        parts = [self._condition()]
+        while self._at < len(self._tokens):
+            kind, word = self._next()
+            if kind != "word" or word.upper() != "AND":
+                raise QueryError("QBO conditions combine with AND only")
+            parts.append(self._condition())
+        return " AND ".join(parts)
+
+
+def parse_where(text: str) -> Condition:
+    """Validate a WHERE clause written by hand (``"Balance > '0' AND Active = true"``) before any I/O.
+
+    The clause may hold only ``<property> <op> <literal>`` conditions (``=``, ``<``, ``>``, ``<=``,
+    ``>=``, ``IN (...)``, ``LIKE '...'``) joined by ``AND``; literals are quoted strings (``\\'`` and
+    ``\\\\`` escapes), numbers, ``true``, ``false`` or ``CURRENT_DATE``. Anything else (``OR``, a
+    second statement, ``ORDERBY``, paging clauses, an unclosed quote) is refused.
+
+    Returns:
+        The condition, its whitespace normalised.
+
+    Raises:
+        QueryError: The text is not such a clause.
+    """
+    if not isinstance(text, str) or not text.strip():
+        raise QueryError("a WHERE clause is a non-empty string")
+    return Condition(_Where(_tokens(text)).read())
 
 
 def ensure_statement(statement: str | Select | Sequence[str]) -> str:

@@ -104,11 +104,11 @@ def _when(value: object) -> datetime | None:
 
 
 def _entity_name(lower: str) -> str:
-    from msplink.quickbooks.models import _BY_NAME  # the canonical spellings
+    from msplink.quickbooks.models import ENTITIES  # the canonical spellings
 
-    for name in _BY_NAME:
-        if name.lower() == lower:
-            return name
+    for cls in ENTITIES:
+        if cls.entity_name.lower() == lower:
+            return cls.entity_name
     return lower[:1].upper() + lower[1:]
 
 

@@ -1,0 +1,170 @@
+"""QuickBooks Online wire models (frozen attrs classes, snake_case attributes), split by area.
+
+The QBO wire uses PascalCase keys (``DisplayName``, ``SyncToken``, ``MetaData``) and lower-case keys
+on references (``{"value": "58", "name": "..."}``); the converter (:mod:`._converter`) does the
+renaming, the models never know. Parsing is lenient: unknown keys are tolerated, missing keys are
+``None``, money is :class:`~decimal.Decimal`, timestamps are timezone-aware, and every model keeps the
+untouched payload in ``.raw`` (excluded from equality and repr) so full updates never drop fields
+msplink does not model. Every model has ``Model.from_api(data)`` and ``model.to_api()``.
+
+``<Entity>Update`` classes are typed sparse updates: ``UNSET`` leaves a field alone, ``None`` clears it.
+
+Areas: shared parts (``Ref``, ``Address``, ``MetaData`` ...), lines, names (customers, vendors,
+employees), lists (items, accounts, terms, tax, classes, departments), transactions, the company.
+"""
+
+from msplink.quickbooks.models._base import (
+    Address,
+    CustomField,
+    DeletedEntity,
+    EmailAddress,
+    Entity,
+    LinkedTxn,
+    MetaData,
+    QBOModel,
+    Ref,
+    SparseUpdate,
+    Telephone,
+    WebAddress,
+)
+from msplink.quickbooks.models._company import (
+    CompanyInfo,
+    CompanyInfoUpdate,
+    Preferences,
+)
+from msplink.quickbooks.models._converter import (
+    converter,
+    strict_converter,
+    wire_name,
+)
+from msplink.quickbooks.models._lines import (
+    AccountBasedExpenseLineDetail,
+    DescriptionLineDetail,
+    DiscountLineDetail,
+    GroupLineDetail,
+    ItemBasedExpenseLineDetail,
+    JournalEntryEntity,
+    JournalEntryLineDetail,
+    Line,
+    RecurringInfo,
+    SalesItemLineDetail,
+    ScheduleInfo,
+    TaxLineDetail,
+    TxnTaxDetail,
+)
+from msplink.quickbooks.models._lists import (
+    Account,
+    AccountUpdate,
+    Class,
+    ClassUpdate,
+    Department,
+    DepartmentUpdate,
+    Item,
+    ItemUpdate,
+    TaxCode,
+    TaxRate,
+    TaxRateDetail,
+    TaxRateList,
+    Term,
+    TermUpdate,
+)
+from msplink.quickbooks.models._names import (
+    Customer,
+    CustomerUpdate,
+    Employee,
+    EmployeeUpdate,
+    Vendor,
+    VendorUpdate,
+)
+from msplink.quickbooks.models._registry import (
+    ENTITIES,
+    entity_class,
+)
+from msplink.quickbooks.models._transactions import (
+    Bill,
+    BillUpdate,
+    Estimate,
+    EstimateUpdate,
+    Invoice,
+    InvoiceUpdate,
+    JournalEntry,
+    JournalEntryUpdate,
+    Payment,
+    PaymentUpdate,
+    PurchaseOrder,
+    PurchaseOrderUpdate,
+    RecurringTransaction,
+    TimeActivity,
+    TimeActivityUpdate,
+)
+
+__all__ = [
+    "ENTITIES",
+    "Account",
+    "AccountBasedExpenseLineDetail",
+    "AccountUpdate",
+    "Address",
+    "Bill",
+    "BillUpdate",
+    "Class",
+    "ClassUpdate",
+    "CompanyInfo",
+    "CompanyInfoUpdate",
+    "CustomField",
+    "Customer",
+    "CustomerUpdate",
+    "DeletedEntity",
+    "Department",
+    "DepartmentUpdate",
+    "DescriptionLineDetail",
+    "DiscountLineDetail",
+    "EmailAddress",
+    "Employee",
+    "EmployeeUpdate",
+    "Entity",
+    "Estimate",
+    "EstimateUpdate",
+    "GroupLineDetail",
+    "Invoice",
+    "InvoiceUpdate",
+    "Item",
+    "ItemBasedExpenseLineDetail",
+    "ItemUpdate",
+    "JournalEntry",
+    "JournalEntryEntity",
+    "JournalEntryLineDetail",
+    "JournalEntryUpdate",
+    "Line",
+    "LinkedTxn",
+    "MetaData",
+    "Payment",
+    "PaymentUpdate",
+    "Preferences",
+    "PurchaseOrder",
+    "PurchaseOrderUpdate",
+    "QBOModel",
+    "RecurringInfo",
+    "RecurringTransaction",
+    "Ref",
+    "SalesItemLineDetail",
+    "ScheduleInfo",
+    "SparseUpdate",
+    "TaxCode",
+    "TaxLineDetail",
+    "TaxRate",
+    "TaxRateDetail",
+    "TaxRateList",
+    "Telephone",
+    "Term",
+    "TermUpdate",
+    "TimeActivity",
+    "TimeActivityUpdate",
+    "TxnTaxDetail",
+    "Vendor",
+    "VendorUpdate",
+    "WebAddress",
+    "converter",
+    "entity_class",
+    "strict_converter",
+    "wire_name",
+]
