@@ -128,6 +128,11 @@ class FlightLock:
         """Whether someone holds the lock."""
         return self._locked
 
+    @property
+    def waiting(self) -> int:
+        """How many threads and tasks are queued for the lock."""
+        return len(self._waiters)
+
     def acquire(self) -> None:
         """Block the calling thread until the lock is held."""
         with self._mutex:

@@ -504,10 +504,16 @@ class RefreshTokenAuth(SalesforceAuth):
         return self._token
 
     def _reload(self) -> Token | None:
-        stored = self.store.load()
-        if stored is not None and stored.access_token and stored != self._token:
-            self._keep(self._trusted_stored(stored))  # renewed by another process meanwhile
-        return self._token if self._token is not None else stored
+        stored, memory = self.store.load(), self._token
+        if stored is None or stored == memory:
+            return memory
+        if stored.access_token:  # renewed by another process (or auth object) meanwhile
+            self._keep(self._trusted_stored(stored))
+            return self._token
+        if memory is not None and memory.refresh_token == stored.refresh_token:
+            return memory  # a store that keeps only the refresh token: memory is the newer half
+        self.invalidate()  # a user authorised again: only the stored refresh token is good now
+        return stored
 
     def _trusted_stored(self, token: Token) -> Token:
         try:
