@@ -57,10 +57,10 @@ class Gate:
         self.holding = False  # only while a storm runs
 
     def _queued(self) -> int | None:
-        locks = [getattr(a, "_flight", None) for a in self.auths]
-        if not locks or any(lock is None or not hasattr(lock, "waiting") for lock in locks):
+        counts = [getattr(getattr(a, "_flight", None), "waiting", None) for a in self.auths]
+        if not counts or not all(isinstance(c, int) for c in counts):
             return None  # nothing to observe: wait a fixed time instead
-        return sum(lock.waiting for lock in locks)
+        return sum(c for c in counts if isinstance(c, int))
 
     def _done(self, started: float) -> bool:
         if not self.holding:
