@@ -352,7 +352,7 @@ class FileTokenStore(Generic[T]):
         except ValueError:  # UnicodeDecodeError is a ValueError too
             raise self._invalid("not JSON") from None
         if not isinstance(data, Mapping):
-            raise self._invalid(f"a JSON {type(data).__name__}, not an object")
+            raise self._invalid(f"JSON {_json_kind(data)}, not an object")
         try:
             return self._decode(data)
         except ConfigurationError as exc:
@@ -390,6 +390,16 @@ class FileTokenStore(Generic[T]):
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({str(self.path)!r})"
+
+
+def _json_kind(value: object) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, list):
+        return "array"
+    return "string" if isinstance(value, str) else "number"
 
 
 # ------------------------------------------------------------------ field readers for token types
