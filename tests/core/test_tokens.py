@@ -230,7 +230,9 @@ def test_a_waiter_whose_event_loop_closed_is_skipped() -> None:
     loop.close()
     lock.release()
     assert not lock.locked() and lock.waiting == 0
-    del task
+    task._log_destroy_pending = False  # type: ignore[attr-defined]  # its loop is gone on purpose
+    task.get_coro().close()  # what garbage collection would do: the abandoned waiter leaves quietly
+    assert not lock.locked()
 
 
 def test_releasing_an_unlocked_flight_lock_is_an_error() -> None:
@@ -366,7 +368,7 @@ def test_a_world_readable_token_file_is_tightened_with_a_warning(
     with caplog.at_level(logging.WARNING, logger="msplink"):
         assert toy_store(path).load() == TOY
     assert mode(path) == 0o600
-    assert [r.getMessage() for r in caplog.records] == [
+    assert [r.getMessage() for r in caplog.records if r.name == "msplink"] == [
         f"token file {path} was readable by other users; its mode is now 0600"
     ]
     assert SECRET not in caplog.text
