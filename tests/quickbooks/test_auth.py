@@ -534,3 +534,29 @@ def test_threads_and_tasks_on_one_auth_refresh_once(flavour, sandbox, auth, stor
     for t in threads:
         t.join()
     assert results == ["1"] * 20 and sandbox.token_requests == 1 and auth.token_requests == 1
+
+
+@settings(max_examples=100)
+@given(
+    st.builds(
+        OAuthToken,
+        access_token=st.text(max_size=30),
+        refresh_token=st.text(min_size=1, max_size=30),
+        expires_at=st.datetimes(timezones=st.timezones()),
+        refresh_expires_at=st.none() | st.datetimes(timezones=st.just(timezone.utc)),
+        realm_id=st.none() | st.text(max_size=12),
+        token_type=st.sampled_from(["bearer", "Bearer"]),
+    )
+)
+def test_oauth_token_round_trips_through_its_dict(token):
+    again = OAuthToken.from_dict(json.loads(json.dumps(token.to_dict())))
+    assert again.to_dict() == token.to_dict() and again.expires_at == token.expires_at
+
+
+def test_an_empty_store_needs_authorization_before_any_request(sandbox, creds, clock):
+    auth = QuickBooksOAuth2(
+        client_id=creds["client_id"], client_secret=creds["client_secret"], store=MemoryTokenStore()
+    )
+    with pytest.raises(ReauthorizationRequiredError, match="authorize the app first"):
+        make_sync(sandbox, auth, clock).customers.get("1")
+    assert sandbox.requests == [] and auth.token_requests == 0
