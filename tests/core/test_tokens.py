@@ -288,7 +288,7 @@ def test_an_async_holder_polls_without_blocking_its_loop(tmp_path: Path) -> None
         ticking.cancel()
 
     asyncio.run(main())
-    assert ticks >= 5  # the event loop kept running while the file lock was held elsewhere
+    assert ticks >= 3  # the event loop kept running while the file lock was held elsewhere
 
 
 def _count_under_lock(path: str, times: int) -> None:
