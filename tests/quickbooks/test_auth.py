@@ -4,17 +4,41 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
+import re
 import threading
-from datetime import timedelta
+from collections.abc import Callable
+from datetime import datetime, timedelta, timezone
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from msplink.errors import AuthenticationError, ConfigurationError, ReauthorizationRequiredError
-from msplink.quickbooks import FileTokenStore, MemoryTokenStore, OAuthToken, QuickBooksOAuth2, TokenStore
+from msplink.errors import (
+    APIError,
+    AuthenticationError,
+    ConfigurationError,
+    MsplinkError,
+    RateLimitError,
+    ReauthorizationRequiredError,
+    RequestTimeoutError,
+    ServerError,
+    TransportError,
+)
+from msplink.quickbooks import (
+    FileTokenStore,
+    MemoryTokenStore,
+    OAuthToken,
+    QuickBooksClient,
+    QuickBooksOAuth2,
+    TokenStore,
+)
 from msplink.sandbox.quickbooks import QuickBooksSandbox
+from msplink.testing import MockRouter
 from tests.quickbooks.conftest import make_async, make_sync
 
 
@@ -297,3 +321,242 @@ def test_twenty_threads_persist_the_rotated_token_to_disk(sandbox, creds, clock,
     on_disk = FileTokenStore(path).load()
     assert on_disk.refresh_token != creds["refresh_token"] and on_disk.expires_at > clock.now()
     assert os.stat(path).st_mode & 0o777 == 0o600
+
+
+# ---- only typed errors (issue 11 item 7), single flight across threads and tasks (items 8-10)
+
+SECRET_REFRESH = "RT1-secret-refresh-value"
+
+
+def _token_store(expired: bool = True) -> MemoryTokenStore:
+    return MemoryTokenStore(
+        OAuthToken(
+            access_token="AT-secret-access-value",
+            refresh_token=SECRET_REFRESH,
+            expires_at=datetime(2000, 1, 1, tzinfo=timezone.utc)
+            if expired
+            else datetime(2999, 1, 1, tzinfo=timezone.utc),
+            realm_id="123",
+        )
+    )
+
+
+def _standalone(transport: httpx.BaseTransport | httpx.AsyncBaseTransport) -> QuickBooksOAuth2:
+    return QuickBooksOAuth2(
+        client_id="c",
+        client_secret="client-secret-value",
+        store=_token_store(),
+        redirect_uri="https://localhost/callback",
+        transport=transport,
+    )
+
+
+STANDALONE: dict[str, tuple[Callable[[QuickBooksOAuth2], object], Callable[[QuickBooksOAuth2], Any]]] = {
+    "refresh": (lambda a: a.refresh(), lambda a: a.arefresh()),
+    "revoke": (lambda a: a.revoke(), lambda a: a.arevoke()),
+    "exchange_code": (lambda a: a.exchange_code("code-1"), lambda a: a.aexchange_code("code-1")),
+}
+
+
+@pytest.mark.parametrize("flavour", ["sync", "async"])
+@pytest.mark.parametrize("call", sorted(STANDALONE))
+@pytest.mark.parametrize(
+    ("failure", "error"),
+    [(httpx.ConnectError("refused"), TransportError), (httpx.ReadTimeout("slow"), RequestTimeoutError)],
+    ids=["connect", "timeout"],
+)
+def test_standalone_calls_raise_transport_errors(flavour, call, failure, error):
+    def fail(request: httpx.Request) -> httpx.Response:
+        raise failure
+
+    auth = _standalone(httpx.MockTransport(fail))
+    sync_call, async_call = STANDALONE[call]
+
+    def run() -> object:
+        return sync_call(auth) if flavour == "sync" else asyncio.run(async_call(auth))
+
+    with pytest.raises(error) as info:
+        run()
+    assert type(info.value) is error and info.value.platform == "quickbooks" and info.value.method == "POST"
+    assert "secret" not in str(info.value) and "secret" not in repr(info.value)
+    assert auth.store.load() == _token_store().load()  # nothing was saved
+
+
+HOSTILE_TOKEN_ANSWERS = {
+    "deep nesting": b"[" * 100_000 + b"]" * 100_000,
+    "not json": b"<html>maintenance</html>",
+    "a list": b"[1, 2]",
+    "null": b"null",
+    "no refresh token": json.dumps({"access_token": "AT2", "expires_in": 3600}).encode(),
+    "number as token": json.dumps({"access_token": 5, "refresh_token": "RT2"}).encode(),
+    "header injection": json.dumps({"access_token": "AT2\r\nX-Evil: 1", "refresh_token": "RT2"}).encode(),
+    "huge expiry": json.dumps({"access_token": "AT2", "refresh_token": "RT2", "expires_in": 10**30}).encode(),
+    "negative expiry": json.dumps({"access_token": "AT2", "refresh_token": "RT2", "expires_in": -1}).encode(),
+    "expiry as text": json.dumps(
+        {"access_token": "AT2", "refresh_token": "RT2", "expires_in": "soon"}
+    ).encode(),
+    "not bearer": json.dumps({"access_token": "AT2", "refresh_token": "RT2", "token_type": "mac"}).encode(),
+}
+
+
+@pytest.mark.parametrize("body", HOSTILE_TOKEN_ANSWERS.values(), ids=HOSTILE_TOKEN_ANSWERS.keys())
+def test_hostile_token_answers_are_typed_and_nothing_is_saved(body):
+    router = MockRouter()
+    router.post("/oauth2/v1/tokens/bearer", httpx.Response(200, content=body))
+    auth = _standalone(router.transport())
+    before = auth.store.load()
+    with pytest.raises(APIError) as info:
+        auth.refresh()
+    assert type(info.value) is APIError and info.value.codes == ("malformed_token_response",)
+    assert info.value.status_code == 200 and info.value.path == "/oauth2/v1/tokens/bearer"
+    assert (
+        auth.store.load() == before and "AT2" not in str(info.value) and SECRET_REFRESH not in str(info.value)
+    )
+
+
+@settings(max_examples=120)
+@given(
+    st.recursive(
+        st.none() | st.booleans() | st.integers() | st.text(max_size=20),
+        lambda c: st.lists(c, max_size=3) | st.dictionaries(st.text(max_size=12), c, max_size=4),
+        max_leaves=12,
+    )
+    | st.fixed_dictionaries(
+        {"access_token": st.text(max_size=12), "refresh_token": st.text(max_size=12)},
+        optional={"expires_in": st.integers() | st.text(max_size=5), "token_type": st.text(max_size=8)},
+    ),
+    st.sampled_from([200, 400, 401, 429, 500]),
+)
+def test_any_token_answer_is_a_token_or_a_typed_error(body, status):
+    router = MockRouter()
+    router.post("/oauth2/v1/tokens/bearer", httpx.Response(status, content=json.dumps(body).encode()))
+    auth = _standalone(router.transport())
+    try:
+        token = auth.refresh()
+    except MsplinkError as exc:
+        assert isinstance(exc, APIError) and exc.status_code == status
+    else:
+        assert status == 200 and auth.store.load() == token and token.expires_at.tzinfo is not None
+
+
+@pytest.mark.parametrize(
+    ("status", "error"),
+    [(503, ServerError), (429, RateLimitError), (400, AuthenticationError)],
+)
+def test_token_endpoint_status_is_classified(status, error):
+    router = MockRouter()
+    router.post("/oauth2/v1/tokens/bearer", status=status, json={"error": "unavailable"})
+    with pytest.raises(error) as info:
+        _standalone(router.transport()).refresh()
+    assert type(info.value) is error and info.value.status_code == status
+
+
+def test_a_token_endpoint_hiccup_inside_the_flow_is_retried_like_a_server_error(clock):
+    router = MockRouter()
+    token_route = router.post(
+        "/oauth2/v1/tokens/bearer",
+        httpx.Response(503, json={"error": "temporarily_unavailable"}),
+        httpx.Response(200, json={"access_token": "AT2", "refresh_token": "RT2", "expires_in": 3600}),
+    )
+    api = router.get(re.compile(r"/preferences$"), json={"Preferences": {"Id": "1"}})
+    store = _token_store()
+    auth = QuickBooksOAuth2(client_id="c", client_secret="s", store=store, now=clock.now)
+    client = QuickBooksClient(
+        realm_id="123", auth=auth, transport=router.transport(), sleep=clock.sleep, clock=clock.monotonic
+    )
+    assert client.preferences.get().id == "1"
+    assert token_route.call_count == 2 and api.call_count == 1
+    saved = store.load()
+    assert saved is not None and saved.refresh_token == "RT2"
+
+
+def test_a_corrupt_token_file_reaches_the_caller_as_a_configuration_error(tmp_path, sandbox, creds, clock):
+    path = tmp_path / "qbo.json"
+    path.write_text("{oops " + SECRET_REFRESH)
+    auth = QuickBooksOAuth2(
+        client_id=creds["client_id"], client_secret=creds["client_secret"], store=FileTokenStore(path)
+    )
+    with pytest.raises(ConfigurationError) as info:
+        make_sync(sandbox, auth, clock).customers.get("1")
+    assert str(path) in str(info.value) and SECRET_REFRESH not in str(info.value)
+    assert sandbox.requests == []  # nothing was sent
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        "",
+        "{oops",
+        "[1]",
+        "null",
+        "{}",
+        json.dumps({"access_token": "a", "refresh_token": "b", "expires_at": "yesterday"}),
+    ],
+    ids=["empty", "not-json", "list", "null", "empty-object", "bad-date"],
+)
+def test_file_token_store_refuses_corrupt_files_with_a_typed_error(tmp_path, content):
+    path = tmp_path / "qbo.json"
+    path.write_text(content)
+    with pytest.raises(ConfigurationError, match="does not hold a valid token"):
+        FileTokenStore(path).load()
+
+
+def test_file_token_store_expands_home_and_keeps_an_empty_access_token(tmp_path, monkeypatch, clock):
+    monkeypatch.setenv("HOME", str(tmp_path))
+    store = FileTokenStore("~/.config/msplink/qbo.json")
+    token = OAuthToken(access_token="", refresh_token="RT-only", expires_at=clock.now())
+    store.save(token)
+    assert store.path == tmp_path / ".config" / "msplink" / "qbo.json"
+    assert store.load() == token and os.stat(store.path).st_mode & 0o777 == 0o600
+
+
+@pytest.mark.parametrize("flavour", ["sync", "async"])
+def test_threads_and_tasks_on_one_auth_refresh_once(flavour, sandbox, auth, store, clock):
+    """A lighter twin of tests/test_token_concurrency.py: 10 callers of one flavour + 10 of the other."""
+    _expired(store, clock)
+    sync_client = make_sync(sandbox, auth, clock)
+    barrier = threading.Barrier(11)
+    results: list[str | None] = []
+
+    def thread() -> None:
+        barrier.wait()
+        results.append(sync_client.preferences.get().id)
+
+    async def tasks() -> list[str | None]:
+        async with make_async(sandbox, auth, clock) as client:
+            barrier.wait()
+            return [p.id for p in await asyncio.gather(*(client.preferences.get() for _ in range(10)))]
+
+    threads = [threading.Thread(target=thread) for _ in range(10)]
+    for t in threads:
+        t.start()
+    results.extend(asyncio.run(tasks()))
+    for t in threads:
+        t.join()
+    assert results == ["1"] * 20 and sandbox.token_requests == 1 and auth.token_requests == 1
+
+
+@settings(max_examples=100)
+@given(
+    st.builds(
+        OAuthToken,
+        access_token=st.text(max_size=30),
+        refresh_token=st.text(min_size=1, max_size=30),
+        expires_at=st.datetimes(timezones=st.timezones()),
+        refresh_expires_at=st.none() | st.datetimes(timezones=st.just(timezone.utc)),
+        realm_id=st.none() | st.text(max_size=12),
+        token_type=st.sampled_from(["bearer", "Bearer"]),
+    )
+)
+def test_oauth_token_round_trips_through_its_dict(token):
+    again = OAuthToken.from_dict(json.loads(json.dumps(token.to_dict())))
+    assert again.to_dict() == token.to_dict() and again.expires_at == token.expires_at
+
+
+def test_an_empty_store_needs_authorization_before_any_request(sandbox, creds, clock):
+    auth = QuickBooksOAuth2(
+        client_id=creds["client_id"], client_secret=creds["client_secret"], store=MemoryTokenStore()
+    )
+    with pytest.raises(ReauthorizationRequiredError, match="authorize the app first"):
+        make_sync(sandbox, auth, clock).customers.get("1")
+    assert sandbox.requests == [] and auth.token_requests == 0

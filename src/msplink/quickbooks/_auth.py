@@ -1,32 +1,46 @@
-"""OAuth 2.0 for QuickBooks Online: tokens, token stores, and the ``httpx.Auth`` flow.
+"""OAuth 2.0 for QuickBooks Online: the token pair, its stores, and the ``httpx.Auth`` flow.
 
 QBO access tokens live one hour; refresh tokens roll for 100 days and **may rotate on any refresh**,
 so the refresh token of every token response is saved (atomically) before the new access token is
-used, and refreshes are single-flight: one lock per auth object for threads, one per event loop for
-tasks, and the store is re-read after the lock is taken so waiters reuse the winner's token.
+used. Refreshes are single-flight across threads, asyncio tasks and event loops together (and, with
+a :class:`FileTokenStore`, across processes): the flow and its locking are
+:class:`msplink._core.TokenAuth`, shared with Salesforce; the stores are the ``msplink._core``
+token-store family, typed for :class:`OAuthToken`.
 """
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import json
 import os
-import threading
-import weakref
-from collections.abc import AsyncGenerator, Callable, Generator, Mapping, Sequence
+import re
+from collections.abc import Callable, Generator, Mapping, Sequence
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 from urllib.parse import urlencode
 
 import attrs
 import httpx
 
-from msplink._core import decode_json, parse_datetime, write_private_file
+from msplink._core import (
+    Acquire,
+    AuthFlow,
+    Release,
+    TokenAuth,
+    arun_flow,
+    loads_json,
+    malformed_token_response,
+    optional_datetime,
+    optional_text,
+    require_text,
+    run_flow,
+    token_endpoint_error,
+)
+from msplink._core import FileTokenStore as _FileTokenStore
+from msplink._core import MemoryTokenStore as _MemoryTokenStore
+from msplink._core import TokenStore as _TokenStore
 from msplink.errors import (
     APIError,
-    AuthenticationError,
     ConfigurationError,
     ErrorDetail,
     ReauthorizationRequiredError,
@@ -50,9 +64,32 @@ TOKEN_URL = "https://oauth.platform.intuit.com/oauth2/v1/tokens/bearer"
 REVOKE_URL = "https://developer.api.intuit.com/v2/oauth2/tokens/revoke"
 SCOPE_ACCOUNTING = "com.intuit.quickbooks.accounting"
 
+_TOKEN_PATH = "/oauth2/v1/tokens/bearer"
+_REVOKE_PATH = "/v2/oauth2/tokens/revoke"
+_TEN_YEARS = 10 * 366 * 86_400
+_TOKEN_TEXT = re.compile(r"[\x21-\x7e]{1,4096}\Z")
+
 
 def _utcnow() -> datetime:
     return datetime.now(timezone.utc)
+
+
+def _token_text(data: Mapping[str, Any], key: str) -> str:
+    value = data.get(key)
+    if not isinstance(value, str) or not _TOKEN_TEXT.match(value):
+        raise ValueError(f"{key} is missing or not a token")
+    return value
+
+
+def _seconds(data: Mapping[str, Any], key: str, default: int | None) -> int | None:
+    value = data.get(key, default)
+    if value is None:
+        return None
+    if isinstance(value, str) and value.isdigit():
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= _TEN_YEARS:
+        raise ValueError(f"{key} is not a number of seconds")
+    return value
 
 
 @attrs.frozen(kw_only=True)
@@ -83,19 +120,25 @@ class OAuthToken:
     def from_response(
         cls, data: Mapping[str, Any], *, now: datetime, realm_id: str | None = None
     ) -> OAuthToken:
-        """Build a token from a token-endpoint JSON answer.
+        """Build a token from a token-endpoint answer (POST /oauth2/v1/tokens/bearer).
 
         Raises:
-            KeyError: A required key is missing.
+            ValueError: A field is missing or has the wrong shape (the message names the field only).
         """
-        refresh_in = data.get("x_refresh_token_expires_in")
+        if not isinstance(data, Mapping):
+            raise ValueError("the token answer is not a JSON object")
+        expires_in = _seconds(data, "expires_in", 3600)
+        refresh_in = _seconds(data, "x_refresh_token_expires_in", None)
+        token_type = data.get("token_type", "bearer")
+        if not isinstance(token_type, str) or token_type.lower() != "bearer":
+            raise ValueError("token_type is not bearer")
         return cls(
-            access_token=str(data["access_token"]),
-            refresh_token=str(data["refresh_token"]),
-            expires_at=now + timedelta(seconds=int(data.get("expires_in", 3600))),
-            refresh_expires_at=now + timedelta(seconds=int(refresh_in)) if refresh_in is not None else None,
+            access_token=_token_text(data, "access_token"),
+            refresh_token=_token_text(data, "refresh_token"),
+            expires_at=now + timedelta(seconds=expires_in or 3600),
+            refresh_expires_at=now + timedelta(seconds=refresh_in) if refresh_in is not None else None,
             realm_id=realm_id,
-            token_type=str(data.get("token_type", "bearer")),
+            token_type=token_type,
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -111,106 +154,58 @@ class OAuthToken:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> OAuthToken:
-        """The inverse of :meth:`to_dict`."""
-        refresh_expires = data.get("refresh_expires_at")
+        """The inverse of :meth:`to_dict`.
+
+        Raises:
+            ConfigurationError: A field is missing or mistyped (named; its value is never quoted).
+        """
+        expires_at = optional_datetime(data, "expires_at")
+        if expires_at is None:
+            raise ConfigurationError("field 'expires_at' must be an ISO 8601 datetime")
         return cls(
-            access_token=str(data["access_token"]),
-            refresh_token=str(data["refresh_token"]),
-            expires_at=parse_datetime(data["expires_at"]),
-            refresh_expires_at=parse_datetime(refresh_expires) if refresh_expires else None,
-            realm_id=data.get("realm_id"),
-            token_type=str(data.get("token_type", "bearer")),
+            access_token=optional_text(data, "access_token") or "",
+            refresh_token=require_text(data, "refresh_token"),
+            expires_at=expires_at,
+            refresh_expires_at=optional_datetime(data, "refresh_expires_at"),
+            realm_id=optional_text(data, "realm_id"),
+            token_type=optional_text(data, "token_type") or "bearer",
         )
 
 
 @runtime_checkable
-class TokenStore(Protocol):
-    """Where a token pair is persisted. QBO rotates refresh tokens: every new pair must be saved."""
+class TokenStore(_TokenStore[OAuthToken], Protocol):
+    """Where a QBO token pair is persisted (:class:`msplink._core.TokenStore` of :class:`OAuthToken`).
 
-    def load(self) -> OAuthToken | None:
-        """The current token, or ``None`` when none was saved."""
-
-    def save(self, token: OAuthToken) -> None:
-        """Persist a new token (atomically)."""
+    QBO rotates refresh tokens: every new pair must be saved. A ``lock`` attribute
+    (:class:`msplink._core.TokenLock`) makes renewals single-flight across everything sharing the store.
+    """
 
 
-class MemoryTokenStore:
-    """A thread-safe in-memory token store (tests, short scripts)."""
-
-    def __init__(self, token: OAuthToken | None = None) -> None:
-        self._token = token
-        self._lock = threading.Lock()
-        self.saves = 0
-
-    def load(self) -> OAuthToken | None:
-        """The current token."""
-        with self._lock:
-            return self._token
-
-    def save(self, token: OAuthToken) -> None:
-        """Replace the token."""
-        with self._lock:
-            self._token = token
-            self.saves += 1
-
-    def __repr__(self) -> str:
-        return f"MemoryTokenStore(saves={self.saves})"
+class MemoryTokenStore(_MemoryTokenStore[OAuthToken]):
+    """A thread-safe in-memory store of a QBO token pair (tests, short scripts)."""
 
 
-class FileTokenStore:
-    """A JSON file token store: created with mode 0600, replaced atomically (write + fsync + rename)."""
+class FileTokenStore(_FileTokenStore[OAuthToken]):
+    """A QBO token file: 0600, replaced atomically, locked across threads, tasks and processes.
+
+    Args:
+        path: The JSON file (``~`` is expanded). A ``<name>.lock`` file beside it is the
+            inter-process renewal lock.
+    """
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
-        self.path = Path(path)
-        self._lock = threading.Lock()
-
-    def load(self) -> OAuthToken | None:
-        """Read the token, or ``None`` when the file does not exist."""
-        with self._lock:
-            try:
-                text = self.path.read_text(encoding="utf-8")
-            except FileNotFoundError:
-                return None
-        return OAuthToken.from_dict(json.loads(text))
-
-    def save(self, token: OAuthToken) -> None:
-        """Write the token to a 0600 temporary file beside the target, then rename it over the target."""
-        data = json.dumps(token.to_dict()).encode("utf-8")
-        with self._lock:
-            write_private_file(self.path, data)
-
-    def __repr__(self) -> str:
-        return f"FileTokenStore({str(self.path)!r})"
+        super().__init__(path, decode=OAuthToken.from_dict, encode=OAuthToken.to_dict)
 
 
-def _token_error(response: httpx.Response, what: str) -> APIError:
-    try:
-        details = details_from_body(decode_json(response))
-    except ValueError:
-        details = ()
-    if not details:
-        details = (ErrorDetail(code=None, message=f"token endpoint answered {response.status_code}"),)
-    cls = classify_details(details)
-    if cls is None or not issubclass(cls, AuthenticationError):
-        cls = AuthenticationError
-    return cls(
-        platform="quickbooks",
-        status_code=response.status_code,
-        method="POST",
-        path=what,
-        errors=details,
-        request_id=response.headers.get("intuit_tid"),
-        response=response,
-    )
-
-
-class QuickBooksOAuth2(httpx.Auth):
+class QuickBooksOAuth2(TokenAuth[OAuthToken]):
     """OAuth 2.0 authorization-code grant for QBO, as an ``httpx.Auth``.
 
     The flow adds ``Authorization: Bearer``; it refreshes first when the access token is expired (or
     within ``refresh_margin``) and once more when the API answers 401. Refreshes are single-flight
-    across threads and tasks and the rotated refresh token is saved before it is used. An
-    ``invalid_grant`` answer raises :class:`~msplink.errors.ReauthorizationRequiredError`.
+    across threads, tasks and event loops (and processes sharing a :class:`FileTokenStore`); the
+    rotated refresh token is saved before it is used. An ``invalid_grant`` answer raises
+    :class:`~msplink.errors.ReauthorizationRequiredError`, and every later call fails fast the same
+    way, without asking again, until the store holds another grant.
 
     Args:
         client_id: The app's client id.
@@ -224,9 +219,12 @@ class QuickBooksOAuth2(httpx.Auth):
         refresh_margin: Refresh this long before the access token expires.
         now: The wall clock (tests pass a fake one).
         transport: Transport for the standalone calls (:meth:`exchange_code`, :meth:`refresh`, :meth:`revoke`).
+
+    Attributes:
+        token_requests: Refresh requests sent (also :attr:`refresh_count`).
     """
 
-    requires_response_body = True
+    platform = "quickbooks"
 
     def __init__(
         self,
@@ -245,6 +243,10 @@ class QuickBooksOAuth2(httpx.Auth):
     ) -> None:
         if not client_id or not client_secret:
             raise ConfigurationError("QuickBooksOAuth2 needs a client_id and a client_secret")
+        for name, url in (("token_url", token_url), ("revoke_url", revoke_url)):
+            if not url.startswith(("https://", "http://")):
+                raise ConfigurationError(f"{name} must be an http(s) URL")
+        super().__init__(store=store)
         self.client_id = client_id
         self._client_secret = client_secret
         self.store = store
@@ -256,16 +258,16 @@ class QuickBooksOAuth2(httpx.Auth):
         self.refresh_margin = refresh_margin
         self._now = now
         self._transport = transport
-        self._lock = threading.Lock()
-        self._async_locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
-            weakref.WeakKeyDictionary()
-        )
-        self.refresh_count = 0
 
     def __repr__(self) -> str:
         return f"QuickBooksOAuth2(client_id={self.client_id!r}, client_secret='***', store={self.store!r})"
 
-    # ---- pure helpers
+    @property
+    def refresh_count(self) -> int:
+        """Refresh requests sent so far (the same count as :attr:`token_requests`)."""
+        return self.token_requests
+
+    # ---- requests (pure)
 
     def _basic(self) -> str:
         raw = f"{self.client_id}:{self._client_secret}".encode()
@@ -305,12 +307,11 @@ class QuickBooksOAuth2(httpx.Auth):
     def _code_request(self, code: str) -> httpx.Request:
         if not self.redirect_uri:
             raise ConfigurationError("exchange_code needs redirect_uri")
+        if not code:
+            raise ConfigurationError("exchange_code needs the authorization code")
         return self._token_request(
             {"grant_type": "authorization_code", "code": code, "redirect_uri": self.redirect_uri}
         )
-
-    def _refresh_request(self, token: OAuthToken) -> httpx.Request:
-        return self._token_request({"grant_type": "refresh_token", "refresh_token": token.refresh_token})
 
     def _revoke_request(self, token: str) -> httpx.Request:
         return httpx.Request(
@@ -324,152 +325,138 @@ class QuickBooksOAuth2(httpx.Auth):
             },
         )
 
-    def _accept(self, response: httpx.Response, realm_id: str | None, what: str) -> OAuthToken:
-        if response.status_code != 200:
-            raise _token_error(response, what)
-        try:
-            token = OAuthToken.from_response(decode_json(response), now=self._now(), realm_id=realm_id)
-        except (ValueError, KeyError, TypeError) as exc:
-            raise _token_error(response, what) from exc
-        self.store.save(token)
-        return token
+    # ---- answers
 
-    def _load(self) -> OAuthToken:
-        token = self.store.load()
+    def _refusal(self, response: httpx.Response, path: str) -> APIError:
+        try:
+            details = details_from_body(loads_json(response.content or b"{}"))
+        except (ValueError, TypeError, AttributeError):
+            details = ()
+        if not details:
+            details = (ErrorDetail(code=None, message=f"token endpoint answered {response.status_code}"),)
+        cls = classify_details(details)
+        return token_endpoint_error(
+            self.platform,
+            response,
+            details,
+            path=path,
+            reauthorize=cls is not None and issubclass(cls, ReauthorizationRequiredError),
+            request_id=response.headers.get("intuit_tid"),
+        )
+
+    def _read_token(self, response: httpx.Response, realm_id: str | None) -> OAuthToken:
+        if response.status_code != 200:
+            raise self._refusal(response, _TOKEN_PATH)
+        try:
+            data = loads_json(response.content)
+        except ValueError:
+            raise malformed_token_response(
+                self.platform, response, path=_TOKEN_PATH, why="not JSON"
+            ) from None
+        try:
+            return OAuthToken.from_response(data, now=self._now(), realm_id=realm_id)
+        except ValueError as exc:  # the message names the field, never its value
+            raise malformed_token_response(self.platform, response, path=_TOKEN_PATH, why=str(exc)) from None
+
+    def _required(self, token: OAuthToken | None) -> OAuthToken:
         if token is None:
             raise ReauthorizationRequiredError(
                 "quickbooks: no token in the store; authorize the app first",
-                platform="quickbooks",
+                platform=self.platform,
                 status_code=401,
                 method="",
                 path="",
             )
         return token
 
-    def _needs_refresh(self, token: OAuthToken) -> bool:
-        return token.is_expired(self._now(), self.refresh_margin)
+    # ---- TokenAuth hooks
 
-    def _lock_for_loop(self) -> asyncio.Lock:
-        loop = asyncio.get_running_loop()
-        lock = self._async_locks.get(loop)
-        if lock is None:
-            lock = asyncio.Lock()
-            self._async_locks[loop] = lock
-        return lock
+    def _current(self) -> OAuthToken | None:
+        return self.store.load()
 
-    @staticmethod
-    def _authorize(request: httpx.Request, token: OAuthToken) -> None:
+    def _is_fresh(self, token: OAuthToken) -> bool:
+        return bool(token.access_token) and not token.is_expired(self._now(), self.refresh_margin)
+
+    def _renewal_request(self, current: OAuthToken | None) -> httpx.Request:
+        refresh_token = self._required(current).refresh_token
+        return self._token_request({"grant_type": "refresh_token", "refresh_token": refresh_token})
+
+    def _accept(self, response: httpx.Response, current: OAuthToken | None) -> OAuthToken:
+        token = self._read_token(response, current.realm_id if current is not None else None)
+        self.store.save(token)
+        return token
+
+    def _authorize(self, request: httpx.Request, token: OAuthToken) -> None:
         request.headers["Authorization"] = f"Bearer {token.access_token}"
 
-    # ---- the httpx flows
+    def _grant_key(self, current: OAuthToken | None) -> str | None:
+        return current.refresh_token if current is not None else None
 
-    def _refresh_flow(self, seen: OAuthToken) -> Generator[httpx.Request, httpx.Response, OAuthToken]:
-        current = self._load()
-        if current.access_token != seen.access_token and not self._needs_refresh(current):
-            return current  # another worker refreshed while we waited
-        response = yield self._refresh_request(current)
-        response.read()
-        self.refresh_count += 1
-        return self._accept(response, current.realm_id, "/oauth2/v1/tokens/bearer")
+    # ---- standalone calls: one flow each, run by a sync or an async client
 
-    def sync_auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
-        """The sync flow: refresh when expired (under a thread lock), send, refresh once on 401."""
-        token = self._load()
-        if self._needs_refresh(token):
-            with self._lock:
-                token = yield from self._refresh_flow(token)
-        self._authorize(request, token)
-        response = yield request
-        if response.status_code == 401:
-            response.read()
-            with self._lock:
-                token = yield from self._refresh_flow(token)
-            self._authorize(request, token)
-            yield request
+    def _exchange_flow(self, code: str, realm_id: str | None) -> AuthFlow[OAuthToken]:
+        request = self._code_request(code)
+        yield Acquire(self._locks)
+        token = self._read_token((yield request), realm_id)
+        self.store.save(token)
+        self._settle(None)
+        yield Release()
+        return token
 
-    async def async_auth_flow(self, request: httpx.Request) -> AsyncGenerator[httpx.Request, httpx.Response]:
-        """The async flow: like the sync one, single-flight under a per-event-loop lock."""
-        token = self._load()
-        for attempt in range(2):
-            if attempt == 1 or self._needs_refresh(token):
-                async with self._lock_for_loop():
-                    current = self._load()
-                    if current.access_token != token.access_token and not self._needs_refresh(current):
-                        token = current
-                    else:
-                        refresh_response = yield self._refresh_request(current)
-                        await refresh_response.aread()
-                        self.refresh_count += 1
-                        token = self._accept(refresh_response, current.realm_id, "/oauth2/v1/tokens/bearer")
-            self._authorize(request, token)
-            response = yield request
-            if response.status_code != 401 or attempt == 1:
-                return
-            await response.aread()
+    def _revoke_flow(self, token: str | None) -> AuthFlow[None]:
+        response = yield self._revoke_request(token or self._required(self.store.load()).refresh_token)
+        if response.status_code != 200:
+            raise self._refusal(response, _REVOKE_PATH)
 
-    # ---- standalone calls
-
-    def _sync_client(self) -> httpx.Client:
+    def _send(self, request: httpx.Request) -> httpx.Response:
         transport = self._transport if isinstance(self._transport, httpx.BaseTransport) else None
-        return httpx.Client(transport=transport, timeout=30.0)
+        with httpx.Client(transport=transport, timeout=30.0) as client:
+            return client.send(request)
 
-    def _async_client(self) -> httpx.AsyncClient:
+    async def _asend(self, request: httpx.Request) -> httpx.Response:
         transport = self._transport if isinstance(self._transport, httpx.AsyncBaseTransport) else None
-        return httpx.AsyncClient(transport=transport, timeout=30.0)
+        async with httpx.AsyncClient(transport=transport, timeout=30.0) as client:
+            return await client.send(request)
 
     def exchange_code(self, code: str, *, realm_id: str | None = None) -> OAuthToken:
         """Exchange an authorization code for tokens (POST /oauth2/v1/tokens/bearer) and save them.
 
         Raises:
             ReauthorizationRequiredError: The code is invalid or was already used (``invalid_grant``).
+            TransportError: The token endpoint could not be reached.
         """
-        with self._sync_client() as client:
-            response = client.send(self._code_request(code))
-        return self._accept(response, realm_id, "/oauth2/v1/tokens/bearer")
+        return run_flow(self._exchange_flow(code, realm_id), self._send, platform=self.platform)
 
     async def aexchange_code(self, code: str, *, realm_id: str | None = None) -> OAuthToken:
         """Async twin of :meth:`exchange_code` (POST /oauth2/v1/tokens/bearer)."""
-        async with self._async_client() as client:
-            response = await client.send(self._code_request(code))
-        return self._accept(response, realm_id, "/oauth2/v1/tokens/bearer")
+        return await arun_flow(self._exchange_flow(code, realm_id), self._asend, platform=self.platform)
 
     def refresh(self) -> OAuthToken:
         """Refresh now (POST /oauth2/v1/tokens/bearer), single-flight, and save the rotated pair.
 
         Raises:
-            ReauthorizationRequiredError: The refresh token is invalid (``invalid_grant``).
+            ReauthorizationRequiredError: The refresh token is invalid (``invalid_grant``) or the
+                store is empty.
+            TransportError: The token endpoint could not be reached.
         """
-        with self._lock:
-            current = self._load()
-            with self._sync_client() as client:
-                response = client.send(self._refresh_request(current))
-            self.refresh_count += 1
-            return self._accept(response, current.realm_id, "/oauth2/v1/tokens/bearer")
+        return run_flow(self._renewal(None, forced=True), self._send, platform=self.platform)
 
     async def arefresh(self) -> OAuthToken:
         """Async twin of :meth:`refresh` (POST /oauth2/v1/tokens/bearer)."""
-        async with self._lock_for_loop():
-            current = self._load()
-            async with self._async_client() as client:
-                response = await client.send(self._refresh_request(current))
-            self.refresh_count += 1
-            return self._accept(response, current.realm_id, "/oauth2/v1/tokens/bearer")
+        return await arun_flow(self._renewal(None, forced=True), self._asend, platform=self.platform)
 
     def revoke(self, token: str | None = None) -> None:
-        """Revoke the grant (POST /v2/oauth2/tokens/revoke), by default with the stored refresh token."""
-        value = token or self._load().refresh_token
-        with self._sync_client() as client:
-            response = client.send(self._revoke_request(value))
-        if response.status_code != 200:
-            raise _token_error(response, "/v2/oauth2/tokens/revoke")
+        """Revoke the grant (POST /v2/oauth2/tokens/revoke), by default with the stored refresh token.
+
+        Raises:
+            AuthenticationError: The revoke endpoint refused.
+            TransportError: The revoke endpoint could not be reached.
+        """
+        run_flow(self._revoke_flow(token), self._send, platform=self.platform)
 
     async def arevoke(self, token: str | None = None) -> None:
         """Async twin of :meth:`revoke` (POST /v2/oauth2/tokens/revoke)."""
-        value = token or self._load().refresh_token
-        async with self._async_client() as client:
-            response = await client.send(self._revoke_request(value))
-        if response.status_code != 200:
-            raise _token_error(response, "/v2/oauth2/tokens/revoke")
+        await arun_flow(self._revoke_flow(token), self._asend, platform=self.platform)
 
 
 class StaticBearer(httpx.Auth):

@@ -1,38 +1,50 @@
 """Salesforce OAuth 2.0 as ``httpx.Auth`` strategies (STYLE R29-R30).
 
-Each strategy mints an access token at the token endpoint on first use, rewrites the request to the
-token's ``instance_url`` (the client's base URL is resolved lazily), and on
-``401 INVALID_SESSION_ID`` mints a new token once and replays the request. A second 401 surfaces as
-:class:`msplink.errors.AuthenticationError`. No username-password flow: it is being retired.
+Each strategy mints an access token at the token endpoint (``POST /services/oauth2/token``) on first
+use, rewrites the request to the token's ``instance_url`` (the client's base URL is resolved
+lazily), and on ``401 INVALID_SESSION_ID`` mints a new token once and replays the request. A second
+401 surfaces as :class:`msplink.errors.AuthenticationError`. No username-password flow: it is being
+retired.
+
+Minting is single-flight across threads, asyncio tasks and event loops together (the flow is
+:class:`msplink._core.TokenAuth`, shared with QuickBooks). The ``instance_url`` of a token answer
+is where the session id will be sent, so it must be ``https`` on a Salesforce host (or exactly the
+configured token host, e.g. a local sandbox) before it is used.
 """
 
 from __future__ import annotations
 
-import asyncio
 import base64
-import json
 import os
+import re
 import threading
 import time
-from collections.abc import AsyncGenerator, Callable, Generator
+from collections.abc import Callable, Mapping
 from datetime import datetime, timezone
-from pathlib import Path
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, ClassVar, Protocol, runtime_checkable
 
 import attrs
 import httpx
 
-from msplink._core import write_private_file
-from msplink.errors import (
-    AuthenticationError,
-    ConfigurationError,
-    ErrorDetail,
-    ReauthorizationRequiredError,
-    ServerError,
+from msplink._core import FileTokenStore as _FileTokenStore
+from msplink._core import MemoryTokenStore as _MemoryTokenStore
+from msplink._core import (
+    TokenAuth,
+    loads_json,
+    malformed_token_response,
+    oauth_details,
+    optional_datetime,
+    optional_text,
+    require_text,
+    token_endpoint_error,
+    trusted_origin,
 )
+from msplink._core import TokenStore as _TokenStore
+from msplink.errors import APIError, ConfigurationError
 
 __all__ = [
     "DEFAULT_LOGIN_URL",
+    "INSTANCE_DOMAINS",
     "PLACEHOLDER_INSTANCE_URL",
     "AccessTokenAuth",
     "ClientCredentialsAuth",
@@ -50,6 +62,25 @@ TOKEN_PATH = "/services/oauth2/token"
 PLACEHOLDER_HOST = "instance.salesforce.invalid"
 PLACEHOLDER_INSTANCE_URL = f"https://{PLACEHOLDER_HOST}"
 """The base URL requests carry until a token names the real ``instance_url``."""
+
+INSTANCE_DOMAINS = ("salesforce.com", "salesforce.mil", "sfcrmproducts.cn")
+"""Domains an ``instance_url`` from a token answer may name (My Domain hosts such as
+``acme.my.salesforce.com``, ``…sandbox.my.salesforce.com``, Government Cloud ``…my.salesforce.mil``,
+Alibaba Cloud ``…my.sfcrmproducts.cn``); besides them only the configured token host itself."""
+
+_TOKEN_TEXT = re.compile(r"[\x21-\x7e]{1,4096}\Z")
+
+
+def _token_text(data: Mapping[str, Any], key: str) -> str:
+    value = data.get(key)
+    if not isinstance(value, str) or not _TOKEN_TEXT.match(value):
+        raise ValueError(f"{key} is missing or not a token")
+    return value
+
+
+def _text_or_none(data: Mapping[str, Any], key: str) -> str | None:
+    value = data.get(key)
+    return value if isinstance(value, str) else None
 
 
 @attrs.frozen(kw_only=True)
@@ -75,138 +106,122 @@ class Token:
     refresh_token: str | None = attrs.field(default=None, repr=False)
 
     @classmethod
-    def from_api(cls, data: dict[str, Any], *, refresh_token: str | None = None) -> Token:
-        """Parse a token response; keep ``refresh_token`` unless the response rotates it."""
+    def from_api(cls, data: Mapping[str, Any], *, refresh_token: str | None = None) -> Token:
+        """Parse a token answer (POST /services/oauth2/token); keep ``refresh_token`` unless it rotates.
+
+        Raises:
+            ValueError: A field is missing or has the wrong shape (the message names the field only).
+        """
+        if not isinstance(data, Mapping):
+            raise ValueError("the token answer is not a JSON object")
+        instance_url = data.get("instance_url")
+        if not isinstance(instance_url, str) or not instance_url:
+            raise ValueError("instance_url is missing")
+        token_type = data.get("token_type") or "Bearer"
+        if not isinstance(token_type, str) or token_type.lower() != "bearer":
+            raise ValueError("token_type is not Bearer")
         issued = data.get("issued_at")
-        issued_at = (
-            datetime.fromtimestamp(int(issued) / 1000, tz=timezone.utc)
-            if isinstance(issued, (str, int)) and str(issued).isdigit()
-            else None
-        )
+        issued_at = None
+        if isinstance(issued, str) and issued.isdigit() and len(issued) <= 15:
+            issued_at = datetime.fromtimestamp(int(issued) / 1000, tz=timezone.utc)
+        rotated = _token_text(data, "refresh_token") if data.get("refresh_token") is not None else None
         return cls(
-            access_token=str(data["access_token"]),
-            instance_url=str(data["instance_url"]).rstrip("/"),
-            token_type=str(data.get("token_type") or "Bearer"),
-            scope=data.get("scope"),
-            id=data.get("id"),
+            access_token=_token_text(data, "access_token"),
+            instance_url=instance_url.rstrip("/"),
+            token_type="Bearer",
+            scope=_text_or_none(data, "scope"),
+            id=_text_or_none(data, "id"),
             issued_at=issued_at,
-            refresh_token=data.get("refresh_token") or refresh_token,
+            refresh_token=rotated or refresh_token,
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict (for token stores; it contains the secrets)."""
+        return {
+            "access_token": self.access_token,
+            "instance_url": self.instance_url,
+            "token_type": self.token_type,
+            "scope": self.scope,
+            "id": self.id,
+            "issued_at": self.issued_at.isoformat() if self.issued_at else None,
+            "refresh_token": self.refresh_token,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Token:
+        """The inverse of :meth:`to_dict` (``access_token`` may be empty when a refresh token is kept).
+
+        Raises:
+            ConfigurationError: A field is missing or mistyped (named; its value is never quoted).
+        """
+        instance_url = require_text(data, "instance_url")
+        if not instance_url.startswith(("https://", "http://")):
+            raise ConfigurationError("field 'instance_url' must be an http(s) URL")
+        access_token = optional_text(data, "access_token") or ""
+        refresh_token = optional_text(data, "refresh_token")
+        if not access_token and not refresh_token:
+            raise ConfigurationError("an access_token or a refresh_token is required")
+        return cls(
+            access_token=access_token,
+            instance_url=instance_url.rstrip("/"),
+            token_type=optional_text(data, "token_type") or "Bearer",
+            scope=optional_text(data, "scope"),
+            id=optional_text(data, "id"),
+            issued_at=optional_datetime(data, "issued_at"),
+            refresh_token=refresh_token,
         )
 
 
 @runtime_checkable
-class TokenStore(Protocol):
-    """Where a refresh-token strategy keeps its token (rotated refresh tokens must be persisted)."""
+class TokenStore(_TokenStore[Token], Protocol):
+    """Where a refresh-token strategy keeps its token (:class:`msplink._core.TokenStore` of :class:`Token`).
 
-    def load(self) -> Token | None:
-        """The stored token, or ``None``."""
-
-    def save(self, token: Token) -> None:
-        """Persist a new token (atomically: a rotated refresh token invalidates the old one)."""
+    Rotated refresh tokens must be persisted. A ``lock`` attribute (:class:`msplink._core.TokenLock`)
+    makes renewals single-flight across everything sharing the store.
+    """
 
 
-class MemoryTokenStore:
-    """A :class:`TokenStore` in memory (tests, short scripts)."""
-
-    def __init__(self, token: Token | None = None) -> None:
-        self._token = token
-        self.saves = 0
-
-    def load(self) -> Token | None:
-        """The stored token."""
-        return self._token
-
-    def save(self, token: Token) -> None:
-        """Keep the token."""
-        self._token = token
-        self.saves += 1
-
-    def __repr__(self) -> str:
-        return f"MemoryTokenStore(has_token={self._token is not None})"
+class MemoryTokenStore(_MemoryTokenStore[Token]):
+    """A :class:`TokenStore` in memory (tests, short scripts); ``saves`` counts the saves."""
 
 
-class FileTokenStore:
-    """A :class:`TokenStore` in a JSON file (created 0600, replaced atomically on every save)."""
+class FileTokenStore(_FileTokenStore[Token]):
+    """A :class:`TokenStore` in a JSON file: 0600, replaced atomically, locked across processes.
+
+    Args:
+        path: The JSON file (``~`` is expanded). A ``<name>.lock`` file beside it is the
+            inter-process renewal lock.
+    """
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
-        self.path = Path(path).expanduser()
-
-    def __repr__(self) -> str:
-        return f"FileTokenStore({str(self.path)!r})"
-
-    def load(self) -> Token | None:
-        """The stored token, or ``None`` when the file does not exist."""
-        try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            return None
-        except ValueError:
-            raise ConfigurationError(f"{self.path} is not a token file") from None
-        issued = data.get("issued_at")
-        return Token(
-            access_token=data.get("access_token") or "",
-            instance_url=data["instance_url"],
-            token_type=data.get("token_type") or "Bearer",
-            scope=data.get("scope"),
-            id=data.get("id"),
-            issued_at=datetime.fromisoformat(issued) if issued else None,
-            refresh_token=data.get("refresh_token"),
-        )
-
-    def save(self, token: Token) -> None:
-        """Write the token to a 0600 temporary file and rename it over the old one."""
-        data = {
-            "access_token": token.access_token,
-            "instance_url": token.instance_url,
-            "token_type": token.token_type,
-            "scope": token.scope,
-            "id": token.id,
-            "issued_at": token.issued_at.isoformat() if token.issued_at else None,
-            "refresh_token": token.refresh_token,
-        }
-        write_private_file(self.path, json.dumps(data).encode("utf-8"))
+        super().__init__(path, decode=Token.from_dict, encode=Token.to_dict)
 
 
 def _is_invalid_session(response: httpx.Response) -> bool:
     if response.status_code != 401:
         return False
     try:
-        body = json.loads(response.content or b"null")
+        body = loads_json(response.content or b"null")
     except ValueError:
         return True
     items = body if isinstance(body, list) else [body]
     return any(isinstance(i, dict) and i.get("errorCode") == "INVALID_SESSION_ID" for i in items) or not body
 
 
-def _token_error(response: httpx.Response) -> Exception:
-    try:
-        body = json.loads(response.content or b"{}")
-    except ValueError:
-        body = {}
-    if not isinstance(body, dict):
-        body = {}
-    code = str(body.get("error") or f"http_{response.status_code}")
-    message = str(body.get("error_description") or "token request failed")
-    details = (ErrorDetail(code=code, message=message),)
-    common: dict[str, Any] = {
-        "platform": "salesforce",
-        "status_code": response.status_code,
-        "method": "POST",
-        "path": TOKEN_PATH,
-        "errors": details,
-        "response": response,
-    }
-    if response.status_code >= 500:
-        return ServerError(**common)
-    if code == "invalid_grant" and "refresh" in message:
-        return ReauthorizationRequiredError(**common)
-    return AuthenticationError(**common)
+class SalesforceAuth(TokenAuth[Token]):
+    """Base of the Salesforce strategies: token on first use, lazy instance URL, one replay on 401.
 
+    Args:
+        login_url: The token host (``https://login.salesforce.com``, ``https://test.salesforce.com``
+            or the org's My Domain).
+        token_url: The token endpoint, when it is not ``{login_url}/services/oauth2/token``.
+        max_token_age: Renew the token proactively after this many seconds.
+        clock: Monotonic clock for ``max_token_age``.
+        store: Where the token is kept between runs (refresh-token flow).
+    """
 
-class SalesforceAuth(httpx.Auth):
-    """Base of the Salesforce strategies: token on first use, lazy instance URL, one replay on 401."""
-
-    requires_response_body = True
+    platform = "salesforce"
+    _invalid_grant_needs_reauthorization: ClassVar[bool] = False
 
     def __init__(
         self,
@@ -215,21 +230,22 @@ class SalesforceAuth(httpx.Auth):
         token_url: str | None = None,
         max_token_age: float | None = None,
         clock: Callable[[], float] = time.monotonic,
+        store: TokenStore | None = None,
     ) -> None:
         if not login_url.startswith(("https://", "http://")):
             raise ConfigurationError("login_url must be an http(s) URL")
+        if token_url is not None and not token_url.startswith(("https://", "http://")):
+            raise ConfigurationError("token_url must be an http(s) URL")
         if max_token_age is not None and max_token_age <= 0:
             raise ConfigurationError("max_token_age must be positive seconds")
+        super().__init__(store=store)
         self.max_token_age = max_token_age
         self._clock = clock
         self._minted_at = clock()
         self.login_url = login_url.rstrip("/")
         self.token_url = token_url or self.login_url + TOKEN_PATH
         self._token: Token | None = None
-        self._lock = threading.Lock()
-        self._mint_lock = threading.RLock()
-        self._async_lock: asyncio.Lock | None = None
-        self.token_requests = 0
+        self._state = threading.Lock()
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(login_url={self.login_url!r})"
@@ -247,138 +263,80 @@ class SalesforceAuth(httpx.Auth):
 
     def invalidate(self) -> None:
         """Forget the current token; the next request mints a new one."""
-        with self._lock:
+        with self._state:
             self._token = None
 
-    def _current(self) -> Token | None:
-        return self._token
-
-    def _usable(self) -> Token | None:
-        """The current token, unless it is older than ``max_token_age`` (then dropped: renew proactively)."""
-        token = self._current()
-        if token is None or self.max_token_age is None or not self._can_mint():
-            return token
-        if self._clock() - self._minted_at < self.max_token_age:
-            return token
-        with self._lock:
-            if self._token is token:
-                self._token = None
-        return None
-
-    def _token_request(self) -> httpx.Request:
-        raise ConfigurationError(f"{type(self).__name__} cannot mint tokens")
-
-    def _accept(self, response: httpx.Response) -> Token:
-        if response.status_code != 200:
-            raise _token_error(response)
-        try:
-            data = json.loads(response.content)
-            token = Token.from_api(data, refresh_token=self._refresh_token())
-        except (ValueError, KeyError, TypeError):
-            raise _token_error(response) from None
-        with self._lock:
+    def _keep(self, token: Token) -> None:
+        with self._state:
             self._token = token
             self._minted_at = self._clock()
-        self._saved(token)
-        return token
 
-    def _refresh_token(self) -> str | None:
-        return None
+    def _trusted(self, token: Token) -> Token:
+        """The token, once its ``instance_url`` is a Salesforce host (or the token host itself)."""
+        origin = trusted_origin(token.instance_url, domains=INSTANCE_DOMAINS, origins=(self.token_url,))
+        return token if origin == token.instance_url else attrs.evolve(token, instance_url=origin)
+
+    def _form(self, fields: dict[str, str], headers: dict[str, str] | None = None) -> httpx.Request:
+        return httpx.Request(
+            "POST", self.token_url, data=fields, headers={"Accept": "application/json", **(headers or {})}
+        )
+
+    def _refusal(self, response: httpx.Response) -> APIError:
+        details = oauth_details(response)
+        reauthorize = self._invalid_grant_needs_reauthorization and details[0].code == "invalid_grant"
+        return token_endpoint_error(
+            self.platform, response, details, path=TOKEN_PATH, reauthorize=reauthorize
+        )
 
     def _saved(self, token: Token) -> None:
-        return None
+        """Persist a new token (the refresh-token strategy saves it to its store)."""
+
+    def _refresh_token_of(self, current: Token | None) -> str | None:
+        """The refresh token a renewal of ``current`` spends (and keeps, unless the answer rotates it)."""
+        return current.refresh_token if current is not None else None
 
     @staticmethod
     def _prepare(request: httpx.Request, token: Token) -> None:
-        request.headers["Authorization"] = f"{token.token_type or 'Bearer'} {token.access_token}"
+        request.headers["Authorization"] = f"Bearer {token.access_token}"
         if request.url.host == PLACEHOLDER_HOST:
             target = httpx.URL(token.instance_url)
             request.url = request.url.copy_with(scheme=target.scheme, host=target.host, port=target.port)
             request.headers["Host"] = target.netloc.decode("ascii")
 
-    def _form(self, fields: dict[str, str], headers: dict[str, str] | None = None) -> httpx.Request:
-        self.token_requests += 1
-        return httpx.Request(
-            "POST",
-            self.token_url,
-            data=fields,
-            headers={"Accept": "application/json", **(headers or {})},
-        )
+    # ---- TokenAuth hooks
 
-    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
-        """Mint a token when needed, send, and on ``INVALID_SESSION_ID`` re-authenticate once and replay.
+    def _current(self) -> Token | None:
+        return self._token
 
-        This generator is not single-flight; the sync and async flows below serialise minting.
-        """
-        token = self._usable()
-        if token is None:
-            token = self._accept((yield self._token_request()))
+    def _is_fresh(self, token: Token) -> bool:
+        if not token.access_token:
+            return False
+        return self.max_token_age is None or self._clock() - self._minted_at < self.max_token_age
+
+    def _renewal_request(self, current: Token | None) -> httpx.Request:
+        raise ConfigurationError(f"{type(self).__name__} cannot mint tokens")
+
+    def _accept(self, response: httpx.Response, current: Token | None) -> Token:
+        if response.status_code != 200:
+            raise self._refusal(response)
+        try:
+            data = loads_json(response.content)
+        except ValueError:
+            raise malformed_token_response(self.platform, response, path=TOKEN_PATH, why="not JSON") from None
+        try:
+            token = self._trusted(Token.from_api(data, refresh_token=self._refresh_token_of(current)))
+        except ValueError as exc:  # names the field or the host, never a secret
+            why = f"refused: {exc}"
+            raise malformed_token_response(self.platform, response, path=TOKEN_PATH, why=why) from None
+        self._saved(token)
+        self._keep(token)
+        return token
+
+    def _authorize(self, request: httpx.Request, token: Token) -> None:
         self._prepare(request, token)
-        response = yield request
-        if _is_invalid_session(response) and self._can_mint():
-            fresh = self._stale(token)
-            if fresh is None:
-                fresh = self._accept((yield self._token_request()))
-            self._prepare(request, fresh)
-            yield request
 
-    def _stale(self, failed: Token) -> Token | None:
-        """Drop ``failed`` if it is still current; return a newer token another caller minted, if any."""
-        with self._lock:
-            if self._token is failed:
-                self._token = None
-            return self._token
-
-    def sync_auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
-        """The flow for ``httpx.Client``: minting is single-flight across threads."""
-        token = self._usable()
-        if token is None:
-            with self._mint_lock:
-                token = self._usable()
-                if token is None:
-                    reply = yield self._token_request()
-                    reply.read()
-                    token = self._accept(reply)
-        self._prepare(request, token)
-        response = yield request
-        response.read()
-        if _is_invalid_session(response) and self._can_mint():
-            with self._mint_lock:
-                fresh = self._stale(token)
-                if fresh is None:
-                    reply = yield self._token_request()
-                    reply.read()
-                    fresh = self._accept(reply)
-            self._prepare(request, fresh)
-            yield request
-
-    async def async_auth_flow(self, request: httpx.Request) -> AsyncGenerator[httpx.Request, httpx.Response]:
-        """The flow for ``httpx.AsyncClient``: minting is single-flight across tasks."""
-        if self._async_lock is None:
-            self._async_lock = asyncio.Lock()
-        token = self._usable()
-        if token is None:
-            async with self._async_lock:
-                token = self._usable()
-                if token is None:
-                    reply = yield self._token_request()
-                    await reply.aread()
-                    token = self._accept(reply)
-        self._prepare(request, token)
-        response = yield request
-        await response.aread()
-        if _is_invalid_session(response) and self._can_mint():
-            async with self._async_lock:
-                fresh = self._stale(token)
-                if fresh is None:
-                    reply = yield self._token_request()
-                    await reply.aread()
-                    fresh = self._accept(reply)
-            self._prepare(request, fresh)
-            yield request
-
-    def _can_mint(self) -> bool:
-        return True
+    def _rejected(self, response: httpx.Response) -> bool:
+        return _is_invalid_session(response)
 
 
 class AccessTokenAuth(SalesforceAuth):
@@ -390,7 +348,7 @@ class AccessTokenAuth(SalesforceAuth):
             raise ConfigurationError("access_token and an http(s) instance_url are required")
         self._token = Token(access_token=access_token, instance_url=instance_url.rstrip("/"))
 
-    def _can_mint(self) -> bool:
+    def _can_renew(self) -> bool:
         return False
 
 
@@ -415,7 +373,7 @@ class ClientCredentialsAuth(SalesforceAuth):
         self.client_id = client_id
         self._client_secret = client_secret
 
-    def _token_request(self) -> httpx.Request:
+    def _renewal_request(self, current: Token | None) -> httpx.Request:
         basic = base64.b64encode(f"{self.client_id}:{self._client_secret}".encode()).decode("ascii")
         return self._form({"grant_type": "client_credentials"}, {"Authorization": f"Basic {basic}"})
 
@@ -486,7 +444,7 @@ class JWTBearerAuth(SalesforceAuth):
         }
         return str(jwt.encode(claims, self._key, algorithm="RS256"))
 
-    def _token_request(self) -> httpx.Request:
+    def _renewal_request(self, current: Token | None) -> httpx.Request:
         return self._form(
             {"grant_type": "urn:ietf:params:oauth:grant-type:jwt-bearer", "assertion": self.assertion()}
         )
@@ -495,16 +453,26 @@ class JWTBearerAuth(SalesforceAuth):
 class RefreshTokenAuth(SalesforceAuth):
     """OAuth refresh-token flow for a user who authorised msplink (rotated tokens go to the store).
 
+    With refresh-token rotation on, each refresh spends the stored refresh token, so refreshes are
+    single-flight across threads, tasks, event loops and (with a :class:`FileTokenStore`) processes:
+    the token is re-read from the store under the store's lock before a refresh is asked for. An
+    ``invalid_grant`` raises :class:`~msplink.errors.ReauthorizationRequiredError`; later calls fail
+    fast the same way until the store holds another refresh token.
+
     Args:
         client_id: The consumer key.
         client_secret: The consumer secret (optional for PKCE apps).
         store: Holds the token; its refresh token is read at first use, new tokens are saved.
         refresh_token: An initial refresh token when the store is empty.
         login_url: The token host.
+        max_token_age: Renew the token proactively after this many seconds.
+        clock: Monotonic clock for ``max_token_age``.
 
     Raises:
         ConfigurationError: No refresh token anywhere.
     """
+
+    _invalid_grant_needs_reauthorization = True
 
     def __init__(
         self,
@@ -517,12 +485,13 @@ class RefreshTokenAuth(SalesforceAuth):
         max_token_age: float | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        super().__init__(login_url=login_url, max_token_age=max_token_age, clock=clock)
+        store = store if store is not None else MemoryTokenStore()
+        super().__init__(login_url=login_url, max_token_age=max_token_age, clock=clock, store=store)
         if not client_id:
             raise ConfigurationError("client_id is required")
         self.client_id = client_id
         self._client_secret = client_secret
-        self.store: TokenStore = store if store is not None else MemoryTokenStore()
+        self.store: TokenStore = store
         self._initial_refresh = refresh_token
         self._loaded = False
 
@@ -531,16 +500,35 @@ class RefreshTokenAuth(SalesforceAuth):
             self._loaded = True
             stored = self.store.load()
             if stored is not None and stored.access_token:
-                self._token = stored
+                self._keep(self._trusted_stored(stored))
         return self._token
 
-    def _refresh_token(self) -> str | None:
-        stored = self.store.load()
-        token = (stored.refresh_token if stored else None) or self._initial_refresh
-        return token
+    def _reload(self) -> Token | None:
+        stored, memory = self.store.load(), self._token
+        if stored is None or stored == memory:
+            return memory
+        if stored.access_token:  # renewed by another process (or auth object) meanwhile
+            self._keep(self._trusted_stored(stored))
+            return self._token
+        if memory is not None and memory.refresh_token == stored.refresh_token:
+            return memory  # a store that keeps only the refresh token: memory is the newer half
+        self.invalidate()  # a user authorised again: only the stored refresh token is good now
+        return stored
 
-    def _token_request(self) -> httpx.Request:
-        refresh = self._refresh_token()
+    def _trusted_stored(self, token: Token) -> Token:
+        try:
+            return self._trusted(token)
+        except ValueError as exc:
+            raise ConfigurationError(f"the stored Salesforce token is refused: instance_url {exc}") from None
+
+    def _refresh_token_of(self, current: Token | None) -> str | None:
+        return (current.refresh_token if current is not None else None) or self._initial_refresh
+
+    def _grant_key(self, current: Token | None) -> str | None:
+        return self._refresh_token_of(current)
+
+    def _renewal_request(self, current: Token | None) -> httpx.Request:
+        refresh = self._refresh_token_of(current)
         if not refresh:
             raise ConfigurationError("RefreshTokenAuth has no refresh token (store empty, none given)")
         fields = {"grant_type": "refresh_token", "client_id": self.client_id, "refresh_token": refresh}

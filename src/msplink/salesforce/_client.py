@@ -150,25 +150,31 @@ class _ObservingAuth(httpx.Auth):
 
     def sync_auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
         flow = self.inner.sync_auth_flow(request)
-        outgoing = next(flow)
-        while True:
-            response = yield outgoing
-            self.state.observe(response)
-            try:
-                outgoing = flow.send(response)
-            except StopIteration:
-                return
+        try:  # closing the inner flow releases its renewal locks at once, however this one ends
+            outgoing = next(flow)
+            while True:
+                response = yield outgoing
+                self.state.observe(response)
+                try:
+                    outgoing = flow.send(response)
+                except StopIteration:
+                    return
+        finally:
+            flow.close()
 
     async def async_auth_flow(self, request: httpx.Request) -> AsyncGenerator[httpx.Request, httpx.Response]:
         flow = self.inner.async_auth_flow(request)
-        outgoing = await flow.__anext__()
-        while True:
-            response = yield outgoing
-            self.state.observe(response)
-            try:
-                outgoing = await flow.asend(response)
-            except StopAsyncIteration:
-                return
+        try:
+            outgoing = await flow.__anext__()
+            while True:
+                response = yield outgoing
+                self.state.observe(response)
+                try:
+                    outgoing = await flow.asend(response)
+                except StopAsyncIteration:
+                    return
+        finally:
+            await flow.aclose()
 
 
 def _auth_from_env(env: Mapping[str, str]) -> httpx.Auth:
