@@ -12,8 +12,8 @@ import httpx
 
 from msplink._core import Call, Page, decode_json, path
 from msplink.connectwise import conditions as cond
-from msplink.connectwise._converter import structure, structure_many
-from msplink.connectwise.models import CompanyInfo, _Entity, _Model, _Update
+from msplink.connectwise.models._converter import structure, structure_many
+from msplink.connectwise.models import CompanyInfo, Entity, Model, Update
 from msplink.errors import ConfigurationError, QueryError
 
 __all__ = [
@@ -31,8 +31,8 @@ __all__ = [
     "update_call",
 ]
 
-T = TypeVar("T", bound=_Model)
-U = TypeVar("U", bound=_Update)
+T = TypeVar("T", bound=Model)
+U = TypeVar("U", bound=Update)
 
 MAX_PAGE_SIZE = 1000
 FORWARD_ONLY = {"pagination-type": "forward-only"}
@@ -83,7 +83,7 @@ class Watermark:
         if self.timestamp.tzinfo is None:
             raise ConfigurationError("Watermark.timestamp must be timezone-aware")
 
-    def advance(self, record: _Entity) -> Watermark:
+    def advance(self, record: Entity) -> Watermark:
         """The watermark after ``record`` (unchanged if the record is older or has no ``last_updated``)."""
         if record.last_updated is None:
             return self

@@ -22,9 +22,9 @@ __all__ = [
     "Resource",
 ]
 
-T = TypeVar("T", bound=m._Model)
-U = TypeVar("U", bound=m._Update)
-E = TypeVar("E", bound=m._Entity)
+T = TypeVar("T", bound=m.Model)
+U = TypeVar("U", bound=m.Update)
+E = TypeVar("E", bound=m.Entity)
 
 CondArg = Condition | str | None
 OrderArg = Sequence[OrderBy | str] | OrderBy | str | None

@@ -26,7 +26,7 @@ from urllib.parse import urlsplit
 import attrs
 import httpx
 
-from msplink.connectwise.models import _Model
+from msplink.connectwise.models import Model
 from msplink.errors import WebhookVerificationError
 
 __all__ = [
@@ -105,7 +105,7 @@ class CallbackDelivery:
     partner_id: str | None = None
     raw: Mapping[str, Any] = attrs.field(factory=dict, eq=False, repr=False)
 
-    def entity_as(self, model: builtins.type[_Model]) -> Any:
+    def entity_as(self, model: builtins.type[Model]) -> Any:
         """Parse ``entity`` into a wire model (``delivery.entity_as(Ticket)``); ``None`` when absent."""
         return None if self.entity is None else model.from_api(self.entity)
 
