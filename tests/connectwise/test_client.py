@@ -93,11 +93,11 @@ def test_pages_carry_checkpointable_cursors(cw: Any, sandbox: ConnectWiseSandbox
 def test_conditions_filter_and_count(cw: Any, sandbox: ConnectWiseSandbox) -> None:
     _companies(sandbox, 40)
     live = C.deleted_flag == False  # noqa: E712 - builds a condition
-    assert cw.companies.count(conditions=live) == 20
-    assert len(cw.companies.list(conditions=live & C.name.like("Company 1%")).to_list()) == 6
-    assert cw.companies.count(conditions=F("identifier").in_(["C00001", "C00002", "nope"])) == 2
-    assert cw.companies.count(conditions='name contains "any 3"') == 11
-    assert cw.companies.count(conditions=C.name.contains("%")) == 0
+    assert cw.companies.count(where=live) == 20
+    assert len(cw.companies.list(where=live & C.name.like("Company 1%")).to_list()) == 6
+    assert cw.companies.count(where=F("identifier").in_(["C00001", "C00002", "nope"])) == 2
+    assert cw.companies.count(where='name contains "any 3"') == 11
+    assert cw.companies.count(where=C.name.contains("%")) == 0
 
 
 def test_order_by_uses_navigable_paging(cw: Any, sandbox: ConnectWiseSandbox) -> None:
@@ -157,7 +157,7 @@ def test_crud_round_trip(cw: Any, sandbox: ConnectWiseSandbox, clock: FakeClock)
 def test_update_replaces_references_whole_and_custom_fields(cw: Any, sandbox: ConnectWiseSandbox) -> None:
     sandbox.seed(size=2)
     contact = cw.contacts.list().first()
-    other = cw.companies.list(conditions=C.id != contact.company.id).first()
+    other = cw.companies.list(where=C.id != contact.company.id).first()
     fields = (m.CustomFieldValue(id=5, caption="Seats", type="Number", value=Decimal("12.50")),)
     patched = cw.contacts.update(
         contact.id, m.ContactUpdate(company=m.Reference(identifier=other.identifier), custom_fields=fields)
@@ -191,7 +191,7 @@ def test_duplicates_are_conflicts(cw: Any) -> None:
 
 def test_bad_conditions_field_is_a_bad_request(cw: Any, sandbox: ConnectWiseSandbox) -> None:
     with pytest.raises(BadRequestError) as info:
-        cw.companies.count(conditions=F("ticket") == 1)
+        cw.companies.count(where=F("ticket") == 1)
     assert info.value.codes == ("ApiFindCondition",)
 
 
@@ -200,9 +200,9 @@ def test_bad_conditions_field_is_a_bad_request(cw: Any, sandbox: ConnectWiseSand
 )
 def test_malformed_conditions_raise_before_io(cw: Any, sandbox: ConnectWiseSandbox, text: str) -> None:
     with pytest.raises(QueryError):
-        cw.companies.list(conditions=text)
+        cw.companies.list(where=text)
     with pytest.raises(QueryError):
-        cw.companies.count(conditions=text)
+        cw.companies.count(where=text)
     assert sandbox.requests == []
 
 
@@ -344,7 +344,7 @@ def test_sub_resources(cw: Any, sandbox: ConnectWiseSandbox) -> None:
 
 def test_invoice_payments_update_the_balance(cw: Any, sandbox: ConnectWiseSandbox, clock: FakeClock) -> None:
     sandbox.seed(size=3)
-    invoice = cw.invoices.list(conditions=C.payments == 0).first()
+    invoice = cw.invoices.list(where=C.payments == 0).first()
     amount = (invoice.total / 4).quantize(Decimal("0.01"))
     payment = cw.invoices.payments(invoice.id).create(
         m.InvoicePayment(type="Payment", amount=amount, payment_date=clock.now())

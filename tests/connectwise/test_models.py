@@ -280,7 +280,7 @@ def test_every_field_of_every_model_parses_strictly(model: type[m.Model]) -> Non
     st.sampled_from([400, 401, 404, 429, 500, 503]),
 )
 def test_error_body_parser_is_total(body: bytes, status: int) -> None:
-    from msplink.connectwise import parse_error_body
+    from msplink.connectwise._errors import parse_error_body
 
     details = parse_error_body(httpx.Response(status, content=body))
     assert isinstance(details, tuple)
@@ -288,7 +288,7 @@ def test_error_body_parser_is_total(body: bytes, status: int) -> None:
 
 
 def test_error_body_shapes() -> None:
-    from msplink.connectwise import parse_error_body
+    from msplink.connectwise._errors import parse_error_body
 
     invalid = parse_error_body(httpx.Response(400, json=p.INVALID_OBJECT))
     assert [(d.code, d.fields, d.element) for d in invalid] == [
