@@ -26,9 +26,7 @@ def main() -> None:
     with make_client() as cw:
         active = C.deleted_flag.is_false() & C.name.like("A%")
         print("matching companies:", cw.companies.count(where=active))
-        for company in cw.companies.list(
-            where=active, fields=["id", "identifier", "name", "billingTerms"]
-        ):
+        for company in cw.companies.list(where=active, fields=["id", "identifier", "name", "billingTerms"]):
             terms = company.billing_terms.name if company.billing_terms else "-"
             print(f"{company.id:>6} {company.identifier:<12} {company.name:<40} {terms}")
 
