@@ -438,7 +438,7 @@ def company_info_call(scheme: str, host: str, company_id: str) -> Call[CompanyIn
 
     def parse(response: httpx.Response) -> CompanyInfo:
         info = structure(decode_json(response), CompanyInfo)
-        if info.codebase is not None:
+        if info.codebase:  # empty or absent: the v4_6_release router
             try:
                 check_codebase(info.codebase)
             except ValueError:

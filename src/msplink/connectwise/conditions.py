@@ -47,7 +47,7 @@ __all__ = [
 ]
 
 _IDENT = r"[A-Za-z_][A-Za-z0-9_]*"
-_PATH = re.compile(rf"^{_IDENT}(?:/{_IDENT})*$")
+_PATH = re.compile(rf"{_IDENT}(?:/{_IDENT})*")  # used with fullmatch: "$" would accept "name\n"
 _KEYWORDS = frozenset({"and", "or", "not", "contains", "like", "in", "true", "false", "null"})
 
 
@@ -59,7 +59,7 @@ def _camel(name: str) -> str:
 
 
 def _check_path(path: str) -> str:
-    if not isinstance(path, str) or not _PATH.match(path):
+    if not isinstance(path, str) or not _PATH.fullmatch(path):
         raise QueryError(f"invalid ConnectWise field path: {path!r}")
     if any(segment.lower() in _KEYWORDS for segment in path.split("/")):
         raise QueryError(f"field path {path!r} uses a reserved word")
@@ -394,7 +394,7 @@ class OrderBy:
         return f"{self.path} {'desc' if self.descending else 'asc'}"
 
 
-_ORDER_TEXT = re.compile(rf"^\s*({_IDENT}(?:/{_IDENT})*)(?:\s+(asc|desc))?\s*$", re.IGNORECASE)
+_ORDER_TEXT = re.compile(rf"[ \t]*({_IDENT}(?:/{_IDENT})*)(?:[ \t]+(asc|desc))?[ \t]*", re.IGNORECASE)
 
 
 def order_by_param(order_by: Sequence[OrderBy | str] | OrderBy | str | None) -> str | None:
@@ -411,7 +411,7 @@ def order_by_param(order_by: Sequence[OrderBy | str] | OrderBy | str | None) -> 
         if isinstance(term, OrderBy):
             rendered.append(term.render())
             continue
-        found = _ORDER_TEXT.match(term) if isinstance(term, str) else None
+        found = _ORDER_TEXT.fullmatch(term) if isinstance(term, str) else None
         if found is None:
             raise QueryError(f"invalid orderBy term: {term!r}")
         rendered.append(OrderBy(found.group(1), (found.group(2) or "asc").lower() == "desc").render())
