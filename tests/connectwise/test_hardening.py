@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from msplink.connectwise import _calls as calls
 from msplink.connectwise import _resources as res
 from msplink.connectwise import models as m
-from msplink.connectwise.conditions import C, F, OrderBy, fields_param, order_by_param
+from msplink.connectwise.conditions import C, F, OrderBy, Query, fields_param, order_by_param
 from msplink.errors import APIError, ConfigurationError, QueryError, TransportError
 from msplink.sandbox._framework import FaultKind
 from msplink.sandbox.connectwise import ConnectWiseSandbox
@@ -148,8 +148,8 @@ def test_the_core_refuses_a_call_to_a_foreign_origin(make_client: Any) -> None:
 def test_every_call_builder_says_whether_it_may_be_retried() -> None:
     query = C.id > 0
     assert calls.get_call(res.COMPANIES, None, 1, fields=None).idempotent is True
-    assert calls.list_call(res.COMPANIES, None, calls.cond.Query(conditions=query)).idempotent is True
-    assert calls.count_call(res.COMPANIES, None, calls.cond.Query()).idempotent is True
+    assert calls.list_call(res.COMPANIES, None, Query(conditions=query)).idempotent is True
+    assert calls.count_call(res.COMPANIES, None, Query()).idempotent is True
     assert calls.company_info_call("https", "api-na.myconnectwise.net", "acme").idempotent is True
     assert calls.create_call(res.COMPANIES, None, m.Company(identifier="X", name="X")).idempotent is False
     assert calls.update_call(res.COMPANIES, None, 1, m.CompanyUpdate(name="Y")).idempotent is True
