@@ -437,3 +437,19 @@ def test_datetimes_sent_in_utc(cw: Any, sandbox: ConnectWiseSandbox) -> None:
     assert stored is not None
     assert stored["timeStart"] == "2024-02-15T09:00:00Z"
     assert entry.time_start == local
+
+
+def test_quotes_and_wildcards_in_values_end_to_end(cw: Any, sandbox: ConnectWiseSandbox) -> None:
+    for identifier, name in [("Q1", '50% "off" [sale]'), ("Q2", "O'Brien & Sons"), ("Q3", "50 percent off")]:
+        sandbox.insert("companies", {"identifier": identifier, "name": name})
+    assert [c.identifier for c in cw.companies.list(where=C.name == '50% "off" [sale]').to_list()] == ["Q1"]
+    assert [c.identifier for c in cw.companies.list(where=C.name.contains('% "off" [')).to_list()] == ["Q1"]
+    assert [c.identifier for c in cw.companies.list(where=C.name == "O'Brien & Sons").to_list()] == ["Q2"]
+    assert cw.companies.count(where=C.name.starts_with("50")) == 2
+    assert cw.companies.count(where=C.name.starts_with("50%")) == 1
+    sandbox.clear_log()
+    with pytest.raises(QueryError):
+        cw.companies.count(where=C.name == 'O\'Brien "Bob"')
+    with pytest.raises(QueryError):
+        cw.companies.count(where='name = "a\\"b"')  # no backslash escapes in the documented grammar
+    assert sandbox.requests == []

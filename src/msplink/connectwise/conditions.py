@@ -10,12 +10,33 @@ literal, and the builder uses it for every value::
     cond = C.board.id.in_([1, 2, 3]) & ~C.closed_flag.is_true()
     outage = custom_field("Outage ID") == 42            # caption="Outage ID" AND value = 42
 
-Literals: strings are double-quoted with ``\\`` and ``"`` backslash-escaped; numbers bare; booleans
-``True``/``False``; ``None`` is ``null``; datetimes ``[YYYY-MM-DDTHH:MM:SSZ]`` in UTC (naive ones are
-refused); sequences render ``(a, b, c)`` for ``in``. Field paths are checked (``name``,
-``company/identifier``, ``_info/dateEntered``), so no user string can leave its literal or become a
-field name. Hand-written condition strings are accepted too, but they are parsed first and a malformed
-one raises :class:`~msplink.errors.QueryError` before any request is sent.
+Literals: numbers bare; booleans ``True``/``False``; ``None`` is ``null``; datetimes
+``[YYYY-MM-DDTHH:MM:SSZ]`` in UTC (naive ones are refused); sequences render ``(a, b, c)`` for ``in``;
+strings as described below. Field paths are checked (``name``, ``company/identifier``,
+``_info/dateEntered``), so no user string can leave its literal or become a field name. Hand-written
+condition strings are accepted too, but they are parsed first and a malformed one raises
+:class:`~msplink.errors.QueryError` before any request is sent.
+
+Strings follow only what public sources establish about ConnectWise's escaping:
+
+* the Developer Guide ("PSA API Requests": conditions ``Summary = "string"``, ``manufacturer/name =
+  "Dell"``; "Escaping": a literal ``[`` in a value is ``[[]``, SQL LIKE escaping) and ConnectWise's own
+  ``_info`` hrefs (``chargeToType='Ticket'``) delimit strings with ``"`` or ``'`` (REFERENCE §5.1-5.2);
+* nothing public documents an escape for the delimiter *inside* a literal (REFERENCE §13; the SDKs read
+  -- pyconnectwise 0.6 ``Condition``, ConnectWiseManageAPI, django-connectwise, go-connectwise-psa,
+  ConnectWise.Http, amp-labs/connectors -- write user strings raw or not at all).
+
+So :func:`quote` never escapes: it delimits with ``"`` and, when the value contains ``"``, with ``'``. A
+value with both quote characters cannot be written as one literal and raises ``QueryError`` (use
+``like()`` with ``_`` for one of them). A value ending in ``\\`` is refused too: if the server (against
+its documentation) treated ``\\`` as an escape, that backslash would swallow the closing delimiter.
+Backslashes elsewhere are ordinary characters.
+
+``contains``/``like`` values go through SQL Server ``LIKE`` (``%`` any run, ``_`` one character, ``[...]``
+a set): :meth:`Field.contains` and :meth:`Field.starts_with` escape them as ``[%]``, ``[_]`` and ``[[]``
+(Transact-SQL LIKE, "Using wildcard characters as literals",
+https://learn.microsoft.com/sql/t-sql/language-elements/like-transact-sql; the Developer Guide's ``[[]``
+rule); :meth:`Field.like` takes a pattern as written.
 """
 
 from __future__ import annotations
@@ -67,7 +88,14 @@ def _check_path(path: str) -> str:
 
 
 def _quote_str(value: str) -> str:
-    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    """Delimit a string with the quote character it does not contain (no escapes: none is documented)."""
+    if value.endswith("\\"):
+        raise QueryError("a ConnectWise string literal cannot end with a backslash")
+    if '"' not in value:
+        return '"' + value + '"'
+    if "'" not in value:
+        return "'" + value + "'"
+    raise QueryError("a ConnectWise string literal cannot hold both \" and ' (no escape is documented)")
 
 
 def _quote_datetime(value: datetime) -> str:
@@ -84,10 +112,12 @@ def quote(value: object) -> str:
             ``None`` or a non-empty sequence of those (rendered ``(a, b)`` for ``in``).
 
     Returns:
-        The literal text; a string can never leave its quotes.
+        The literal text; a string can never leave its quotes (``"Acme"``, or ``'say "hi"'`` when it
+        contains ``"``: see the module docstring for the sources).
 
     Raises:
-        QueryError: The value cannot be rendered (naive datetime, NaN, empty sequence, other types).
+        QueryError: The value cannot be rendered (naive datetime, NaN, empty sequence, other types, a
+            string holding both ``"`` and ``'`` or ending with a backslash).
     """
     if value is None:
         return "null"
@@ -120,7 +150,7 @@ def quote(value: object) -> str:
 
 
 def _like_escape(value: str) -> str:
-    """Escape SQL LIKE wildcards so ``value`` matches literally inside ``contains``/``like``."""
+    """Escape SQL Server LIKE wildcards (``[%]``, ``[_]``, ``[[]``) so ``value`` matches literally."""
     return "".join(f"[{ch}]" if ch in "%_[" else ch for ch in value)
 
 
@@ -481,8 +511,8 @@ _TOKEN = re.compile(
   | (?P<rp>\))
   | (?P<comma>,)
   | (?P<op>!=|<=|>=|=|<|>)
-  | (?P<dq>"(?:[^"\\]|\\.)*")
-  | (?P<sq>'(?:[^'\\]|\\.)*')
+  | (?P<dq>"[^"]*")
+  | (?P<sq>'[^']*')
   | (?P<dt>\[[^\[\]]*\])
   | (?P<num>-?\d+(?:\.\d+)?(?![A-Za-z_]))
   | (?P<word>[A-Za-z_][A-Za-z0-9_]*(?:/[A-Za-z_][A-Za-z0-9_]*)*)
