@@ -453,3 +453,12 @@ def test_quotes_and_wildcards_in_values_end_to_end(cw: Any, sandbox: ConnectWise
     with pytest.raises(QueryError):
         cw.companies.count(where='name = "a\\"b"')  # no backslash escapes in the documented grammar
     assert sandbox.requests == []
+
+
+def test_a_trailing_backslash_matches_exactly_end_to_end(cw: Any, sandbox: ConnectWiseSandbox) -> None:
+    for identifier, name in [("T1", "Trail\\"), ("T2", "Trail\\ing"), ("T3", "trail\\")]:
+        sandbox.insert("companies", {"identifier": identifier, "name": name})
+    assert cw.companies.count(where=C.name == "Trail\\") == 2  # SQL Server collation: case-insensitive
+    assert cw.companies.count(where=C.name != "Trail\\") == 1
+    assert cw.companies.count(where=C.name.contains("l\\")) == 3
+    assert cw.companies.count(where=C.name.starts_with("Trail\\")) == 3

@@ -28,9 +28,11 @@ Strings follow only what public sources establish about ConnectWise's escaping:
 
 So :func:`quote` never escapes: it delimits with ``"`` and, when the value contains ``"``, with ``'``. A
 value with both quote characters cannot be written as one literal and raises ``QueryError`` (use
-``like()`` with ``_`` for one of them). A value ending in ``\\`` is refused too: if the server (against
-its documentation) treated ``\\`` as an escape, that backslash would swallow the closing delimiter.
-Backslashes elsewhere are ordinary characters.
+``like()`` with ``_`` for one of them). No literal ends with a backslash either: if the server (against
+its documentation) treated ``\\`` as an escape, that backslash would swallow the closing delimiter. So
+``quote()`` refuses such a value, ``==``/``!=`` on one become an exact ``like``/``not like`` pattern
+ending in the set ``[\\]``, and ``contains``/``starts_with`` end their pattern the same way. Backslashes
+elsewhere are ordinary characters.
 
 ``contains``/``like`` values go through SQL Server ``LIKE`` (``%`` any run, ``_`` one character, ``[...]``
 a set): :meth:`Field.contains` and :meth:`Field.starts_with` escape them as ``[%]``, ``[_]`` and ``[[]``
@@ -150,8 +152,13 @@ def quote(value: object) -> str:
 
 
 def _like_escape(value: str) -> str:
-    """Escape SQL Server LIKE wildcards (``[%]``, ``[_]``, ``[[]``) so ``value`` matches literally."""
-    return "".join(f"[{ch}]" if ch in "%_[" else ch for ch in value)
+    """Escape SQL Server LIKE wildcards (``[%]``, ``[_]``, ``[[]``) so ``value`` matches literally.
+
+    A trailing backslash becomes the set ``[\\]`` (the same character), so the literal never ends with a
+    backslash (see :func:`quote`).
+    """
+    escaped = "".join(f"[{ch}]" if ch in "%_[" else ch for ch in value)
+    return escaped[:-1] + "[\\]" if escaped.endswith("\\") else escaped
 
 
 # ----------------------------------------------------------------------------------------- the tree
@@ -266,6 +273,9 @@ class Field:
     def _cmp(self, op: str, value: object) -> Condition:
         if isinstance(value, (list, tuple, set, frozenset)):
             raise QueryError(f"use in_() for sequences, not {op!r}")
+        if isinstance(value, str) and value.endswith("\\") and op in {"=", "!="}:
+            # No literal may end with a backslash: the same test as an exact LIKE pattern ("a[\\]").
+            return _Predicate(self._path, "like" if op == "=" else "not like", quote(_like_escape(value)))
         return _Predicate(self._path, op, quote(value))
 
     def __eq__(self, value: object) -> Condition:  # type: ignore[override]
