@@ -29,6 +29,7 @@ def main() -> None:
         for company in cw.companies.list(where=active, fields=["id", "identifier", "name", "billingTerms"]):
             terms = company.billing_terms.name if company.billing_terms else "-"
             print(f"{company.id:>6} {company.identifier:<12} {company.name:<40} {terms}")
+        print("API calls:", cw.api_calls.total)  # codebase discovery + count + one page
 
 
 if __name__ == "__main__":
