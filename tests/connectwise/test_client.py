@@ -41,6 +41,7 @@ def test_listing_2500_companies_is_three_pages_plus_discovery(cw: Any, sandbox: 
     assert sandbox.count("GET", r"/company/companies$") == 3
     assert sandbox.count("GET", r"/login/companyinfo/") == 1
     assert len(sandbox.requests) == 4
+    assert cw.api_calls.total == 4
     assert cw.codebase == "v2025_1/"
 
 

@@ -45,7 +45,6 @@ __all__ = [
 
 T = TypeVar("T", bound=Model)
 U = TypeVar("U", bound=Update)
-E = TypeVar("E", bound=Entity)
 
 MAX_PAGE_SIZE = 1000
 FORWARD_ONLY = {"pagination-type": "forward-only"}
