@@ -124,3 +124,16 @@ def test_malformed_cursors_are_refused_before_io(make_client: Any, cursor: str) 
     with pytest.raises(ConfigurationError):
         client.companies.list(cursor=cursor)
     assert router.calls == []
+
+
+def test_a_server_repeating_its_cursor_stops_the_walk(make_client: Any) -> None:
+    from msplink.errors import APIError
+
+    router = MockRouter()
+    stuck = f'<{API}/company/companies?pageSize=2&pageId=2>; rel="next"'
+    route = router.get(PATH, httpx.Response(200, json=[{"id": 1}, {"id": 2}], headers={"Link": stuck}))
+    client = _client(make_client, router)
+    with pytest.raises(APIError) as caught:
+        client.companies.list(page_size=2).to_list()
+    assert caught.value.codes == ("repeated_cursor",)
+    assert route.call_count == 2
