@@ -76,9 +76,10 @@ def _private_imports(path: Path, prefix: str) -> list[str]:
         for alias in node.names:
             if not alias.name.startswith("_"):
                 continue
-            try:
-                importlib.import_module(f"{node.module}.{alias.name}")  # a private *module* is fine
-            except ModuleNotFoundError:
+            where = SRC.parent.joinpath(*node.module.split("."), alias.name)
+            if not (
+                where.with_suffix(".py").exists() or (where / "__init__.py").exists()
+            ):  # a private *module* is fine
                 found.append(f"{path.relative_to(SRC)}: from {node.module} import {alias.name}")
     return found
 
