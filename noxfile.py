@@ -52,3 +52,9 @@ def bench(session: nox.Session) -> None:
     """Run the benchmarks (API-call counts, throughput, memory) and print their report."""
     session.install("-e", ".[test]")
     session.run("python", "-m", "benchmarks", *session.posargs)
+
+
+@nox.session
+def codegen(session: nox.Session) -> None:
+    """Regenerate the ConnectWise wire models from the committed schema (``-- --check`` only compares)."""
+    session.run("python", "tools/codegen/connectwise_models.py", *session.posargs)

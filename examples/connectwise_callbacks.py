@@ -24,7 +24,9 @@ def main() -> None:
             print("registered callback", entry.id)
         return
     sandbox = ConnectWiseSandbox()
-    verifier = CallbackVerifier(allowed_hosts={sandbox.site}, transport=sandbox.transport())
+    verifier = CallbackVerifier(
+        allowed_hosts={sandbox.site}, company_id=sandbox.company_id, transport=sandbox.transport()
+    )
 
     def receive(body: bytes, headers: Mapping[str, str]) -> int:
         try:

@@ -25,12 +25,11 @@ def main() -> None:
     """Print active companies (forward-only paging, 1000 per page) and a count."""
     with make_client() as cw:
         active = C.deleted_flag.is_false() & C.name.like("A%")
-        print("matching companies:", cw.companies.count(conditions=active))
-        for company in cw.companies.list(
-            conditions=active, fields=["id", "identifier", "name", "billingTerms"]
-        ):
+        print("matching companies:", cw.companies.count(where=active))
+        for company in cw.companies.list(where=active, fields=["id", "identifier", "name", "billingTerms"]):
             terms = company.billing_terms.name if company.billing_terms else "-"
             print(f"{company.id:>6} {company.identifier:<12} {company.name:<40} {terms}")
+        print("API calls:", cw.api_calls.total)  # codebase discovery + count + one page
 
 
 if __name__ == "__main__":

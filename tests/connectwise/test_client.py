@@ -41,6 +41,7 @@ def test_listing_2500_companies_is_three_pages_plus_discovery(cw: Any, sandbox: 
     assert sandbox.count("GET", r"/company/companies$") == 3
     assert sandbox.count("GET", r"/login/companyinfo/") == 1
     assert len(sandbox.requests) == 4
+    assert cw.api_calls.total == 4
     assert cw.codebase == "v2025_1/"
 
 
@@ -93,11 +94,11 @@ def test_pages_carry_checkpointable_cursors(cw: Any, sandbox: ConnectWiseSandbox
 def test_conditions_filter_and_count(cw: Any, sandbox: ConnectWiseSandbox) -> None:
     _companies(sandbox, 40)
     live = C.deleted_flag == False  # noqa: E712 - builds a condition
-    assert cw.companies.count(conditions=live) == 20
-    assert len(cw.companies.list(conditions=live & C.name.like("Company 1%")).to_list()) == 6
-    assert cw.companies.count(conditions=F("identifier").in_(["C00001", "C00002", "nope"])) == 2
-    assert cw.companies.count(conditions='name contains "any 3"') == 11
-    assert cw.companies.count(conditions=C.name.contains("%")) == 0
+    assert cw.companies.count(where=live) == 20
+    assert len(cw.companies.list(where=live & C.name.like("Company 1%")).to_list()) == 6
+    assert cw.companies.count(where=F("identifier").in_(["C00001", "C00002", "nope"])) == 2
+    assert cw.companies.count(where='name contains "any 3"') == 11
+    assert cw.companies.count(where=C.name.contains("%")) == 0
 
 
 def test_order_by_uses_navigable_paging(cw: Any, sandbox: ConnectWiseSandbox) -> None:
@@ -157,7 +158,7 @@ def test_crud_round_trip(cw: Any, sandbox: ConnectWiseSandbox, clock: FakeClock)
 def test_update_replaces_references_whole_and_custom_fields(cw: Any, sandbox: ConnectWiseSandbox) -> None:
     sandbox.seed(size=2)
     contact = cw.contacts.list().first()
-    other = cw.companies.list(conditions=C.id != contact.company.id).first()
+    other = cw.companies.list(where=C.id != contact.company.id).first()
     fields = (m.CustomFieldValue(id=5, caption="Seats", type="Number", value=Decimal("12.50")),)
     patched = cw.contacts.update(
         contact.id, m.ContactUpdate(company=m.Reference(identifier=other.identifier), custom_fields=fields)
@@ -191,7 +192,7 @@ def test_duplicates_are_conflicts(cw: Any) -> None:
 
 def test_bad_conditions_field_is_a_bad_request(cw: Any, sandbox: ConnectWiseSandbox) -> None:
     with pytest.raises(BadRequestError) as info:
-        cw.companies.count(conditions=F("ticket") == 1)
+        cw.companies.count(where=F("ticket") == 1)
     assert info.value.codes == ("ApiFindCondition",)
 
 
@@ -200,9 +201,9 @@ def test_bad_conditions_field_is_a_bad_request(cw: Any, sandbox: ConnectWiseSand
 )
 def test_malformed_conditions_raise_before_io(cw: Any, sandbox: ConnectWiseSandbox, text: str) -> None:
     with pytest.raises(QueryError):
-        cw.companies.list(conditions=text)
+        cw.companies.list(where=text)
     with pytest.raises(QueryError):
-        cw.companies.count(conditions=text)
+        cw.companies.count(where=text)
     assert sandbox.requests == []
 
 
@@ -344,7 +345,7 @@ def test_sub_resources(cw: Any, sandbox: ConnectWiseSandbox) -> None:
 
 def test_invoice_payments_update_the_balance(cw: Any, sandbox: ConnectWiseSandbox, clock: FakeClock) -> None:
     sandbox.seed(size=3)
-    invoice = cw.invoices.list(conditions=C.payments == 0).first()
+    invoice = cw.invoices.list(where=C.payments == 0).first()
     amount = (invoice.total / 4).quantize(Decimal("0.01"))
     payment = cw.invoices.payments(invoice.id).create(
         m.InvoicePayment(type="Payment", amount=amount, payment_date=clock.now())
@@ -437,3 +438,28 @@ def test_datetimes_sent_in_utc(cw: Any, sandbox: ConnectWiseSandbox) -> None:
     assert stored is not None
     assert stored["timeStart"] == "2024-02-15T09:00:00Z"
     assert entry.time_start == local
+
+
+def test_quotes_and_wildcards_in_values_end_to_end(cw: Any, sandbox: ConnectWiseSandbox) -> None:
+    for identifier, name in [("Q1", '50% "off" [sale]'), ("Q2", "O'Brien & Sons"), ("Q3", "50 percent off")]:
+        sandbox.insert("companies", {"identifier": identifier, "name": name})
+    assert [c.identifier for c in cw.companies.list(where=C.name == '50% "off" [sale]').to_list()] == ["Q1"]
+    assert [c.identifier for c in cw.companies.list(where=C.name.contains('% "off" [')).to_list()] == ["Q1"]
+    assert [c.identifier for c in cw.companies.list(where=C.name == "O'Brien & Sons").to_list()] == ["Q2"]
+    assert cw.companies.count(where=C.name.starts_with("50")) == 2
+    assert cw.companies.count(where=C.name.starts_with("50%")) == 1
+    sandbox.clear_log()
+    with pytest.raises(QueryError):
+        cw.companies.count(where=C.name == 'O\'Brien "Bob"')
+    with pytest.raises(QueryError):
+        cw.companies.count(where='name = "a\\"b"')  # no backslash escapes in the documented grammar
+    assert sandbox.requests == []
+
+
+def test_a_trailing_backslash_matches_exactly_end_to_end(cw: Any, sandbox: ConnectWiseSandbox) -> None:
+    for identifier, name in [("T1", "Trail\\"), ("T2", "Trail\\ing"), ("T3", "trail\\")]:
+        sandbox.insert("companies", {"identifier": identifier, "name": name})
+    assert cw.companies.count(where=C.name == "Trail\\") == 2  # SQL Server collation: case-insensitive
+    assert cw.companies.count(where=C.name != "Trail\\") == 1
+    assert cw.companies.count(where=C.name.contains("l\\")) == 3
+    assert cw.companies.count(where=C.name.starts_with("Trail\\")) == 3

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from msplink._core import UNSET
 from msplink.connectwise import ConnectWiseClient
 from msplink.connectwise import models as m
-from msplink.connectwise._converter import structure
+from msplink.connectwise.models._converter import structure
 from msplink.errors import APIError
 from msplink.testing import MockRouter
 
@@ -34,7 +34,7 @@ REAL = [
 
 
 @pytest.mark.parametrize(("model", "payload"), REAL, ids=lambda v: getattr(v, "__name__", ""))
-def test_real_payloads_parse_and_keep_raw(model: type[m._Model], payload: dict[str, Any]) -> None:
+def test_real_payloads_parse_and_keep_raw(model: type[m.Model], payload: dict[str, Any]) -> None:
     parsed = model.from_api(payload)
     assert parsed.raw == payload
     assert "raw" not in repr(parsed)
@@ -79,7 +79,7 @@ def test_every_seeded_record_parses_strictly() -> None:
 
     sb = ConnectWiseSandbox()
     sb.seed(size=3)
-    models: dict[str, type[m._Model]] = {
+    models: dict[str, type[m.Model]] = {
         "companies": m.Company,
         "sites": m.CompanySite,
         "contacts": m.Contact,
@@ -230,7 +230,7 @@ def _sample(tp: Any) -> Any:
         return "text"
     if tp is datetime:
         return "2024-01-02T03:04:05Z"
-    if isinstance(tp, type) and issubclass(tp, m._Model):
+    if isinstance(tp, type) and issubclass(tp, m.Model):
         return {"id": 3, "name": "ref"} if issubclass(tp, m.Reference) else {"id": 3}
     return {"any": "thing"} if origin is not None else "value"
 
@@ -239,14 +239,14 @@ ALL_MODELS = sorted(
     (
         obj
         for obj in vars(m).values()
-        if isinstance(obj, type) and issubclass(obj, m._Model) and not obj.__name__.startswith("_")
+        if isinstance(obj, type) and issubclass(obj, m.Model) and not obj.__name__.startswith("_")
     ),
     key=lambda c: c.__name__,
 )
 
 
 @pytest.mark.parametrize("model", ALL_MODELS, ids=lambda c: c.__name__)
-def test_every_field_of_every_model_parses_strictly(model: type[m._Model]) -> None:
+def test_every_field_of_every_model_parses_strictly(model: type[m.Model]) -> None:
     attrs.resolve_types(model)
     payload: dict[str, Any] = {}
     for field in attrs.fields(model):
@@ -280,7 +280,7 @@ def test_every_field_of_every_model_parses_strictly(model: type[m._Model]) -> No
     st.sampled_from([400, 401, 404, 429, 500, 503]),
 )
 def test_error_body_parser_is_total(body: bytes, status: int) -> None:
-    from msplink.connectwise import parse_error_body
+    from msplink.connectwise._errors import parse_error_body
 
     details = parse_error_body(httpx.Response(status, content=body))
     assert isinstance(details, tuple)
@@ -288,7 +288,7 @@ def test_error_body_parser_is_total(body: bytes, status: int) -> None:
 
 
 def test_error_body_shapes() -> None:
-    from msplink.connectwise import parse_error_body
+    from msplink.connectwise._errors import parse_error_body
 
     invalid = parse_error_body(httpx.Response(400, json=p.INVALID_OBJECT))
     assert [(d.code, d.fields, d.element) for d in invalid] == [

@@ -65,7 +65,7 @@ def test_real_error_bodies() -> None:
         with pytest.raises(NotFoundError):
             client.tickets.get(404)
         with pytest.raises(BadRequestError) as condition:
-            client.tickets.list(conditions=F("ticket") == 1).to_list()
+            client.tickets.list(where=F("ticket") == 1).to_list()
         assert condition.value.codes == ("ApiFindCondition",)
         with pytest.raises(RateLimitError) as throttled:
             client.request("GET", "/system/info")

@@ -174,3 +174,110 @@ def test_signature_property(body: bytes, key: str) -> None:
     assert verify_signature(body, signature, key)
     assert not verify_signature(body + b"x", signature, key)
     assert not verify_signature(body, signature, key + "x")
+
+
+# ------------------------------------------------------------------ hostile bodies and other companies
+
+DEEP = b'{"a": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        DEEP,
+        b"[" * 100_000,
+        json.dumps({**p.DELIVERY, "Entity": "[" * 50_000 + "]" * 50_000}).encode(),
+        json.dumps({**p.DELIVERY, "Entity": '{"a": ' + "[" * 50_000 + "]" * 50_000 + "}"}).encode(),
+    ],
+    ids=["deep-body", "deep-unterminated", "deep-entity-array", "deep-entity-object"],
+)
+def test_deeply_nested_bodies_are_verification_errors(body: bytes) -> None:
+    with pytest.raises(CallbackVerificationError):
+        parse_delivery(body)
+    verifier = CallbackVerifier(
+        allowed_hosts=ALLOWED, transport=httpx.MockTransport(lambda r: httpx.Response(500))
+    )
+    with pytest.raises(CallbackVerificationError):
+        verifier.verify(body, {"x-content-signature": "anything"})
+
+
+def test_a_deeply_nested_signing_key_answer_is_a_verification_error() -> None:
+    body = json.dumps(p.DELIVERY).encode()
+    deep = httpx.Response(
+        200, content=b'{"signing_key": ' + b"[" * 5_000 + b"]" * 5_000 + b"}"
+    )  # under 16 KiB
+    verifier = CallbackVerifier(
+        allowed_hosts={"sandbox-na.myconnectwise.net"}, transport=httpx.MockTransport(lambda r: deep)
+    )
+    with pytest.raises(CallbackVerificationError, match="signing_key"):
+        verifier.verify(body, {"x-content-signature": "x"})
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.binary(max_size=300))
+def test_any_bytes_give_a_delivery_or_a_verification_error(body: bytes) -> None:
+    try:
+        delivery = parse_delivery(body)
+    except CallbackVerificationError:
+        return
+    assert delivery.raw is not None
+
+
+def test_the_expected_company_is_enforced(cw: Any, sandbox: ConnectWiseSandbox) -> None:
+    received = _receiver(sandbox)
+    cw.callbacks.register(url=HOOK, type="company", self_suppressed=False)
+    cw.companies.create(m.Company(identifier="OURS", name="Ours"))
+    body, headers = received[0]
+    ours = CallbackVerifier(allowed_hosts=ALLOWED, transport=sandbox.transport(), company_id="MSPLINK")
+    assert ours.verify(body, headers).company_id == sandbox.company_id  # case-insensitive
+    theirs = CallbackVerifier(allowed_hosts=ALLOWED, transport=sandbox.transport(), company_id="otherco")
+    fetched = sandbox.count("GET", "callbackkey")
+    with pytest.raises(CallbackVerificationError, match="another company"):
+        theirs.verify(body, headers)
+    assert sandbox.count("GET", "callbackkey") == fetched  # rejected before any key fetch
+
+
+def _attacker_delivery(company_in_body: str) -> tuple[bytes, dict[str, str], httpx.MockTransport]:
+    """A delivery signed with *another* tenant's genuine key, served from an allow-listed host."""
+    evil_key = "evilco-signing-key"
+    key_url = (
+        "https://api-na.myconnectwise.net/v2025_1//system/callbackkey/index.rails?companyName=evilco&id=k1"
+    )
+    payload = {**p.DELIVERY, "CompanyId": company_in_body, "Metadata": {"key_url": key_url}}
+    body = json.dumps(payload).encode()
+    transport = httpx.MockTransport(lambda r: httpx.Response(200, json={"signing_key": evil_key}))
+    return body, {"x-content-signature": sign(body, evil_key)}, transport
+
+
+def test_a_delivery_signed_by_another_company_is_rejected() -> None:
+    body, headers, transport = _attacker_delivery("acme")
+    assert (
+        CallbackVerifier(allowed_hosts=ALLOWED, transport=transport).verify(body, headers).company_id
+        == "acme"
+    )
+    strict = CallbackVerifier(allowed_hosts=ALLOWED, transport=transport, company_id="acme")
+    with pytest.raises(CallbackVerificationError, match="companyName"):
+        strict.verify(body, headers)
+    body, headers, transport = _attacker_delivery("evilco")
+    strict = CallbackVerifier(allowed_hosts=ALLOWED, transport=transport, company_id="acme")
+    with pytest.raises(CallbackVerificationError, match="CompanyId"):
+        strict.verify(body, headers)
+
+
+def test_the_async_verifier_enforces_the_company_too() -> None:
+    body, headers, transport = _attacker_delivery("acme")
+
+    async def run() -> None:
+        verifier = AsyncCallbackVerifier(allowed_hosts=ALLOWED, transport=transport, company_id="acme")
+        try:
+            with pytest.raises(CallbackVerificationError, match="companyName"):
+                await verifier.verify(body, headers)
+        finally:
+            await verifier.aclose()
+
+    asyncio.run(run())
+
+
+def test_company_id_must_be_a_name() -> None:
+    with pytest.raises(CallbackVerificationError):
+        CallbackVerifier(company_id="  ")

@@ -6,7 +6,7 @@
     from msplink.connectwise.conditions import C
 
     with ConnectWiseClient.from_env() as cw:
-        for company in cw.companies.list(conditions=C.deleted_flag.is_false()):
+        for company in cw.companies.list(where=C.deleted_flag.is_false()):
             print(company.identifier, company.name)
 
 Wire models are in :mod:`msplink.connectwise.models`, the query builder in
@@ -16,31 +16,26 @@ Wire models are in :mod:`msplink.connectwise.models`, the query builder in
 from msplink.connectwise import conditions, models, webhooks
 from msplink.connectwise._auth import ConnectWiseAuth
 from msplink.connectwise._calls import Watermark
-from msplink.connectwise._client import AsyncConnectWiseClient, ConnectWiseClient
-from msplink.connectwise._errors import PLATFORM, parse_error_body
-from msplink.connectwise._resources import AsyncCallbacks, AsyncResource, Callbacks, Resource
-from msplink.connectwise._site import DEFAULT_API_VERSION, DEFAULT_CODEBASE, SITES, normalize_site
-from msplink.connectwise.webhooks import CallbackDelivery, CallbackVerificationError, CallbackVerifier
+from msplink.connectwise._client import DEFAULT_API_VERSION, SITES, AsyncConnectWiseClient, ConnectWiseClient
+from msplink.connectwise.webhooks import (
+    AsyncCallbackVerifier,
+    CallbackDelivery,
+    CallbackVerificationError,
+    CallbackVerifier,
+)
 
 __all__ = [
     "DEFAULT_API_VERSION",
-    "DEFAULT_CODEBASE",
-    "PLATFORM",
     "SITES",
-    "AsyncCallbacks",
+    "AsyncCallbackVerifier",
     "AsyncConnectWiseClient",
-    "AsyncResource",
     "CallbackDelivery",
     "CallbackVerificationError",
     "CallbackVerifier",
-    "Callbacks",
     "ConnectWiseAuth",
     "ConnectWiseClient",
-    "Resource",
     "Watermark",
     "conditions",
     "models",
-    "normalize_site",
-    "parse_error_body",
     "webhooks",
 ]

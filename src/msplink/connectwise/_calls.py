@@ -1,8 +1,15 @@
-"""Pure request builders for ConnectWise endpoints (sans-I/O: ``Call[T]`` values, no HTTP here)."""
+"""Pure request builders for ConnectWise endpoints (sans-I/O: ``Call[T]`` values, no HTTP here).
+
+Every ``Call`` built here says whether it is ``idempotent`` (retry eligibility, DESIGN §3): reads,
+``PATCH`` bodies made only of ``replace``/``test`` operations and ``DELETE`` are; ``POST`` never is
+(ConnectWise has no idempotency key, REFERENCE §3.3), and neither is a raw ``PATCH`` that adds,
+removes, moves or copies array elements (applying it twice changes the record twice).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import re
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timedelta, timezone
 from typing import Any, Generic, TypeVar
 from urllib.parse import parse_qsl, urlsplit
@@ -10,17 +17,20 @@ from urllib.parse import parse_qsl, urlsplit
 import attrs
 import httpx
 
-from msplink._core import Call, Page, decode_json, path
+from msplink._core import Call, Page, build_api_error, decode_json, path
 from msplink.connectwise import conditions as cond
-from msplink.connectwise._converter import structure, structure_many
-from msplink.connectwise.models import CompanyInfo, _Entity, _Model, _Update
-from msplink.errors import ConfigurationError, QueryError
+from msplink.connectwise._errors import PLATFORM
+from msplink.connectwise.models import CompanyInfo, Entity, Model, Update
+from msplink.connectwise.models._converter import structure, structure_many
+from msplink.errors import APIError, ConfigurationError, ErrorDetail, QueryError
 
 __all__ = [
+    "FORWARD_ONLY",
     "MAX_PAGE_SIZE",
     "Endpoint",
     "Watermark",
     "changes_condition",
+    "check_codebase",
     "company_info_call",
     "count_call",
     "create_call",
@@ -28,14 +38,21 @@ __all__ = [
     "get_call",
     "list_call",
     "next_call",
+    "raw_call",
     "update_call",
+    "updated_call",
 ]
 
-T = TypeVar("T", bound=_Model)
-U = TypeVar("U", bound=_Update)
+T = TypeVar("T", bound=Model)
+U = TypeVar("U", bound=Update)
 
 MAX_PAGE_SIZE = 1000
 FORWARD_ONLY = {"pagination-type": "forward-only"}
+PAGE_CURSOR = "page:"
+"""Prefix of the cursor of a read that fell back from forward-only to navigable paging (``page:2``)."""
+
+_CODEBASE = re.compile(r"v\d{1,4}_\d{1,3}(?:_release)?/?")
+_IDEMPOTENT_PATCH_OPS = frozenset({"replace", "test"})
 
 
 @attrs.frozen
@@ -67,6 +84,20 @@ def _check_id(value: object, what: str) -> None:
         raise ConfigurationError(f"connectwise: {what} must be a positive integer, got {value!r}")
 
 
+def check_codebase(value: object) -> str:
+    """A codebase as ConnectWise routes it (``v2025_1/``, ``v4_6_release/``), with its trailing slash.
+
+    Anything else (``#``, ``?``, ``../``, an empty string, a host) would change the API path.
+
+    Raises:
+        ValueError: ``value`` is not a codebase.
+    """
+    text = value.strip() if isinstance(value, str) else ""
+    if not _CODEBASE.fullmatch(text):
+        raise ValueError("not a ConnectWise codebase (v2025_1/, v4_6_release/)")
+    return text.rstrip("/") + "/"
+
+
 @attrs.frozen
 class Watermark:
     """A change-tracking position: the last ``_info.lastUpdated`` seen and, for ties, the highest id.
@@ -83,7 +114,7 @@ class Watermark:
         if self.timestamp.tzinfo is None:
             raise ConfigurationError("Watermark.timestamp must be timezone-aware")
 
-    def advance(self, record: _Entity) -> Watermark:
+    def advance(self, record: Entity) -> Watermark:
         """The watermark after ``record`` (unchanged if the record is older or has no ``last_updated``)."""
         if record.last_updated is None:
             return self
@@ -93,11 +124,13 @@ class Watermark:
         return self
 
 
-def get_call(ep: Endpoint[T, U], parent: int | None, record_id: int, *, fields: list[str] | None) -> Call[T]:
+def get_call(
+    ep: Endpoint[T, U], parent: int | None, record_id: int, *, fields: Sequence[str] | None
+) -> Call[T]:
     """``GET {collection}/{id}`` (with an optional ``fields`` projection)."""
     concrete, template = ep.item(parent, record_id)
     params: dict[str, str] = {}
-    projection = cond.fields_param(fields)
+    projection = cond.fields_param(list(fields) if fields else None)
     if projection:
         params["fields"] = projection
     return Call(
@@ -109,33 +142,63 @@ def get_call(ep: Endpoint[T, U], parent: int | None, record_id: int, *, fields: 
     )
 
 
-def _page_parser(
-    model: type[T], page_size: int, forward_only: bool, page: int, skip: Callable[[T], bool] | None
-) -> Callable[[httpx.Response], Page[T]]:
-    def parse(response: httpx.Response) -> Page[T]:
-        records = structure_many(decode_json(response), model)
+# ---------------------------------------------------------------------------------------------- paging
+
+
+def _navigable_links(links: Mapping[str | None, Mapping[str, str]]) -> bool:
+    """Tell whether a ``Link`` header is navigable paging's (``first``/``prev``/``last``, ``page=N``)."""
+    if any(rel in links for rel in ("first", "prev", "last")):
+        return True
+    url = links.get("next", {}).get("url")
+    if not url:
+        return False
+    query = {k.lower() for k, _ in parse_qsl(urlsplit(url).query)}
+    return "page" in query and "pageid" not in query
+
+
+def _forward_cursor(next_url: str, records: Sequence[Model]) -> str | None:
+    query = {k.lower(): v for k, v in parse_qsl(urlsplit(next_url).query)}
+    cursor = query.get("pageid") or str(getattr(records[-1], "id", "") or "")
+    return cursor if cursor.isdigit() else None
+
+
+@attrs.frozen
+class _Pager(Generic[T]):
+    """How to read one page of a walk: the model, the page size and where the walk is."""
+
+    model: type[T]
+    page_size: int
+    forward_only: bool
+    page: int = 1  # navigable page number
+    first: bool = True  # the first request of the walk (forward-only detection looks at it)
+    fallback: bool = False  # the walk fell back from forward-only to navigable paging
+    skip: Callable[[T], bool] | None = None
+
+    def parse(self, response: httpx.Response) -> Page[T]:
+        records = structure_many(decode_json(response), self.model)
         links = response.links
         next_url = links.get("next", {}).get("url")
+        mode = self
+        if self.forward_only and (
+            _navigable_links(links)
+            or (self.first and "link" not in response.headers and len(records) >= self.page_size)
+        ):
+            # REFERENCE §4.2: an endpoint without forward-only paging ignores the header and answers
+            # navigable page 1 (Link rel first/last, or no Link header at all on the first answer, as
+            # the ConnectWiseManageAPI module detects it): continue with navigable page numbers.
+            mode = attrs.evolve(self, forward_only=False, page=1, fallback=True)
         cursor: str | None = None
-        # Follow rel="next" whenever the server sends it (a silently capped page size must not
-        # truncate the read); without any Link header, keep going while pages come back full.
-        if forward_only:
+        if mode.forward_only:
+            # Follow rel="next" whenever the server sends it (a silently capped page size must not
+            # truncate the read); no rel="next" ends the walk.
             if next_url and records:
-                query = {k.lower(): v for k, v in parse_qsl(urlsplit(next_url).query)}
-                cursor = query.get("pageid") or str(getattr(records[-1], "id", "") or "") or None
-                if cursor is not None and not cursor.isdigit():
-                    cursor = None
-        elif records and (next_url or (not links and len(records) >= page_size)):
-            cursor = str(page + 1)
-        items = [r for r in records if not skip(r)] if skip is not None else records
-        raw = {
-            "forward_only": forward_only,
-            "link": links,
-            "parser_for": lambda number: _page_parser(model, page_size, forward_only, number, skip),
-        }
+                cursor = _forward_cursor(next_url, records)
+        elif records and (next_url or (not links and len(records) >= self.page_size)):
+            number = str(mode.page + 1)
+            cursor = PAGE_CURSOR + number if mode.fallback else number
+        items = [r for r in records if not self.skip(r)] if self.skip is not None else records
+        raw = {"pager": mode, "link": links}
         return Page(items=items, next_cursor=cursor, raw=raw)
-
-    return parse
 
 
 def list_call(
@@ -143,7 +206,7 @@ def list_call(
     parent: int | None,
     query: cond.Query,
     *,
-    page_size: int = MAX_PAGE_SIZE,
+    page_size: int | None = None,
     forward_only: bool | None = None,
     cursor: str | None = None,
     include_info: bool = False,
@@ -155,17 +218,19 @@ def list_call(
         ep: The collection.
         parent: The parent id of a child collection.
         query: Conditions, ordering and projection.
-        page_size: 1..1000 (the API maximum, the default).
+        page_size: 1..1000 (default: 1000, the API maximum).
         forward_only: Keyset paging by id (``pageId``); default: yes unless ``order_by`` is given.
-        cursor: Resume from a checkpointed ``Page.next_cursor``.
+        cursor: Resume from a checkpointed ``Page.next_cursor`` (a ``pageId``, a page number, or
+            ``page:N`` for a read that fell back to navigable paging).
         include_info: Add ``_info`` to a ``fields`` projection (incremental reads).
         skip: Records to leave out of pages (dedupe), applied after paging decisions.
 
     Raises:
         QueryError: A malformed query, or ``order_by`` with forward-only paging (before any I/O).
-        ConfigurationError: A page size outside 1..1000.
+        ConfigurationError: A page size outside 1..1000, or a malformed cursor.
     """
-    if isinstance(page_size, bool) or not isinstance(page_size, int) or not 1 <= page_size <= MAX_PAGE_SIZE:
+    size = MAX_PAGE_SIZE if page_size is None else page_size
+    if isinstance(size, bool) or not isinstance(size, int) or not 1 <= size <= MAX_PAGE_SIZE:
         raise ConfigurationError(f"page_size must be 1..{MAX_PAGE_SIZE}, got {page_size!r}")
     has_order = query.order_by not in (None, "", [], ())
     if forward_only is None:
@@ -174,51 +239,59 @@ def list_call(
         raise QueryError("orderBy is not allowed with forward-only paging")
     concrete, template = ep.collection(parent)
     params: dict[str, str] = query.params(include_info=include_info)
-    params["pageSize"] = str(page_size)
-    start = 1
+    params["pageSize"] = str(size)
+    start, fallback = 1, False
     if cursor is not None:
-        if not str(cursor).isdigit():
+        text = str(cursor)
+        if text.startswith(PAGE_CURSOR):
+            text, forward_only, fallback = text[len(PAGE_CURSOR) :], False, True
+        if not text.isdigit() or int(text) < 1:
             raise ConfigurationError(f"invalid page cursor {cursor!r}")
         if forward_only:
-            params["pageId"] = str(cursor)
+            params["pageId"] = text
         else:
-            start = int(cursor)
+            start = int(text)
     if not forward_only:
         params["page"] = str(start)
+    pager = _Pager(ep.model, size, forward_only, page=start, fallback=fallback, skip=skip)
     return Call(
         method="GET",
         path=concrete,
         template=template,
         params=params,
         headers=dict(FORWARD_ONLY) if forward_only else {},
-        parse=_page_parser(ep.model, page_size, forward_only, start, skip),
+        parse=pager.parse,
     )
 
 
 def next_call(prev: Call[Page[T]], page: Page[T]) -> Call[Page[T]] | None:
-    """The request after ``page``: the next ``page`` number, or the next ``pageId`` (forward-only)."""
+    """The request after ``page``: the next ``pageId`` (forward-only) or the next ``page`` number."""
     if page.next_cursor is None:
         return None
-    raw: Mapping[str, Any] = page.raw or {}
+    pager: _Pager[T] = page.raw["pager"]
     params = dict(prev.params)
-    if raw.get("forward_only"):
+    headers = dict(prev.headers)
+    if pager.forward_only:
         params["pageId"] = page.next_cursor
-        parse = prev.parse
+        following = attrs.evolve(pager, first=False)
     else:
-        params["page"] = page.next_cursor
-        parse = raw["parser_for"](int(page.next_cursor))
+        number = int(page.next_cursor.removeprefix(PAGE_CURSOR))
+        params.pop("pageId", None)
+        params["page"] = str(number)
+        headers.pop("pagination-type", None)
+        following = attrs.evolve(pager, page=number, first=False)
     return Call(
         method=prev.method,
         path=prev.path,
         template=prev.template,
         params=params,
-        headers=prev.headers,
-        parse=parse,
+        headers=headers,
+        parse=following.parse,
     )
 
 
 def count_call(ep: Endpoint[T, U], parent: int | None, query: cond.Query) -> Call[int]:
-    """``GET {collection}/count`` with the same conditions → ``{"count": n}``."""
+    """``GET {collection}/count`` with the same conditions -> ``{"count": n}``."""
     concrete, template = ep.collection(parent)
 
     def parse(response: httpx.Response) -> int:
@@ -238,7 +311,7 @@ def count_call(ep: Endpoint[T, U], parent: int | None, query: cond.Query) -> Cal
 
 
 def create_call(ep: Endpoint[T, U], parent: int | None, record: T) -> Call[T]:
-    """``POST {collection}`` with the fields that are set (201 + the created record)."""
+    """``POST {collection}`` with the fields that are set (201 + the created record); never retried."""
     if not isinstance(record, ep.model):
         raise ConfigurationError(f"expected a {ep.model.__name__}, got {type(record).__name__}")
     concrete, template = ep.collection(parent)
@@ -249,12 +322,13 @@ def create_call(ep: Endpoint[T, U], parent: int | None, record: T) -> Call[T]:
         path=concrete,
         template=template,
         json=body,
+        idempotent=False,  # no idempotency key: a lost answer is resolved by looking up, not resending
         parse=lambda r: structure(decode_json(r), ep.model),
     )
 
 
 def update_call(ep: Endpoint[T, U], parent: int | None, record_id: int, patch: U) -> Call[T]:
-    """``PATCH {collection}/{id}`` with the JSON Patch operations of a partial model.
+    """``PATCH {collection}/{id}`` with the JSON Patch ``replace`` operations of a partial model.
 
     Raises:
         ConfigurationError: ``patch`` is of the wrong type or sets nothing.
@@ -270,14 +344,15 @@ def update_call(ep: Endpoint[T, U], parent: int | None, record_id: int, patch: U
         path=concrete,
         template=template,
         json=ops,
+        idempotent=True,  # only "replace" operations: applying them twice gives the same record
         parse=lambda r: structure(decode_json(r), ep.model),
     )
 
 
 def delete_call(ep: Endpoint[T, U], parent: int | None, record_id: int) -> Call[None]:
-    """``DELETE {collection}/{id}`` (204)."""
+    """``DELETE {collection}/{id}`` (204); a retry after a lost answer may see 404 (already gone)."""
     concrete, template = ep.item(parent, record_id)
-    return Call(method="DELETE", path=concrete, template=template)
+    return Call(method="DELETE", path=concrete, template=template, idempotent=True)
 
 
 def changes_condition(
@@ -305,11 +380,117 @@ def changes_condition(
     return result
 
 
+def _skipper(seen: Mapping[int, datetime] | None) -> Callable[[Any], bool] | None:
+    """Leave out records already processed with the same ``lastUpdated`` (stateless: safe to re-iterate).
+
+    Keyset paging by id already guarantees an id appears once per read.
+    """
+    if not seen:
+        return None
+
+    def skip(record: Any) -> bool:
+        record_id = getattr(record, "id", None)
+        last_updated = getattr(record, "last_updated", None)
+        if record_id is None or record_id not in seen or last_updated is None:
+            return False
+        return bool(last_updated <= seen[record_id])
+
+    return skip
+
+
+def updated_call(
+    ep: Endpoint[T, U],
+    parent: int | None,
+    since: datetime | Watermark,
+    *,
+    overlap: timedelta,
+    until: datetime | None,
+    where: cond.Condition | str | None,
+    fields: Sequence[str] | None,
+    seen: Mapping[int, datetime] | None,
+    page_size: int | None,
+) -> Call[Page[T]]:
+    """The first ``GET {collection}`` of an incremental read (``lastUpdated > [t]``, forward-only).
+
+    ``fields`` always gains ``id`` and ``_info``; records in ``seen`` with an unchanged
+    ``lastUpdated`` are left out of the pages.
+    """
+    condition = changes_condition(since, overlap=overlap, until=until)
+    if where is not None:
+        condition = condition & where
+    names = list(fields) if fields else None
+    if names is not None and "id" not in names:
+        names.insert(0, "id")
+    query = cond.Query(conditions=condition, fields=names)
+    return list_call(
+        ep, parent, query, page_size=page_size, forward_only=True, include_info=True, skip=_skipper(seen)
+    )
+
+
 def company_info_call(scheme: str, host: str, company_id: str) -> Call[CompanyInfo]:
-    """``GET https://{site}/login/companyinfo/{companyId}`` (no auth needed): the tenant's codebase."""
-    return Call(
+    """``GET https://{site}/login/companyinfo/{companyId}`` (no auth needed): the tenant's codebase.
+
+    The answer's ``Codebase`` is checked: anything but a codebase (``v2025_1/``) is an
+    :class:`~msplink.errors.APIError` (``invalid_codebase``), so it can never change the API path.
+    """
+    call: Call[CompanyInfo]
+
+    def parse(response: httpx.Response) -> CompanyInfo:
+        info = structure(decode_json(response), CompanyInfo)
+        if info.codebase:  # empty or absent: the v4_6_release router
+            try:
+                check_codebase(info.codebase)
+            except ValueError:
+                detail = ErrorDetail(
+                    code="invalid_codebase", message="companyinfo returned an invalid codebase"
+                )
+                raise build_api_error(PLATFORM, call, response, details=(detail,), cls=APIError) from None
+        return info
+
+    call = Call(
         method="GET",
         path=f"{scheme}://{host}" + path("/login/companyinfo/{company}", company=company_id),
         template="/login/companyinfo/{companyId}",
-        parse=lambda r: structure(decode_json(r), CompanyInfo),
+        parse=parse,
+    )
+    return call
+
+
+def _patch_is_idempotent(body: object) -> bool:
+    return isinstance(body, list) and all(
+        isinstance(op, Mapping) and op.get("op") in _IDEMPOTENT_PATCH_OPS for op in body
+    )
+
+
+def raw_call(
+    method: str,
+    target: str,
+    params: Mapping[str, str] | None,
+    json: object,
+    headers: Mapping[str, str] | None,
+) -> Call[httpx.Response]:
+    """Any request relative to ``.../apis/3.0`` (``request()``), returning the raw response.
+
+    Raises:
+        ConfigurationError: The path is not relative to the API root, or the method is malformed.
+    """
+    if not isinstance(target, str) or not target.startswith("/") or target.startswith("//"):
+        raise ConfigurationError(
+            "connectwise: request() takes a path starting with '/' (relative to apis/3.0)"
+        )
+    if not isinstance(method, str) or not method.isalpha():
+        raise ConfigurationError(f"connectwise: invalid method {method!r}")
+    verb = method.upper()
+    idempotent = verb in {"GET", "HEAD", "OPTIONS", "PUT", "DELETE"} or (
+        verb == "PATCH" and _patch_is_idempotent(json)
+    )
+    return Call(
+        method=verb,
+        path=target,
+        template=target.split("?", 1)[0],
+        params=dict(params or {}),
+        json=json,
+        headers=dict(headers or {}),
+        idempotent=idempotent,
+        parse=lambda r: r,
     )

@@ -1,70 +1,171 @@
-"""``ConnectWiseClient`` and ``AsyncConnectWiseClient``: thin shells over the shared executors."""
+"""``ConnectWiseClient`` and ``AsyncConnectWiseClient``: thin shells over the shared executors.
+
+Also where a tenant's API lives: region shortcuts, ``api-`` prefixed cloud hosts, on-premise FQDNs and
+the codebase (REFERENCE §1), resolved lazily by the ``_plans.resolve_codebase`` plan.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import os
+import re
 import threading
 import time
+import weakref
 from collections.abc import Awaitable, Callable, Mapping
 from types import TracebackType
-from typing import Any, TypeVar
+from typing import Any, Final, TypeVar
 
 import httpx
 
-from msplink._core import AsyncExecutor, Call, RateLimit, RetryPolicy, SyncExecutor
+from msplink._core import AsyncExecutor, Call, CallCounter, RateLimit, RetryPolicy, SyncExecutor
+from msplink.connectwise import _calls as calls
+from msplink.connectwise import _plans as plans
 from msplink.connectwise import _resources as res
 from msplink.connectwise._auth import ConnectWiseAuth
-from msplink.connectwise._calls import company_info_call
 from msplink.connectwise._errors import PLATFORM
-from msplink.connectwise._site import (
-    CLOUD_DOMAINS,
-    DEFAULT_API_VERSION,
-    DEFAULT_CODEBASE,
-    api_root,
-    normalize_site,
-)
 from msplink.connectwise.models import CompanyInfo
-from msplink.errors import APIError, ConfigurationError
+from msplink.errors import ConfigurationError
 
-__all__ = ["ENV_PREFIX", "AsyncConnectWiseClient", "ConnectWiseClient"]
+__all__ = [
+    "CLOUD_DOMAINS",
+    "DEFAULT_API_VERSION",
+    "DEFAULT_CODEBASE",
+    "ENV_PREFIX",
+    "SITES",
+    "AsyncConnectWiseClient",
+    "ConnectWiseClient",
+    "Tenant",
+    "api_root",
+    "normalize_site",
+]
 
 T = TypeVar("T")
 
+DEFAULT_API_VERSION: Final = "2025.16"
+"""The model version msplink is tested against (sent in the ``Accept`` header)."""
+
+DEFAULT_CODEBASE: Final = "v4_6_release/"
+"""The routing codebase (on-premise always; on cloud it routes to the tenant's current version)."""
+
+SITES: Final[Mapping[str, str]] = {
+    "na": "api-na.myconnectwise.net",
+    "eu": "api-eu.myconnectwise.net",
+    "au": "api-au.myconnectwise.net",
+    "aus": "api-aus.myconnectwise.net",
+    "za": "api-za.myconnectwise.net",
+    "staging": "api-staging.connectwisedev.com",
+    "sandbox-na": "sandbox-na.myconnectwise.net",
+    "sandbox-eu": "sandbox-eu.myconnectwise.net",
+    "sandbox-au": "sandbox-au.myconnectwise.net",
+}
+"""Region shortcuts accepted by ``site=``."""
+
+CLOUD_DOMAINS: Final = ("myconnectwise.net", "connectwisedev.com", "connectwise.net")
+
 ENV_PREFIX = "MSPLINK_CW_"
 _ENV_KEYS = ("site", "company_id", "public_key", "private_key", "client_id")
+_HOST = re.compile(r"[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?(?::\d{1,5})?")
 
 
-def _is_absolute(call: Call[Any]) -> bool:
-    return call.path.startswith(("http://", "https://"))
+def normalize_site(site: str) -> tuple[str, str]:
+    """Turn ``site=`` into ``(scheme, host)``, adding the ``api-`` prefix cloud hosts require.
+
+    Accepts a region shortcut (``na``, ``eu``, ``au``, ``staging``), a UI host
+    (``na.myconnectwise.net`` becomes ``api-na.myconnectwise.net``), an API host, a partner sandbox
+    host (kept as is) or an on-premise FQDN (``cw.example.com``), with or without ``https://``.
+    Plain ``http://`` is only accepted for ``localhost`` (a local sandbox server).
+
+    Raises:
+        ConfigurationError: The site is empty or malformed.
+    """
+    if not isinstance(site, str) or not site.strip():
+        raise ConfigurationError("connectwise: site is required (e.g. 'na' or 'na.myconnectwise.net')")
+    text = site.strip().rstrip("/")
+    scheme = "https"
+    if "://" in text:
+        scheme, _, text = text.partition("://")
+        scheme = scheme.lower()
+        if scheme not in {"http", "https"}:
+            raise ConfigurationError(f"connectwise: unsupported scheme in site {site!r}")
+    host = text.split("/", 1)[0].lower()
+    if not _HOST.fullmatch(host):
+        raise ConfigurationError(f"connectwise: invalid site {site!r}")
+    if scheme == "http" and host.split(":", 1)[0] not in {"localhost", "127.0.0.1"}:
+        raise ConfigurationError("connectwise: SSL is required; use https://")
+    if host in SITES:
+        return scheme, SITES[host]
+    bare = host.split(":", 1)[0]
+    is_cloud = any(bare == d or bare.endswith("." + d) for d in CLOUD_DOMAINS)
+    if is_cloud and not bare.startswith(("api-", "sandbox-")):
+        host = "api-" + host
+    return scheme, host
 
 
-class _Tenant:
-    """Where the tenant lives; the codebase is resolved once (lazily) and shared by every copy."""
+def api_root(scheme: str, host: str, codebase: str) -> str:
+    """The API base URL: ``https://{host}/{codebase}apis/3.0``."""
+    return f"{scheme}://{host}/{calls.check_codebase(codebase)}apis/3.0"
+
+
+def _is_cloud(host: str) -> bool:
+    bare = host.split(":", 1)[0]
+    return any(bare.endswith("." + domain) for domain in CLOUD_DOMAINS)
+
+
+class Tenant:
+    """Where the tenant lives; the codebase is resolved once (lazily) and shared by every copy.
+
+    Args:
+        site: See :func:`normalize_site`.
+        company_id: The company id of the PSA login screen.
+        codebase: Skip discovery and use this codebase.
+
+    Raises:
+        ConfigurationError: The site or the codebase is malformed.
+    """
 
     def __init__(self, *, site: str, company_id: str, codebase: str | None) -> None:
         self.scheme, self.host = normalize_site(site)
         self.company_id = company_id
         if codebase is not None:
-            codebase = codebase.strip("/")
-            if not codebase:
-                raise ConfigurationError("connectwise: codebase must not be empty")
-            codebase += "/"
+            try:
+                codebase = calls.check_codebase(codebase)
+            except ValueError:
+                raise ConfigurationError(
+                    f"connectwise: invalid codebase {codebase!r} (expected v2025_1 or v4_6_release)"
+                ) from None
         self.codebase: str | None = codebase
         self.info: CompanyInfo | None = None
         self.lock = threading.Lock()
-        self.async_lock: asyncio.Lock | None = None
+        self._async_locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
+            weakref.WeakKeyDictionary()
+        )
 
     def base_url(self) -> str:
+        """The API root for the codebase in use (``v4_6_release/`` until one is resolved)."""
         return api_root(self.scheme, self.host, self.codebase or DEFAULT_CODEBASE)
 
+    def needs_codebase(self, call: Call[Any]) -> bool:
+        """Tell whether ``call`` (relative to the API root) must wait for codebase discovery."""
+        return self.codebase is None and not call.path.startswith(("http://", "https://"))
+
+    def async_lock(self) -> asyncio.Lock:
+        """The discovery lock of the running event loop (one per loop: a client may serve several)."""
+        loop = asyncio.get_running_loop()
+        lock = self._async_locks.get(loop)
+        if lock is None:
+            lock = self._async_locks[loop] = asyncio.Lock()
+        return lock
+
     def info_call(self) -> Call[CompanyInfo]:
-        return company_info_call(self.scheme, self.host, self.company_id)
+        """``GET /login/companyinfo/{companyId}`` on the configured site."""
+        return calls.company_info_call(self.scheme, self.host, self.company_id)
 
     def adopt(self, info: CompanyInfo | None) -> None:
+        """Use the discovered codebase (already validated by the call's parser), or the router."""
         self.info = info
         codebase = (info.codebase if info is not None else None) or DEFAULT_CODEBASE
-        self.codebase = codebase.strip("/") + "/"
+        self.codebase = calls.check_codebase(codebase)
         # Follow SiteUrl only from one ConnectWise cloud host to another: never let an answer move the
         # credentials to an arbitrary host (or away from a local/on-premise server).
         if info is not None and info.is_cloud and info.site_url and _is_cloud(self.host):
@@ -76,11 +177,6 @@ class _Tenant:
                 self.scheme, self.host = scheme, host
 
 
-def _is_cloud(host: str) -> bool:
-    bare = host.split(":", 1)[0]
-    return any(bare.endswith("." + domain) for domain in CLOUD_DOMAINS)
-
-
 def _headers(api_version: str) -> dict[str, str]:
     if not isinstance(api_version, str) or not api_version.strip():
         raise ConfigurationError("connectwise: api_version must be a version such as '2025.16'")
@@ -88,47 +184,29 @@ def _headers(api_version: str) -> dict[str, str]:
 
 
 class _SyncExecutor(SyncExecutor):
-    tenant: _Tenant
+    """Resolves the codebase (once, under a lock) before the first call relative to the API root."""
+
+    tenant: Tenant
 
     def execute(self, call: Call[T]) -> T:
-        if self.tenant.codebase is None and not _is_absolute(call):
-            self.resolve()
+        if self.tenant.needs_codebase(call):
+            with self.tenant.lock:
+                if self.tenant.codebase is None:
+                    self.run(plans.resolve_codebase(self.tenant))
         return super().execute(call)
-
-    def resolve(self) -> None:
-        with self.tenant.lock:
-            if self.tenant.codebase is not None:
-                return
-            try:
-                info: CompanyInfo | None = super().execute(self.tenant.info_call())
-            except APIError as exc:
-                if exc.status_code != 404:
-                    raise
-                info = None  # no companyinfo (old on-premise): the v4_6_release router
-            self.tenant.adopt(info)
 
 
 class _AsyncExecutor(AsyncExecutor):
-    tenant: _Tenant
+    """The async twin of :class:`_SyncExecutor`."""
+
+    tenant: Tenant
 
     async def execute(self, call: Call[T]) -> T:
-        if self.tenant.codebase is None and not _is_absolute(call):
-            await self.resolve()
+        if self.tenant.needs_codebase(call):
+            async with self.tenant.async_lock():
+                if self.tenant.codebase is None:
+                    await self.run(plans.resolve_codebase(self.tenant))
         return await super().execute(call)
-
-    async def resolve(self) -> None:
-        if self.tenant.async_lock is None:
-            self.tenant.async_lock = asyncio.Lock()
-        async with self.tenant.async_lock:
-            if self.tenant.codebase is not None:
-                return
-            try:
-                info: CompanyInfo | None = await super().execute(self.tenant.info_call())
-            except APIError as exc:
-                if exc.status_code != 404:
-                    raise
-                info = None  # no companyinfo (old on-premise): the v4_6_release router
-            self.tenant.adopt(info)
 
 
 def _read_env(environ: Mapping[str, str] | None) -> dict[str, str]:
@@ -145,6 +223,31 @@ def _read_env(environ: Mapping[str, str] | None) -> dict[str, str]:
     return values
 
 
+def _executor_options(
+    *,
+    site: str,
+    company_id: str,
+    public_key: str,
+    private_key: str,
+    client_id: str,
+    codebase: str | None,
+    api_version: str,
+    clock: Callable[[], float] | None,
+) -> tuple[Tenant, dict[str, Any]]:
+    tenant = Tenant(site=site, company_id=company_id, codebase=codebase)
+    auth = ConnectWiseAuth(
+        company_id=company_id, public_key=public_key, private_key=private_key, client_id=client_id
+    )
+    options: dict[str, Any] = {
+        "platform": PLATFORM,
+        "base_url": tenant.base_url,
+        "auth": auth,
+        "headers": _headers(api_version),
+        "clock": clock or time.monotonic,
+    }
+    return tenant, options
+
+
 class _ClientBase:
     _executor: Any
 
@@ -159,6 +262,12 @@ class _ClientBase:
         """The API base URL (``https://api-na.myconnectwise.net/v2025_1/apis/3.0``) once resolved."""
         url: str = self._executor.tenant.base_url()
         return url
+
+    @property
+    def api_calls(self) -> CallCounter:
+        """The requests this client (and its ``with_options`` copies) sent, retries and discovery included."""
+        counter: CallCounter = self._executor.api_calls
+        return counter
 
     def __repr__(self) -> str:
         tenant = self._executor.tenant
@@ -213,15 +322,18 @@ class ConnectWiseClient(_ClientBase):
         app_name: str | None = None,
         clock: Callable[[], float] | None = None,
     ) -> None:
-        tenant = _Tenant(site=site, company_id=company_id, codebase=codebase)
-        auth = ConnectWiseAuth(
-            company_id=company_id, public_key=public_key, private_key=private_key, client_id=client_id
+        tenant, options = _executor_options(
+            site=site,
+            company_id=company_id,
+            public_key=public_key,
+            private_key=private_key,
+            client_id=client_id,
+            codebase=codebase,
+            api_version=api_version,
+            clock=clock,
         )
         executor = _SyncExecutor(
-            platform=PLATFORM,
-            base_url=tenant.base_url,
-            auth=auth,
-            headers=_headers(api_version),
+            **options,
             retry=retry,
             timeout=timeout,
             rate_limit=rate_limit,
@@ -229,7 +341,6 @@ class ConnectWiseClient(_ClientBase):
             http_client=http_client,
             sleep=sleep,
             app_name=app_name,
-            clock=clock or time.monotonic,
         )
         executor.tenant = tenant
         self._executor = executor
@@ -260,17 +371,22 @@ class ConnectWiseClient(_ClientBase):
         """Build a client from ``MSPLINK_CW_SITE``, ``_COMPANY_ID``, ``_PUBLIC_KEY``, ``_PRIVATE_KEY``,
         ``_CLIENT_ID`` (and optional ``_CODEBASE``, ``_API_VERSION``); ``options`` go to the constructor.
 
+        Args:
+            environ: The variables to read (default ``os.environ``).
+            **options: Further constructor arguments (``transport=``, ``retry=`` ...).
+
         Raises:
             ConfigurationError: A variable is missing.
         """
         return cls(**{**_read_env(environ), **options})
 
     def company_info(self) -> CompanyInfo:
-        """Fetch the tenant's company info (GET /login/companyinfo/{companyId}); also sets the codebase."""
-        ex: _SyncExecutor = self._executor
-        info = ex.execute(ex.tenant.info_call())
-        if ex.tenant.codebase is None:
-            ex.tenant.adopt(info)
+        """Fetch the tenant's company info (``GET /login/companyinfo/{companyId}``); also sets the codebase.
+
+        Raises:
+            APIError: The answer is not company info (``invalid_codebase`` for a hostile codebase).
+        """
+        info: CompanyInfo = self._executor.run(plans.company_info(self._executor.tenant))
         return info
 
     def request(
@@ -288,7 +404,7 @@ class ConnectWiseClient(_ClientBase):
         Raises:
             APIError: The status is >= 400 (typed by meaning).
         """
-        response: httpx.Response = self._executor.execute(_raw_call(method, path, params, json, headers))
+        response: httpx.Response = self._executor.execute(calls.raw_call(method, path, params, json, headers))
         return response
 
     def with_options(
@@ -338,15 +454,18 @@ class AsyncConnectWiseClient(_ClientBase):
         app_name: str | None = None,
         clock: Callable[[], float] | None = None,
     ) -> None:
-        tenant = _Tenant(site=site, company_id=company_id, codebase=codebase)
-        auth = ConnectWiseAuth(
-            company_id=company_id, public_key=public_key, private_key=private_key, client_id=client_id
+        tenant, options = _executor_options(
+            site=site,
+            company_id=company_id,
+            public_key=public_key,
+            private_key=private_key,
+            client_id=client_id,
+            codebase=codebase,
+            api_version=api_version,
+            clock=clock,
         )
         executor = _AsyncExecutor(
-            platform=PLATFORM,
-            base_url=tenant.base_url,
-            auth=auth,
-            headers=_headers(api_version),
+            **options,
             retry=retry,
             timeout=timeout,
             rate_limit=rate_limit,
@@ -354,7 +473,6 @@ class AsyncConnectWiseClient(_ClientBase):
             http_client=http_client,
             sleep=sleep,
             app_name=app_name,
-            clock=clock or time.monotonic,
         )
         executor.tenant = tenant
         self._executor = executor
@@ -390,11 +508,8 @@ class AsyncConnectWiseClient(_ClientBase):
         return cls(**{**_read_env(environ), **options})
 
     async def company_info(self) -> CompanyInfo:
-        """Fetch the tenant's company info (GET /login/companyinfo/{companyId}); also sets the codebase."""
-        ex: _AsyncExecutor = self._executor
-        info = await ex.execute(ex.tenant.info_call())
-        if ex.tenant.codebase is None:
-            ex.tenant.adopt(info)
+        """Fetch the tenant's company info (``GET /login/companyinfo/{companyId}``); also sets the codebase."""
+        info: CompanyInfo = await self._executor.run(plans.company_info(self._executor.tenant))
         return info
 
     async def request(
@@ -411,9 +526,8 @@ class AsyncConnectWiseClient(_ClientBase):
         Raises:
             APIError: The status is >= 400 (typed by meaning).
         """
-        response: httpx.Response = await self._executor.execute(
-            _raw_call(method, path, params, json, headers)
-        )
+        call = calls.raw_call(method, path, params, json, headers)
+        response: httpx.Response = await self._executor.execute(call)
         return response
 
     def with_options(
@@ -439,27 +553,3 @@ class AsyncConnectWiseClient(_ClientBase):
         tb: TracebackType | None,
     ) -> None:
         await self.aclose()
-
-
-def _raw_call(
-    method: str,
-    path: str,
-    params: Mapping[str, str] | None,
-    json: object,
-    headers: Mapping[str, str] | None,
-) -> Call[httpx.Response]:
-    if not isinstance(path, str) or not path.startswith("/") or path.startswith("//"):
-        raise ConfigurationError(
-            "connectwise: request() takes a path starting with '/' (relative to apis/3.0)"
-        )
-    if not isinstance(method, str) or not method.isalpha():
-        raise ConfigurationError(f"connectwise: invalid method {method!r}")
-    return Call(
-        method=method.upper(),
-        path=path,
-        template=path.split("?", 1)[0],
-        params=dict(params or {}),
-        json=json,
-        headers=dict(headers or {}),
-        parse=lambda r: r,
-    )

@@ -1,139 +1,140 @@
-"""Resource shells: one line per verb over the pure builders in ``_calls`` (sync and async twins)."""
+"""Resource shells: one line per verb over the pure builders in ``_calls`` and the plans in ``_plans``.
+
+Sync and async twins have the same names and signatures (``tests/connectwise/test_config.py`` checks
+it); the logic lives once, in ``_calls`` / ``_plans``.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Generic, TypeVar
 
 from msplink._core import AsyncPaginator, Paginator
 from msplink.connectwise import _calls as calls
+from msplink.connectwise import _plans as plans
 from msplink.connectwise import models as m
 from msplink.connectwise._calls import Endpoint, Watermark
-from msplink.connectwise.conditions import Condition, F, OrderBy, Query
+from msplink.connectwise.conditions import Condition, OrderBy, Query
 
 if TYPE_CHECKING:
     from msplink._core import AsyncExecutor, SyncExecutor
 
 __all__ = [
+    "AsyncAgreements",
+    "AsyncBoards",
     "AsyncCallbacks",
+    "AsyncCompanies",
+    "AsyncContacts",
+    "AsyncInvoices",
+    "AsyncPurchaseOrders",
     "AsyncResource",
+    "Agreements",
+    "Boards",
     "Callbacks",
+    "Companies",
+    "Contacts",
+    "Invoices",
+    "PurchaseOrders",
     "Resource",
 ]
 
-T = TypeVar("T", bound=m._Model)
-U = TypeVar("U", bound=m._Update)
-E = TypeVar("E", bound=m._Entity)
+T = TypeVar("T", bound=m.Model)
+U = TypeVar("U", bound=m.Update)
 
-CondArg = Condition | str | None
+Where = Condition | str | None
 OrderArg = Sequence[OrderBy | str] | OrderBy | str | None
 DEFAULT_OVERLAP = timedelta(minutes=2)
-
-
-def _skipper(seen: Mapping[int, datetime] | None) -> Callable[[E], bool] | None:
-    """Leave out records already processed with the same ``lastUpdated`` (stateless: safe to re-iterate).
-
-    Keyset paging by id already guarantees an id appears once per read.
-    """
-    if not seen:
-        return None
-
-    def skip(record: E) -> bool:
-        record_id = getattr(record, "id", None)
-        if record_id is None or record_id not in seen or record.last_updated is None:
-            return False
-        return record.last_updated <= seen[record_id]
-
-    return skip
-
-
-def _with_info(fields: Sequence[str] | None) -> list[str] | None:
-    if not fields:
-        return None
-    names = list(fields)
-    return names if "id" in names else ["id", *names]
 
 
 class Resource(Generic[T, U]):
     """A ConnectWise collection: ``get``, ``list``, ``count``, ``create``, ``update``, ``delete``, ``updated``."""
 
     def __init__(self, executor: SyncExecutor, endpoint: Endpoint[T, U], parent: int | None = None) -> None:
-        self._executor = executor
-        self._endpoint = endpoint
+        self._x = executor
+        self._ep = endpoint
         self._parent = parent
 
     def get(self, record_id: int, /, *, fields: Sequence[str] | None = None) -> T:
-        """Fetch one record (GET {collection}/{id}).
+        """Fetch one record (``GET {collection}/{id}``, optionally projected with ``fields``).
 
         Raises:
             NotFoundError: No such record.
         """
-        return self._executor.execute(
-            calls.get_call(self._endpoint, self._parent, record_id, fields=list(fields) if fields else None)
-        )
+        return self._x.execute(calls.get_call(self._ep, self._parent, record_id, fields=fields))
 
     def list(
         self,
         *,
-        conditions: CondArg = None,
-        child_conditions: CondArg = None,
-        custom_field_conditions: CondArg = None,
+        where: Where = None,
         order_by: OrderArg = None,
         fields: Sequence[str] | None = None,
-        page_size: int = calls.MAX_PAGE_SIZE,
         limit: int | None = None,
+        page_size: int | None = None,
+        child_conditions: Where = None,
+        custom_field_conditions: Where = None,
         forward_only: bool | None = None,
         cursor: str | None = None,
     ) -> Paginator[T]:
-        """List records lazily, every page (GET {collection}; forward-only ``pageId`` paging unless ordered).
+        """List records lazily, every page (``GET {collection}``; forward-only ``pageId`` paging unless
+        ordered, navigable ``page`` numbers otherwise or when the endpoint has no forward-only paging).
+
+        Args:
+            where: ``conditions`` (a :mod:`~msplink.connectwise.conditions` condition or a checked string).
+            order_by: ``orderBy`` terms (navigable paging).
+            fields: ``fields`` projection.
+            limit: At most this many records.
+            page_size: Records per request, 1..1000 (default 1000).
+            child_conditions: ``childConditions`` (arrays such as ``communicationItems``).
+            custom_field_conditions: ``customFieldConditions`` (see ``conditions.custom_field``).
+            forward_only: Force (or refuse) forward-only paging.
+            cursor: Resume from a ``Page.next_cursor``.
 
         Raises:
             QueryError: Malformed conditions, ordering or fields (raised here, before any request).
         """
         query = Query(
-            conditions=conditions,
+            conditions=where,
             child_conditions=child_conditions,
             custom_field_conditions=custom_field_conditions,
             order_by=order_by,
             fields=fields,
         )
         first = calls.list_call(
-            self._endpoint, self._parent, query, page_size=page_size, forward_only=forward_only, cursor=cursor
+            self._ep, self._parent, query, page_size=page_size, forward_only=forward_only, cursor=cursor
         )
-        return Paginator(self._executor, first, calls.next_call, limit=limit)
+        return Paginator(self._x, first, calls.next_call, limit=limit)
 
     def count(
-        self,
-        *,
-        conditions: CondArg = None,
-        child_conditions: CondArg = None,
-        custom_field_conditions: CondArg = None,
+        self, *, where: Where = None, child_conditions: Where = None, custom_field_conditions: Where = None
     ) -> int:
-        """Count matching records (GET {collection}/count)."""
+        """Count matching records (``GET {collection}/count``)."""
         query = Query(
-            conditions=conditions,
+            conditions=where,
             child_conditions=child_conditions,
             custom_field_conditions=custom_field_conditions,
         )
-        return self._executor.execute(calls.count_call(self._endpoint, self._parent, query))
+        return self._x.execute(calls.count_call(self._ep, self._parent, query))
 
     def create(self, record: T, /) -> T:
-        """Create a record from the fields that are set (POST {collection}); returns the created record."""
-        return self._executor.execute(calls.create_call(self._endpoint, self._parent, record))
+        """Create a record from the fields that are set (``POST {collection}``); returns the created record.
+
+        Not retried after a lost answer (ConnectWise has no idempotency key): look up before you retry.
+        """
+        return self._x.execute(calls.create_call(self._ep, self._parent, record))
 
     def update(self, record_id: int, patch: U, /) -> T:
-        """Patch the fields a partial model sets (PATCH {collection}/{id}); returns the updated record."""
-        return self._executor.execute(calls.update_call(self._endpoint, self._parent, record_id, patch))
+        """Patch the fields a partial model sets (``PATCH {collection}/{id}``); returns the updated record."""
+        return self._x.execute(calls.update_call(self._ep, self._parent, record_id, patch))
 
     def delete(self, record_id: int, /) -> None:
-        """Delete a record (DELETE {collection}/{id}).
+        """Delete a record (``DELETE {collection}/{id}``).
 
         Raises:
             NotFoundError: It does not exist (catch it for idempotent deletes).
             ConflictError: It is in use.
         """
-        self._executor.execute(calls.delete_call(self._endpoint, self._parent, record_id))
+        self._x.execute(calls.delete_call(self._ep, self._parent, record_id))
 
     def updated(
         self,
@@ -141,100 +142,92 @@ class Resource(Generic[T, U]):
         *,
         overlap: timedelta = DEFAULT_OVERLAP,
         until: datetime | None = None,
-        conditions: CondArg = None,
+        where: Where = None,
         fields: Sequence[str] | None = None,
         seen: Mapping[int, datetime] | None = None,
-        page_size: int = calls.MAX_PAGE_SIZE,
+        page_size: int | None = None,
         limit: int | None = None,
     ) -> Paginator[T]:
-        """Records changed since a watermark (GET {collection} with ``lastUpdated > [t]``, forward-only).
+        """Records changed since a watermark (``GET {collection}`` with ``lastUpdated > [t]``, forward-only).
 
         The lower bound is ``since - overlap`` (late commits land inside it); records already in
         ``seen`` (id -> last_updated processed) with an unchanged ``lastUpdated`` are left out, and an
         id never appears twice in one read. ``fields`` always gains ``id`` and ``_info``.
         """
-        where = calls.changes_condition(since, overlap=overlap, until=until)
-        if conditions is not None:
-            where = where & conditions
-        query = Query(conditions=where, fields=_with_info(fields))
-        first = calls.list_call(
-            self._endpoint,
+        first = calls.updated_call(
+            self._ep,
             self._parent,
-            query,
+            since,
+            overlap=overlap,
+            until=until,
+            where=where,
+            fields=fields,
+            seen=seen,
             page_size=page_size,
-            forward_only=True,
-            include_info=True,
-            skip=_skipper(seen),  # type: ignore[arg-type]
         )
-        return Paginator(self._executor, first, calls.next_call, limit=limit)
+        return Paginator(self._x, first, calls.next_call, limit=limit)
 
 
 class AsyncResource(Generic[T, U]):
-    """The async twin of :class:`Resource`."""
+    """The async twin of :class:`Resource` (same verbs; ``await`` them, ``async for`` the paginators)."""
 
     def __init__(self, executor: AsyncExecutor, endpoint: Endpoint[T, U], parent: int | None = None) -> None:
-        self._executor = executor
-        self._endpoint = endpoint
+        self._x = executor
+        self._ep = endpoint
         self._parent = parent
 
     async def get(self, record_id: int, /, *, fields: Sequence[str] | None = None) -> T:
-        """Fetch one record (GET {collection}/{id})."""
-        return await self._executor.execute(
-            calls.get_call(self._endpoint, self._parent, record_id, fields=list(fields) if fields else None)
-        )
+        """Fetch one record (``GET {collection}/{id}``); see :meth:`Resource.get`."""
+        return await self._x.execute(calls.get_call(self._ep, self._parent, record_id, fields=fields))
 
     def list(
         self,
         *,
-        conditions: CondArg = None,
-        child_conditions: CondArg = None,
-        custom_field_conditions: CondArg = None,
+        where: Where = None,
         order_by: OrderArg = None,
         fields: Sequence[str] | None = None,
-        page_size: int = calls.MAX_PAGE_SIZE,
         limit: int | None = None,
+        page_size: int | None = None,
+        child_conditions: Where = None,
+        custom_field_conditions: Where = None,
         forward_only: bool | None = None,
         cursor: str | None = None,
     ) -> AsyncPaginator[T]:
-        """List records lazily, every page (GET {collection}; forward-only ``pageId`` paging unless ordered)."""
+        """List records lazily, every page (``GET {collection}``); see :meth:`Resource.list`."""
         query = Query(
-            conditions=conditions,
+            conditions=where,
             child_conditions=child_conditions,
             custom_field_conditions=custom_field_conditions,
             order_by=order_by,
             fields=fields,
         )
         first = calls.list_call(
-            self._endpoint, self._parent, query, page_size=page_size, forward_only=forward_only, cursor=cursor
+            self._ep, self._parent, query, page_size=page_size, forward_only=forward_only, cursor=cursor
         )
-        return AsyncPaginator(self._executor, first, calls.next_call, limit=limit)
+        return AsyncPaginator(self._x, first, calls.next_call, limit=limit)
 
     async def count(
-        self,
-        *,
-        conditions: CondArg = None,
-        child_conditions: CondArg = None,
-        custom_field_conditions: CondArg = None,
+        self, *, where: Where = None, child_conditions: Where = None, custom_field_conditions: Where = None
     ) -> int:
-        """Count matching records (GET {collection}/count)."""
+        """Count matching records (``GET {collection}/count``)."""
         query = Query(
-            conditions=conditions,
+            conditions=where,
             child_conditions=child_conditions,
             custom_field_conditions=custom_field_conditions,
         )
-        return await self._executor.execute(calls.count_call(self._endpoint, self._parent, query))
+        return await self._x.execute(calls.count_call(self._ep, self._parent, query))
 
     async def create(self, record: T, /) -> T:
-        """Create a record from the fields that are set (POST {collection})."""
-        return await self._executor.execute(calls.create_call(self._endpoint, self._parent, record))
+        """Create a record (``POST {collection}``); see :meth:`Resource.create`."""
+        return await self._x.execute(calls.create_call(self._ep, self._parent, record))
 
     async def update(self, record_id: int, patch: U, /) -> T:
-        """Patch the fields a partial model sets (PATCH {collection}/{id})."""
-        return await self._executor.execute(calls.update_call(self._endpoint, self._parent, record_id, patch))
+        """Patch the fields a partial model sets (``PATCH {collection}/{id}``)."""
+        return await self._x.execute(calls.update_call(self._ep, self._parent, record_id, patch))
 
     async def delete(self, record_id: int, /) -> None:
-        """Delete a record (DELETE {collection}/{id})."""
-        await self._executor.execute(calls.delete_call(self._endpoint, self._parent, record_id))
+        """Delete a record (``DELETE {collection}/{id}``); see :meth:`Resource.delete`."""
+        await self._x.execute(calls.delete_call(self._ep, self._parent, record_id))
 
     def updated(
         self,
@@ -242,27 +235,25 @@ class AsyncResource(Generic[T, U]):
         *,
         overlap: timedelta = DEFAULT_OVERLAP,
         until: datetime | None = None,
-        conditions: CondArg = None,
+        where: Where = None,
         fields: Sequence[str] | None = None,
         seen: Mapping[int, datetime] | None = None,
-        page_size: int = calls.MAX_PAGE_SIZE,
+        page_size: int | None = None,
         limit: int | None = None,
     ) -> AsyncPaginator[T]:
-        """Records changed since a watermark (GET {collection} with ``lastUpdated > [t]``, forward-only)."""
-        where = calls.changes_condition(since, overlap=overlap, until=until)
-        if conditions is not None:
-            where = where & conditions
-        query = Query(conditions=where, fields=_with_info(fields))
-        first = calls.list_call(
-            self._endpoint,
+        """Records changed since a watermark (``GET {collection}``); see :meth:`Resource.updated`."""
+        first = calls.updated_call(
+            self._ep,
             self._parent,
-            query,
+            since,
+            overlap=overlap,
+            until=until,
+            where=where,
+            fields=fields,
+            seen=seen,
             page_size=page_size,
-            forward_only=True,
-            include_info=True,
-            skip=_skipper(seen),  # type: ignore[arg-type]
         )
-        return AsyncPaginator(self._executor, first, calls.next_call, limit=limit)
+        return AsyncPaginator(self._x, first, calls.next_call, limit=limit)
 
 
 # ------------------------------------------------------------------------------------ the endpoints
@@ -293,7 +284,7 @@ CATALOG_ITEMS = Endpoint("/procurement/catalog", m.CatalogItem, m.CatalogItemUpd
 PRODUCT_ITEMS = Endpoint("/procurement/products", m.ProductItem, m.ProductItemUpdate)
 OPPORTUNITIES = Endpoint("/sales/opportunities", m.Opportunity, m.OpportunityUpdate)
 MEMBERS = Endpoint("/system/members", m.Member, m.MemberUpdate)
-CALLBACKS = Endpoint("/system/callbacks", m.Callback, m.CallbackUpdate)
+CALLBACKS = plans.CALLBACKS
 
 
 class Companies(Resource[m.Company, m.CompanyUpdate]):
@@ -301,7 +292,7 @@ class Companies(Resource[m.Company, m.CompanyUpdate]):
 
     def sites(self, company_id: int, /) -> Resource[m.CompanySite, m.CompanySiteUpdate]:
         """The sites of a company (``/company/companies/{id}/sites``)."""
-        return Resource(self._executor, SITES, company_id)
+        return Resource(self._x, SITES, company_id)
 
 
 class AsyncCompanies(AsyncResource[m.Company, m.CompanyUpdate]):
@@ -309,7 +300,7 @@ class AsyncCompanies(AsyncResource[m.Company, m.CompanyUpdate]):
 
     def sites(self, company_id: int, /) -> AsyncResource[m.CompanySite, m.CompanySiteUpdate]:
         """The sites of a company (``/company/companies/{id}/sites``)."""
-        return AsyncResource(self._executor, SITES, company_id)
+        return AsyncResource(self._x, SITES, company_id)
 
 
 class Contacts(Resource[m.Contact, m.ContactUpdate]):
@@ -317,7 +308,7 @@ class Contacts(Resource[m.Contact, m.ContactUpdate]):
 
     def communications(self, contact_id: int, /) -> Resource[m.CommunicationItem, m.CommunicationItemUpdate]:
         """The communication items of a contact (``/company/contacts/{id}/communications``)."""
-        return Resource(self._executor, COMMUNICATIONS, contact_id)
+        return Resource(self._x, COMMUNICATIONS, contact_id)
 
 
 class AsyncContacts(AsyncResource[m.Contact, m.ContactUpdate]):
@@ -327,7 +318,7 @@ class AsyncContacts(AsyncResource[m.Contact, m.ContactUpdate]):
         self, contact_id: int, /
     ) -> AsyncResource[m.CommunicationItem, m.CommunicationItemUpdate]:
         """The communication items of a contact (``/company/contacts/{id}/communications``)."""
-        return AsyncResource(self._executor, COMMUNICATIONS, contact_id)
+        return AsyncResource(self._x, COMMUNICATIONS, contact_id)
 
 
 class Agreements(Resource[m.Agreement, m.AgreementUpdate]):
@@ -335,7 +326,7 @@ class Agreements(Resource[m.Agreement, m.AgreementUpdate]):
 
     def additions(self, agreement_id: int, /) -> Resource[m.AgreementAddition, m.AgreementAdditionUpdate]:
         """The additions of an agreement (``/finance/agreements/{id}/additions``)."""
-        return Resource(self._executor, ADDITIONS, agreement_id)
+        return Resource(self._x, ADDITIONS, agreement_id)
 
 
 class AsyncAgreements(AsyncResource[m.Agreement, m.AgreementUpdate]):
@@ -345,7 +336,7 @@ class AsyncAgreements(AsyncResource[m.Agreement, m.AgreementUpdate]):
         self, agreement_id: int, /
     ) -> AsyncResource[m.AgreementAddition, m.AgreementAdditionUpdate]:
         """The additions of an agreement (``/finance/agreements/{id}/additions``)."""
-        return AsyncResource(self._executor, ADDITIONS, agreement_id)
+        return AsyncResource(self._x, ADDITIONS, agreement_id)
 
 
 class Invoices(Resource[m.Invoice, m.InvoiceUpdate]):
@@ -353,7 +344,7 @@ class Invoices(Resource[m.Invoice, m.InvoiceUpdate]):
 
     def payments(self, invoice_id: int, /) -> Resource[m.InvoicePayment, m.InvoicePaymentUpdate]:
         """The payments applied to an invoice (``/finance/invoices/{id}/payments``)."""
-        return Resource(self._executor, PAYMENTS, invoice_id)
+        return Resource(self._x, PAYMENTS, invoice_id)
 
 
 class AsyncInvoices(AsyncResource[m.Invoice, m.InvoiceUpdate]):
@@ -361,7 +352,7 @@ class AsyncInvoices(AsyncResource[m.Invoice, m.InvoiceUpdate]):
 
     def payments(self, invoice_id: int, /) -> AsyncResource[m.InvoicePayment, m.InvoicePaymentUpdate]:
         """The payments applied to an invoice (``/finance/invoices/{id}/payments``)."""
-        return AsyncResource(self._executor, PAYMENTS, invoice_id)
+        return AsyncResource(self._x, PAYMENTS, invoice_id)
 
 
 class Boards(Resource[m.Board, m.BoardUpdate]):
@@ -369,7 +360,7 @@ class Boards(Resource[m.Board, m.BoardUpdate]):
 
     def statuses(self, board_id: int, /) -> Resource[m.BoardStatus, m.BoardStatusUpdate]:
         """The statuses of a board (``/service/boards/{id}/statuses``)."""
-        return Resource(self._executor, BOARD_STATUSES, board_id)
+        return Resource(self._x, BOARD_STATUSES, board_id)
 
 
 class AsyncBoards(AsyncResource[m.Board, m.BoardUpdate]):
@@ -377,7 +368,7 @@ class AsyncBoards(AsyncResource[m.Board, m.BoardUpdate]):
 
     def statuses(self, board_id: int, /) -> AsyncResource[m.BoardStatus, m.BoardStatusUpdate]:
         """The statuses of a board (``/service/boards/{id}/statuses``)."""
-        return AsyncResource(self._executor, BOARD_STATUSES, board_id)
+        return AsyncResource(self._x, BOARD_STATUSES, board_id)
 
 
 class PurchaseOrders(Resource[m.PurchaseOrder, m.PurchaseOrderUpdate]):
@@ -387,7 +378,7 @@ class PurchaseOrders(Resource[m.PurchaseOrder, m.PurchaseOrderUpdate]):
         self, purchase_order_id: int, /
     ) -> Resource[m.PurchaseOrderLineItem, m.PurchaseOrderLineItemUpdate]:
         """The line items of a purchase order (``/procurement/purchaseorders/{id}/lineitems``)."""
-        return Resource(self._executor, LINE_ITEMS, purchase_order_id)
+        return Resource(self._x, LINE_ITEMS, purchase_order_id)
 
 
 class AsyncPurchaseOrders(AsyncResource[m.PurchaseOrder, m.PurchaseOrderUpdate]):
@@ -397,14 +388,10 @@ class AsyncPurchaseOrders(AsyncResource[m.PurchaseOrder, m.PurchaseOrderUpdate])
         self, purchase_order_id: int, /
     ) -> AsyncResource[m.PurchaseOrderLineItem, m.PurchaseOrderLineItemUpdate]:
         """The line items of a purchase order (``/procurement/purchaseorders/{id}/lineitems``)."""
-        return AsyncResource(self._executor, LINE_ITEMS, purchase_order_id)
+        return AsyncResource(self._x, LINE_ITEMS, purchase_order_id)
 
 
-def _callback_match(url: str, type_: str, level: str, object_id: int) -> Condition:
-    return (F("url") == url) & (F("type") == type_) & (F("level") == level) & (F("objectId") == object_id)
-
-
-def _callback_record(
+def _callback(
     url: str, type_: str, level: str, object_id: int, description: str | None, self_suppressed: bool
 ) -> m.Callback:
     return m.Callback(
@@ -432,14 +419,13 @@ class Callbacks(Resource[m.Callback, m.CallbackUpdate]):
         description: str | None = None,
         self_suppressed: bool = True,
     ) -> m.Callback:
-        """Register a callback unless the same one exists (GET then POST /system/callbacks).
+        """Register a callback unless the same one exists (``GET`` then ``POST /system/callbacks``).
 
-        Look-up-before-create makes it safe to call at every start-up.
+        Look-up-before-create makes it safe to call at every start-up; ``self_suppressed`` keeps changes
+        made by this API member from calling back (no sync echo).
         """
-        existing = self.list(conditions=_callback_match(url, type, level, object_id), limit=1).first()
-        if existing is not None:
-            return existing
-        return self.create(_callback_record(url, type, level, object_id, description, self_suppressed))
+        record = _callback(url, type, level, object_id, description, self_suppressed)
+        return self._x.run(plans.register_callback(record))
 
 
 class AsyncCallbacks(AsyncResource[m.Callback, m.CallbackUpdate]):
@@ -455,8 +441,6 @@ class AsyncCallbacks(AsyncResource[m.Callback, m.CallbackUpdate]):
         description: str | None = None,
         self_suppressed: bool = True,
     ) -> m.Callback:
-        """Register a callback unless the same one exists (GET then POST /system/callbacks)."""
-        existing = await self.list(conditions=_callback_match(url, type, level, object_id), limit=1).first()
-        if existing is not None:
-            return existing
-        return await self.create(_callback_record(url, type, level, object_id, description, self_suppressed))
+        """Register a callback unless the same one exists; see :meth:`Callbacks.register`."""
+        record = _callback(url, type, level, object_id, description, self_suppressed)
+        return await self._x.run(plans.register_callback(record))

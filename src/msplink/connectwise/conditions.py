@@ -10,12 +10,35 @@ literal, and the builder uses it for every value::
     cond = C.board.id.in_([1, 2, 3]) & ~C.closed_flag.is_true()
     outage = custom_field("Outage ID") == 42            # caption="Outage ID" AND value = 42
 
-Literals: strings are double-quoted with ``\\`` and ``"`` backslash-escaped; numbers bare; booleans
-``True``/``False``; ``None`` is ``null``; datetimes ``[YYYY-MM-DDTHH:MM:SSZ]`` in UTC (naive ones are
-refused); sequences render ``(a, b, c)`` for ``in``. Field paths are checked (``name``,
-``company/identifier``, ``_info/dateEntered``), so no user string can leave its literal or become a
-field name. Hand-written condition strings are accepted too, but they are parsed first and a malformed
-one raises :class:`~msplink.errors.QueryError` before any request is sent.
+Literals: numbers bare; booleans ``True``/``False``; ``None`` is ``null``; datetimes
+``[YYYY-MM-DDTHH:MM:SSZ]`` in UTC (naive ones are refused); sequences render ``(a, b, c)`` for ``in``;
+strings as described below. Field paths are checked (``name``, ``company/identifier``,
+``_info/dateEntered``), so no user string can leave its literal or become a field name. Hand-written
+condition strings are accepted too, but they are parsed first and a malformed one raises
+:class:`~msplink.errors.QueryError` before any request is sent.
+
+Strings follow only what public sources establish about ConnectWise's escaping:
+
+* the Developer Guide ("PSA API Requests": conditions ``Summary = "string"``, ``manufacturer/name =
+  "Dell"``; "Escaping": a literal ``[`` in a value is ``[[]``, SQL LIKE escaping) and ConnectWise's own
+  ``_info`` hrefs (``chargeToType='Ticket'``) delimit strings with ``"`` or ``'`` (REFERENCE §5.1-5.2);
+* nothing public documents an escape for the delimiter *inside* a literal (REFERENCE §13; the SDKs read
+  -- pyconnectwise 0.6 ``Condition``, ConnectWiseManageAPI, django-connectwise, go-connectwise-psa,
+  ConnectWise.Http, amp-labs/connectors -- write user strings raw or not at all).
+
+So :func:`quote` never escapes: it delimits with ``"`` and, when the value contains ``"``, with ``'``. A
+value with both quote characters cannot be written as one literal and raises ``QueryError`` (use
+``like()`` with ``_`` for one of them). No literal ends with a backslash either: if the server (against
+its documentation) treated ``\\`` as an escape, that backslash would swallow the closing delimiter. So
+``quote()`` refuses such a value, ``==``/``!=`` on one become an exact ``like``/``not like`` pattern
+ending in the set ``[\\]``, and ``contains``/``starts_with`` end their pattern the same way. Backslashes
+elsewhere are ordinary characters.
+
+``contains``/``like`` values go through SQL Server ``LIKE`` (``%`` any run, ``_`` one character, ``[...]``
+a set): :meth:`Field.contains` and :meth:`Field.starts_with` escape them as ``[%]``, ``[_]`` and ``[[]``
+(Transact-SQL LIKE, "Using wildcard characters as literals",
+https://learn.microsoft.com/sql/t-sql/language-elements/like-transact-sql; the Developer Guide's ``[[]``
+rule); :meth:`Field.like` takes a pattern as written.
 """
 
 from __future__ import annotations
@@ -47,7 +70,7 @@ __all__ = [
 ]
 
 _IDENT = r"[A-Za-z_][A-Za-z0-9_]*"
-_PATH = re.compile(rf"^{_IDENT}(?:/{_IDENT})*$")
+_PATH = re.compile(rf"{_IDENT}(?:/{_IDENT})*")  # used with fullmatch: "$" would accept "name\n"
 _KEYWORDS = frozenset({"and", "or", "not", "contains", "like", "in", "true", "false", "null"})
 
 
@@ -59,7 +82,7 @@ def _camel(name: str) -> str:
 
 
 def _check_path(path: str) -> str:
-    if not isinstance(path, str) or not _PATH.match(path):
+    if not isinstance(path, str) or not _PATH.fullmatch(path):
         raise QueryError(f"invalid ConnectWise field path: {path!r}")
     if any(segment.lower() in _KEYWORDS for segment in path.split("/")):
         raise QueryError(f"field path {path!r} uses a reserved word")
@@ -67,7 +90,14 @@ def _check_path(path: str) -> str:
 
 
 def _quote_str(value: str) -> str:
-    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    """Delimit a string with the quote character it does not contain (no escapes: none is documented)."""
+    if value.endswith("\\"):
+        raise QueryError("a ConnectWise string literal cannot end with a backslash")
+    if '"' not in value:
+        return '"' + value + '"'
+    if "'" not in value:
+        return "'" + value + "'"
+    raise QueryError("a ConnectWise string literal cannot hold both \" and ' (no escape is documented)")
 
 
 def _quote_datetime(value: datetime) -> str:
@@ -84,10 +114,12 @@ def quote(value: object) -> str:
             ``None`` or a non-empty sequence of those (rendered ``(a, b)`` for ``in``).
 
     Returns:
-        The literal text; a string can never leave its quotes.
+        The literal text; a string can never leave its quotes (``"Acme"``, or ``'say "hi"'`` when it
+        contains ``"``: see the module docstring for the sources).
 
     Raises:
-        QueryError: The value cannot be rendered (naive datetime, NaN, empty sequence, other types).
+        QueryError: The value cannot be rendered (naive datetime, NaN, empty sequence, other types, a
+            string holding both ``"`` and ``'`` or ending with a backslash).
     """
     if value is None:
         return "null"
@@ -120,8 +152,13 @@ def quote(value: object) -> str:
 
 
 def _like_escape(value: str) -> str:
-    """Escape SQL LIKE wildcards so ``value`` matches literally inside ``contains``/``like``."""
-    return "".join(f"[{ch}]" if ch in "%_[" else ch for ch in value)
+    """Escape SQL Server LIKE wildcards (``[%]``, ``[_]``, ``[[]``) so ``value`` matches literally.
+
+    A trailing backslash becomes the set ``[\\]`` (the same character), so the literal never ends with a
+    backslash (see :func:`quote`).
+    """
+    escaped = "".join(f"[{ch}]" if ch in "%_[" else ch for ch in value)
+    return escaped[:-1] + "[\\]" if escaped.endswith("\\") else escaped
 
 
 # ----------------------------------------------------------------------------------------- the tree
@@ -236,6 +273,9 @@ class Field:
     def _cmp(self, op: str, value: object) -> Condition:
         if isinstance(value, (list, tuple, set, frozenset)):
             raise QueryError(f"use in_() for sequences, not {op!r}")
+        if isinstance(value, str) and value.endswith("\\") and op in {"=", "!="}:
+            # No literal may end with a backslash: the same test as an exact LIKE pattern ("a[\\]").
+            return _Predicate(self._path, "like" if op == "=" else "not like", quote(_like_escape(value)))
         return _Predicate(self._path, op, quote(value))
 
     def __eq__(self, value: object) -> Condition:  # type: ignore[override]
@@ -394,7 +434,7 @@ class OrderBy:
         return f"{self.path} {'desc' if self.descending else 'asc'}"
 
 
-_ORDER_TEXT = re.compile(rf"^\s*({_IDENT}(?:/{_IDENT})*)(?:\s+(asc|desc))?\s*$", re.IGNORECASE)
+_ORDER_TEXT = re.compile(rf"[ \t]*({_IDENT}(?:/{_IDENT})*)(?:[ \t]+(asc|desc))?[ \t]*", re.IGNORECASE)
 
 
 def order_by_param(order_by: Sequence[OrderBy | str] | OrderBy | str | None) -> str | None:
@@ -411,7 +451,7 @@ def order_by_param(order_by: Sequence[OrderBy | str] | OrderBy | str | None) -> 
         if isinstance(term, OrderBy):
             rendered.append(term.render())
             continue
-        found = _ORDER_TEXT.match(term) if isinstance(term, str) else None
+        found = _ORDER_TEXT.fullmatch(term) if isinstance(term, str) else None
         if found is None:
             raise QueryError(f"invalid orderBy term: {term!r}")
         rendered.append(OrderBy(found.group(1), (found.group(2) or "asc").lower() == "desc").render())
@@ -481,8 +521,8 @@ _TOKEN = re.compile(
   | (?P<rp>\))
   | (?P<comma>,)
   | (?P<op>!=|<=|>=|=|<|>)
-  | (?P<dq>"(?:[^"\\]|\\.)*")
-  | (?P<sq>'(?:[^'\\]|\\.)*')
+  | (?P<dq>"[^"]*")
+  | (?P<sq>'[^']*')
   | (?P<dt>\[[^\[\]]*\])
   | (?P<num>-?\d+(?:\.\d+)?(?![A-Za-z_]))
   | (?P<word>[A-Za-z_][A-Za-z0-9_]*(?:/[A-Za-z_][A-Za-z0-9_]*)*)

@@ -5,8 +5,13 @@ signature is ``base64(HMAC_SHA256(SHA256(signing_key), raw_body))``; the signing
 ``Metadata.key_url`` — only over https, without credentials in the URL, and only from an allow-listed
 host (SSRF guard) — and compared in constant time::
 
-    verifier = CallbackVerifier(allowed_hosts={"api-na.myconnectwise.net"})
+    verifier = CallbackVerifier(allowed_hosts={"api-na.myconnectwise.net"}, company_id="acme")
     delivery = verifier.verify(request_body, request_headers)     # raises CallbackVerificationError
+
+Given ``company_id=``, the verifier also rejects deliveries for another company: both the body's
+``CompanyId`` and the ``companyName`` of its ``key_url`` must name the expected company (a key URL on an
+allow-listed host proves only that *some* ConnectWise company signed the body). Bodies nested too deeply
+to decode are rejected like any malformed body, signed or not.
 """
 
 from __future__ import annotations
@@ -15,18 +20,17 @@ import base64
 import builtins
 import hashlib
 import hmac
-import json
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
-from decimal import Decimal
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 import attrs
 import httpx
 
-from msplink.connectwise.models import _Model
+from msplink._core import loads_json
+from msplink.connectwise.models import Model
 from msplink.errors import WebhookVerificationError
 
 __all__ = [
@@ -36,6 +40,7 @@ __all__ = [
     "CallbackDelivery",
     "CallbackVerificationError",
     "CallbackVerifier",
+    "check_company",
     "check_key_url",
     "parse_delivery",
     "sign",
@@ -105,7 +110,7 @@ class CallbackDelivery:
     partner_id: str | None = None
     raw: Mapping[str, Any] = attrs.field(factory=dict, eq=False, repr=False)
 
-    def entity_as(self, model: builtins.type[_Model]) -> Any:
+    def entity_as(self, model: builtins.type[Model]) -> Any:
         """Parse ``entity`` into a wire model (``delivery.entity_as(Ticket)``); ``None`` when absent."""
         return None if self.entity is None else model.from_api(self.entity)
 
@@ -135,16 +140,16 @@ def parse_delivery(body: bytes | str | Mapping[str, Any]) -> CallbackDelivery:
         data: Any = body
     else:
         try:
-            data = json.loads(body, parse_float=Decimal)
+            data = loads_json(body)
         except (ValueError, UnicodeDecodeError):
-            raise CallbackVerificationError("callback body is not JSON") from None
+            raise CallbackVerificationError("callback body is not JSON (or nests too deeply)") from None
     if not isinstance(data, dict):
         raise CallbackVerificationError("callback body is not a JSON object")
     entity_text = data.get("Entity")
     entity: Mapping[str, Any] | None = None
     if isinstance(entity_text, str) and entity_text.strip() and entity_text.strip() != "null":
         try:
-            decoded = json.loads(entity_text, parse_float=Decimal)
+            decoded = loads_json(entity_text)
         except ValueError:
             raise CallbackVerificationError("callback Entity is not a JSON string of an object") from None
         if not isinstance(decoded, dict):
@@ -210,11 +215,28 @@ def check_key_url(url: str | None, allowed_hosts: Iterable[str]) -> str:
     return url
 
 
+def check_company(delivery: CallbackDelivery, company_id: str) -> None:
+    """Check that a delivery is for ``company_id``: its ``CompanyId`` and its key URL's ``companyName``.
+
+    ConnectWise company ids are case-insensitive (the login screen's company). The signing key is what
+    authenticates a delivery, and the key URL names the company it belongs to, so both must match.
+
+    Raises:
+        CallbackVerificationError: Either names another company, or is missing.
+    """
+    expected = company_id.strip().casefold()
+    if (delivery.company_id or "").strip().casefold() != expected:
+        raise CallbackVerificationError("callback is for another company (CompanyId)")
+    query = {k.lower(): v for k, v in parse_qsl(urlsplit(delivery.key_url or "").query)}
+    if query.get("companyname", "").strip().casefold() != expected:
+        raise CallbackVerificationError("callback key_url belongs to another company (companyName)")
+
+
 def _signing_key(response: httpx.Response) -> str:
     if response.status_code != 200 or len(response.content) > _MAX_KEY_BYTES:
         raise CallbackVerificationError(f"could not fetch the callback signing key ({response.status_code})")
     try:
-        key = json.loads(response.content)["signing_key"]
+        key = loads_json(response.content)["signing_key"]
     except (ValueError, KeyError, TypeError):
         raise CallbackVerificationError("the callback key endpoint returned no signing_key") from None
     if not isinstance(key, str) or not key:
@@ -248,11 +270,55 @@ class _KeyCache:
             self._items[url] = (self._clock() + self._ttl, key)
 
 
+class _Verification:
+    """What both verifiers do around the key fetch (parse, check, cache, compare): the logic exists once."""
+
+    def __init__(
+        self,
+        allowed_hosts: Iterable[str],
+        company_id: str | None,
+        cache_ttl: float,
+        clock: Callable[[], float],
+    ) -> None:
+        if company_id is not None and (not isinstance(company_id, str) or not company_id.strip()):
+            raise CallbackVerificationError("company_id must be a non-empty string")
+        self.allowed_hosts = frozenset(h.lower() for h in allowed_hosts)
+        self.company_id = company_id
+        self.cache = _KeyCache(cache_ttl, clock)
+
+    def prepare(self, body: bytes) -> tuple[CallbackDelivery, str, str | None]:
+        """Parse and check a delivery before any I/O: the delivery, its key URL and a cached key."""
+        delivery = parse_delivery(body)
+        url = check_key_url(delivery.key_url, self.allowed_hosts)
+        if self.company_id is not None:
+            check_company(delivery, self.company_id)
+        return delivery, url, self.cache.get(url)
+
+    def finish(
+        self,
+        body: bytes,
+        headers: Mapping[str, str],
+        delivery: CallbackDelivery,
+        url: str,
+        key: str,
+        fresh: bool,
+    ) -> CallbackDelivery:
+        """Cache a freshly fetched key, then compare the signature in constant time."""
+        if fresh:
+            self.cache.put(url, key)
+        if not verify_signature(body, _header(headers, SIGNATURE_HEADER), key):
+            raise CallbackVerificationError("callback signature does not match")
+        return delivery
+
+
 class CallbackVerifier:
-    """Verifies deliveries: parse, check ``key_url``, fetch the signing key (cached), compare.
+    """Verifies deliveries: parse, check ``key_url`` (and the company), fetch the signing key (cached),
+    compare.
 
     Args:
         allowed_hosts: Hosts that may serve signing keys (add your site's API host).
+        company_id: The company whose deliveries are accepted (``CompanyId`` and the key URL's
+            ``companyName``); ``None`` accepts any company on the allowed hosts.
         transport: An httpx transport for the key fetch (tests: ``sandbox.transport()``).
         http_client: An httpx client to borrow instead.
         timeout: Key fetch timeout in seconds (short: the sender waits 5 s at most).
@@ -264,36 +330,34 @@ class CallbackVerifier:
         self,
         *,
         allowed_hosts: Iterable[str] = DEFAULT_ALLOWED_HOSTS,
+        company_id: str | None = None,
         transport: httpx.BaseTransport | None = None,
         http_client: httpx.Client | None = None,
         timeout: float = 3.0,
         cache_ttl: float = 300.0,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        self.allowed_hosts = frozenset(h.lower() for h in allowed_hosts)
+        self._check = _Verification(allowed_hosts, company_id, cache_ttl, clock)
+        self.allowed_hosts = self._check.allowed_hosts
         self._client = http_client or httpx.Client(
             transport=transport, follow_redirects=False, timeout=timeout
         )
-        self._cache = _KeyCache(cache_ttl, clock)
 
     def verify(self, body: bytes, headers: Mapping[str, str]) -> CallbackDelivery:
-        """Verify and parse one delivery (fetching GET {key_url} when the key is not cached).
+        """Verify and parse one delivery (fetching ``GET {key_url}`` when the key is not cached).
 
         Raises:
-            CallbackVerificationError: Malformed body, key URL off the allow-list, or a bad signature.
+            CallbackVerificationError: Malformed body, key URL off the allow-list, another company, or a
+                bad signature.
         """
-        delivery = parse_delivery(body)
-        url = check_key_url(delivery.key_url, self.allowed_hosts)
-        key = self._cache.get(url)
+        delivery, url, key = self._check.prepare(body)
+        fresh = key is None
         if key is None:
             try:
                 key = _signing_key(self._client.get(url))
             except httpx.HTTPError:
                 raise CallbackVerificationError("could not fetch the callback signing key") from None
-            self._cache.put(url, key)
-        if not verify_signature(body, _header(headers, SIGNATURE_HEADER), key):
-            raise CallbackVerificationError("callback signature does not match")
-        return delivery
+        return self._check.finish(body, headers, delivery, url, key, fresh)
 
     def close(self) -> None:
         """Close the key-fetching HTTP client."""
@@ -301,42 +365,40 @@ class CallbackVerifier:
 
 
 class AsyncCallbackVerifier:
-    """The async twin of :class:`CallbackVerifier`."""
+    """The async twin of :class:`CallbackVerifier` (same arguments; ``await verify(...)``)."""
 
     def __init__(
         self,
         *,
         allowed_hosts: Iterable[str] = DEFAULT_ALLOWED_HOSTS,
+        company_id: str | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
         http_client: httpx.AsyncClient | None = None,
         timeout: float = 3.0,
         cache_ttl: float = 300.0,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        self.allowed_hosts = frozenset(h.lower() for h in allowed_hosts)
+        self._check = _Verification(allowed_hosts, company_id, cache_ttl, clock)
+        self.allowed_hosts = self._check.allowed_hosts
         self._client = http_client or httpx.AsyncClient(
             transport=transport, follow_redirects=False, timeout=timeout
         )
-        self._cache = _KeyCache(cache_ttl, clock)
 
     async def verify(self, body: bytes, headers: Mapping[str, str]) -> CallbackDelivery:
-        """Verify and parse one delivery (fetching GET {key_url} when the key is not cached).
+        """Verify and parse one delivery (fetching ``GET {key_url}`` when the key is not cached).
 
         Raises:
-            CallbackVerificationError: Malformed body, key URL off the allow-list, or a bad signature.
+            CallbackVerificationError: Malformed body, key URL off the allow-list, another company, or a
+                bad signature.
         """
-        delivery = parse_delivery(body)
-        url = check_key_url(delivery.key_url, self.allowed_hosts)
-        key = self._cache.get(url)
+        delivery, url, key = self._check.prepare(body)
+        fresh = key is None
         if key is None:
             try:
                 key = _signing_key(await self._client.get(url))
             except httpx.HTTPError:
                 raise CallbackVerificationError("could not fetch the callback signing key") from None
-            self._cache.put(url, key)
-        if not verify_signature(body, _header(headers, SIGNATURE_HEADER), key):
-            raise CallbackVerificationError("callback signature does not match")
-        return delivery
+        return self._check.finish(body, headers, delivery, url, key, fresh)
 
     async def aclose(self) -> None:
         """Close the key-fetching HTTP client."""

@@ -8,8 +8,20 @@ Independent of the client's builder on purpose (the sandbox must catch client bu
     predicate := path op value | path [NOT] (contains | like) string | path [NOT] in "(" value {"," value} ")"
     value     := "string" | 'string' | number | True | False | null | [datetime]
 
-Keywords are case-insensitive; string comparison is case-insensitive (SQL Server collation);
-``like`` patterns use ``%``, ``_`` and ``[...]`` classes (``[%]`` is a literal percent sign).
+Keywords are case-insensitive; string comparison is case-insensitive (SQL Server collation).
+
+String literals, as the public sources describe them (and no further):
+
+* ConnectWise's Developer Guide writes them between double quotes (``Summary = "string"``,
+  ``board/name="Integration"``) and ConnectWise's own ``_info`` hrefs between single quotes
+  (``chargeToType='Ticket'``): both delimit a string;
+* the guide documents no escape sequence inside a literal (only JSON-body escapes and URL encoding), so
+  a literal runs from its opening quote to the next identical quote, and a backslash is an ordinary
+  character. ``name = "a\\"b"`` is therefore malformed here (``400 ApiFindCondition``);
+* ``contains`` and ``like`` are SQL Server ``LIKE`` matches: ``%`` any run, ``_`` one character,
+  ``[abc]`` / ``[^abc]`` a set; ``[%]``, ``[_]`` and ``[[]`` match the character itself (Transact-SQL
+  LIKE, "Using wildcard characters as literals"; the guide's "Escaping" gives ``[[]`` for a ``[``).
+  ``contains "x"`` is ``LIKE '%x%'``.
 """
 
 from __future__ import annotations
@@ -72,15 +84,14 @@ _TOKEN = re.compile(
   | (?P<rp>\))
   | (?P<comma>,)
   | (?P<op>!=|<>|<=|>=|=|<|>)
-  | (?P<dq>"(?:[^"\\]|\\.)*")
-  | (?P<sq>'(?:[^'\\]|\\.)*')
+  | (?P<dq>"[^"]*")
+  | (?P<sq>'[^']*')
   | (?P<dt>\[[^\[\]]*\])
   | (?P<num>-?\d+(?:\.\d+)?(?![A-Za-z_]))
   | (?P<word>[A-Za-z_][A-Za-z0-9_]*(?:/[A-Za-z_][A-Za-z0-9_]*)*)
     """,
     re.VERBOSE | re.DOTALL,
 )
-_UNESCAPE = re.compile(r"\\(.)", re.DOTALL)
 _KEYWORDS = {"and", "or", "not", "contains", "like", "in", "true", "false", "null"}
 
 
@@ -161,7 +172,7 @@ class _Parser:
     def literal(self) -> Literal:
         kind, text = self.take()
         if kind in {"dq", "sq"}:
-            return Literal("str", _UNESCAPE.sub(r"\1", text[1:-1]))
+            return Literal("str", text[1:-1])  # no escapes inside a literal (see the module docstring)
         if kind == "num":
             try:
                 return Literal("num", Decimal(text))

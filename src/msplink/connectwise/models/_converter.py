@@ -1,8 +1,9 @@
 """The ConnectWise converter: camelCase wire names, ``_info`` lifting, ``raw`` capture, lenient scalars.
 
-Wire names live in each attrs field's ``metadata["wire"]`` (generated from the 2025.16 schema), so the
-models stay plain classes (STYLE R17); ``_info.lastUpdated`` / ``_info.updatedBy`` are lifted onto
-``last_updated`` / ``updated_by`` by the structure hook.
+Every field carries its wire name in ``metadata["wire"]``, put there when the class is created by
+:func:`msplink.connectwise.models._base.wire_names` (the camelCase rule plus a small per-class exceptions
+table), so the models stay plain classes (STYLE R17); ``_info.lastUpdated`` / ``_info.updatedBy`` are
+lifted onto ``last_updated`` / ``updated_by`` by the structure hook.
 """
 
 from __future__ import annotations

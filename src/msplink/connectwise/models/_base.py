@@ -1,0 +1,107 @@
+"""The bases of every ConnectWise wire model and the rule that names their fields on the wire.
+
+A field ``account_number`` is ``accountNumber`` on the wire (camelCase, STYLE R17/R18); the few names
+that do not follow the rule (``customerPO``, ``invoiceCCEmailAddress``, ``connectWiseID`` on some
+entities ...) are listed per class in :data:`msplink.connectwise.models._wire.WIRE_EXCEPTIONS`
+(generated from the schema). :func:`wire_names` applies both when a class is created, so every field
+carries its wire name in ``metadata["wire"]`` for the converter and for ``to_patch()``; the classes
+themselves stay plain annotated attributes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any, ClassVar, TypeVar
+
+import attrs
+
+from msplink._core import UNSET
+from msplink.connectwise.models._converter import structure, unstructure_value
+from msplink.connectwise.models._wire import WIRE_EXCEPTIONS
+
+__all__ = ["Entity", "Model", "Update", "camel", "wire_names"]
+
+_M = TypeVar("_M", bound="Model")
+
+
+def camel(name: str) -> str:
+    """The camelCase wire name of a snake_case field (``address_line1`` -> ``addressLine1``)."""
+    head, *rest = name.split("_")
+    return head + "".join(part[:1].upper() + part[1:] for part in rest)
+
+
+def wire_names(cls: type, fields: list[attrs.Attribute[Any]]) -> list[attrs.Attribute[Any]]:
+    """An attrs ``field_transformer`` giving each field its wire name (rule, then exceptions table).
+
+    Fields that already name their wire key (``_info``, ``CompanyInfo``'s PascalCase keys), the ``raw``
+    payload and the values lifted out of ``_info`` are left as they are.
+    """
+    exceptions = WIRE_EXCEPTIONS.get(cls.__name__, {})
+    named: list[attrs.Attribute[Any]] = []
+    for field in fields:
+        meta = field.metadata
+        if "wire" in meta or meta.get("raw") or "info" in meta:
+            named.append(field)
+            continue
+        wire = exceptions.get(field.name) or camel(field.name)
+        named.append(field.evolve(metadata={**meta, "wire": wire}))
+    return named
+
+
+@attrs.frozen(kw_only=True, field_transformer=wire_names)
+class Model:
+    """Base of every wire model: ``from_api`` / ``to_api`` and the untouched payload in ``raw``."""
+
+    __cw_model__: ClassVar[bool] = True
+
+    raw: Mapping[str, Any] = attrs.field(factory=dict, eq=False, repr=False, metadata={"raw": True})
+
+    @classmethod
+    def from_api(cls: type[_M], data: Mapping[str, Any]) -> _M:
+        """Parse a wire payload (a decoded JSON object) into this model.
+
+        Raises:
+            ValueError: A field has a value of the wrong type (cattrs errors are ``ValueError`` too).
+            TypeError: ``data`` is not a JSON object.
+        """
+        return structure(data, cls)
+
+    def to_api(self) -> dict[str, Any]:
+        """The wire form of the fields that are set (``None`` omitted, read-only ``_info`` left out)."""
+        result: dict[str, Any] = unstructure_value(self)
+        return result
+
+
+@attrs.frozen(kw_only=True, field_transformer=wire_names)
+class Entity(Model):
+    """An entity with an ``_info`` block; its ``lastUpdated`` / ``updatedBy`` are lifted."""
+
+    info: Mapping[str, Any] | None = attrs.field(default=None, eq=False, metadata={"wire": "_info"})
+    last_updated: datetime | None = attrs.field(default=None, metadata={"info": "lastUpdated"})
+    updated_by: str | None = attrs.field(default=None, metadata={"info": "updatedBy"})
+
+
+@attrs.frozen(kw_only=True, field_transformer=wire_names)
+class Update:
+    """Base of partial updates (``<Model>Update``): fields default to ``UNSET``."""
+
+    __cw_model__: ClassVar[bool] = True
+
+    def to_patch(self) -> list[dict[str, Any]]:
+        """The ConnectWise JSON Patch operations for the fields that are set (``PATCH {collection}/{id}``).
+
+        ``None`` becomes ``replace`` with ``null`` (clear); references and custom fields are sent
+        whole (CW never patches ``company/identifier`` or a single custom field).
+        """
+        ops: list[dict[str, Any]] = []
+        for field in attrs.fields(type(self)):
+            value = getattr(self, field.name)
+            if value is UNSET:
+                continue
+            ops.append({"op": "replace", "path": field.metadata["wire"], "value": unstructure_value(value)})
+        return ops
+
+    def is_empty(self) -> bool:
+        """Tell whether no field is set."""
+        return all(getattr(self, f.name) is UNSET for f in attrs.fields(type(self)))
