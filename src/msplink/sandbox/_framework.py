@@ -481,6 +481,12 @@ class Sandbox:
         """Fill the sandbox with a deterministic, realistic dataset of about ``size`` records per type."""
         raise TypeError(f"{type(self).__name__} does not generate data")
 
+    @contextlib.contextmanager
+    def lock(self) -> Iterator[None]:
+        """Hold the sandbox's state lock: no request is served meanwhile (for seeding, saving, loading)."""
+        with self._lock:
+            yield
+
     # ---- request log helpers
 
     def count(self, method: str | None = None, path: str | None = None, *, status: int | None = None) -> int:
