@@ -5,6 +5,7 @@ assertions do not depend on how the clients parse them; the client tests read th
 from __future__ import annotations
 
 import asyncio
+import os
 import re
 import time
 from collections import Counter
@@ -61,7 +62,19 @@ def test_size_presets_and_integer_sizes() -> None:
         with pytest.raises(ValueError, match="size"):
             company_count(bad)
     now = datetime(2026, 3, 2, 9, tzinfo=timezone.utc)
-    assert len(plan_world(company_count("large"), 0, now).businesses) == 4000
+    assert len(plan_world(company_count(60), 0, now).businesses) == 60
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(
+    not os.environ.get("MSPLINK_SLOW"), reason="seeds 4,000 companies (~8 s); set MSPLINK_SLOW=1"
+)
+def test_large_world_has_4000_companies() -> None:
+    large = seed_world("large", seed=0)
+    counts = large.facts().counts
+    assert counts["companies"] == 4000 and len(large.facts().companies) == 4000
+    assert sum(v for k, v in counts.items() if k.startswith("companies.")) == 4000
+    assert counts["ambiguous_pairs"] == 40
 
 
 def test_small_world_has_40_companies_and_seeds_fast() -> None:

@@ -195,6 +195,7 @@ def seed_connectwise(store: Store, bp: Blueprint, seeded: Seeded) -> None:
     for b in bp.businesses:
         if CW in b.systems:
             _cw_business(store, bp, b, seeded)
+    store.refresh_all_contact_items()
 
 
 def _ref(store: Store, collection: str, record_id: int) -> dict[str, Any]:
@@ -280,7 +281,6 @@ def _cw_business(store: Store, bp: Blueprint, b: Business, seeded: Seeded) -> No
                 entered,
                 parent=contact["id"],
             )
-        store.refresh_contact_items(contact["id"])
         contacts.append(contact)
     seeded.cw_contacts[b.key] = [c["id"] for c in contacts]
     agreements = []

@@ -132,3 +132,16 @@ class Store:
         for item in items:
             item.pop("_info", None)
         contact["communicationItems"] = items
+
+    def refresh_all_contact_items(self) -> None:
+        """:meth:`refresh_contact_items` for every contact, in one pass over the communications."""
+        by_contact: dict[int, list[Record]] = {contact_id: [] for contact_id in self.data["contacts"]}
+        owners = self.parents["communications"]
+        for item_id, item in self.data["communications"].items():
+            owner = owners.get(item_id)
+            if owner in by_contact:
+                copied = copy.deepcopy(item)
+                copied.pop("_info", None)
+                by_contact[owner].append(copied)
+        for contact_id, items in by_contact.items():
+            self.data["contacts"][contact_id]["communicationItems"] = items
