@@ -10,20 +10,9 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from msplink.sandbox._worldgen import (
-    _PLACES,
-    _STYLES,
-    _SUFFIXES,
-    _TRADES,
-    CW,
-    QBO,
-    SF,
-    SYSTEMS,
-    _variant,
-    normal_form,
-    plan_world,
-)
+from msplink.sandbox._worldgen import STYLES, normal_form, plan_world, variant
 from msplink.sandbox._worldstore import dumps, loads
+from msplink.sandbox._worldtables import CW, PLACES, QBO, SF, SUFFIXES, SYSTEMS, TRADES
 
 NOW = datetime(2026, 3, 2, 9, tzinfo=timezone.utc)
 
@@ -71,16 +60,16 @@ def test_the_planner_keeps_its_promises(n: int, seed: int) -> None:
 
 
 @given(
-    base=st.builds(lambda p, t: f"{p} {t}", st.sampled_from(_PLACES), st.sampled_from(_TRADES)),
-    suffix=st.sampled_from(_SUFFIXES),
-    style=st.sampled_from(_STYLES),
+    base=st.builds(lambda p, t: f"{p} {t}", st.sampled_from(PLACES), st.sampled_from(TRADES)),
+    suffix=st.sampled_from(SUFFIXES),
+    style=st.sampled_from(STYLES),
 )
 def test_every_spelling_variant_keeps_the_normal_form(base: str, suffix: str, style: str) -> None:
     canonical = f"{base} {suffix}".strip()
-    variant = _variant(base, suffix, style)
-    assert normal_form(variant) == normal_form(canonical)
+    spelled = variant(base, suffix, style)
+    assert normal_form(spelled) == normal_form(canonical)
     if style in {"upper", "lower"}:
-        assert variant.casefold() == canonical.casefold()
+        assert spelled.casefold() == canonical.casefold()
 
 
 _aware = st.datetimes(

@@ -35,18 +35,7 @@ from msplink.quickbooks import (
 )
 from msplink.salesforce import AsyncSalesforceClient, ClientCredentialsAuth, SalesforceClient
 from msplink.sandbox._worldfacts import WorldFacts, build_facts
-from msplink.sandbox._worldgen import (
-    BILLING_TERMS,
-    CATALOG,
-    CW,
-    MEMBERS,
-    QBO,
-    SF,
-    TAX_CODES,
-    WORK_TYPES,
-    company_count,
-    plan_world,
-)
+from msplink.sandbox._worldgen import company_count, plan_world
 from msplink.sandbox._worldseed import (
     Seeded,
     customise_org,
@@ -64,6 +53,7 @@ from msplink.sandbox._worldstore import (
     restore_org,
     restore_store,
 )
+from msplink.sandbox._worldtables import BILLING_TERMS, CATALOG, CW, MEMBERS, QBO, SF, TAX_CODES, WORK_TYPES
 from msplink.sandbox.connectwise import ConnectWiseSandbox
 from msplink.sandbox.quickbooks import QuickBooksSandbox
 from msplink.sandbox.salesforce import SalesforceSandbox

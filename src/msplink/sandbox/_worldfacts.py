@@ -8,7 +8,9 @@ from typing import Any
 
 import attrs
 
-from msplink.sandbox._worldgen import (
+from msplink.sandbox._worldgen import Blueprint, Business, normal_form
+from msplink.sandbox._worldseed import Seeded
+from msplink.sandbox._worldtables import (
     BILLING_TERMS,
     CATALOG,
     CW,
@@ -20,11 +22,7 @@ from msplink.sandbox._worldgen import (
     TAX_CODES,
     TECHNICIANS,
     WORK_TYPES,
-    Blueprint,
-    Business,
-    normal_form,
 )
-from msplink.sandbox._worldseed import Seeded
 from msplink.sandbox.connectwise._store import Store
 from msplink.sandbox.quickbooks._state import Company
 from msplink.sandbox.salesforce._org import Org

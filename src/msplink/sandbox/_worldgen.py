@@ -17,217 +17,60 @@ from decimal import Decimal
 
 import attrs
 
+from msplink.sandbox._worldtables import (
+    ACCOUNT_MANAGERS,
+    AGREEMENT_TYPES,
+    BILLING_TERMS,
+    CATALOG,
+    CATALOG_BY_SKU,
+    CITIES,
+    CW,
+    CYCLE_MONTHS,
+    CYCLE_ROTATION,
+    FIRST_NAMES,
+    INDUSTRY_WORDS,
+    ISSUES,
+    LAST_NAMES,
+    PLACES,
+    PRIORITIES,
+    QBO,
+    SF,
+    STREETS,
+    SUFFIXES,
+    SYSTEMS,
+    TAILS,
+    TAX_CODES,
+    TECHNICIANS,
+    TICKET_STATUSES,
+    TITLES,
+    TRADES,
+    WORK_TYPES,
+)
+
 __all__ = [
-    "BILLING_TERMS",
-    "CATALOG",
-    "CW",
-    "CYCLES",
-    "MEMBERS",
-    "QBO",
-    "SF",
     "SIZES",
-    "SYSTEMS",
-    "TAX_CODES",
-    "WORK_TYPES",
+    "STYLES",
     "AgreementPlan",
     "Blueprint",
     "Business",
-    "CatalogEntry",
     "InvoicePlan",
     "LeadPlan",
-    "Member",
     "OpportunityPlan",
     "PaymentPlan",
     "Person",
     "TicketPlan",
     "TimePlan",
     "company_count",
+    "normal_form",
     "plan_world",
+    "variant",
 ]
 
-CW, QBO, SF = "connectwise", "quickbooks", "salesforce"
-SYSTEMS = (CW, QBO, SF)
 
 SIZES: dict[str, int] = {"small": 40, "medium": 400, "large": 4000}
 """Companies per size preset."""
 
 CENT = Decimal("0.01")
-
-
-# ------------------------------------------------------------------------------------- setup tables
-
-
-@attrs.frozen
-class Member:
-    """A person at the MSP: a CW member, possibly an SF user and a QBO employee."""
-
-    identifier: str
-    first: str
-    last: str
-    title: str
-    in_cw: bool = True
-    sf_user: bool = False
-    qbo_employee: bool = False
-
-
-MEMBERS: tuple[Member, ...] = (
-    Member("amorgan", "Alex", "Morgan", "Account Manager", sf_user=True),
-    Member("bchen", "Bea", "Chen", "Account Manager", sf_user=True),
-    Member("cdiaz", "Carlos", "Díaz", "Service Technician", qbo_employee=True),
-    Member("dpatel", "Devi", "Patel", "Service Technician", qbo_employee=True),
-    Member("eokafor", "Emeka", "Okafor", "Senior Engineer", qbo_employee=True),
-    Member("fnovak", "Fiona", "Novak", "Service Technician"),  # no QBO employee: deliberately unmapped
-    Member("gsilva", "Gabriel", "Silva", "Sales Development Rep", in_cw=False, sf_user=True),  # SF only
-)
-ACCOUNT_MANAGERS = ("amorgan", "bchen")
-TECHNICIANS = ("cdiaz", "dpatel", "eokafor", "fnovak")
-
-BILLING_TERMS: tuple[tuple[str, int, str | None], ...] = (
-    ("Net 30 days", 30, "Net 30"),
-    ("Net 15 days", 15, "Net 15"),
-    ("Due on receipt", 0, "Due on receipt"),
-    ("Net 45 days", 45, None),  # no QBO term: deliberately unmapped
-)
-"""CW billing terms: name, due days, the QBO term it maps to."""
-
-TAX_CODES: tuple[tuple[str, str, Decimal, str | None], ...] = (
-    ("TAX", "Sales tax", Decimal("8.25"), "TAX"),
-    ("NONTAX", "Non-taxable", Decimal("0"), "NON"),
-    ("OOS", "Out of state", Decimal("0"), None),  # deliberately unmapped
-)
-"""CW tax codes: identifier, description, rate, the QBO tax code it maps to."""
-
-
-@attrs.frozen
-class CatalogEntry:
-    """A CW catalog item and whether the admin mapped it to its own QBO item."""
-
-    sku: str
-    description: str
-    product_class: str
-    price: Decimal
-    cost: Decimal
-    recurring: bool
-    mapped: bool
-
-
-CATALOG: tuple[CatalogEntry, ...] = (
-    CatalogEntry(
-        "MS-DEVICE", "Managed services - per device", "Agreement", Decimal("45.00"), Decimal("0"), True, True
-    ),
-    CatalogEntry(
-        "MS-USER", "Managed services - per user", "Agreement", Decimal("95.00"), Decimal("0"), True, True
-    ),
-    CatalogEntry(
-        "M365-BP",
-        "Microsoft 365 Business Premium",
-        "Agreement",
-        Decimal("22.00"),
-        Decimal("17.60"),
-        True,
-        True,
-    ),
-    CatalogEntry(
-        "BACKUP-TB", "Cloud backup per TB", "Agreement", Decimal("29.50"), Decimal("12.00"), True, True
-    ),
-    CatalogEntry(
-        "EDR-AGENT", "Endpoint detection agent", "Agreement", Decimal("6.50"), Decimal("3.10"), True, True
-    ),
-    CatalogEntry(
-        "FW-SUB", "Firewall subscription", "Agreement", Decimal("39.99"), Decimal("20.00"), True, False
-    ),
-    CatalogEntry(
-        "LAPTOP-STD", "Business laptop", "NonInventory", Decimal("1249.00"), Decimal("980.00"), False, True
-    ),
-    CatalogEntry(
-        "SWITCH-24",
-        "24-port managed switch",
-        "NonInventory",
-        Decimal("649.00"),
-        Decimal("455.00"),
-        False,
-        True,
-    ),
-    CatalogEntry(
-        "DOCK-USBC", "USB-C dock", "NonInventory", Decimal("189.00"), Decimal("120.00"), False, False
-    ),
-    CatalogEntry("ONSITE-HR", "Onsite support hour", "Service", Decimal("150.00"), Decimal("0"), False, True),
-    CatalogEntry(
-        "PROJECT-HR", "Project labour hour", "Service", Decimal("135.00"), Decimal("0"), False, True
-    ),
-    CatalogEntry(
-        "SETUP-KIT", "New-hire setup kit", "Bundle", Decimal("299.00"), Decimal("150.00"), False, False
-    ),
-)
-"""The catalog. Unmapped SKUs fall back to their product class's item; class ``Bundle`` is unmapped too
-(it falls back to ``default_item``)."""
-CATALOG_BY_SKU = {c.sku: c for c in CATALOG}
-PRODUCT_CLASSES = ("Agreement", "Service", "NonInventory")
-"""Product classes mapped to QBO items and accounts (``Bundle`` deliberately is not)."""
-
-WORK_TYPES: tuple[tuple[str, Decimal, bool], ...] = (
-    ("Remote Support", Decimal("125.00"), True),
-    ("Onsite Support", Decimal("150.00"), True),
-    ("Project Work", Decimal("135.00"), True),
-    ("Admin", Decimal("0.00"), False),  # non-billable, no QBO item: deliberately unmapped
-)
-"""CW work types: name, hourly rate, whether a QBO service item is mapped."""
-
-CYCLES = ("Monthly", "Quarterly", "Yearly", "One-Time")
-_CYCLE_ROTATION = ("Monthly", "Quarterly", "Monthly", "Yearly", "Monthly", "One-Time", "Monthly", "Monthly")
-_CYCLE_MONTHS = {"Monthly": 1, "Quarterly": 3, "Yearly": 12, "One-Time": 1}
-AGREEMENT_TYPES = ("Managed Services", "Backup", "Security", "Project")
-PRIORITIES = ("Priority 1 - Emergency", "Priority 2 - High", "Priority 3 - Medium", "Priority 4 - Low")
-TICKET_STATUSES = ("New", "In Progress", "Waiting on Client", "Escalated", "Closed")
-
-_PLACES = (
-    "Harbor", "Summit", "Cedar", "Maple", "Granite", "Pioneer", "Beacon", "Willow", "Sterling", "Lakeside",
-    "Riverbend", "Oakridge", "Bluebird", "Redwood", "Silverline", "Northgate", "Eastside", "Westfield",
-    "Southport", "Hilltop", "Brookside", "Clearwater", "Stonebridge", "Highland", "Meadowbrook", "Ironwood",
-    "Fairview", "Kingsley", "Prairie", "Coastal", "Evergreen", "Sunrise", "Timberline", "Copper", "Aspen",
-    "Crescent", "Liberty", "Heritage", "Union", "Franklin", "Madison", "Lincoln", "Hamilton", "Clayton",
-    "Bayview", "Seaside", "Parkway", "Pinecrest", "Old Town", "Mission", "Canyon", "Valley", "Metro",
-    "Capital", "Keystone", "Frontier", "Atlas", "O'Malley", "St. Mary's", "Blue Ridge",
-)  # fmt: skip
-_TRADES = (
-    "Dental", "Dental Group", "Family Medicine", "Veterinary Clinic", "Law Group", "Legal", "Accounting",
-    "CPA", "Realty", "Property Management", "Insurance", "Financial", "Logistics", "Freight",
-    "Manufacturing", "Machine Works", "Construction", "Builders", "Roofing", "Plumbing", "Electric",
-    "Heating & Air", "Auto Repair", "Motors", "Foods", "Bakery", "Brewing", "Coffee", "Hotel", "Fitness",
-    "Physical Therapy", "Chiropractic", "Pharmacy", "Optometry", "Architects", "Engineering", "Design",
-    "Marketing", "Printing", "Academy", "Landscaping", "Storage", "Farms", "Sales & Service",
-    "Tax & Bookkeeping", "Bed & Breakfast", "Arts and Crafts", "Surveying",
-)  # fmt: skip
-_TAILS = ("Partners", "Associates", "Group", "Services", "Solutions", "Center", "Studio", "Works")
-_SUFFIXES = ("Inc.", "LLC", "Ltd", "", "Corp.", "LLC", "Inc.")
-_INDUSTRY = {
-    "Dental": "Healthcare", "Medicine": "Healthcare", "Clinic": "Healthcare", "Therapy": "Healthcare",
-    "Chiropractic": "Healthcare", "Pharmacy": "Healthcare", "Optometry": "Healthcare", "Law": "Finance",
-    "Legal": "Finance", "Accounting": "Finance", "CPA": "Finance", "Insurance": "Finance",
-    "Financial": "Finance", "Tax": "Finance", "Manufacturing": "Manufacturing", "Machine": "Manufacturing",
-    "Construction": "Construction", "Builders": "Construction", "Roofing": "Construction",
-    "Plumbing": "Construction", "Electric": "Construction", "Heating": "Construction",
-    "Academy": "Education", "Farms": "Agriculture", "Engineering": "Technology", "Design": "Technology",
-}  # fmt: skip
-_FIRST = (
-    "Ann", "Ben", "Chloé", "Dev", "Eva", "Farid", "Grace", "Hiro", "Ines", "Jon", "Kai", "Lena", "Mo",
-    "Noor", "Olga", "Paul", "Quinn", "Rosa", "Sam", "Tara", "Uma", "Victor", "Wen", "Yusuf", "Zoe",
-)  # fmt: skip
-_LAST = (
-    "Smith", "Nguyen", "García", "Okafor", "Müller", "Kowalski", "O'Brien", "Patel", "Rossi", "Tanaka",
-    "Johnson", "Lee", "Brown", "Khan", "Silva", "Cohen", "Ivanova", "Dubois", "Larsen", "Murphy",
-)  # fmt: skip
-_TITLES = ("Office Manager", "Owner", "Practice Manager", "Controller", "IT Coordinator", "CFO", "Director")
-_CITIES = (
-    ("Austin", "TX", "787"), ("Denver", "CO", "802"), ("Boston", "MA", "021"), ("Seattle", "WA", "981"),
-    ("Chicago", "IL", "606"), ("Atlanta", "GA", "303"), ("Phoenix", "AZ", "850"), ("Portland", "OR", "972"),
-)  # fmt: skip
-_STREETS = ("Main St", "Oak Ave", "Market St", "2nd St", "Park Blvd", "Elm St", "Lake Dr", "Commerce Way")
-_ISSUES = (
-    "Printer offline", "VPN drops every hour", "New hire laptop setup", "Mailbox over quota",
-    "Server disk almost full", "Firewall firmware update", "Backup job failed", "Wi-Fi dead zone upstairs",
-    "Phishing e-mail reported", "Shared drive permissions", "Line-of-business app crashes", "Ransomware alert",
-)  # fmt: skip
 
 
 # ------------------------------------------------------------------------------------- the plans
@@ -288,7 +131,7 @@ class AgreementPlan:
     @property
     def bill_amount(self) -> Decimal:
         """The amount billed per cycle (one-time: once)."""
-        months = _CYCLE_MONTHS[self.cycle]
+        months = CYCLE_MONTHS[self.cycle]
         return sum((CATALOG_BY_SKU[s].price * q * months for s, q in self.additions), Decimal(0))
 
 
@@ -462,7 +305,7 @@ def normal_form(name: str) -> str:
     return " ".join(words)
 
 
-def _variant(base: str, suffix: str, style: str) -> str:
+def variant(base: str, suffix: str, style: str) -> str:
     """How another system spells ``base`` + ``suffix`` (same company, same normal form)."""
     full = f"{base} {suffix}".strip()
     if style == "upper":
@@ -482,7 +325,7 @@ def _variant(base: str, suffix: str, style: str) -> str:
     return full
 
 
-_STYLES = ("same", "upper", "comma", "dots", "bare", "amp", "lower", "same", "comma", "bare")
+STYLES = ("same", "upper", "comma", "dots", "bare", "amp", "lower", "same", "comma", "bare")
 
 
 class _Planner:
@@ -511,13 +354,13 @@ class _Planner:
     def name(self) -> str:
         rng = self.rng
         for attempt in range(50):
-            base = f"{rng.choice(_PLACES)} {rng.choice(_TRADES)}"
+            base = f"{rng.choice(PLACES)} {rng.choice(TRADES)}"
             if attempt >= 3:
-                base = f"{base} {rng.choice(_TAILS)}"
+                base = f"{base} {rng.choice(TAILS)}"
             if normal_form(base) not in self.seen_names:
                 self.seen_names.add(normal_form(base))
                 return base
-        base = f"{rng.choice(_PLACES)} {rng.choice(_TRADES)} {len(self.seen_names) + 1}"
+        base = f"{rng.choice(PLACES)} {rng.choice(TRADES)} {len(self.seen_names) + 1}"
         self.seen_names.add(normal_form(base))
         return base
 
@@ -533,7 +376,7 @@ class _Planner:
     def person(self, domain: str, used: set[str]) -> Person:
         rng = self.rng
         while True:
-            first, last = rng.choice(_FIRST), rng.choice(_LAST)
+            first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
             local = (
                 re.sub(r"[^a-z]", "", _ascii(first).lower())
                 + "."
@@ -548,22 +391,22 @@ class _Planner:
         )
         phone = f"+1 555 {rng.randint(200, 999)} {rng.randint(1000, 9999)}"
         return Person(
-            first=first, last=last, title=rng.choice(_TITLES), email=email, sf_email=sf_email, phone=phone
+            first=first, last=last, title=rng.choice(TITLES), email=email, sf_email=sf_email, phone=phone
         )
 
     def business(self, key: int, systems: frozenset[str]) -> Business:
         rng = self.rng
         base = self.name()
-        suffix = rng.choice(_SUFFIXES)
+        suffix = rng.choice(SUFFIXES)
         canonical = f"{base} {suffix}".strip()
         names = {}
         for system in SYSTEMS:
             if system in systems:
-                style = "same" if system == CW else rng.choice(_STYLES)
-                names[system] = canonical if system == CW else _variant(base, suffix, style)
+                style = "same" if system == CW else rng.choice(STYLES)
+                names[system] = canonical if system == CW else variant(base, suffix, style)
         slug = re.sub(r"[^a-z0-9]", "", _ascii(base).lower())
         domain = f"{slug}{key}.example"
-        city, state, zip3 = rng.choice(_CITIES)
+        city, state, zip3 = rng.choice(CITIES)
         used: set[str] = set()
         people = tuple(self.person(domain, used) for _ in range(rng.randint(1, 3)))
         billing = f"billing@{domain}"
@@ -573,7 +416,7 @@ class _Planner:
         terms = BILLING_TERMS[0][0] if rng.random() < 0.55 else rng.choice([t[0] for t in BILLING_TERMS])
         tax = TAX_CODES[1][0] if rng.random() < 0.6 else rng.choice([t[0] for t in TAX_CODES])
         industry = next(
-            (v for k, v in _INDUSTRY.items() if k in base), rng.choice(("Retail", "Other", "Technology"))
+            (v for k, v in INDUSTRY_WORDS.items() if k in base), rng.choice(("Retail", "Other", "Technology"))
         )
         return Business(
             key=key,
@@ -583,7 +426,7 @@ class _Planner:
             billing_email=billing,
             qbo_email=qbo_email,
             phone=f"+1 555 {rng.randint(200, 999)} {rng.randint(1000, 9999)}",
-            street=f"{rng.randint(10, 9999)} {rng.choice(_STREETS)}",
+            street=f"{rng.randint(10, 9999)} {rng.choice(STREETS)}",
             city=city,
             state=state,
             zip=f"{zip3}{rng.randint(10, 99)}",
@@ -606,7 +449,7 @@ class _Planner:
         rng = self.rng
         out = []
         for j in range(1 + (rng.random() < 0.35)):
-            cycle = _CYCLE_ROTATION[self.agreement_seq % len(_CYCLE_ROTATION)]
+            cycle = CYCLE_ROTATION[self.agreement_seq % len(CYCLE_ROTATION)]
             self.agreement_seq += 1
             kind = "Project" if cycle == "One-Time" else rng.choice(AGREEMENT_TYPES[:3])
             start = self.days_ago(60, 900)
@@ -671,7 +514,7 @@ class _Planner:
                 )
             out.append(
                 TicketPlan(
-                    summary=rng.choice(_ISSUES),
+                    summary=rng.choice(ISSUES),
                     priority=priority,
                     status=status,
                     escalation_level=rng.randint(1, 2) if escalated else 0,
@@ -707,7 +550,7 @@ class _Planner:
         for a, agreement in enumerate(b.agreements):
             if agreement.cancelled:
                 continue
-            months = _CYCLE_MONTHS[agreement.cycle]
+            months = CYCLE_MONTHS[agreement.cycle]
             issues = [self.days_ago(1, 27)]
             if agreement.cycle == "Monthly":
                 issues.insert(0, issues[0] - timedelta(days=30))
@@ -860,8 +703,8 @@ class _Planner:
         total = max(4, self.n // 4)
         statuses = ("Open - Not Contacted", "Working - Contacted", "Qualified", "Closed - Not Converted")
         for i in range(total):
-            first, last = rng.choice(_FIRST), rng.choice(_LAST)
-            company = f"{rng.choice(_PLACES)} {rng.choice(_TRADES)} Prospect {i + 1}"
+            first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
+            company = f"{rng.choice(PLACES)} {rng.choice(TRADES)} Prospect {i + 1}"
             target = converted[i // 3] if i % 3 == 1 and i // 3 < len(converted) else None
             status = "Closed - Converted" if target is not None else statuses[i % len(statuses)]
             if target is not None:

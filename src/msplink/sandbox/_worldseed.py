@@ -15,7 +15,8 @@ from typing import Any
 
 import attrs
 
-from msplink.sandbox._worldgen import (
+from msplink.sandbox._worldgen import Blueprint, Business, InvoicePlan
+from msplink.sandbox._worldtables import (
     BILLING_TERMS,
     CATALOG,
     CATALOG_BY_SKU,
@@ -27,9 +28,6 @@ from msplink.sandbox._worldgen import (
     TAX_CODES,
     TICKET_STATUSES,
     WORK_TYPES,
-    Blueprint,
-    Business,
-    InvoicePlan,
 )
 from msplink.sandbox.connectwise._store import Store
 from msplink.sandbox.quickbooks._state import Company
