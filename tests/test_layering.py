@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import functools
 from pathlib import Path
 
 import pytest
@@ -89,6 +90,7 @@ def _module_name(path: Path) -> str:
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
+@functools.cache
 def _import_graph() -> dict[str, set[str]]:
     """Module -> the msplink modules it imports anywhere (top level, functions, ``TYPE_CHECKING``).
 
