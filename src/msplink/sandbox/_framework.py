@@ -324,6 +324,10 @@ class FaultInjector:
         """Restart the random sequence."""
         self._random = random.Random(seed)
 
+    def getrandbits(self, k: int) -> int:
+        """``k`` random bits from the injector's seeded sequence (deterministic ids for a sandbox seed)."""
+        return self._random.getrandbits(k)
+
     def pick(self, request: SandboxRequest) -> list[FaultRule]:
         """The faults that fire for this request (at most one of each kind)."""
         fired: list[FaultRule] = []

@@ -765,7 +765,7 @@ class ConnectWiseSandbox(Sandbox):
             record.setdefault("inactiveFlag", False)
             record.setdefault("isSoapCallbackFlag", False)
             record.setdefault("isSelfSuppressedFlag", False)
-            record["connectWiseID"] = str(uuid.UUID(int=self.faults._random.getrandbits(128)))
+            record["connectWiseID"] = str(uuid.UUID(int=self.faults.getrandbits(128)))
         items = record.pop("communicationItems", None) if spec.name == "contacts" else None
         self._derive(spec, record)
         stored = self.store.insert(spec.name, record, parent=parent, by=member.identifier)
@@ -925,7 +925,7 @@ class ConnectWiseSandbox(Sandbox):
                 key_id, hashlib.sha256(f"{key_id}:{self.company_id}".encode()).hexdigest()
             )
             payload = {
-                "MessageId": str(uuid.UUID(int=self.faults._random.getrandbits(128))),
+                "MessageId": str(uuid.UUID(int=self.faults.getrandbits(128))),
                 "FromUrl": host,
                 "CompanyId": self.company_id,
                 "MemberId": member.identifier,
