@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import functools
 from pathlib import Path
 
 import pytest
@@ -47,11 +48,127 @@ def test_vendor_packages_import_no_canonical_models_or_other_vendors(vendor: str
     assert _forbidden(vendor, prefixes) == []
 
 
+WORLD_BRIDGE = "sandbox/_world.py"
+"""The one sandbox module allowed to import client code: it builds a seeded world's clients and config."""
+
+
 def test_sandboxes_import_no_client_code() -> None:
     prefixes = tuple(f"msplink.{p}" for p in (*VENDORS, "_core", "models", "mappers", "sync", "testing"))
-    assert _forbidden("sandbox", prefixes) == []
+    assert [bad for bad in _forbidden("sandbox", prefixes) if not bad.startswith(WORLD_BRIDGE + " ")] == []
+
+
+def test_the_world_bridge_imports_only_vendor_clients_testing_and_mappers() -> None:
+    imported = {
+        name
+        for name in _imports(SRC / WORLD_BRIDGE)
+        if name.startswith("msplink.") and not name.startswith("msplink.sandbox")
+    }
+    allowed = tuple(f"msplink.{p}" for p in (*VENDORS, "testing", "mappers"))
+    assert {
+        name for name in imported if not any(name == a or name.startswith(a + ".") for a in allowed)
+    } == set()
+    assert {name.split(".")[1] for name in imported} == {*VENDORS, "testing", "mappers"}
 
 
 def test_core_imports_nothing_above_it() -> None:
     prefixes = tuple(f"msplink.{p}" for p in (*VENDORS, "models", "mappers", "sync", "sandbox", "testing"))
     assert _forbidden("_core", prefixes) == []
+
+
+# ------------------------------------------------------------------------------------------ no circles
+
+KNOWN_CIRCLES: frozenset[frozenset[str]] = frozenset(
+    {frozenset({"msplink._core._executor", "msplink._core._plan"})}
+)
+"""Circles owned elsewhere and not yet broken: ``_core._plan`` imports the executors for its type
+annotations (under ``TYPE_CHECKING``) while ``_core._executor`` imports ``_plan``. Remove the entry when
+the circle goes (``test_known_circles_are_still_there`` says so)."""
+
+
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(SRC.parent).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+@functools.cache
+def _import_graph() -> dict[str, set[str]]:
+    """Module -> the msplink modules it imports anywhere (top level, functions, ``TYPE_CHECKING``).
+
+    ``from a.b import c`` is an edge to ``a.b.c`` when that is a module, else to ``a.b``; relative
+    imports are resolved. A type-only import is still a dependency: it is how a circle hides.
+    """
+    paths = {_module_name(p): p for p in SRC.rglob("*.py")}
+    graph: dict[str, set[str]] = {}
+    for name, path in paths.items():
+        package = name.split(".") if path.name == "__init__.py" else name.split(".")[:-1]
+        edges: set[str] = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                edges.update(alias.name for alias in node.names if alias.name in paths)
+            elif isinstance(node, ast.ImportFrom):
+                base = node.module or ""
+                if node.level:
+                    anchor = package[: len(package) - (node.level - 1)]
+                    base = ".".join([*anchor, *([node.module] if node.module else [])])
+                for alias in node.names:
+                    target = f"{base}.{alias.name}"
+                    edges.add(target if target in paths else base)
+        graph[name] = {e for e in edges if e in paths and e != name}
+    return graph
+
+
+def _circles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The strongly connected components with more than one module (Tarjan), each sorted."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: list[list[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        on_stack.add(node)
+        for nxt in sorted(graph.get(node, ())):
+            if nxt not in index:
+                visit(nxt)
+                low[node] = min(low[node], low[nxt])
+            elif nxt in on_stack:
+                low[node] = min(low[node], index[nxt])
+        if low[node] == index[node]:
+            component = []
+            while True:
+                member = stack.pop()
+                on_stack.discard(member)
+                component.append(member)
+                if member == node:
+                    break
+            if len(component) > 1:
+                found.append(sorted(component))
+
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    return sorted(found)
+
+
+def test_the_circle_finder_finds_circles() -> None:
+    graph = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}, "e": {"e"}, "f": set()}
+    assert _circles(graph) == [["a", "b", "c"]]
+    assert _circles({"x": {"y"}, "y": set()}) == []
+
+
+def test_the_import_graph_sees_lazy_and_type_only_imports() -> None:
+    graph = _import_graph()
+    assert "msplink.sandbox._world" in graph["msplink.sandbox"]  # TYPE_CHECKING import
+    assert "msplink.sandbox._framework" in graph["msplink.sandbox.salesforce._sandbox"]
+    assert "msplink.sandbox.salesforce._org" in graph["msplink.sandbox.salesforce._seed"]
+
+
+def test_no_module_of_msplink_is_in_an_import_circle() -> None:
+    circles = [c for c in _circles(_import_graph()) if frozenset(c) not in KNOWN_CIRCLES]
+    assert circles == []
+
+
+def test_known_circles_are_still_there() -> None:
+    assert {frozenset(c) for c in _circles(_import_graph())} >= KNOWN_CIRCLES

@@ -153,3 +153,18 @@ def test_seed_is_deterministic(size: int) -> None:
     assert one.seed(size=size, seed=3) == two.seed(size=size, seed=3)
     assert one.records("companies") == two.records("companies")
     assert len(one.records("companies")) == size
+
+
+def test_the_store_refreshes_contact_items_one_by_one_or_all_at_once() -> None:
+    one, all_ = ConnectWiseSandbox(now=lambda: _FIXED), ConnectWiseSandbox(now=lambda: _FIXED)
+    one.seed(size=6, seed=2)
+    all_.seed(size=6, seed=2)
+    for record in all_.store.data["contacts"].values():
+        record["communicationItems"] = []
+    all_.store.refresh_all_contact_items()
+    assert all_.records("contacts") == one.records("contacts")
+    contact = one.records("contacts")[0]
+    assert [c["value"] for c in contact["communicationItems"]] == [
+        c["value"] for c in one.store.scope("communications", contact["id"])
+    ]
+    assert all("_info" not in c for c in contact["communicationItems"])

@@ -304,3 +304,15 @@ def test_discovery_userinfo_and_revoke(api, sandbox):
     token = api.headers["Authorization"].split()[1]
     assert api.post("/services/oauth2/revoke", data={"token": token}).status_code == 200
     assert api.get(f"{V}/limits").status_code == 401
+
+
+def test_records_live_in_the_org_state_object(sandbox):
+    before = len(sandbox.records("Account"))
+    new_id = sandbox.insert("Account", {"Name": "Direct", "CW_Company_Id__c": "777"})
+    assert sandbox.org.records("Account") == sandbox.records("Account")
+    assert len(sandbox.records("Account")) == before + 1
+    spec = sandbox.org.spec("account")
+    field, rows = sandbox.org.by_external(spec, "CW_Company_Id__c", "777")
+    assert field.name == "CW_Company_Id__c" and [r["Id"] for r in rows] == [new_id]
+    _, found_spec, matched = sandbox.run_query("SELECT Id FROM Account WHERE Name = 'Direct'")
+    assert found_spec is spec and [r["Id"] for r in matched] == [new_id]

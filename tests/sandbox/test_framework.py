@@ -233,3 +233,18 @@ def test_an_encoded_slash_stays_inside_its_segment() -> None:
     response = client.get("/api/by-name/a%2Fb%20c")
     assert response.json() == {"name": "a/b c"}
     assert router_sandbox.requests[0].path == "/api/by-name/a/b c"
+
+
+def test_lock_holds_requests_until_released() -> None:
+    sandbox = ToySandbox()
+    client = httpx.Client(transport=sandbox.transport(), base_url="https://toy.example.com")
+    served: list[int] = []
+    with sandbox.lock():
+        worker = threading.Thread(target=lambda: served.append(client.get("/api/items").status_code))
+        worker.start()
+        worker.join(timeout=0.2)
+        assert served == [] and worker.is_alive()  # waiting for the state lock
+        with sandbox.lock():  # re-entrant for the holder
+            pass
+    worker.join(timeout=5)
+    assert served == [200]

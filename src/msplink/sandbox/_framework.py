@@ -324,6 +324,10 @@ class FaultInjector:
         """Restart the random sequence."""
         self._random = random.Random(seed)
 
+    def getrandbits(self, k: int) -> int:
+        """``k`` random bits from the injector's seeded sequence (deterministic ids for a sandbox seed)."""
+        return self._random.getrandbits(k)
+
     def pick(self, request: SandboxRequest) -> list[FaultRule]:
         """The faults that fire for this request (at most one of each kind)."""
         fired: list[FaultRule] = []
@@ -480,6 +484,12 @@ class Sandbox:
     def seed(self, *, size: int = 100, seed: int = 0) -> Any:
         """Fill the sandbox with a deterministic, realistic dataset of about ``size`` records per type."""
         raise TypeError(f"{type(self).__name__} does not generate data")
+
+    @contextlib.contextmanager
+    def lock(self) -> Iterator[None]:
+        """Hold the sandbox's state lock: no request is served meanwhile (for seeding, saving, loading)."""
+        with self._lock:
+            yield
 
     # ---- request log helpers
 

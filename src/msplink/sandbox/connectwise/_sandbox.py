@@ -30,6 +30,8 @@ from msplink.sandbox._framework import (
 from msplink.sandbox.connectwise import _conditions as cond
 from msplink.sandbox.connectwise._collections import COLLECTIONS, Collection
 from msplink.sandbox.connectwise._fields import ENTITY_FIELDS
+from msplink.sandbox.connectwise._seed import generate
+from msplink.sandbox.connectwise._store import Store
 
 __all__ = ["ApiMember", "CallbackDeliveryRecord", "ConnectWiseSandbox"]
 
@@ -80,10 +82,6 @@ def _error(status: int, code: str, message: str, errors: list[dict[str, Any]] | 
 
 def _invalid(label: str, errors: list[dict[str, Any]]) -> Abort:
     return _error(400, "InvalidObject", f"{label} object is invalid", errors)
-
-
-def _now_text(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _lookup(record: Mapping[str, Any], key: str) -> tuple[bool, Any]:
@@ -163,19 +161,18 @@ class ConnectWiseSandbox(Sandbox):
         **options: Any,
     ) -> None:
         self.company_id = company_id
-        self.codebase = codebase.strip("/")
-        self.site = site
-        self._now = now or (lambda: datetime.now(timezone.utc))
+        self.store = Store(
+            now=now or (lambda: datetime.now(timezone.utc)), site=site, codebase=codebase.strip("/")
+        )
         self.members_keys: dict[str, ApiMember] = {}
         self.client_ids: set[str] = {"11111111-2222-3333-4444-555555555555"}
         self.html_throttling = False
-        self.data: dict[str, dict[int, dict[str, Any]]] = {c.name: {} for c in COLLECTIONS}
-        self.parents: dict[str, dict[int, int]] = {c.name: {} for c in COLLECTIONS}
-        self._next_id: dict[str, int] = dict.fromkeys(self.data, 1)
+        self.data = self.store.data
+        self.parents = self.store.parents
         self.receivers: dict[str, Receiver] = {}
         self.deliveries: list[CallbackDeliveryRecord] = []
         self.signing_keys: dict[str, str] = {}
-        self._by_name = {c.name: c for c in COLLECTIONS}
+        self._by_name = self.store.specs
         self._request_counter = 0
         super().__init__(**options)
         self.add_api_member(
@@ -187,7 +184,7 @@ class ConnectWiseSandbox(Sandbox):
     def add_api_member(self, *, identifier: str, public_key: str, private_key: str) -> ApiMember:
         """Add an API member whose keys authenticate (and a ``/system/members`` record for it)."""
         with self._lock:
-            record = self._insert(
+            record = self.store.insert(
                 "members", {"identifier": identifier, "firstName": identifier, "licenseClass": "A"}
             )
             member = ApiMember(
@@ -195,6 +192,24 @@ class ConnectWiseSandbox(Sandbox):
             )
             self.members_keys[public_key] = member
             return member
+
+    @property
+    def site(self) -> str:
+        """The cloud API host announced as ``SiteUrl`` (and named in reference links)."""
+        return self.store.site
+
+    @site.setter
+    def site(self, value: str) -> None:
+        self.store.site = value
+
+    @property
+    def codebase(self) -> str:
+        """The codebase ``/login/companyinfo`` announces."""
+        return self.store.codebase
+
+    @codebase.setter
+    def codebase(self, value: str) -> None:
+        self.store.codebase = value.strip("/")
 
     def credentials(self) -> dict[str, Any]:
         """Keyword arguments for ``ConnectWiseClient(**sandbox.credentials(), transport=...)``."""
@@ -217,10 +232,8 @@ class ConnectWiseSandbox(Sandbox):
         Returns:
             How many records each collection holds.
         """
-        from msplink.sandbox.connectwise._seed import generate
-
         with self._lock:
-            generate(self, size=size, seed=seed)
+            generate(self.store, size=size, seed=seed)
             return {name: len(records) for name, records in self.data.items()}
 
     def insert(
@@ -228,30 +241,12 @@ class ConnectWiseSandbox(Sandbox):
     ) -> dict[str, Any]:
         """Store a record as-is (no validation), stamping ``id`` and ``_info``; returns the stored copy."""
         with self._lock:
-            return copy.deepcopy(self._insert(collection, dict(record), parent=parent))
+            return copy.deepcopy(self.store.insert(collection, dict(record), parent=parent))
 
     def record(self, collection: str, record_id: int) -> dict[str, Any] | None:
         """A copy of a stored record."""
         found = self.data[collection].get(record_id)
         return copy.deepcopy(found) if found is not None else None
-
-    def _insert(
-        self, collection: str, record: dict[str, Any], *, parent: int | None = None, by: str = "api_sync"
-    ) -> dict[str, Any]:
-        spec = self._by_name[collection]
-        record_id = record.get("id") if isinstance(record.get("id"), int) else None
-        if record_id is None:
-            record_id = self._next_id[collection]
-        self._next_id[collection] = max(self._next_id[collection], record_id + 1)
-        record["id"] = record_id
-        stamp = record.pop("_stamp", None) or _now_text(self._now())
-        record["_info"] = {"lastUpdated": stamp, "updatedBy": by, "dateEntered": stamp, "enteredBy": by}
-        if spec.parent is not None and parent is not None:
-            self.parents[collection][record_id] = parent
-            if spec.parent_field:
-                record[spec.parent_field] = parent if spec.parent_as_id else {"id": parent}
-        self.data[collection][record_id] = record
-        return record
 
     # ------------------------------------------------------------------ framework hooks
 
@@ -411,13 +406,6 @@ class ConnectWiseSandbox(Sandbox):
             )
         return int(raw)
 
-    def _scope(self, spec: Collection, parent: int | None) -> list[dict[str, Any]]:
-        records = self.data[spec.name]
-        if parent is None:
-            return list(records.values())
-        owners = self.parents[spec.name]
-        return [r for rid, r in records.items() if owners.get(rid) == parent]
-
     def _known(self, spec: Collection, segment: str) -> bool:
         lowered = segment.lower()
         if lowered in INFO_ALIASES or lowered in {"_info", "id"}:
@@ -526,7 +514,7 @@ class ConnectWiseSandbox(Sandbox):
 
     def _list(self, request: SandboxRequest, spec: Collection) -> SandboxResponse:
         self._auth(request)
-        records = self._filter(request, spec, self._scope(spec, self._parent_id(request, spec)))
+        records = self._filter(request, spec, self.store.scope(spec.name, self._parent_id(request, spec)))
         fields = self._fields(request)
         page_size = min(max(self._int_param(request, "pageSize", 25), 1), 1000)
         headers: dict[str, str] = {}
@@ -555,7 +543,7 @@ class ConnectWiseSandbox(Sandbox):
 
     def _count(self, request: SandboxRequest, spec: Collection) -> SandboxResponse:
         self._auth(request)
-        records = self._filter(request, spec, self._scope(spec, self._parent_id(request, spec)))
+        records = self._filter(request, spec, self.store.scope(spec.name, self._parent_id(request, spec)))
         return SandboxResponse.json(200, {"count": len(records)})
 
     def _find(self, request: SandboxRequest, spec: Collection) -> dict[str, Any]:
@@ -579,34 +567,6 @@ class ConnectWiseSandbox(Sandbox):
             raise _invalid(spec.label, [])
         return body
 
-    def _resolve_ref(self, target: str, value: Any) -> dict[str, Any] | None:
-        if not isinstance(value, Mapping):
-            return None
-        records = self.data[target]
-        if isinstance(value.get("id"), int) and not isinstance(value.get("id"), bool):
-            return records.get(value["id"])
-        for key in ("identifier", "name"):
-            wanted = value.get(key)
-            if isinstance(wanted, str):
-                for record in records.values():
-                    if str(record.get(key, "")).lower() == wanted.lower():
-                        return record
-        return None
-
-    def _ref_of(self, target: str, record: Mapping[str, Any]) -> dict[str, Any]:
-        ref: dict[str, Any] = {"id": record["id"]}
-        for key in ("identifier", "name", "summary"):
-            if key in record:
-                ref[key] = record[key]
-        if target == "members" and "name" not in ref:
-            ref["name"] = f"{record.get('firstName', '')} {record.get('lastName', '')}".strip()
-        spec = self._by_name[target]
-        if spec.parent is None:
-            ref["_info"] = {
-                f"{spec.label}_href": f"https://{self.site}/{self.codebase}/apis/3.0{spec.path}/{record['id']}"
-            }
-        return ref
-
     def _validate(
         self, spec: Collection, record: dict[str, Any], *, record_id: int | None, check_required: bool
     ) -> None:
@@ -627,7 +587,7 @@ class ConnectWiseSandbox(Sandbox):
             value = record.get(name)
             if value is None:
                 continue
-            found = self._resolve_ref(target, value)
+            found = self.store.resolve_ref(target, value)
             if found is None:
                 shown = (
                     value.get("id", value.get("identifier", value.get("name")))
@@ -643,7 +603,7 @@ class ConnectWiseSandbox(Sandbox):
                     }
                 )
             else:
-                record[name] = self._ref_of(target, found)
+                record[name] = self.store.ref_of(target, found)
         if spec.unique and isinstance(record.get(spec.unique), str):
             wanted = record[spec.unique].lower()
             for other in self.data[spec.name].values():
@@ -699,13 +659,11 @@ class ConnectWiseSandbox(Sandbox):
     def _ticket_defaults(self, record: dict[str, Any], errors: list[dict[str, Any]]) -> None:
         board = record.get("board")
         if board is None and self.data["boards"]:
-            board = self._ref_of("boards", next(iter(self.data["boards"].values())))
+            board = self.store.ref_of("boards", next(iter(self.data["boards"].values())))
             record["board"] = board
         if not isinstance(board, Mapping) or "id" not in board:
             return
-        statuses = [
-            s for sid, s in self.data["statuses"].items() if self.parents["statuses"].get(sid) == board["id"]
-        ]
+        statuses = self.store.statuses(board["id"])
         status = record.get("status")
         if status is None:
             if statuses:
@@ -766,7 +724,7 @@ class ConnectWiseSandbox(Sandbox):
 
     def _touch(self, record: dict[str, Any], member: ApiMember) -> None:
         info = record.setdefault("_info", {})
-        info["lastUpdated"] = _now_text(self._now())
+        info["lastUpdated"] = self.store.stamp()
         info["updatedBy"] = member.identifier
 
     def _after_write(
@@ -778,17 +736,14 @@ class ConnectWiseSandbox(Sandbox):
         request: SandboxRequest,
     ) -> None:
         parent_id = self.parents[spec.name].get(record["id"])
-        if spec.name == "communications" and parent_id is not None:
-            contact = self.data["contacts"].get(parent_id)
-            if contact is not None:
-                contact["communicationItems"] = [copy.deepcopy(c) for c in self._scope(spec, parent_id)]
-                for item in contact["communicationItems"]:
-                    item.pop("_info", None)
+        if spec.name == "communications" and parent_id is not None and parent_id in self.data["contacts"]:
+            self.store.refresh_contact_items(parent_id)
         if spec.name == "payments" and parent_id is not None:
             invoice = self.data["invoices"].get(parent_id)
             if invoice is not None:
                 paid = sum(
-                    (Decimal(str(p.get("amount", 0))) for p in self._scope(spec, parent_id)), Decimal(0)
+                    (Decimal(str(p.get("amount", 0))) for p in self.store.scope(spec.name, parent_id)),
+                    Decimal(0),
                 )
                 total = Decimal(str(invoice.get("total", 0) or 0))
                 invoice["payments"] = paid
@@ -810,27 +765,20 @@ class ConnectWiseSandbox(Sandbox):
             record.setdefault("inactiveFlag", False)
             record.setdefault("isSoapCallbackFlag", False)
             record.setdefault("isSelfSuppressedFlag", False)
-            record["connectWiseID"] = str(uuid.UUID(int=self.faults._random.getrandbits(128)))
+            record["connectWiseID"] = str(uuid.UUID(int=self.faults.getrandbits(128)))
         items = record.pop("communicationItems", None) if spec.name == "contacts" else None
         self._derive(spec, record)
-        stored = self._insert(spec.name, record, parent=parent, by=member.identifier)
+        stored = self.store.insert(spec.name, record, parent=parent, by=member.identifier)
         if spec.name == "contacts":
             stored["communicationItems"] = []
             for item in items or []:
                 if isinstance(item, Mapping):
                     child = self._clean(self._by_name["communications"], item)
                     self._derive(self._by_name["communications"], child)
-                    self._insert("communications", child, parent=stored["id"], by=member.identifier)
-            self._after_write_contact_items(stored["id"])
+                    self.store.insert("communications", child, parent=stored["id"], by=member.identifier)
+            self.store.refresh_contact_items(stored["id"])
         self._after_write(spec, stored, member, "added", request)
         return SandboxResponse.json(201, copy.deepcopy(stored))
-
-    def _after_write_contact_items(self, contact_id: int) -> None:
-        contact = self.data["contacts"][contact_id]
-        items = [copy.deepcopy(c) for c in self._scope(self._by_name["communications"], contact_id)]
-        for item in items:
-            item.pop("_info", None)
-        contact["communicationItems"] = items
 
     def _put(self, request: SandboxRequest, spec: Collection) -> SandboxResponse:
         member = self._auth(request)
@@ -951,7 +899,7 @@ class ConnectWiseSandbox(Sandbox):
                     self.data[child.name].pop(cid, None)
                     self.parents[child.name].pop(cid, None)
         if spec.name == "communications" and parent is not None and parent in self.data["contacts"]:
-            self._after_write_contact_items(parent)
+            self.store.refresh_contact_items(parent)
         if spec.callback_type:
             self._deliver(spec, record, member, "deleted", request)
         return SandboxResponse.empty(204)
@@ -977,7 +925,7 @@ class ConnectWiseSandbox(Sandbox):
                 key_id, hashlib.sha256(f"{key_id}:{self.company_id}".encode()).hexdigest()
             )
             payload = {
-                "MessageId": str(uuid.UUID(int=self.faults._random.getrandbits(128))),
+                "MessageId": str(uuid.UUID(int=self.faults.getrandbits(128))),
                 "FromUrl": host,
                 "CompanyId": self.company_id,
                 "MemberId": member.identifier,

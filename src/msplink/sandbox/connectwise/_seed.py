@@ -1,14 +1,13 @@
-"""Deterministic MSP demo data for the ConnectWise sandbox."""
+"""Deterministic MSP demo data for the ConnectWise sandbox, written through its :class:`Store`."""
 
 from __future__ import annotations
 
 import random
 from datetime import timedelta, timezone
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from msplink.sandbox.connectwise._sandbox import ConnectWiseSandbox
+from msplink.sandbox.connectwise._store import Store
 
 __all__ = ["generate"]
 
@@ -63,24 +62,24 @@ def _money(rng: random.Random, low: int, high: int) -> Decimal:
     return Decimal(rng.randint(low * 100, high * 100)) / 100
 
 
-def generate(sb: ConnectWiseSandbox, *, size: int, seed: int) -> None:
+def generate(sb: Store, *, size: int, seed: int) -> None:
     """Insert ``size`` companies and their contacts, sites, agreements (with additions), tickets, time
     entries, invoices (with payments), purchase orders (with lines), catalog items, products,
     opportunities and projects; plus setup tables (billing terms, tax codes, boards, priorities, members).
     """
     rng = random.Random(seed)
-    now = sb._now().astimezone(timezone.utc).replace(microsecond=0)
+    now = sb.now().astimezone(timezone.utc).replace(microsecond=0)
 
     def stamp() -> str:
         moment = now - timedelta(seconds=rng.randint(0, 90 * 86400))
         return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
     def ref(collection: str, record: dict[str, Any]) -> dict[str, Any]:
-        return sb._ref_of(collection, record)
+        return sb.ref_of(collection, record)
 
     def put(collection: str, record: dict[str, Any], parent: int | None = None) -> dict[str, Any]:
         record["_stamp"] = stamp()
-        return sb._insert(collection, record, parent=parent)
+        return sb.insert(collection, record, parent=parent)
 
     terms = [
         put("billingTerms", {"name": name, "dueDays": days, "defaultFlag": days == 30, "termsXref": xref})
@@ -241,7 +240,7 @@ def generate(sb: ConnectWiseSandbox, *, size: int, seed: int) -> None:
                     },
                     parent=contact["id"],
                 )
-            sb._after_write_contact_items(contact["id"])
+            sb.refresh_contact_items(contact["id"])
             contacts.append(contact)
         agreement = put(
             "agreements",
@@ -290,9 +289,7 @@ def generate(sb: ConnectWiseSandbox, *, size: int, seed: int) -> None:
         tickets = []
         for t in range(2):
             board = boards[0]
-            statuses = [
-                s for sid, s in sb.data["statuses"].items() if sb.parents["statuses"].get(sid) == board["id"]
-            ]
+            statuses = sb.statuses(board["id"])
             picked = statuses[rng.randrange(len(statuses))]
             tickets.append(
                 put(

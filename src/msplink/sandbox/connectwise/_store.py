@@ -1,0 +1,147 @@
+"""``Store``: the ConnectWise sandbox's records — collections, parent links, id sequences, references.
+
+The HTTP surface (``_sandbox``) and the seeding module (``_seed``) both write through these methods;
+neither reaches into the other.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable, Mapping
+from datetime import datetime, timezone
+from typing import Any
+
+from msplink.sandbox.connectwise._collections import COLLECTIONS, Collection
+
+__all__ = ["Store", "now_text"]
+
+Record = dict[str, Any]
+
+
+def now_text(moment: datetime) -> str:
+    """A moment as CW writes ``_info`` timestamps (``2026-01-01T00:00:00Z``)."""
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class Store:
+    """Every collection's records by id, the parent of each child record, and the next id per collection.
+
+    Args:
+        now: The wall clock of ``_info`` stamps.
+        site: The API host named in reference ``_href`` links.
+        codebase: The codebase named in reference ``_href`` links.
+
+    Attributes:
+        data: Records by collection name, then id.
+        parents: The parent id of each child record, by collection name.
+        next_ids: The next free id per collection.
+    """
+
+    def __init__(self, *, now: Callable[[], datetime], site: str, codebase: str) -> None:
+        self.data: dict[str, dict[int, Record]] = {c.name: {} for c in COLLECTIONS}
+        self.parents: dict[str, dict[int, int]] = {c.name: {} for c in COLLECTIONS}
+        self.next_ids: dict[str, int] = dict.fromkeys(self.data, 1)
+        self.specs: dict[str, Collection] = {c.name: c for c in COLLECTIONS}
+        self.site = site
+        self.codebase = codebase
+        self._now = now
+
+    def now(self) -> datetime:
+        """The wall clock's now."""
+        return self._now()
+
+    def stamp(self) -> str:
+        """Now as an ``_info`` timestamp."""
+        return now_text(self._now())
+
+    def spec(self, collection: str) -> Collection:
+        """The description of a collection."""
+        return self.specs[collection]
+
+    def insert(
+        self, collection: str, record: Record, *, parent: int | None = None, by: str = "api_sync"
+    ) -> Record:
+        """Store ``record`` (the dict itself, no validation), stamping ``id`` and ``_info``; returns it.
+
+        A record's own integer ``id`` is kept (the sequence moves past it); a ``_stamp`` key, when
+        present, is popped and used as its ``lastUpdated``/``dateEntered``.
+        """
+        spec = self.specs[collection]
+        record_id = record.get("id") if isinstance(record.get("id"), int) else None
+        if record_id is None:
+            record_id = self.next_ids[collection]
+        self.next_ids[collection] = max(self.next_ids[collection], record_id + 1)
+        record["id"] = record_id
+        stamp = record.pop("_stamp", None) or self.stamp()
+        record["_info"] = {"lastUpdated": stamp, "updatedBy": by, "dateEntered": stamp, "enteredBy": by}
+        if spec.parent is not None and parent is not None:
+            self.parents[collection][record_id] = parent
+            if spec.parent_field:
+                record[spec.parent_field] = parent if spec.parent_as_id else {"id": parent}
+        self.data[collection][record_id] = record
+        return record
+
+    def scope(self, collection: str, parent: int | None) -> list[Record]:
+        """The records of a collection (of one parent, for child collections)."""
+        records = self.data[collection]
+        if parent is None:
+            return list(records.values())
+        owners = self.parents[collection]
+        return [r for rid, r in records.items() if owners.get(rid) == parent]
+
+    def resolve_ref(self, target: str, value: Any) -> Record | None:
+        """The record a reference (``{"id": ...}``, or ``identifier``/``name``, any case) points at."""
+        if not isinstance(value, Mapping):
+            return None
+        records = self.data[target]
+        if isinstance(value.get("id"), int) and not isinstance(value.get("id"), bool):
+            return records.get(value["id"])
+        for key in ("identifier", "name"):
+            wanted = value.get(key)
+            if isinstance(wanted, str):
+                for record in records.values():
+                    if str(record.get(key, "")).lower() == wanted.lower():
+                        return record
+        return None
+
+    def ref_of(self, target: str, record: Mapping[str, Any]) -> Record:
+        """The reference CW writes for a record (``id``, ``identifier``/``name``/``summary``, ``_info`` href)."""
+        ref: Record = {"id": record["id"]}
+        for key in ("identifier", "name", "summary"):
+            if key in record:
+                ref[key] = record[key]
+        if target == "members" and "name" not in ref:
+            ref["name"] = f"{record.get('firstName', '')} {record.get('lastName', '')}".strip()
+        spec = self.specs[target]
+        if spec.parent is None:
+            ref["_info"] = {
+                f"{spec.label}_href": f"https://{self.site}/{self.codebase}/apis/3.0{spec.path}/{record['id']}"
+            }
+        return ref
+
+    def statuses(self, board_id: int) -> list[Record]:
+        """The statuses of a service board, in id order."""
+        return [
+            s for sid, s in self.data["statuses"].items() if self.parents["statuses"].get(sid) == board_id
+        ]
+
+    def refresh_contact_items(self, contact_id: int) -> None:
+        """Copy a contact's communications into its ``communicationItems`` (as CW returns them)."""
+        contact = self.data["contacts"][contact_id]
+        items = [copy.deepcopy(c) for c in self.scope("communications", contact_id)]
+        for item in items:
+            item.pop("_info", None)
+        contact["communicationItems"] = items
+
+    def refresh_all_contact_items(self) -> None:
+        """:meth:`refresh_contact_items` for every contact, in one pass over the communications."""
+        by_contact: dict[int, list[Record]] = {contact_id: [] for contact_id in self.data["contacts"]}
+        owners = self.parents["communications"]
+        for item_id, item in self.data["communications"].items():
+            owner = owners.get(item_id)
+            if owner in by_contact:
+                copied = copy.deepcopy(item)
+                copied.pop("_info", None)
+                by_contact[owner].append(copied)
+        for contact_id, items in by_contact.items():
+            self.data["contacts"][contact_id]["communicationItems"] = items

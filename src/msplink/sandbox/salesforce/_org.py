@@ -1,0 +1,739 @@
+"""``Org``: the Salesforce sandbox's state — object metadata, records, validation and the external-id index.
+
+The HTTP modules (``_rest``, ``_composite``, ``_bulk``) and the seeding module write through the
+methods here; nothing else touches the tables.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import date, datetime, timedelta, timezone
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from msplink.sandbox.salesforce._common import (
+    Injections,
+    RecordFailure,
+    abort,
+    eq,
+    id18,
+    norm,
+    wire,
+)
+from msplink.sandbox.salesforce._schema import STAGES, FieldSpec, ObjectSpec, standard_objects
+from msplink.sandbox.salesforce._soql import (
+    ParsedQuery,
+    SoqlError,
+    evaluate,
+    parse_soql,
+    sort_rows,
+    validate_where,
+)
+
+__all__ = ["Org", "OrgSnapshot"]
+
+_B62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+_TEXT_TYPES = frozenset(
+    {"string", "textarea", "picklist", "multipicklist", "combobox", "email", "phone", "url", "id"}
+)
+_SYSTEM_FIELDS = frozenset(
+    {
+        "Id",
+        "IsDeleted",
+        "CreatedDate",
+        "CreatedById",
+        "LastModifiedDate",
+        "LastModifiedById",
+        "SystemModstamp",
+        "OwnerId",
+    }
+)
+
+OrgSnapshot = tuple[
+    dict[str, dict[str, dict[str, Any]]], list[tuple[str, str, datetime]], int, dict[str, int]
+]
+"""What an all-or-none call restores: tables, the deletion log, the id counter, the autonumbers."""
+
+Row = dict[str, Any]
+Resolver = Callable[[Row, str], tuple[Any, str]]
+
+
+class Org:
+    """One Salesforce org in memory.
+
+    Attributes:
+        objects: Object metadata by lower-cased API name.
+        data: Records by lower-cased object name, then id (deleted records stay, ``IsDeleted`` true).
+        deleted_log: ``(object, id, when)`` of every deletion (getDeleted).
+        counter: The shared sequence behind record ids, query locators and job ids.
+        autonumbers: The last ``CaseNumber`` / ``ContractNumber`` per object.
+        user: The user the current request acts as (set per request by the HTTP layer).
+        version: The API version of the current request (record URLs name it).
+        integration_user_id: The integration user every token acts as by default.
+        injections: Pending injected errors (per-record ones fail writes here).
+    """
+
+    def __init__(self, *, wall: Callable[[], datetime], injections: Injections | None = None) -> None:
+        self.objects: dict[str, ObjectSpec] = standard_objects()
+        self.data: dict[str, dict[str, Row]] = {name: {} for name in self.objects}
+        self.index: dict[tuple[str, str], dict[str, set[str]]] = {}
+        self.deleted_log: list[tuple[str, str, datetime]] = []
+        self.counter = 0
+        self.autonumbers: dict[str, int] = {}
+        self.user: str | None = None
+        self.version = "62.0"
+        self.integration_user_id: str | None = None
+        self.injections = injections or Injections()
+        self._wall = wall
+
+    # ---------------------------------------------------------------------------------- clock
+
+    def wall(self) -> datetime:
+        """The aware wall-clock time (as the clock gives it)."""
+        return self._wall()
+
+    def now(self) -> datetime:
+        """UTC now, to the second (record timestamps)."""
+        return self._wall().astimezone(timezone.utc).replace(microsecond=0)
+
+    def today(self) -> date:
+        """UTC today (SOQL date literals)."""
+        return self._wall().astimezone(timezone.utc).date()
+
+    def next_number(self) -> int:
+        """The next value of the org's shared sequence."""
+        self.counter += 1
+        return self.counter
+
+    # ------------------------------------------------------------------------------- metadata
+
+    def spec(self, sobject: str) -> ObjectSpec:
+        """The metadata of an object (any case).
+
+        Raises:
+            Abort: 404 ``NOT_FOUND`` for an unknown object.
+        """
+        spec = self.objects.get(sobject.lower())
+        if spec is None:
+            raise abort(
+                404,
+                "NOT_FOUND",
+                f"The requested resource does not exist: sObject type '{sobject}' is not supported.",
+            )
+        return spec
+
+    def table(self, sobject: str) -> dict[str, Row]:
+        """The live table of an object (id -> row)."""
+        return self.data[self.spec(sobject).name.lower()]
+
+    def add_field(self, sobject: str, name: str, *, type: str = "string", **options: Any) -> None:
+        """Add a custom field (``picklist=``, ``restricted=``, ``external_id=``, ``unique=``, ``required=``)."""
+        if "picklist" in options:
+            options["picklist"] = tuple(options["picklist"])
+        if type == "picklist" and "picklist" not in options:
+            options["picklist"] = ()
+        self.spec(sobject).add(FieldSpec(name=name, type=type, custom=name.endswith("__c"), **options))
+        self.rebuild_index()
+
+    def add_object(self, name: str, *, key_prefix: str = "a00", fields: Iterable[FieldSpec] = ()) -> None:
+        """Add a custom object (``Project__c``) with system fields, ``Name`` and the given fields."""
+        spec = ObjectSpec(name=name, key_prefix=key_prefix, custom=True)
+        base = standard_objects()["account"]
+        for f in base.fields.values():
+            if f.name in _SYSTEM_FIELDS:
+                spec.add(f)
+        spec.add(FieldSpec(name="Name", length=80))
+        for f in fields:
+            spec.add(f)
+        self.objects[name.lower()] = spec
+        self.data[name.lower()] = {}
+
+    def child_relationships(self, parent: ObjectSpec) -> dict[str, tuple[ObjectSpec, FieldSpec]]:
+        """Parent-to-child relationships of an object, by lower-cased name (``contacts``)."""
+        out: dict[str, tuple[ObjectSpec, FieldSpec]] = {}
+        for child in self.objects.values():
+            for f in child.fields.values():
+                if f.child_relationship and parent.name in f.reference_to:
+                    out.setdefault(f.child_relationship.lower(), (child, f))
+        return out
+
+    # -------------------------------------------------------------------------------- reading
+
+    def new_id(self, spec: ObjectSpec) -> str:
+        """A new 18-character id with the object's key prefix."""
+        n, digits = self.next_number(), ""
+        while n:
+            n, r = divmod(n, 62)
+            digits = _B62[r] + digits
+        return id18(spec.key_prefix + "SB" + digits.rjust(10, "0"))
+
+    def find(self, record_id: str) -> tuple[ObjectSpec, Row] | None:
+        """The object and row of an id (15 or 18 characters), deleted or not."""
+        for name, table in self.data.items():
+            row = table.get(record_id) or (table.get(id18(record_id)) if len(record_id) == 15 else None)
+            if row is not None:
+                return self.objects[name], row
+        return None
+
+    def row(self, spec: ObjectSpec, record_id: str) -> Row:
+        """A live row of an object.
+
+        Raises:
+            RecordFailure: Malformed id, no such record (404) or deleted.
+        """
+        table = self.data[spec.name.lower()]
+        row = table.get(record_id) or (table.get(id18(record_id)) if len(record_id) == 15 else None)
+        if row is None:
+            if len(record_id) not in (15, 18):
+                raise RecordFailure(
+                    "MALFORMED_ID", f"Id value of incorrect type: {record_id}", ["Id"], status=400
+                )
+            raise RecordFailure("NOT_FOUND", "The requested resource does not exist", [], status=404)
+        if row.get("IsDeleted"):
+            raise RecordFailure("ENTITY_IS_DELETED", "entity is deleted", [], status=400)
+        return row
+
+    def records(self, sobject: str, *, include_deleted: bool = False) -> list[Row]:
+        """Copies of the stored records of an object."""
+        rows = self.data[self.spec(sobject).name.lower()].values()
+        return [dict(r) for r in rows if include_deleted or not r.get("IsDeleted")]
+
+    def by_external(self, spec: ObjectSpec, field: str, value: str) -> tuple[FieldSpec, list[Row]]:
+        """The external-id (or id-lookup) field named ``field`` and the live rows holding ``value``.
+
+        Raises:
+            RecordFailure: 404, the field is not an external id.
+        """
+        f = spec.field(field)
+        if f is None or not (f.external_id or f.id_lookup):
+            raise RecordFailure(
+                "NOT_FOUND",
+                f"Provided external ID field does not exist or is not accessible: {field}",
+                [],
+                status=404,
+            )
+        return f, self.lookup(spec, f, value)
+
+    # --------------------------------------------------------------------- external-id index
+
+    @staticmethod
+    def _indexed(f: FieldSpec) -> bool:
+        return f.unique or f.external_id or f.id_lookup
+
+    def lookup(self, spec: ObjectSpec, f: FieldSpec, value: Any) -> list[Row]:
+        """Live records whose indexed field equals ``value`` (case-insensitive for text)."""
+        table = self.data[spec.name.lower()]
+        ids = self.index.get((spec.name.lower(), f.name), {}).get(norm(value), set())
+        rows = [table[i] for i in sorted(ids) if i in table]
+        return [r for r in rows if not r.get("IsDeleted") and eq(r.get(f.name), value)]
+
+    def index_row(self, spec: ObjectSpec, row: Mapping[str, Any], *, add: bool) -> None:
+        """Add a row to (or take it out of) the indexes of its unique and external-id fields."""
+        for f in spec.fields.values():
+            value = row.get(f.name)
+            if value is None or not self._indexed(f):
+                continue
+            bucket = self.index.setdefault((spec.name.lower(), f.name), {}).setdefault(norm(value), set())
+            if add:
+                bucket.add(row["Id"])
+            else:
+                bucket.discard(row["Id"])
+
+    def rebuild_index(self) -> None:
+        """Rebuild every index from the tables."""
+        self.index = {}
+        for name, table in self.data.items():
+            for row in table.values():
+                self.index_row(self.objects[name], row, add=True)
+
+    # ------------------------------------------------------------------------------ snapshots
+
+    def snapshot(self) -> OrgSnapshot:
+        """What an all-or-none call needs to roll back."""
+        return (
+            {k: {i: dict(r) for i, r in t.items()} for k, t in self.data.items()},
+            list(self.deleted_log),
+            self.counter,
+            dict(self.autonumbers),
+        )
+
+    def restore(self, snap: OrgSnapshot) -> None:
+        """Roll back to a :meth:`snapshot`."""
+        self.data, self.deleted_log, self.counter, self.autonumbers = (
+            copy.copy(snap[0]),
+            snap[1],
+            snap[2],
+            snap[3],
+        )
+        self.rebuild_index()
+
+    # ----------------------------------------------------------------------------- validation
+
+    def coerce(self, spec: ObjectSpec, f: FieldSpec, value: Any, *, from_csv: bool = False) -> Any:
+        """A written value as stored, checked against the field's type, length and picklist.
+
+        Raises:
+            RecordFailure: The value does not fit the field.
+        """
+        if value is None:
+            return None
+        t = f.type
+        bad = RecordFailure(
+            "JSON_PARSER_ERROR" if not from_csv else "INVALID_FIELD",
+            f"Cannot deserialize instance of {t} from {type(value).__name__} value {value!r} for field {f.name}",
+            [f.name],
+        )
+        if t in _TEXT_TYPES:
+            return self._coerce_text(f, value, bad)
+        if t == "reference":
+            if not isinstance(value, str) or len(value) not in (15, 18):
+                raise RecordFailure(
+                    "MALFORMED_ID", f"{f.name}: id value of incorrect type: {value}", [f.name]
+                )
+            found = self.find(value)
+            if (
+                found is None
+                or found[1].get("IsDeleted")
+                or (f.reference_to and found[0].name not in f.reference_to)
+            ):
+                raise RecordFailure("INVALID_CROSS_REFERENCE_KEY", "invalid cross reference id", [f.name])
+            return found[1]["Id"]
+        if t == "boolean":
+            if from_csv and isinstance(value, str) and value.lower() in {"true", "false"}:
+                return value.lower() == "true"
+            if not isinstance(value, bool):
+                raise bad
+            return value
+        if t in {"int", "double", "currency", "percent"}:
+            try:
+                number = Decimal(value) if isinstance(value, str) and from_csv else value
+            except InvalidOperation:
+                raise bad from None
+            if isinstance(number, bool) or not isinstance(number, (int, Decimal)):
+                raise bad
+            if t == "int":
+                if number != int(number):
+                    raise bad
+                return int(number)
+            return Decimal(number)
+        if t == "date":
+            return self._coerce_date(f, value, bad)
+        if t == "datetime":
+            if not isinstance(value, str) or "T" not in value:
+                raise bad
+            text = value.replace("Z", "+00:00")
+            if re.search(r"[+-]\d{4}$", text):
+                text = text[:-2] + ":" + text[-2:]
+            try:
+                parsed = datetime.fromisoformat(text)
+            except ValueError:
+                raise bad from None
+            return (parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)).astimezone(timezone.utc)
+        return value
+
+    @staticmethod
+    def _coerce_text(f: FieldSpec, value: Any, bad: RecordFailure) -> str:
+        if not isinstance(value, str):
+            if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
+                value = str(value)
+            else:
+                raise bad
+        if len(value) > f.length:
+            raise RecordFailure(
+                "STRING_TOO_LONG",
+                f"{f.name}: data value too large: {value[:20]} (max length={f.length})",
+                [f.name],
+            )
+        if f.type == "picklist" and f.restricted and value not in f.picklist:
+            raise RecordFailure(
+                "INVALID_OR_NULL_FOR_RESTRICTED_PICKLIST",
+                f"{f.label or f.name}: bad value for restricted picklist field: {value}",
+                [f.name],
+            )
+        return str(value)
+
+    @staticmethod
+    def _coerce_date(f: FieldSpec, value: Any, bad: RecordFailure) -> date:
+        if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            raise RecordFailure(
+                "JSON_PARSER_ERROR",
+                f"Cannot deserialize instance of date from VALUE_STRING value {value!r}",
+                [f.name],
+            )
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            raise bad from None
+
+    def values_of(
+        self, spec: ObjectSpec, body: Mapping[str, Any], *, creating: bool, from_csv: bool = False
+    ) -> Row:
+        """Validate a write body into stored values (relationship external ids resolved).
+
+        Raises:
+            RecordFailure: Unknown or read-only field, or a value that does not fit.
+        """
+        if not isinstance(body, Mapping):
+            raise RecordFailure("JSON_PARSER_ERROR", "Expected a JSON object for the record")
+        values: Row = {}
+        for key, value in body.items():
+            if key == "attributes":
+                continue
+            f = spec.field(key)
+            if f is None:
+                ref = spec.relationship(key)
+                if ref is not None and isinstance(value, Mapping):
+                    values[ref.name] = self._resolve_foreign(ref, value)
+                    continue
+                raise RecordFailure(
+                    "INVALID_FIELD", f"No such column '{key}' on sobject of type {spec.name}", [key]
+                )
+            if f.readonly:
+                if f.name == "Id" and not creating:
+                    continue
+                raise RecordFailure(
+                    "INVALID_FIELD_FOR_INSERT_UPDATE",
+                    f"Unable to create/update fields: {f.name}. Please check the security settings of this field "
+                    "and verify that it is read/write for your profile or permission set.",
+                    [f.name],
+                )
+            values[f.name] = self.coerce(spec, f, value, from_csv=from_csv)
+        return values
+
+    def _resolve_foreign(self, ref: FieldSpec, value: Mapping[str, Any]) -> str:
+        keys = [k for k in value if k != "attributes"]
+        target = self.objects[(ref.reference_to[0] if ref.reference_to else "Account").lower()]
+        if isinstance(value.get("attributes"), Mapping) and value["attributes"].get("type"):
+            target = self.spec(str(value["attributes"]["type"]))
+        if len(keys) != 1:
+            raise RecordFailure(
+                "INVALID_FIELD", "A foreign key reference needs exactly one external id field"
+            )
+        field = target.field(keys[0])
+        if field is None or not (field.external_id or field.id_lookup):
+            raise RecordFailure("INVALID_FIELD", f"Field {keys[0]} is not an external id on {target.name}")
+        lookup = value[keys[0]]
+        matches = [
+            r
+            for r in self.data[target.name.lower()].values()
+            if not r.get("IsDeleted") and eq(r.get(field.name), lookup)
+        ]
+        if not matches:
+            raise RecordFailure(
+                "INVALID_FIELD",
+                f"Foreign key external ID: {lookup} not found for field {field.name} in entity {target.name}",
+            )
+        return str(matches[0]["Id"])
+
+    def _check_unique(self, spec: ObjectSpec, values: Mapping[str, Any], own_id: str | None) -> None:
+        for name, value in values.items():
+            f = spec.field(name)
+            if f is None or not f.unique or value is None:
+                continue
+            for row in self.lookup(spec, f, value):
+                if row["Id"] != own_id:
+                    raise RecordFailure(
+                        "DUPLICATE_VALUE",
+                        f"duplicate value found: {f.name} duplicates value on record with id: {row['Id']}",
+                        [],
+                    )
+
+    def _derive(self, spec: ObjectSpec, row: Row, creating: bool) -> None:
+        """Formula and system fields the org computes (Name, IsWon, IsClosed, EndDate ...)."""
+        name = spec.name
+        if name in {"Contact", "Lead", "User"}:
+            row["Name"] = " ".join(p for p in (row.get("FirstName"), row.get("LastName")) if p)
+        if name == "Opportunity":
+            stage = STAGES.get(row.get("StageName") or "", (0, False, False, "Pipeline"))
+            row["IsClosed"], row["IsWon"] = stage[1], stage[2]
+            row["ForecastCategoryName"] = stage[3]
+            if row.get("Probability") is None or creating:
+                row["Probability"] = Decimal(stage[0])
+        if name == "Case":
+            row["IsClosed"] = row.get("Status") == "Closed"
+            if row["IsClosed"] and row.get("ClosedDate") is None:
+                row["ClosedDate"] = self.now()
+            if not row["IsClosed"]:
+                row["ClosedDate"] = None
+        if name == "Task":
+            row["IsClosed"] = row.get("Status") == "Completed"
+            row["IsHighPriority"] = row.get("Priority") == "High"
+            what = row.get("WhatId")
+            found = self.find(what) if what else None
+            row["AccountId"] = (
+                found[1]["Id"]
+                if found and found[0].name == "Account"
+                else (found[1].get("AccountId") if found else None)
+            )
+        if name == "Contract":
+            start, term = row.get("StartDate"), row.get("ContractTerm")
+            if isinstance(start, date) and isinstance(term, int):
+                month = start.month - 1 + term
+                year, month = start.year + month // 12, month % 12 + 1
+                day = min(start.day, 28)
+                row["EndDate"] = date(year, month, day) - timedelta(days=1)
+            row["StatusCode"] = {"Activated": "Activated", "In Approval Process": "InApproval"}.get(
+                row.get("Status") or "", "Draft"
+            )
+            if row["StatusCode"] == "Activated" and row.get("ActivatedDate") is None:
+                row["ActivatedDate"] = self.now()
+
+    # -------------------------------------------------------------------------------- writing
+
+    def insert(self, spec: ObjectSpec, body: Mapping[str, Any], *, from_csv: bool = False) -> str:
+        """Create a record from a write body, with every API validation; returns its id.
+
+        Raises:
+            RecordFailure: The body is refused (or a per-record injection fired).
+        """
+        self.injections.check_record()
+        values = self.values_of(spec, body, creating=True, from_csv=from_csv)
+        missing = [
+            f.name
+            for f in spec.fields.values()
+            if f.required and not f.readonly and values.get(f.name) in (None, "")
+        ]
+        if missing:
+            raise RecordFailure(
+                "REQUIRED_FIELD_MISSING", f"Required fields are missing: [{', '.join(missing)}]", missing
+            )
+        self._check_unique(spec, values, None)
+        return self.insert_values(spec, values)
+
+    def insert_values(self, spec: ObjectSpec, values: Mapping[str, Any]) -> str:
+        """Store already-valid values as a new record (system fields stamped, formulas derived)."""
+        now = self.now()
+        record_id = self.new_id(spec)
+        row: Row = {f.name: None for f in spec.fields.values()}
+        for f in spec.fields.values():
+            if f.type == "boolean":
+                row[f.name] = bool(f.default)
+            elif f.default is not None:
+                row[f.name] = f.default
+        user = self.user or self.integration_user_id
+        row.update(
+            Id=record_id,
+            IsDeleted=False,
+            CreatedDate=now,
+            CreatedById=user or record_id,
+            LastModifiedDate=now,
+            LastModifiedById=user or record_id,
+            SystemModstamp=now,
+        )
+        if spec.field("OwnerId") is not None:
+            row["OwnerId"] = user
+        if spec.name in {"Case", "Contract"}:
+            n = self.autonumbers.get(spec.name, 0) + 1
+            self.autonumbers[spec.name] = n
+            row["CaseNumber" if spec.name == "Case" else "ContractNumber"] = f"{n:08d}"
+        if spec.name == "User":
+            row["UserType"] = "Standard"
+        row.update(values)
+        self._derive(spec, row, True)
+        self.data[spec.name.lower()][record_id] = row
+        self.index_row(spec, row, add=True)
+        return record_id
+
+    def insert_raw(self, sobject: str, values: Mapping[str, Any]) -> str:
+        """Store values (Python types: ``date``, ``Decimal``) as a new record of ``sobject``, unvalidated."""
+        return self.insert_values(self.spec(sobject), values)
+
+    def modify(self, spec: ObjectSpec, row: Row, body: Mapping[str, Any], *, from_csv: bool = False) -> None:
+        """Update a live row from a write body, with every API validation.
+
+        Raises:
+            RecordFailure: The body is refused, the lead is converted, or an injection fired.
+        """
+        self.injections.check_record()
+        if spec.name == "Lead" and row.get("IsConverted"):
+            raise RecordFailure("CANNOT_UPDATE_CONVERTED_LEAD", "cannot reference converted lead")
+        values = self.values_of(spec, body, creating=False, from_csv=from_csv)
+        for f in spec.fields.values():
+            if f.required and f.name in values and values[f.name] in (None, ""):
+                raise RecordFailure(
+                    "REQUIRED_FIELD_MISSING", f"Required fields are missing: [{f.name}]", [f.name]
+                )
+        self._check_unique(spec, values, row["Id"])
+        now = self.now()
+        self.index_row(spec, row, add=False)
+        row.update(values)
+        self.index_row(spec, row, add=True)
+        row["LastModifiedDate"] = row["SystemModstamp"] = now
+        row["LastModifiedById"] = self.user or row["LastModifiedById"]
+        self._derive(spec, row, False)
+
+    def remove(self, spec: ObjectSpec, row: Row) -> None:
+        """Move a row to the recycle bin (``IsDeleted``) and log the deletion.
+
+        Raises:
+            RecordFailure: A per-record injection fired.
+        """
+        self.injections.check_record()
+        now = self.now()
+        row["IsDeleted"] = True
+        row["SystemModstamp"] = now
+        self.deleted_log.append((spec.name, row["Id"], now))
+
+    # ------------------------------------------------------------------------------ rendering
+
+    def url(self, spec: ObjectSpec, record_id: str) -> str:
+        """A record's REST URL (the ``attributes.url`` of rendered records)."""
+        return f"/services/data/v{self.version}/sobjects/{spec.name}/{record_id}"
+
+    def render(self, spec: ObjectSpec, row: Row, fields: Sequence[str] | None = None) -> Row:
+        """A row as the REST API returns it (``attributes`` first; relationship paths nested).
+
+        Raises:
+            Abort: 400 ``INVALID_FIELD`` for an unknown field.
+            SoqlError: An unknown relationship in a path.
+        """
+        out: Row = {"attributes": {"type": spec.name, "url": self.url(spec, row["Id"])}}
+        names = fields if fields is not None else [f.name for f in spec.fields.values()]
+        for name in names:
+            if "." in name:
+                self._render_path(spec, row, name, out)
+            else:
+                f = spec.field(name)
+                if f is None:
+                    raise abort(400, "INVALID_FIELD", f"No such column '{name}' on entity '{spec.name}'.")
+                out[f.name] = wire(row.get(f.name))
+        return out
+
+    def _render_path(self, spec: ObjectSpec, row: Row, path: str, out: Row) -> None:
+        head, _, rest = path.partition(".")
+        ref = spec.relationship(head)
+        if ref is None:
+            raise SoqlError("INVALID_FIELD", f"Didn't understand relationship '{head}' in field path.")
+        key = ref.relationship_name or head
+        target_id = row.get(ref.name)
+        found = self.find(target_id) if target_id else None
+        if found is None:
+            out[key] = None
+            return
+        tspec, trow = found
+        nested = out.get(key)
+        if not isinstance(nested, dict):
+            nested = {
+                "attributes": {
+                    "type": tspec.name if len(ref.reference_to) == 1 else "Name",
+                    "url": self.url(tspec, trow["Id"]),
+                }
+            }
+            out[key] = nested
+        if "." in rest:
+            self._render_path(tspec, trow, rest, nested)
+        else:
+            f = tspec.field(rest)
+            if f is None:
+                raise SoqlError("INVALID_FIELD", f"No such column '{rest}' on entity '{tspec.name}'.")
+            nested[f.name] = wire(trow.get(f.name))
+
+    def resolver(self, spec: ObjectSpec) -> Resolver:
+        """A function giving the value and type of a field path (``Account.Owner.Name``) on a row."""
+
+        def resolve(row: Row, path: str) -> tuple[Any, str]:
+            current_spec, current = spec, row
+            parts = path.split(".")
+            for part in parts[:-1]:
+                ref = current_spec.relationship(part)
+                if ref is None:
+                    raise SoqlError(
+                        "INVALID_FIELD", f"Didn't understand relationship '{part}' in field path."
+                    )
+                target = current.get(ref.name) if current is not None else None
+                found = self.find(target) if target else None
+                if found is None:
+                    tname = ref.reference_to[0] if ref.reference_to else "User"
+                    current_spec, current = self.objects[tname.lower()], None  # type: ignore[assignment]
+                else:
+                    current_spec, current = found
+            f = current_spec.field(parts[-1])
+            if f is None:
+                raise SoqlError(
+                    "INVALID_FIELD",
+                    f"No such column '{parts[-1]}' on entity '{current_spec.name}'. If you are attempting to use "
+                    "a custom field, be sure to append the '__c' after the custom field name.",
+                )
+            return (current.get(f.name) if current is not None else None), f.type
+
+        return resolve
+
+    # ---------------------------------------------------------------------------------- SOQL
+
+    def filter(
+        self, spec: ObjectSpec, parsed: ParsedQuery, rows: Iterable[Row], include_deleted: bool
+    ) -> list[Row]:
+        """The rows a parsed query selects, ordered, offset and limited (fields validated first)."""
+        resolve = self.resolver(spec)
+        probe: Row = {}
+        for field in parsed.fields:
+            if field != "COUNT()":
+                resolve(probe, field)
+        for field, _, _ in parsed.order:
+            resolve(probe, field)
+        validate_where(parsed.where, lambda name: resolve(probe, name)[1])
+        today = self.today()
+        matched = [
+            r
+            for r in rows
+            if (include_deleted or not r.get("IsDeleted")) and evaluate(parsed.where, r, resolve, today)
+        ]
+        matched = sort_rows(matched, parsed.order, resolve)
+        if parsed.offset:
+            matched = matched[parsed.offset :]
+        if parsed.limit is not None:
+            matched = matched[: parsed.limit]
+        return matched
+
+    def run_query(
+        self, statement: str, *, include_deleted: bool = False
+    ) -> tuple[ParsedQuery, ObjectSpec, list[Row]]:
+        """Parse and evaluate SOQL; returns the parsed query, the object and the matching raw rows.
+
+        Raises:
+            SoqlError: The statement is malformed or names unknown objects, fields or relationships.
+        """
+        parsed = parse_soql(statement)
+        spec = self.objects.get(parsed.sobject.lower())
+        if spec is None:
+            raise SoqlError("INVALID_TYPE", f"sObject type '{parsed.sobject}' is not supported.")
+        relationships = self.child_relationships(spec)
+        for child in parsed.children:
+            if child.sobject.lower() not in relationships:
+                raise SoqlError(
+                    "INVALID_TYPE",
+                    f"Didn't understand relationship '{child.sobject}' in FROM part of query call.",
+                )
+            self.filter(relationships[child.sobject.lower()][0], child, (), include_deleted)
+        rows = self.filter(spec, parsed, self.table(spec.name).values(), include_deleted)
+        return parsed, spec, rows
+
+    def render_rows(self, spec: ObjectSpec, parsed: ParsedQuery, rows: Sequence[Row]) -> list[Row]:
+        """Render rows with their selected fields and parent-to-child subquery results."""
+        relationships = self.child_relationships(spec)
+        groups: list[tuple[ParsedQuery, ObjectSpec, FieldSpec, dict[str, list[Row]]]] = []
+        for child in parsed.children:
+            child_spec, ref = relationships[child.sobject.lower()]
+            by_parent: dict[str, list[Row]] = {}
+            for r in self.table(child_spec.name).values():
+                if r.get(ref.name):
+                    by_parent.setdefault(r[ref.name], []).append(r)
+            groups.append((child, child_spec, ref, by_parent))
+        out: list[Row] = []
+        for row in rows:
+            rendered = self.render(spec, row, parsed.fields)
+            for child, child_spec, ref, by_parent in groups:
+                kids = self.filter(child_spec, child, by_parent.get(row["Id"], ()), False)
+                rendered[ref.child_relationship or child.sobject] = (
+                    {
+                        "totalSize": len(kids),
+                        "done": True,
+                        "records": [self.render(child_spec, k, child.fields) for k in kids],
+                    }
+                    if kids
+                    else None
+                )
+            out.append(rendered)
+        return out
