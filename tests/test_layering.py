@@ -77,13 +77,6 @@ def test_core_imports_nothing_above_it() -> None:
 
 # ------------------------------------------------------------------------------------------ no circles
 
-KNOWN_CIRCLES: frozenset[frozenset[str]] = frozenset(
-    {frozenset({"msplink._core._executor", "msplink._core._plan"})}
-)
-"""Circles owned elsewhere and not yet broken: ``_core._plan`` imports the executors for its type
-annotations (under ``TYPE_CHECKING``) while ``_core._executor`` imports ``_plan``. Remove the entry when
-the circle goes (``test_known_circles_are_still_there`` says so)."""
-
 
 def _module_name(path: Path) -> str:
     parts = list(path.relative_to(SRC.parent).with_suffix("").parts)
@@ -166,9 +159,4 @@ def test_the_import_graph_sees_lazy_and_type_only_imports() -> None:
 
 
 def test_no_module_of_msplink_is_in_an_import_circle() -> None:
-    circles = [c for c in _circles(_import_graph()) if frozenset(c) not in KNOWN_CIRCLES]
-    assert circles == []
-
-
-def test_known_circles_are_still_there() -> None:
-    assert {frozenset(c) for c in _circles(_import_graph())} >= KNOWN_CIRCLES
+    assert _circles(_import_graph()) == []

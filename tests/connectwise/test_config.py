@@ -11,7 +11,7 @@ import pytest
 from msplink.connectwise import AsyncConnectWiseClient, ConnectWiseClient
 from msplink.connectwise import _resources as res
 from msplink.connectwise import models as m
-from msplink.connectwise._client import normalize_site
+from msplink.connectwise._tenant import normalize_site
 from msplink.errors import ConfigurationError, TransportError
 from msplink.sandbox._framework import FaultKind
 from msplink.sandbox.connectwise import ConnectWiseSandbox

@@ -25,20 +25,35 @@ The generator's return value is the operation's result. ``SyncExecutor.run(plan)
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Generator, Sequence
-from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar
+from collections.abc import Awaitable, Callable, Generator, Sequence
+from typing import Any, Protocol, TypeAlias, TypeVar
 
 import attrs
 
 from msplink._core._call import Call
 from msplink.errors import ConfigurationError, MsplinkError
 
-if TYPE_CHECKING:
-    from msplink._core._executor import AsyncExecutor, SyncExecutor
-
-__all__ = ["Gather", "Plan", "Sleep", "Step", "arun_plan", "run_plan"]
+__all__ = ["AsyncRunner", "Gather", "Plan", "Sleep", "Step", "SyncRunner", "arun_plan", "run_plan"]
 
 T = TypeVar("T")
+
+
+class SyncRunner(Protocol):
+    """What :func:`run_plan` needs of an executor."""
+
+    @property
+    def sleep(self) -> Callable[[float], object]: ...
+
+    def execute(self, call: Call[T]) -> T: ...
+
+
+class AsyncRunner(Protocol):
+    """What :func:`arun_plan` needs of an async executor."""
+
+    @property
+    def sleep(self) -> Callable[[float], Awaitable[object]]: ...
+
+    async def execute(self, call: Call[T]) -> T: ...
 
 
 @attrs.frozen
@@ -70,7 +85,7 @@ Step: TypeAlias = "Call[Any] | Sleep | Gather"
 Plan: TypeAlias = Generator[Step, Any, T]
 
 
-def run_plan(executor: SyncExecutor, plan: Plan[T]) -> T:
+def run_plan(executor: SyncRunner, plan: Plan[T]) -> T:
     """Drive a plan on a sync executor and return its result."""
     try:
         step = next(plan)
@@ -93,7 +108,7 @@ def run_plan(executor: SyncExecutor, plan: Plan[T]) -> T:
         plan.close()
 
 
-async def arun_plan(executor: AsyncExecutor, plan: Plan[T]) -> T:
+async def arun_plan(executor: AsyncRunner, plan: Plan[T]) -> T:
     """Drive a plan on an async executor and return its result (``Gather`` runs concurrently)."""
     try:
         step = next(plan)
@@ -123,7 +138,7 @@ def _capture(execute: Any, call: Call[Any]) -> Any:
         return exc
 
 
-async def _gather(executor: AsyncExecutor, step: Gather) -> tuple[Any, ...]:
+async def _gather(executor: AsyncRunner, step: Gather) -> tuple[Any, ...]:
     limit = asyncio.Semaphore(step.concurrency or max(1, len(step.calls)))
 
     async def one(call: Call[Any]) -> Any:

@@ -16,7 +16,8 @@ Wire models are in :mod:`msplink.connectwise.models`, the query builder in
 from msplink.connectwise import conditions, models, webhooks
 from msplink.connectwise._auth import ConnectWiseAuth
 from msplink.connectwise._calls import Watermark
-from msplink.connectwise._client import DEFAULT_API_VERSION, SITES, AsyncConnectWiseClient, ConnectWiseClient
+from msplink.connectwise._client import DEFAULT_API_VERSION, AsyncConnectWiseClient, ConnectWiseClient
+from msplink.connectwise._tenant import SITES
 from msplink.connectwise.webhooks import (
     AsyncCallbackVerifier,
     CallbackDelivery,

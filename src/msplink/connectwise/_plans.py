@@ -15,7 +15,7 @@ from msplink.connectwise import models as m
 from msplink.errors import APIError
 
 if TYPE_CHECKING:
-    from msplink.connectwise._client import Tenant
+    from msplink.connectwise._tenant import Tenant
 
 __all__ = ["CALLBACKS", "company_info", "register_callback", "resolve_codebase"]
 
