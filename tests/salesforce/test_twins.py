@@ -32,7 +32,7 @@ def test_same_methods_and_parameters(sync, asynchronous):
         lp = list(inspect.signature(left[name]).parameters)  # type: ignore[arg-type]
         rp = list(inspect.signature(right[name]).parameters)  # type: ignore[arg-type]
         assert lp == rp, name
-        if name not in {"with_options", "sobject", "query", "query_all", "list", "from_env"}:
+        if name not in {"with_options", "sobject", "query", "list", "from_env"}:
             assert inspect.iscoroutinefunction(right[name]) or name in {"query", "list"}, name
 
 
