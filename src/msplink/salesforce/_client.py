@@ -10,7 +10,7 @@ from __future__ import annotations
 import copy
 import os
 from collections.abc import AsyncGenerator, Awaitable, Callable, Generator, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 
@@ -65,6 +65,8 @@ from msplink.salesforce.models import (
 __all__ = ["DEFAULT_API_VERSION", "AsyncSalesforceClient", "SalesforceClient"]
 
 DEFAULT_API_VERSION = "62.0"
+
+_C = TypeVar("_C", bound="_ClientBase")
 
 
 class _State:
@@ -145,12 +147,11 @@ def _auth_from_env(env: Mapping[str, str]) -> httpx.Auth:
     )
 
 
-def _env_options(
-    environ: Mapping[str, str] | None, options: dict[str, Any]
-) -> tuple[httpx.Auth, dict[str, Any]]:
+def _env_options(environ: Mapping[str, str] | None, options: dict[str, Any]) -> dict[str, Any]:
+    """Constructor arguments from ``MSPLINK_SF_*`` variables (``auth`` and ``api_version``) and ``options``."""
     env = os.environ if environ is None else environ
     options.setdefault("api_version", env.get("MSPLINK_SF_API_VERSION", DEFAULT_API_VERSION))
-    return _auth_from_env(env), options
+    return {"auth": _auth_from_env(env), **options}
 
 
 def _raw_call(
@@ -203,6 +204,16 @@ class _ClientBase:
     def auth(self) -> httpx.Auth:
         """The auth strategy."""
         return self._auth
+
+    def _copy(self: _C, executor: Any) -> _C:
+        """A copy on another executor (``with_options``), sharing the state and the connection pool."""
+        clone = copy.copy(self)
+        clone._executor = executor
+        clone._bind()
+        return clone
+
+    def _bind(self) -> None:
+        raise TypeError("_ClientBase is abstract")
 
     @property
     def api_calls(self) -> CallCounter:
@@ -306,8 +317,7 @@ class SalesforceClient(_ClientBase):
         Raises:
             ConfigurationError: The variables do not name a complete auth scheme.
         """
-        auth, kwargs = _env_options(environ, options)
-        return cls(auth=auth, **kwargs)
+        return cls(**_env_options(environ, options))
 
     def sobject(self, name: str) -> SObjects[Record]:
         """Untyped access to any object, custom ones included (records are plain dicts)."""
@@ -383,10 +393,7 @@ class SalesforceClient(_ClientBase):
         self, *, retry: RetryPolicy | None = None, timeout: httpx.Timeout | float | None = None
     ) -> SalesforceClient:
         """A copy with another retry policy or timeout, sharing the connection pool and caches."""
-        clone = copy.copy(self)
-        clone._executor = self._executor.with_options(retry=retry, timeout=timeout)
-        clone._bind()
-        return clone
+        return self._copy(self._executor.with_options(retry=retry, timeout=timeout))
 
     def close(self) -> None:
         """Close the HTTP client if this client created it."""
@@ -481,8 +488,7 @@ class AsyncSalesforceClient(_ClientBase):
         Raises:
             ConfigurationError: The variables do not name a complete auth scheme.
         """
-        auth, kwargs = _env_options(environ, options)
-        return cls(auth=auth, **kwargs)
+        return cls(**_env_options(environ, options))
 
     def sobject(self, name: str) -> AsyncSObjects[Record]:
         """Untyped access to any object, custom ones included (records are plain dicts)."""
@@ -560,10 +566,7 @@ class AsyncSalesforceClient(_ClientBase):
         self, *, retry: RetryPolicy | None = None, timeout: httpx.Timeout | float | None = None
     ) -> AsyncSalesforceClient:
         """A copy with another retry policy or timeout, sharing the connection pool and caches."""
-        clone = copy.copy(self)
-        clone._executor = self._executor.with_options(retry=retry, timeout=timeout)
-        clone._bind()
-        return clone
+        return self._copy(self._executor.with_options(retry=retry, timeout=timeout))
 
     async def aclose(self) -> None:
         """Close the HTTP client if this client created it."""

@@ -34,8 +34,11 @@ __all__ = [
     "parse_errors",
 ]
 
-TRANSIENT_CODES = frozenset({"UNABLE_TO_LOCK_ROW", "SERVER_UNAVAILABLE"})
-"""Codes that mean "refused, nothing written: try again" (REFERENCE.md §0.11)."""
+TRANSIENT_CODES = frozenset({"UNABLE_TO_LOCK_ROW"})
+"""Codes that mean "refused, nothing written: try again", whatever the call (REFERENCE.md §0.11, §14).
+
+``SERVER_UNAVAILABLE`` is not one of them: like any 5xx it is retried for idempotent calls only
+(REFERENCE.md §14: "never blind-retry POST create")."""
 
 
 class MultipleMatchesError(ConflictError):

@@ -175,11 +175,17 @@ class Bulk:
         Raises:
             APIError: The job failed or was aborted.
         """
-        job = self._x.run(
-            plans.query_job(self._v, str(statement), include_deleted=include_deleted, timeout=timeout)
-        )
         return Paginator(
-            self._x, calls.query_results(self._v, job.id, None, page_size), calls.next_query_results
+            self._x,
+            calls.query_results(
+                self._v,
+                self._x.run(
+                    plans.query_job(self._v, str(statement), include_deleted=include_deleted, timeout=timeout)
+                ).id,
+                None,
+                page_size,
+            ),
+            calls.next_query_results,
         )
 
 
@@ -584,11 +590,21 @@ class AsyncBulk:
         Raises:
             APIError: The job failed or was aborted.
         """
-        job = await self._x.run(
-            plans.query_job(self._v, str(statement), include_deleted=include_deleted, timeout=timeout)
-        )
         return AsyncPaginator(
-            self._x, calls.query_results(self._v, job.id, None, page_size), calls.next_query_results
+            self._x,
+            calls.query_results(
+                self._v,
+                (
+                    await self._x.run(
+                        plans.query_job(
+                            self._v, str(statement), include_deleted=include_deleted, timeout=timeout
+                        )
+                    )
+                ).id,
+                None,
+                page_size,
+            ),
+            calls.next_query_results,
         )
 
 
