@@ -208,3 +208,25 @@ def test_a_bulk_upsert_needs_every_key_before_any_io(mocked):
             "CW_Company_Id__c", [{"Name": "A", "CW_Company_Id__c": "1"}, {"Name": "B"}], bulk_threshold=1
         )
     assert router.calls == []
+
+
+# ----------------------------------------------------------------------- replayed deletes (sandbox)
+
+
+def test_a_replayed_delete_is_not_an_error(client, sandbox):
+    created = client.accounts.create({"Name": "Delete me"})
+    sandbox.faults.inject(FaultKind.LOSE_RESPONSE, method="DELETE", path=r"/sobjects/Account/", times=1)
+    sandbox.clear_log()
+    client.accounts.delete(created.id)  # before the fix: BadRequestError ENTITY_IS_DELETED
+    assert sandbox.count("DELETE", r"/sobjects/Account/") == 2
+    assert stored(sandbox, "Delete me") == 0
+
+
+def test_a_replayed_delete_many_reports_every_record_deleted(client, sandbox):
+    ids = [r.id for r in client.accounts.create_many([{"Name": f"Gone {i}"} for i in range(3)])]
+    sandbox.faults.inject(FaultKind.LOSE_RESPONSE, method="DELETE", path=r"/composite/sobjects$", times=1)
+    results = client.accounts.delete_many(ids)
+    assert [(r.id, r.success) for r in results] == [(i, True) for i in ids]
+    assert stored(sandbox, "Gone ") == 0
+    missing = client.accounts.delete_many(["001000000000000AAA"])  # never existed: still a failure
+    assert missing[0].success is False and missing[0].codes != ("ENTITY_IS_DELETED",)

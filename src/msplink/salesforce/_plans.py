@@ -50,6 +50,7 @@ __all__ = [
     "collection_write",
     "create_many",
     "create_records",
+    "delete_record",
     "delete_records",
     "describe",
     "ingest",
@@ -76,6 +77,7 @@ _LOCKED = frozenset({"UNABLE_TO_LOCK_ROW"})
 _ROLLED_BACK = "ALL_OR_NONE_OPERATION_ROLLED_BACK"
 _PAST_OPEN = frozenset({"UploadComplete", "InProgress", "JobComplete", "Failed"})
 _INVALID_STATE = "INVALIDJOBSTATE"
+_ALREADY_DELETED = "ENTITY_IS_DELETED"
 
 
 def lock_resend_indices(results: Sequence[SaveResult], all_or_none: bool) -> list[int]:
@@ -164,18 +166,36 @@ def upsert_records(
     )
 
 
+def delete_record(version: str, sobject: str, record_id: str) -> Plan[None]:
+    """Delete one record (DELETE /sobjects/{type}/{id}); a record already in the Recycle Bin
+    (``ENTITY_IS_DELETED``, REFERENCE.md §14: "mark deleted") is deleted as asked.
+
+    A DELETE is replayed when its answer is lost, and the replay of an applied delete is answered
+    ``ENTITY_IS_DELETED``: that answer is the outcome the caller wanted, not an error.
+    """
+    try:
+        yield calls.delete(version, sobject, record_id)
+    except APIError as exc:
+        if exc.codes != (_ALREADY_DELETED,):
+            raise
+
+
 def delete_records(
     version: str, ids: Sequence[str], *, all_or_none: bool, retry: RetryPolicy
 ) -> Plan[list[SaveResult]]:
-    """sObject Collections delete (DELETE /composite/sobjects?ids=...), 200 per call."""
-    return (
-        yield from collection_write(
-            ids,
-            lambda part: calls.collection_delete(version, part, all_or_none),
-            all_or_none=all_or_none,
-            retry=retry,
-        )
+    """sObject Collections delete (DELETE /composite/sobjects?ids=...), 200 per call; a record
+    refused only as ``ENTITY_IS_DELETED`` (already in the Recycle Bin, e.g. by a replayed call whose
+    first answer was lost) is reported deleted."""
+    results = yield from collection_write(
+        ids,
+        lambda part: calls.collection_delete(version, part, all_or_none),
+        all_or_none=all_or_none,
+        retry=retry,
     )
+    return [
+        SaveResult(id=r.id or record_id, success=True, raw=r.raw) if r.codes == (_ALREADY_DELETED,) else r
+        for record_id, r in zip(ids, results, strict=True)
+    ]
 
 
 def retrieve(

@@ -231,7 +231,7 @@ class Collections:
         )
 
     def delete(self, ids: Sequence[str], *, all_or_none: bool = False) -> builtins.list[SaveResult]:
-        """Delete records (DELETE /composite/sobjects?ids=...)."""
+        """Delete records (DELETE /composite/sobjects?ids=...); records already deleted are reported deleted."""
         return self._x.run(plans.delete_records(self._v, ids, all_or_none=all_or_none, retry=self._x.retry))
 
     def retrieve(
@@ -308,8 +308,9 @@ class SObjects(Generic[_M]):
         self._x.execute(calls.update(self._v, self.sobject, record_id, values))
 
     def delete(self, record_id: str, /) -> None:
-        """Delete one record (DELETE /sobjects/{type}/{id})."""
-        self._x.execute(calls.delete(self._v, self.sobject, record_id))
+        """Delete one record (DELETE /sobjects/{type}/{id}); a record already deleted is no error
+        (a replay after a lost answer is told ``ENTITY_IS_DELETED``)."""
+        self._x.run(plans.delete_record(self._v, self.sobject, record_id))
 
     def upsert(self, field: str, value: str, record: SObject | Mapping[str, Any], /) -> SaveResult:
         """Insert or update by external id (PATCH /sobjects/{type}/{field}/{value}).
@@ -471,7 +472,7 @@ class SObjects(Generic[_M]):
         )
 
     def delete_many(self, ids: Sequence[str], /, *, all_or_none: bool = False) -> builtins.list[SaveResult]:
-        """Delete records, 200 per call (DELETE /composite/sobjects)."""
+        """Delete records, 200 per call (DELETE /composite/sobjects); records already deleted are reported deleted."""
         return self._x.run(plans.delete_records(self._v, ids, all_or_none=all_or_none, retry=self._x.retry))
 
 
@@ -652,7 +653,7 @@ class AsyncCollections:
         )
 
     async def delete(self, ids: Sequence[str], *, all_or_none: bool = False) -> builtins.list[SaveResult]:
-        """Delete records (DELETE /composite/sobjects?ids=...)."""
+        """Delete records (DELETE /composite/sobjects?ids=...); records already deleted are reported deleted."""
         return await self._x.run(
             plans.delete_records(self._v, ids, all_or_none=all_or_none, retry=self._x.retry)
         )
@@ -737,8 +738,9 @@ class AsyncSObjects(Generic[_M]):
         await self._x.execute(calls.update(self._v, self.sobject, record_id, values))
 
     async def delete(self, record_id: str, /) -> None:
-        """Delete one record (DELETE /sobjects/{type}/{id})."""
-        await self._x.execute(calls.delete(self._v, self.sobject, record_id))
+        """Delete one record (DELETE /sobjects/{type}/{id}); a record already deleted is no error
+        (a replay after a lost answer is told ``ENTITY_IS_DELETED``)."""
+        await self._x.run(plans.delete_record(self._v, self.sobject, record_id))
 
     async def upsert(self, field: str, value: str, record: SObject | Mapping[str, Any], /) -> SaveResult:
         """Insert or update by external id (PATCH /sobjects/{type}/{field}/{value}).
@@ -904,7 +906,7 @@ class AsyncSObjects(Generic[_M]):
     async def delete_many(
         self, ids: Sequence[str], /, *, all_or_none: bool = False
     ) -> builtins.list[SaveResult]:
-        """Delete records, 200 per call (DELETE /composite/sobjects)."""
+        """Delete records, 200 per call (DELETE /composite/sobjects); records already deleted are reported deleted."""
         return await self._x.run(
             plans.delete_records(self._v, ids, all_or_none=all_or_none, retry=self._x.retry)
         )
