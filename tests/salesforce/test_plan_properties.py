@@ -8,6 +8,8 @@ faults, no job that runs holds a part twice, and a call that returns ran exactly
 from __future__ import annotations
 
 import contextlib
+import json
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -15,13 +17,14 @@ import httpx
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from msplink._core import Call, RetryPolicy, run_plan
+from msplink._core import Call, RetryPolicy, handle_response, run_plan
 from msplink.errors import ConflictError, ErrorDetail, MsplinkError, QueryError, ServerError, TransportError
 from msplink.salesforce import _calls as calls
 from msplink.salesforce import _plans as plans
 from msplink.salesforce import soql
 from msplink.salesforce._csv import RowMatcher, iter_csv, result_row, to_csv
-from msplink.salesforce.models import JobInfo
+from msplink.salesforce._errors import PLATFORM
+from msplink.salesforce.models import CompositeSubrequest, JobInfo
 
 V = "62.0"
 FATES = st.sampled_from(["ok", "lost", "dropped", "5xx"])
@@ -199,3 +202,70 @@ def test_plans_sleep_through_the_executor():
     run_plan(server, plan)  # type: ignore[arg-type]
     assert server.sleeps == [0.5]  # RetryPolicy.backoff(1) without jitter, before the second job
     assert [j["state"] for j in server.jobs.values()] == ["Aborted", "UploadComplete"]
+
+
+json_bodies = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.dictionaries(
+            st.sampled_from(
+                [
+                    "records",
+                    "done",
+                    "totalSize",
+                    "nextRecordsUrl",
+                    "compositeResponse",
+                    "referenceId",
+                    "id",
+                    "state",
+                    "Id",
+                    "x",
+                ]
+            ),
+            inner,
+            max_size=4,
+        )
+    ),
+    max_leaves=12,
+)
+bodies = st.one_of(
+    st.binary(max_size=120),
+    json_bodies.map(lambda v: json.dumps(v).encode()),
+    st.integers(1, 3).map(lambda k: b"[" * (10_000 * k) + b"]" * (10_000 * k)),  # hostile nesting
+)
+PARSED_CALLS: list[Call[Any]] = [
+    calls.get_record(V, "Account", "001dM00003jU9GxQAK", lambda d: d),
+    calls.query(V, "SELECT Id, (SELECT Id FROM Contacts) FROM Account", calls.raw_record),
+    calls.query(V, "SELECT COUNT() FROM Account", calls.raw_record).with_parse(calls.count_parser),
+    calls.upsert(V, "Account", "Ext__c", "1", {"Name": "x"}),
+    calls.collection_create(V, [{"Name": "x"}], "Account", False),
+    calls.collection_retrieve(V, "Account", ["001dM00003jU9GxQAK"], ["Id"]),
+    calls.composite(V, [CompositeSubrequest(method="GET", url="limits", reference_id="a")], False, False),
+    calls.describe(V, "Account"),
+    calls.limits(V),
+    calls.get_job(V, "ingest", "750x"),
+    calls.query_results(V, "750x", None, None),
+]
+
+
+@settings(max_examples=150, deadline=None)
+@given(bodies, st.sampled_from([200, 201, 300, 400, 401, 404, 409, 500, 503]))
+def test_every_parser_answers_random_bodies_with_typed_errors_only(body, status):
+    response = httpx.Response(status, content=body, headers={"Sforce-Locator": "null"})
+    for call in [*PARSED_CALLS, calls.ingest_results(V, "750x", "failedResults")]:
+        try:
+            result: Any = handle_response(PLATFORM, call, response)
+            if call.template.endswith("failedResults"):
+                list(result)  # rows are parsed as they are read
+        except MsplinkError:
+            pass
+
+
+def test_result_csv_lines_are_split_in_linear_time():
+    """A 4 MB answer without a line break took minutes to split with a backtracking line regex."""
+    data = b"a," * 2_000_000
+    started = time.perf_counter()
+    with contextlib.suppress(ValueError):
+        list(iter_csv([data]))
+    assert time.perf_counter() - started < 5.0  # quadratic splitting would take hours

@@ -151,22 +151,23 @@ def _text_chunks(data: Iterable[bytes]) -> Iterator[str]:
         yield tail
 
 
-_LINE = re.compile(r"[^\r\n]*(?:\r\n|\n|\r)")
+_END_OF_LINE = re.compile(r"\r\n|\r|\n")
 
 
 def _lines(data: Iterable[bytes]) -> Iterator[str]:
     """Split decoded text into lines at ``\n``, ``\r\n`` or ``\r`` only, keeping the line ending
-    (csv needs it inside quoted cells); form feeds and other Unicode separators stay in their cell."""
+    (csv needs it inside quoted cells); form feeds and other Unicode separators stay in their cell.
+    Linear in the input, however long a line is."""
     pending = ""
     for text in _text_chunks(data):
         pending += text
-        position = 0
-        for line in _LINE.finditer(pending):
-            if line.end() == len(pending) and pending.endswith("\r"):
+        start = 0
+        for end in _END_OF_LINE.finditer(pending):
+            if end.group() == "\r" and end.end() == len(pending):
                 break  # a "\r\n" may be split across chunks
-            yield line.group()
-            position = line.end()
-        pending = pending[position:]
+            yield pending[start : end.end()]
+            start = end.end()
+        pending = pending[start:]
     if pending:
         yield pending
 
