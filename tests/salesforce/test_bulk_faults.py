@@ -110,6 +110,17 @@ def test_a_close_that_never_landed_aborts_the_job(client, sandbox):
     assert sandbox.count("GET", r"/jobs/ingest/[^/]+$") == 2  # the settle read + this assertion's
 
 
+def test_a_lost_job_creation_is_replayed_and_leaves_only_an_empty_job(client, sandbox):
+    sandbox.faults.inject(FaultKind.LOSE_RESPONSE, method="POST", path=r"/jobs/ingest$", times=1)
+    sandbox.clear_log()
+    results = client.accounts.create_many([{"Name": f"Create {i:04d}"} for i in range(2500)])
+    assert all(r.success for r in results) and stored(sandbox, "Create ") == 2500
+    assert sandbox.count("POST", r"/jobs/ingest$") == 2  # the lost one made an empty job, never closed
+    assert sandbox.count("PUT", r"/batches$") == 1
+    sandbox.faults.inject(FaultKind.SERVER_ERROR, status=503, method="POST", path=r"/jobs/ingest$", times=1)
+    assert all(r.success for r in client.accounts.create_many([{"Name": f"Again {i}"} for i in range(2001)]))
+
+
 def test_insert_results_are_matched_to_their_records(client, sandbox):
     records = [{"Name": f"Order {i:04d}"} for i in range(2001)]
     records[7] = {"Name": ""}

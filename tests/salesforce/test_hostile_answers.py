@@ -265,7 +265,11 @@ IDEMPOTENCY = [
         calls.composite(V, [CompositeSubrequest(method="GET", url="limits", reference_id="a")], False, False),
         False,
     ),
-    ("create_ingest_job", calls.create_ingest_job(V, "Account", "insert", None), False),
+    (
+        "create_ingest_job (an empty job is never processed)",
+        calls.create_ingest_job(V, "Account", "insert", None),
+        True,
+    ),
     ("upload_job_data (uploads append)", calls.upload_job_data(V, "750x", b"Name\nA\n"), False),
     (
         "set_job_state (replay settled by reading the job)",

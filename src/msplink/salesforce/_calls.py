@@ -773,7 +773,11 @@ def _job(response: httpx.Response) -> JobInfo:
 def create_ingest_job(
     version: str, sobject: str, operation: str, external_id_field: str | None
 ) -> Call[JobInfo]:
-    """``POST /jobs/ingest`` (not idempotent: a replay would leave an empty job behind)."""
+    """``POST /jobs/ingest``.
+
+    Replayable although a POST: a replay after a lost answer at worst leaves an empty ``Open`` job
+    behind, which holds no data and is never closed, so it never processes a record.
+    """
     if operation not in INGEST_OPERATIONS:
         raise ConfigurationError(f"operation must be one of {sorted(INGEST_OPERATIONS)}")
     body: dict[str, Any] = {
@@ -787,7 +791,7 @@ def create_ingest_job(
         if not external_id_field:
             raise ConfigurationError("an upsert job needs external_id_field")
         body["externalIdFieldName"] = soql.check_identifier(external_id_field)
-    return Call(method="POST", path=base(version) + "/jobs/ingest", json=body, parse=_job)
+    return Call(method="POST", path=base(version) + "/jobs/ingest", json=body, idempotent=True, parse=_job)
 
 
 def _job_path(version: str, kind: str, job_id: str, suffix: str = "") -> tuple[str, str]:
