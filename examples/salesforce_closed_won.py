@@ -9,7 +9,8 @@ import asyncio
 import os
 from datetime import timedelta
 
-from msplink.salesforce import AsyncSalesforceClient, ClientCredentialsAuth, Task, soql
+from msplink.salesforce import AsyncSalesforceClient, ClientCredentialsAuth, soql
+from msplink.salesforce.models import Task
 from msplink.salesforce.soql import F
 from msplink.sandbox.salesforce import SalesforceSandbox
 from msplink.testing import FakeClock

@@ -8,7 +8,8 @@ from __future__ import annotations
 import os
 from decimal import Decimal
 
-from msplink.salesforce import Account, JWTBearerAuth, SalesforceClient
+from msplink.salesforce import JWTBearerAuth, SalesforceClient
+from msplink.salesforce.models import Account
 from msplink.sandbox.salesforce import SalesforceSandbox
 from msplink.testing import FakeClock
 
@@ -35,7 +36,7 @@ def run(client: SalesforceClient) -> None:
     print(f"bulk 2.0: {created} created, {sum(r.created is False for r in big)} updated")
     again = client.accounts.upsert_many("CW_Company_Id__c", company_accounts(500))
     print(f"re-run: {sum(r.created is False for r in again)} updated, nothing duplicated")
-    print("limit reading:", client.limit_info)
+    print("limit reading:", client.limit_info, "| API calls sent:", client.api_calls.total)
 
 
 def main() -> None:

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 
-from msplink.salesforce import AsyncSalesforceClient, JWTBearerAuth, SalesforceClient
+from msplink.salesforce import AccessTokenAuth, AsyncSalesforceClient, JWTBearerAuth, SalesforceClient
 from msplink.sandbox.salesforce import SalesforceSandbox
-from msplink.testing import FakeClock, SyncAdapter
+from msplink.testing import FakeClock, MockRouter, SyncAdapter
 
 
 @pytest.fixture
@@ -47,3 +47,43 @@ def client(request: pytest.FixtureRequest, sandbox: SalesforceSandbox, clock: Fa
     finally:
         loop.run_until_complete(async_client.aclose())
         loop.close()
+
+
+INSTANCE = "https://acme.my.salesforce.com"
+"""The instance URL of the MockRouter clients (``mocked``)."""
+
+SESSION = "00DdM00000vfgTu!SESSION-SECRET"
+
+
+async def _no_wait(seconds: float) -> None:
+    return None
+
+
+@pytest.fixture(params=["sync", "async"])
+def mocked(request: pytest.FixtureRequest) -> Iterator[Callable[..., Any]]:
+    """Build a client (sync, or async behind a sync view) over a MockRouter, for hostile answers."""
+    closers: list[Callable[[], None]] = []
+
+    def make(router: MockRouter, **options: Any) -> Any:
+        auth = AccessTokenAuth(access_token=SESSION, instance_url=INSTANCE)
+        if request.param == "sync":
+            sync_client = SalesforceClient(
+                auth=auth, transport=router.transport(), sleep=lambda s: None, **options
+            )
+            closers.append(sync_client.close)
+            return sync_client
+        loop = asyncio.new_event_loop()
+        async_client = AsyncSalesforceClient(
+            auth=auth, transport=router.transport(), sleep=_no_wait, **options
+        )
+
+        def close() -> None:
+            loop.run_until_complete(async_client.aclose())
+            loop.close()
+
+        closers.append(close)
+        return SyncAdapter(async_client, loop)
+
+    yield make
+    for close in closers:
+        close()

@@ -17,7 +17,8 @@ from msplink.errors import (
     RateLimitError,
     TransportError,
 )
-from msplink.salesforce import Account, CompositeSubrequest, MultipleMatchesError, soql
+from msplink.salesforce import MultipleMatchesError, soql
+from msplink.salesforce.models import Account, CompositeSubrequest
 from msplink.salesforce.soql import F
 from msplink.sandbox import FaultKind
 
@@ -28,7 +29,7 @@ def test_query_follows_next_records_url_with_batch_size(client, sandbox):
     for i in range(450):
         sandbox._insert_raw("Account", {"Name": f"Bulk {i:03d}"})
     sandbox.clear_log()
-    rows = client.accounts.query(F("Name").startswith("Bulk "), batch_size=200).to_list()
+    rows = client.accounts.list(where=F("Name").startswith("Bulk "), page_size=200).to_list()
     assert len(rows) == 450
     assert len({r.id for r in rows}) == 450
     assert sandbox.count("GET", r"/query") == 3
@@ -132,7 +133,7 @@ def test_session_expiry_mid_pagination_loses_nothing(client, sandbox):
         sandbox._insert_raw("Lead", {"LastName": f"L{i}", "Company": "Co"})
     sandbox.faults.inject(FaultKind.TOKEN_EXPIRY, path=r"/query/0r8", times=1)
     sandbox.clear_log()
-    ids = [lead.id for lead in client.leads.query(batch_size=200).to_list()]
+    ids = [lead.id for lead in client.leads.list(page_size=200).to_list()]
     assert len(ids) == 510 and len(set(ids)) == 510
     assert sandbox.count("GET", r"/query/0r8", status=401) == 1
     assert sandbox.count("POST", r"/oauth2/token") == 2  # first token + one re-authentication
@@ -208,7 +209,7 @@ def test_composite_reference_chaining_and_rollback(client, sandbox):
 
 
 def test_bulk_query_pages_by_locator(client, sandbox):
-    paginator = client.bulk.query("SELECT Id, Name, Account.Name FROM Contact", max_records=7)
+    paginator = client.bulk.query("SELECT Id, Name, Account.Name FROM Contact", page_size=7)
     rows = paginator.to_list()
     assert len(rows) == 20
     assert sandbox.count("GET", r"/jobs/query/[^/]+/results") == 3
@@ -258,7 +259,7 @@ def test_invalid_soql_fails_before_io(client, sandbox):
         with pytest.raises(QueryError):
             client.query(bad).to_list()
     with pytest.raises(QueryError):
-        client.accounts.query(fields=["Name; DROP"]).to_list()
+        client.accounts.list(fields=["Name; DROP"]).to_list()
     assert sandbox.requests == []
     with pytest.raises(BadRequestError) as info:
         client.query("SELECT Id, Nope__c FROM Account").to_list()
@@ -266,7 +267,7 @@ def test_invalid_soql_fails_before_io(client, sandbox):
 
 
 def test_closed_won_opportunities_are_seeded(client):
-    won = client.opportunities.query(F("StageName") == "Closed Won").to_list()
+    won = client.opportunities.list(where=F("StageName") == "Closed Won").to_list()
     assert won and all(o.is_won and o.is_closed for o in won)
 
 
@@ -312,7 +313,7 @@ def test_collections_resend_records_refused_for_row_locks(client, sandbox, clock
     assert all(r.success for r in results)
     assert sandbox.count("POST", r"/composite/sobjects$") == 2  # the chunk, then the 2 locked records
     assert len(clock.sleeps) == 1
-    assert client.accounts.count(F("Name").startswith("L")) == 5
+    assert client.accounts.count(where=F("Name").startswith("L")) == 5
 
 
 def test_row_lock_retries_are_bounded(client, sandbox):
@@ -344,7 +345,7 @@ def test_bulk_ingest_splits_large_uploads(client, sandbox):
     )
     assert sandbox.count("PUT", r"/batches$") > 1
     assert len(result.successful) == 300 and not result.failed
-    assert client.leads.count(F("Company") == 'Big Co, "Quoted"\nLine') == 300
+    assert client.leads.count(where=F("Company") == 'Big Co, "Quoted"\nLine') == 300
 
 
 def test_users_list_with_default_fields(client):
@@ -361,12 +362,12 @@ def test_framework_faults_are_retried_when_safe(client, sandbox):
     sandbox.faults.inject(FaultKind.LOSE_RESPONSE, method="PATCH", times=1)
     result = client.accounts.upsert("CW_Company_Id__c", "LOST-1", {"Name": "Lost once"})
     assert result.created is False  # applied by the lost attempt, updated by the replay: no duplicate
-    assert client.accounts.count(F("Name") == "Lost once") == 1
+    assert client.accounts.count(where=F("Name") == "Lost once") == 1
     sandbox.faults.clear()
     sandbox.faults.inject(FaultKind.LOSE_RESPONSE, method="POST", path=r"/sobjects/Account$", times=1)
     with pytest.raises(TransportError):
         client.accounts.create({"Name": "Maybe created"})  # a POST is never replayed blindly
-    assert client.accounts.count(F("Name") == "Maybe created") == 1
+    assert client.accounts.count(where=F("Name") == "Maybe created") == 1
 
 
 def test_builder_subquery_through_the_client(client):
@@ -379,7 +380,7 @@ def test_builder_subquery_through_the_client(client):
     )
     rows = client.query(q).to_list()
     assert len(rows) == 3 and all(r["Contacts"]["totalSize"] == 2 for r in rows)
-    [account] = client.accounts.query(
+    [account] = client.accounts.list(
         fields=["Id", "Name", soql.select("Subject").from_("Cases")], limit=1
     ).to_list()
     assert account["Cases"]["records"][0]["Subject"]

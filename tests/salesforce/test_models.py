@@ -13,8 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from msplink.salesforce import models
-from msplink.salesforce._calls import parse_csv, to_csv
-from msplink.salesforce._platform import parse_errors
+from msplink.salesforce._csv import parse_csv, to_csv
+from msplink.salesforce._errors import parse_errors
 
 APIS = Path(__file__).resolve().parents[3] / "shared" / "apis" / "salesforce"
 if not APIS.exists():  # the checkout's sibling folder

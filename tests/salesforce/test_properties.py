@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from msplink.errors import QueryError
 from msplink.salesforce import models, soql
 from msplink.salesforce._calls import query_page_parser
-from msplink.salesforce._platform import parse_errors
+from msplink.salesforce._errors import parse_errors
 from msplink.sandbox.salesforce._soql import SoqlError, parse_soql
 
 json_values = st.recursive(

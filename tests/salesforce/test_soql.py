@@ -155,7 +155,7 @@ def test_end_to_end_literal_round_trip_through_the_sandbox(name, other):
         mine = client.accounts.create({"Name": name}).id
         if other.lower() != name.lower() and other:
             client.accounts.create({"Name": other})
-        found = client.accounts.query(F("Name") == name, fields=["Id", "Name"]).to_list()
+        found = client.accounts.list(where=F("Name") == name, fields=["Id", "Name"]).to_list()
         assert [(a.id, a.name) for a in found] == [(mine, name)]
-        like = client.accounts.query(F("Name").contains(name), fields=["Id"]).to_list()
+        like = client.accounts.list(where=F("Name").contains(name), fields=["Id"]).to_list()
         assert mine in {a.id for a in like}

@@ -15,11 +15,11 @@ from msplink.errors import BadRequestError, ConflictError, NotFoundError, RateLi
 from msplink.salesforce import (
     AccessTokenAuth,
     ClientCredentialsAuth,
-    CompositeSubrequest,
     MultipleMatchesError,
     SalesforceClient,
     soql,
 )
+from msplink.salesforce.models import CompositeSubrequest
 from msplink.testing import vcr_config as msplink_vcr_config
 
 INSTANCE = "https://acme-msp.my.salesforce.com"
@@ -50,7 +50,7 @@ def scenario_token_and_pagination(client: SalesforceClient) -> None:
     assert len(rows) == 6  # 3 truncated rows on page 1, 3 on the last page
     assert rows[0]["Id"] == "001dM00003jU9GyQAK" and rows[-1]["Id"] == "001dM00003kSPnWQAW"
     assert client.limit_info is not None and client.limit_info.used == 45
-    accounts = client.accounts.query(fields=["Id", "Name"], limit=5).to_list()
+    accounts = client.accounts.list(fields=["Id", "Name"], limit=5).to_list()
     assert [a.name for a in accounts][:1] == [accounts[0].raw["Name"]]
 
 

@@ -4,7 +4,8 @@ Every value goes through :func:`quote`, which renders it as one safe SOQL litera
 single-quoted with ``\\ ' " \\n \\r \\t \\b \\f`` backslash-escaped (and ``%`` / ``_`` too for
 ``LIKE``), numbers, booleans, ``null``, dates and UTC datetimes are unquoted, sequences become
 ``(a, b)`` lists for ``IN``. Identifiers (objects, fields, relationship paths) are never quoted:
-they are checked against ``^[A-Za-z][A-Za-z0-9_]*(\\.[A-Za-z][A-Za-z0-9_]*)*$``.
+they are checked against ``[A-Za-z][A-Za-z0-9_]*(\\.[A-Za-z][A-Za-z0-9_]*)*`` (the whole name: a
+trailing newline is refused too).
 
 Example:
     >>> from msplink.salesforce import soql
@@ -37,6 +38,7 @@ __all__ = [
     "YESTERDAY",
     "and_",
     "check_identifier",
+    "condition",
     "date_literal",
     "datetime_literal",
     "escape",
@@ -47,7 +49,7 @@ __all__ = [
     "validate",
 ]
 
-_IDENTIFIER = re.compile(r"^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z][A-Za-z0-9_]*)*$")
+_IDENTIFIER = re.compile(r"[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z][A-Za-z0-9_]*)*\Z")
 _ESCAPES: Final = {
     "\\": "\\\\",
     "'": "\\'",
@@ -310,7 +312,7 @@ def _order(name: str, direction: str, nulls: str | None) -> str:
 
 
 _ORDER_TERM = re.compile(
-    r"^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z][A-Za-z0-9_]*)*( (ASC|DESC))?( NULLS (FIRST|LAST))?$", re.IGNORECASE
+    r"[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z][A-Za-z0-9_]*)*( (ASC|DESC))?( NULLS (FIRST|LAST))?\Z", re.IGNORECASE
 )
 
 
@@ -407,19 +409,9 @@ def select(*fields: str | Query) -> Query:
 _VALID_ESCAPES = set("nNrRtTbBfF\"'\\%_u")
 
 
-def validate(soql: str) -> str:
-    """Check a SOQL string for errors detectable without the server; return it unchanged.
-
-    Checks: not empty, at most 100,000 characters, starts with ``SELECT`` and has ``FROM``, quotes
-    closed, only valid backslash escapes inside strings, parentheses balanced.
-
-    Raises:
-        QueryError: The statement is certainly invalid.
-    """
-    if not isinstance(soql, str) or not soql.strip():
-        raise QueryError("empty SOQL statement")
-    if len(soql) > _MAX_SOQL_LENGTH:
-        raise QueryError("SOQL statement longer than 100,000 characters")
+def _skeleton(soql: str, *, top_level: bool = False) -> str:
+    """The statement with every string literal blanked (and, with ``top_level``, everything inside
+    parentheses too), after checking literals are closed, escapes valid and parentheses balanced."""
     depth = 0
     outside: list[str] = []
     i = 0
@@ -449,11 +441,53 @@ def validate(soql: str) -> str:
                 raise QueryError("unbalanced parentheses in SOQL")
             outside.append(ch)
         else:
-            outside.append(ch)
+            outside.append(" " if top_level and depth > 0 else ch)
         i += 1
     if depth != 0:
         raise QueryError("unbalanced parentheses in SOQL")
-    text = "".join(outside)
+    return "".join(outside)
+
+
+_CLAUSE = re.compile(
+    r"\b(SELECT|FROM|WHERE|WITH|GROUP\s+BY|HAVING|ORDER\s+BY|LIMIT|OFFSET|FOR|UPDATE|USING)\b", re.IGNORECASE
+)
+
+
+def condition(text: str) -> Condition:
+    """A WHERE expression written in SOQL, checked before any I/O (for ``list(where="...")``).
+
+    The text is the caller's own SOQL (values in it are not escaped for you: build conditions with
+    :class:`F` when a value comes from elsewhere). It must be one condition: string literals closed
+    with valid escapes, parentheses balanced, and no clause keyword (``LIMIT``, ``ORDER BY``,
+    ``FROM`` ...) outside parentheses (semi-joins such as ``Id IN (SELECT ...)`` are fine).
+
+    Raises:
+        QueryError: The text is empty or not a single condition.
+    """
+    if not isinstance(text, str) or not text.strip():
+        raise QueryError("empty SOQL condition")
+    if len(text) > _MAX_SOQL_LENGTH:
+        raise QueryError("SOQL condition longer than 100,000 characters")
+    found = _CLAUSE.search(_skeleton(text, top_level=True))
+    if found is not None:
+        raise QueryError(f"a WHERE condition cannot contain {found.group(1).upper()!r} outside parentheses")
+    return Condition(text.strip(), compound=True)
+
+
+def validate(soql: str) -> str:
+    """Check a SOQL string for errors detectable without the server; return it unchanged.
+
+    Checks: not empty, at most 100,000 characters, starts with ``SELECT`` and has ``FROM``, quotes
+    closed, only valid backslash escapes inside strings, parentheses balanced.
+
+    Raises:
+        QueryError: The statement is certainly invalid.
+    """
+    if not isinstance(soql, str) or not soql.strip():
+        raise QueryError("empty SOQL statement")
+    if len(soql) > _MAX_SOQL_LENGTH:
+        raise QueryError("SOQL statement longer than 100,000 characters")
+    text = _skeleton(soql)
     if not re.match(r"^\s*SELECT\s", text, re.IGNORECASE):
         raise QueryError("SOQL must start with SELECT")
     if not re.search(r"\sFROM\s+[A-Za-z]", text, re.IGNORECASE):

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from msplink.salesforce.outbound import OutboundMessageError, ack, parse_outbound_message
+from msplink.salesforce.webhooks import OutboundMessageError, ack, parse_outbound_message
 
 ORG = "00DdM00000vfgTuUAI"
 

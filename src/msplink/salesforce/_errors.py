@@ -1,4 +1,11 @@
-"""What the executor needs to know about Salesforce: error bodies, classification, transient codes."""
+"""What the executor needs to know about Salesforce: ``PLATFORM``, error bodies, classification by meaning.
+
+Salesforce error bodies come in several shapes (REFERENCE.md §0.5, §14): ``[{message, errorCode,
+fields}]`` for single-resource calls, ``{"success": false, "errors": [{statusCode, ...}]}`` inside
+collections, ``{error, error_description}`` from OAuth, the misspelled ``duplicateResut`` of
+``DUPLICATES_DETECTED`` and a JSON list of record URLs with HTTP 300. All are parsed into
+:class:`~msplink.errors.ErrorDetail` tuples.
+"""
 
 from __future__ import annotations
 
@@ -19,13 +26,19 @@ from msplink.errors import (
 )
 
 __all__ = [
-    "SALESFORCE",
+    "PLATFORM",
+    "TRANSIENT_CODES",
     "MultipleMatchesError",
+    "classify",
     "is_concurrency_limit",
     "parse_errors",
 ]
 
-TRANSIENT_CODES = frozenset({"UNABLE_TO_LOCK_ROW", "SERVER_UNAVAILABLE"})
+TRANSIENT_CODES = frozenset({"UNABLE_TO_LOCK_ROW"})
+"""Codes that mean "refused, nothing written: try again", whatever the call (REFERENCE.md §0.11, §14).
+
+``SERVER_UNAVAILABLE`` is not one of them: like any 5xx it is retried for idempotent calls only
+(REFERENCE.md §14: "never blind-retry POST create")."""
 
 
 class MultipleMatchesError(ConflictError):
@@ -110,7 +123,7 @@ def classify(response: httpx.Response, details: tuple[ErrorDetail, ...]) -> type
     return None
 
 
-SALESFORCE = Platform(
+PLATFORM = Platform(
     name="salesforce",
     parse_errors=parse_errors,
     classify=classify,
@@ -119,3 +132,5 @@ SALESFORCE = Platform(
     is_transient=lambda error: error.status_code == 403 and is_concurrency_limit(error.errors),
     default_rate_limit=RateLimit(max_concurrency=8),
 )
+"""The executor's description of Salesforce: error parsing and classification, ``x-sfdc-request-id``,
+``UNABLE_TO_LOCK_ROW`` / concurrency ``REQUEST_LIMIT_EXCEEDED`` retried, at most 8 requests in flight."""

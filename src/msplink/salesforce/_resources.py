@@ -1,0 +1,912 @@
+"""Resource shells, sync and async twins: every method is one line over a call builder or a plan.
+
+``SObjects`` (``client.accounts`` ... and ``client.sobject("X__c")``), ``Collections``
+(``/composite/sobjects``), ``Composite`` (``/composite``) and ``Bulk`` (Bulk API 2.0). The logic lives in
+:mod:`msplink.salesforce._calls` (one request) and :mod:`msplink.salesforce._plans` (several).
+"""
+
+from __future__ import annotations
+
+import builtins
+from collections.abc import Callable, Iterator, Mapping, MutableMapping, Sequence
+from datetime import datetime
+from typing import Any, Generic, TypeVar
+
+from msplink._core import AsyncExecutor, AsyncPaginator, Paginator, SyncExecutor
+from msplink.errors import QueryError
+from msplink.salesforce import _calls as calls
+from msplink.salesforce import _plans as plans
+from msplink.salesforce import soql
+from msplink.salesforce._csv import MAX_UPLOAD_BYTES, to_csv
+from msplink.salesforce.models import (
+    BulkRecordResult,
+    CompositeSubrequest,
+    CompositeSubresponse,
+    DeletedResult,
+    IngestResult,
+    JobInfo,
+    Record,
+    SaveResult,
+    SObject,
+    SObjectDescribe,
+    UpdatedResult,
+)
+
+__all__ = [
+    "DEFAULT_BULK_THRESHOLD",
+    "AsyncBulk",
+    "AsyncCollections",
+    "AsyncComposite",
+    "AsyncSObjects",
+    "Bulk",
+    "Collections",
+    "Composite",
+    "SObjects",
+]
+
+DEFAULT_BULK_THRESHOLD = 2000
+"""Above this many records, ``create_many`` / ``upsert_many`` use Bulk API 2.0 instead of Collections."""
+
+_M = TypeVar("_M")
+
+Fields = Sequence[str | soql.Query]
+Where = soql.Condition | str
+OrderBy = Sequence[str | soql.F] | str
+Records = Sequence[SObject | Mapping[str, Any]]
+
+
+def _statement(sobject: str, statement: str | soql.Query) -> str:
+    named = statement.sobject if isinstance(statement, soql.Query) else None
+    if named is not None and named.lower() != sobject.lower():
+        raise QueryError(f"this resource queries {sobject}, not {named}")
+    return str(statement)
+
+
+# ================================================================================================ sync
+
+
+class Bulk:
+    """Bulk API 2.0 (``/jobs/ingest``, ``/jobs/query``): CSV jobs for large record sets.
+
+    Attributes:
+        max_upload_bytes: Raw CSV bytes per upload; larger record sets are uploaded in several parts.
+    """
+
+    def __init__(self, executor: SyncExecutor, version: str) -> None:
+        self._x = executor
+        self._v = version
+        self.max_upload_bytes: int = MAX_UPLOAD_BYTES
+
+    def create_ingest_job(
+        self, sobject: str, operation: str, *, external_id_field: str | None = None
+    ) -> JobInfo:
+        """Open an ingest job (POST /jobs/ingest)."""
+        return self._x.execute(calls.create_ingest_job(self._v, sobject, operation, external_id_field))
+
+    def upload(self, job_id: str, records: Records | bytes) -> None:
+        """Upload CSV data (PUT /jobs/ingest/{id}/batches); uploads append to the job.
+
+        Never retried on doubt: after a :class:`~msplink.errors.TransportError` the data may or may
+        not be in the job, so abort it and start a new one (:meth:`ingest` does).
+        """
+        self._x.execute(
+            calls.upload_job_data(
+                self._v, job_id, records if isinstance(records, bytes) else to_csv(records)[0]
+            )
+        )
+
+    def close(self, job_id: str) -> JobInfo:
+        """Mark the upload complete so processing starts (PATCH /jobs/ingest/{id} ``UploadComplete``)."""
+        return self._x.run(plans.close_job(self._v, job_id))
+
+    def abort(self, job_id: str) -> JobInfo:
+        """Abort a job (PATCH /jobs/ingest/{id} ``{"state":"Aborted"}``)."""
+        return self._x.run(plans.abort_job(self._v, job_id))
+
+    def get_job(self, job_id: str, *, kind: str = "ingest") -> JobInfo:
+        """Job status (GET /jobs/ingest/{id} or /jobs/query/{id})."""
+        return self._x.execute(calls.get_job(self._v, kind, job_id))
+
+    def wait(
+        self,
+        job_id: str,
+        *,
+        kind: str = "ingest",
+        timeout: float = 3600.0,
+        initial_delay: float = 1.0,
+        max_delay: float = 30.0,
+    ) -> JobInfo:
+        """Poll a job with exponential backoff (1 s doubling to 30 s) until it is finished (GET /jobs/{kind}/{id}).
+
+        Raises:
+            RequestTimeoutError: The job did not finish within ``timeout`` seconds of waiting.
+        """
+        return self._x.run(
+            plans.wait_job(
+                self._v, job_id, kind=kind, timeout=timeout, initial_delay=initial_delay, max_delay=max_delay
+            )
+        )
+
+    def result_rows(self, job_id: str, kind: str, /) -> Iterator[BulkRecordResult]:
+        """The rows of one result file, parsed one at a time as you iterate
+        (GET /jobs/ingest/{id}/successfulResults, /failedResults or /unprocessedrecords)."""
+        return self._x.execute(calls.ingest_results(self._v, job_id, kind))
+
+    def results(self, job_id: str) -> tuple[builtins.list[BulkRecordResult], ...]:
+        """Successful, failed and unprocessed rows, each file read whole (GET /jobs/ingest/{id}/successfulResults,
+        /failedResults, /unprocessedrecords); :meth:`result_rows` reads one file row by row."""
+        return self._x.run(plans.results(self._v, job_id))
+
+    def ingest(
+        self,
+        sobject: str,
+        records: Records,
+        *,
+        operation: str = "insert",
+        external_id_field: str | None = None,
+        timeout: float = 3600.0,
+    ) -> IngestResult:
+        """Run a whole ingest job (POST /jobs/ingest, PUT .../batches, PATCH, GET polls, GET the result
+        files); an upload in doubt restarts the job, never appending the same rows twice."""
+        return self._x.run(
+            plans.ingest(
+                self._v,
+                sobject,
+                records,
+                operation=operation,
+                external_id_field=external_id_field,
+                max_upload_bytes=self.max_upload_bytes,
+                retry=self._x.retry,
+                timeout=timeout,
+            )
+        )
+
+    def query(
+        self,
+        statement: str | soql.Query,
+        *,
+        include_deleted: bool = False,
+        page_size: int | None = None,
+        timeout: float = 3600.0,
+    ) -> Paginator[dict[str, str]]:
+        """Run a query job (POST /jobs/query), wait for it, and page its CSV results by ``Sforce-Locator``
+        (``page_size`` is ``maxRecords``: rows per page, the server's choice when ``None``).
+
+        Raises:
+            APIError: The job failed or was aborted.
+        """
+        return Paginator(
+            self._x,
+            calls.query_results(
+                self._v,
+                self._x.run(
+                    plans.query_job(self._v, str(statement), include_deleted=include_deleted, timeout=timeout)
+                ).id,
+                None,
+                page_size,
+            ),
+            calls.next_query_results,
+        )
+
+
+class Collections:
+    """sObject Collections (``/composite/sobjects``): up to 200 records per call, chunked for you.
+
+    Every answer must hold one result per record (else :class:`~msplink.errors.APIError`
+    ``result_count_mismatch``); records refused with ``UNABLE_TO_LOCK_ROW`` are resent.
+    """
+
+    def __init__(self, executor: SyncExecutor, version: str) -> None:
+        self._x = executor
+        self._v = version
+
+    def create(
+        self, records: Records, *, sobject: str | None = None, all_or_none: bool = False
+    ) -> builtins.list[SaveResult]:
+        """Create records (POST /composite/sobjects), per-record results in order."""
+        return self._x.run(
+            plans.create_records(
+                self._v, records, sobject=sobject, all_or_none=all_or_none, retry=self._x.retry
+            )
+        )
+
+    def update(
+        self, records: Records, *, sobject: str | None = None, all_or_none: bool = False
+    ) -> builtins.list[SaveResult]:
+        """Update records by Id (PATCH /composite/sobjects)."""
+        return self._x.run(
+            plans.update_records(
+                self._v, records, sobject=sobject, all_or_none=all_or_none, retry=self._x.retry
+            )
+        )
+
+    def upsert(
+        self, sobject: str, field: str, records: Records, *, all_or_none: bool = False
+    ) -> builtins.list[SaveResult]:
+        """Upsert by external id (PATCH /composite/sobjects/{type}/{field}); ``created`` per record."""
+        return self._x.run(
+            plans.upsert_records(
+                self._v, sobject, field, records, all_or_none=all_or_none, retry=self._x.retry
+            )
+        )
+
+    def delete(self, ids: Sequence[str], *, all_or_none: bool = False) -> builtins.list[SaveResult]:
+        """Delete records (DELETE /composite/sobjects?ids=...); records already deleted are reported deleted."""
+        return self._x.run(plans.delete_records(self._v, ids, all_or_none=all_or_none, retry=self._x.retry))
+
+    def retrieve(
+        self, sobject: str, ids: Sequence[str], *, fields: Sequence[str]
+    ) -> builtins.list[Record | None]:
+        """Fetch records by id (POST /composite/sobjects/{type}), 2,000 per call; ``None`` for missing ids."""
+        return self._x.run(plans.retrieve(self._v, sobject, ids, fields, calls.raw_record))
+
+
+class Composite:
+    """Composite requests (``POST /composite``): up to 25 chained subrequests in one API call."""
+
+    def __init__(self, executor: SyncExecutor, version: str) -> None:
+        self._x = executor
+        self._v = version
+
+    def execute(
+        self, subrequests: Sequence[CompositeSubrequest], *, all_or_none: bool = False, collate: bool = False
+    ) -> builtins.list[CompositeSubresponse]:
+        """Run subrequests (POST /composite); ``@{ref.id}`` references earlier results.
+
+        Returns:
+            One subresponse per subrequest, in the order given.
+
+        Raises:
+            APIError: ``result_count_mismatch`` when the answer does not hold every referenceId once.
+        """
+        return self._x.execute(calls.composite(self._v, subrequests, all_or_none, collate))
+
+
+class SObjects(Generic[_M]):
+    """One sObject type: ``client.accounts``, ``client.contacts`` ... or ``client.sobject("X__c")``."""
+
+    def __init__(
+        self,
+        executor: SyncExecutor,
+        version: str,
+        sobject: str,
+        parse: Callable[[Mapping[str, Any]], _M],
+        fields: Sequence[str],
+        *,
+        bulk: Bulk,
+        describes: MutableMapping[str, SObjectDescribe],
+    ) -> None:
+        self._x = executor
+        self._v = version
+        self.sobject = soql.check_identifier(sobject)
+        self._parse = parse
+        self.default_fields = tuple(fields)
+        self._bulk = bulk
+        self._describes = describes
+
+    def get(self, record_id: str, /, *, fields: Sequence[str] | None = None) -> _M:
+        """Fetch one record (GET /sobjects/{type}/{id})."""
+        return self._x.execute(calls.get_record(self._v, self.sobject, record_id, self._parse, fields))
+
+    def get_by_external_id(self, field: str, value: str, /, *, fields: Sequence[str] | None = None) -> _M:
+        """Fetch one record by external id (GET /sobjects/{type}/{field}/{value}).
+
+        Raises:
+            MultipleMatchesError: Several records match (HTTP 300).
+            NotFoundError: No record or no such field.
+        """
+        return self._x.execute(
+            calls.get_by_external_id(self._v, self.sobject, field, value, self._parse, fields)
+        )
+
+    def create(self, record: SObject | Mapping[str, Any], /) -> SaveResult:
+        """Create one record (POST /sobjects/{type}); never replayed (a lost answer raises TransportError)."""
+        return self._x.execute(calls.create(self._v, self.sobject, record))
+
+    def update(self, record_id: str, values: SObject | Mapping[str, Any], /) -> None:
+        """Update fields of one record (PATCH /sobjects/{type}/{id}); ``None`` in a mapping clears."""
+        self._x.execute(calls.update(self._v, self.sobject, record_id, values))
+
+    def delete(self, record_id: str, /) -> None:
+        """Delete one record (DELETE /sobjects/{type}/{id}); a record already deleted is no error
+        (a replay after a lost answer is told ``ENTITY_IS_DELETED``)."""
+        self._x.run(plans.delete_record(self._v, self.sobject, record_id))
+
+    def upsert(self, field: str, value: str, record: SObject | Mapping[str, Any], /) -> SaveResult:
+        """Insert or update by external id (PATCH /sobjects/{type}/{field}/{value}).
+
+        Returns:
+            The result; ``created`` tells insert (201) from update (200).
+
+        Raises:
+            MultipleMatchesError: The value matched several records (HTTP 300).
+            NotFoundError: The field is not an external id field (HTTP 404).
+        """
+        return self._x.execute(calls.upsert(self._v, self.sobject, field, value, record))
+
+    def list(
+        self,
+        *,
+        where: Where | None = None,
+        order_by: OrderBy | None = None,
+        fields: Fields | None = None,
+        limit: int | None = None,
+        page_size: int | None = None,
+        include_deleted: bool = False,
+    ) -> Paginator[_M]:
+        """Every matching record, lazily (GET /query or /queryAll ``SELECT <fields> FROM <type> ...``),
+        following ``nextRecordsUrl`` (child subqueries' own first).
+
+        Args:
+            where: A :mod:`~msplink.salesforce.soql` condition, or a SOQL condition string (checked
+                by :func:`~msplink.salesforce.soql.condition` before any I/O).
+            order_by: ``ORDER BY`` terms (``"Name"``, ``F("Name").desc()``).
+            fields: The select list (default: the model's standard fields; subqueries allowed).
+            limit: Stop after this many records.
+            page_size: Records per page, 200..2,000 (``Sforce-Query-Options: batchSize``; a hint).
+            include_deleted: Query ``/queryAll`` (deleted and archived rows too).
+
+        Raises:
+            QueryError: A field, condition or ORDER BY term is invalid (before any I/O).
+        """
+        return Paginator(
+            self._x,
+            calls.query(
+                self._v,
+                calls.list_statement(self.sobject, fields or self.default_fields, where, order_by),
+                self._parse,
+                include_deleted=include_deleted,
+                page_size=page_size,
+            ),
+            calls.next_query,
+            limit=limit,
+        )
+
+    def query(
+        self,
+        statement: str | soql.Query,
+        /,
+        *,
+        include_deleted: bool = False,
+        limit: int | None = None,
+        page_size: int | None = None,
+    ) -> Paginator[_M]:
+        """Run a whole SOQL statement on this type, lazily (GET /query or /queryAll); rows are parsed
+        as this resource's records.
+
+        Raises:
+            QueryError: The statement is invalid, or a built query names another object (before any I/O).
+        """
+        return Paginator(
+            self._x,
+            calls.query(
+                self._v,
+                _statement(self.sobject, statement),
+                self._parse,
+                include_deleted=include_deleted,
+                page_size=page_size,
+            ),
+            calls.next_query,
+            limit=limit,
+        )
+
+    def count(self, *, where: Where | None = None) -> int:
+        """Count records (GET /query ``SELECT COUNT() FROM <type> [WHERE ...]``)."""
+        return self._x.execute(
+            calls.query(
+                self._v, calls.list_statement(self.sobject, ["COUNT()"], where, None), calls.raw_record
+            ).with_parse(calls.count_parser)
+        )
+
+    def updated(self, start: datetime, end: datetime) -> UpdatedResult:
+        """Ids changed in a window (GET /sobjects/{type}/updated, at most 30 days back)."""
+        return self._x.execute(calls.updated(self._v, self.sobject, start, end))
+
+    def deleted(self, start: datetime, end: datetime) -> DeletedResult:
+        """Records deleted in a window (GET /sobjects/{type}/deleted, at most 15 days back)."""
+        return self._x.execute(calls.deleted(self._v, self.sobject, start, end))
+
+    def describe(self, *, refresh: bool = False) -> SObjectDescribe:
+        """Describe this type, cached per client (GET /sobjects/{type}/describe)."""
+        return self._x.run(plans.describe(self._v, self.sobject, self._describes, refresh))
+
+    def retrieve(
+        self, ids: Sequence[str], /, *, fields: Sequence[str] | None = None
+    ) -> builtins.list[_M | None]:
+        """Fetch records by id, 2,000 per call (POST /composite/sobjects/{type}); missing ids give ``None``.
+
+        Raises:
+            APIError: ``result_count_mismatch`` when an answer does not hold one entry per id.
+        """
+        return self._x.run(
+            plans.retrieve(self._v, self.sobject, ids, fields or self.default_fields, self._parse)
+        )
+
+    def create_many(
+        self, records: Records, /, *, all_or_none: bool = False, bulk_threshold: int = DEFAULT_BULK_THRESHOLD
+    ) -> builtins.list[SaveResult]:
+        """Create records: sObject Collections (POST /composite/sobjects, 200 per call), or a Bulk 2.0
+        insert job above ``bulk_threshold`` records. Results are in input order."""
+        return self._x.run(
+            plans.create_many(
+                self._v,
+                self.sobject,
+                records,
+                all_or_none=all_or_none,
+                bulk_threshold=bulk_threshold,
+                max_upload_bytes=self._bulk.max_upload_bytes,
+                retry=self._x.retry,
+            )
+        )
+
+    def update_many(self, records: Records, /, *, all_or_none: bool = False) -> builtins.list[SaveResult]:
+        """Update records by Id, 200 per call (PATCH /composite/sobjects)."""
+        return self._x.run(
+            plans.update_records(
+                self._v, records, sobject=self.sobject, all_or_none=all_or_none, retry=self._x.retry
+            )
+        )
+
+    def upsert_many(
+        self,
+        field: str,
+        records: Records,
+        /,
+        *,
+        all_or_none: bool = False,
+        bulk_threshold: int = DEFAULT_BULK_THRESHOLD,
+    ) -> builtins.list[SaveResult]:
+        """Upsert by external id: Collections (PATCH /composite/sobjects/{type}/{field}, 200 per call),
+        or a Bulk 2.0 upsert job above ``bulk_threshold`` records. Results are in input order."""
+        return self._x.run(
+            plans.upsert_many(
+                self._v,
+                self.sobject,
+                field,
+                records,
+                all_or_none=all_or_none,
+                bulk_threshold=bulk_threshold,
+                max_upload_bytes=self._bulk.max_upload_bytes,
+                retry=self._x.retry,
+            )
+        )
+
+    def delete_many(self, ids: Sequence[str], /, *, all_or_none: bool = False) -> builtins.list[SaveResult]:
+        """Delete records, 200 per call (DELETE /composite/sobjects); records already deleted are reported deleted."""
+        return self._x.run(plans.delete_records(self._v, ids, all_or_none=all_or_none, retry=self._x.retry))
+
+
+# =============================================================================================== async
+
+
+class AsyncBulk:
+    """The async twin of :class:`Bulk`.
+
+    Bulk API 2.0 (``/jobs/ingest``, ``/jobs/query``): CSV jobs for large record sets.
+
+    Attributes:
+        max_upload_bytes: Raw CSV bytes per upload; larger record sets are uploaded in several parts.
+    """
+
+    def __init__(self, executor: AsyncExecutor, version: str) -> None:
+        self._x = executor
+        self._v = version
+        self.max_upload_bytes: int = MAX_UPLOAD_BYTES
+
+    async def create_ingest_job(
+        self, sobject: str, operation: str, *, external_id_field: str | None = None
+    ) -> JobInfo:
+        """Open an ingest job (POST /jobs/ingest)."""
+        return await self._x.execute(calls.create_ingest_job(self._v, sobject, operation, external_id_field))
+
+    async def upload(self, job_id: str, records: Records | bytes) -> None:
+        """Upload CSV data (PUT /jobs/ingest/{id}/batches); uploads append to the job.
+
+        Never retried on doubt: after a :class:`~msplink.errors.TransportError` the data may or may
+        not be in the job, so abort it and start a new one (:meth:`ingest` does).
+        """
+        await self._x.execute(
+            calls.upload_job_data(
+                self._v, job_id, records if isinstance(records, bytes) else to_csv(records)[0]
+            )
+        )
+
+    async def close(self, job_id: str) -> JobInfo:
+        """Mark the upload complete so processing starts (PATCH /jobs/ingest/{id} ``UploadComplete``)."""
+        return await self._x.run(plans.close_job(self._v, job_id))
+
+    async def abort(self, job_id: str) -> JobInfo:
+        """Abort a job (PATCH /jobs/ingest/{id} ``{"state":"Aborted"}``)."""
+        return await self._x.run(plans.abort_job(self._v, job_id))
+
+    async def get_job(self, job_id: str, *, kind: str = "ingest") -> JobInfo:
+        """Job status (GET /jobs/ingest/{id} or /jobs/query/{id})."""
+        return await self._x.execute(calls.get_job(self._v, kind, job_id))
+
+    async def wait(
+        self,
+        job_id: str,
+        *,
+        kind: str = "ingest",
+        timeout: float = 3600.0,
+        initial_delay: float = 1.0,
+        max_delay: float = 30.0,
+    ) -> JobInfo:
+        """Poll a job with exponential backoff (1 s doubling to 30 s) until it is finished (GET /jobs/{kind}/{id}).
+
+        Raises:
+            RequestTimeoutError: The job did not finish within ``timeout`` seconds of waiting.
+        """
+        return await self._x.run(
+            plans.wait_job(
+                self._v, job_id, kind=kind, timeout=timeout, initial_delay=initial_delay, max_delay=max_delay
+            )
+        )
+
+    async def result_rows(self, job_id: str, kind: str, /) -> Iterator[BulkRecordResult]:
+        """The rows of one result file, parsed one at a time as you iterate
+        (GET /jobs/ingest/{id}/successfulResults, /failedResults or /unprocessedrecords)."""
+        return await self._x.execute(calls.ingest_results(self._v, job_id, kind))
+
+    async def results(self, job_id: str) -> tuple[builtins.list[BulkRecordResult], ...]:
+        """Successful, failed and unprocessed rows, each file read whole (GET /jobs/ingest/{id}/successfulResults,
+        /failedResults, /unprocessedrecords); :meth:`result_rows` reads one file row by row."""
+        return await self._x.run(plans.results(self._v, job_id))
+
+    async def ingest(
+        self,
+        sobject: str,
+        records: Records,
+        *,
+        operation: str = "insert",
+        external_id_field: str | None = None,
+        timeout: float = 3600.0,
+    ) -> IngestResult:
+        """Run a whole ingest job (POST /jobs/ingest, PUT .../batches, PATCH, GET polls, GET the result
+        files); an upload in doubt restarts the job, never appending the same rows twice."""
+        return await self._x.run(
+            plans.ingest(
+                self._v,
+                sobject,
+                records,
+                operation=operation,
+                external_id_field=external_id_field,
+                max_upload_bytes=self.max_upload_bytes,
+                retry=self._x.retry,
+                timeout=timeout,
+            )
+        )
+
+    async def query(
+        self,
+        statement: str | soql.Query,
+        *,
+        include_deleted: bool = False,
+        page_size: int | None = None,
+        timeout: float = 3600.0,
+    ) -> AsyncPaginator[dict[str, str]]:
+        """Run a query job (POST /jobs/query), wait for it, and page its CSV results by ``Sforce-Locator``
+        (``page_size`` is ``maxRecords``: rows per page, the server's choice when ``None``).
+
+        Raises:
+            APIError: The job failed or was aborted.
+        """
+        return AsyncPaginator(
+            self._x,
+            calls.query_results(
+                self._v,
+                (
+                    await self._x.run(
+                        plans.query_job(
+                            self._v, str(statement), include_deleted=include_deleted, timeout=timeout
+                        )
+                    )
+                ).id,
+                None,
+                page_size,
+            ),
+            calls.next_query_results,
+        )
+
+
+class AsyncCollections:
+    """The async twin of :class:`Collections`.
+
+    sObject Collections (``/composite/sobjects``): up to 200 records per call, chunked for you.
+
+    Every answer must hold one result per record (else :class:`~msplink.errors.APIError`
+    ``result_count_mismatch``); records refused with ``UNABLE_TO_LOCK_ROW`` are resent.
+    """
+
+    def __init__(self, executor: AsyncExecutor, version: str) -> None:
+        self._x = executor
+        self._v = version
+
+    async def create(
+        self, records: Records, *, sobject: str | None = None, all_or_none: bool = False
+    ) -> builtins.list[SaveResult]:
+        """Create records (POST /composite/sobjects), per-record results in order."""
+        return await self._x.run(
+            plans.create_records(
+                self._v, records, sobject=sobject, all_or_none=all_or_none, retry=self._x.retry
+            )
+        )
+
+    async def update(
+        self, records: Records, *, sobject: str | None = None, all_or_none: bool = False
+    ) -> builtins.list[SaveResult]:
+        """Update records by Id (PATCH /composite/sobjects)."""
+        return await self._x.run(
+            plans.update_records(
+                self._v, records, sobject=sobject, all_or_none=all_or_none, retry=self._x.retry
+            )
+        )
+
+    async def upsert(
+        self, sobject: str, field: str, records: Records, *, all_or_none: bool = False
+    ) -> builtins.list[SaveResult]:
+        """Upsert by external id (PATCH /composite/sobjects/{type}/{field}); ``created`` per record."""
+        return await self._x.run(
+            plans.upsert_records(
+                self._v, sobject, field, records, all_or_none=all_or_none, retry=self._x.retry
+            )
+        )
+
+    async def delete(self, ids: Sequence[str], *, all_or_none: bool = False) -> builtins.list[SaveResult]:
+        """Delete records (DELETE /composite/sobjects?ids=...); records already deleted are reported deleted."""
+        return await self._x.run(
+            plans.delete_records(self._v, ids, all_or_none=all_or_none, retry=self._x.retry)
+        )
+
+    async def retrieve(
+        self, sobject: str, ids: Sequence[str], *, fields: Sequence[str]
+    ) -> builtins.list[Record | None]:
+        """Fetch records by id (POST /composite/sobjects/{type}), 2,000 per call; ``None`` for missing ids."""
+        return await self._x.run(plans.retrieve(self._v, sobject, ids, fields, calls.raw_record))
+
+
+class AsyncComposite:
+    """The async twin of :class:`Composite`.
+
+    Composite requests (``POST /composite``): up to 25 chained subrequests in one API call."""
+
+    def __init__(self, executor: AsyncExecutor, version: str) -> None:
+        self._x = executor
+        self._v = version
+
+    async def execute(
+        self, subrequests: Sequence[CompositeSubrequest], *, all_or_none: bool = False, collate: bool = False
+    ) -> builtins.list[CompositeSubresponse]:
+        """Run subrequests (POST /composite); ``@{ref.id}`` references earlier results.
+
+        Returns:
+            One subresponse per subrequest, in the order given.
+
+        Raises:
+            APIError: ``result_count_mismatch`` when the answer does not hold every referenceId once.
+        """
+        return await self._x.execute(calls.composite(self._v, subrequests, all_or_none, collate))
+
+
+class AsyncSObjects(Generic[_M]):
+    """The async twin of :class:`SObjects`.
+
+    One sObject type: ``client.accounts``, ``client.contacts`` ... or ``client.sobject("X__c")``."""
+
+    def __init__(
+        self,
+        executor: AsyncExecutor,
+        version: str,
+        sobject: str,
+        parse: Callable[[Mapping[str, Any]], _M],
+        fields: Sequence[str],
+        *,
+        bulk: AsyncBulk,
+        describes: MutableMapping[str, SObjectDescribe],
+    ) -> None:
+        self._x = executor
+        self._v = version
+        self.sobject = soql.check_identifier(sobject)
+        self._parse = parse
+        self.default_fields = tuple(fields)
+        self._bulk = bulk
+        self._describes = describes
+
+    async def get(self, record_id: str, /, *, fields: Sequence[str] | None = None) -> _M:
+        """Fetch one record (GET /sobjects/{type}/{id})."""
+        return await self._x.execute(calls.get_record(self._v, self.sobject, record_id, self._parse, fields))
+
+    async def get_by_external_id(
+        self, field: str, value: str, /, *, fields: Sequence[str] | None = None
+    ) -> _M:
+        """Fetch one record by external id (GET /sobjects/{type}/{field}/{value}).
+
+        Raises:
+            MultipleMatchesError: Several records match (HTTP 300).
+            NotFoundError: No record or no such field.
+        """
+        return await self._x.execute(
+            calls.get_by_external_id(self._v, self.sobject, field, value, self._parse, fields)
+        )
+
+    async def create(self, record: SObject | Mapping[str, Any], /) -> SaveResult:
+        """Create one record (POST /sobjects/{type}); never replayed (a lost answer raises TransportError)."""
+        return await self._x.execute(calls.create(self._v, self.sobject, record))
+
+    async def update(self, record_id: str, values: SObject | Mapping[str, Any], /) -> None:
+        """Update fields of one record (PATCH /sobjects/{type}/{id}); ``None`` in a mapping clears."""
+        await self._x.execute(calls.update(self._v, self.sobject, record_id, values))
+
+    async def delete(self, record_id: str, /) -> None:
+        """Delete one record (DELETE /sobjects/{type}/{id}); a record already deleted is no error
+        (a replay after a lost answer is told ``ENTITY_IS_DELETED``)."""
+        await self._x.run(plans.delete_record(self._v, self.sobject, record_id))
+
+    async def upsert(self, field: str, value: str, record: SObject | Mapping[str, Any], /) -> SaveResult:
+        """Insert or update by external id (PATCH /sobjects/{type}/{field}/{value}).
+
+        Returns:
+            The result; ``created`` tells insert (201) from update (200).
+
+        Raises:
+            MultipleMatchesError: The value matched several records (HTTP 300).
+            NotFoundError: The field is not an external id field (HTTP 404).
+        """
+        return await self._x.execute(calls.upsert(self._v, self.sobject, field, value, record))
+
+    def list(
+        self,
+        *,
+        where: Where | None = None,
+        order_by: OrderBy | None = None,
+        fields: Fields | None = None,
+        limit: int | None = None,
+        page_size: int | None = None,
+        include_deleted: bool = False,
+    ) -> AsyncPaginator[_M]:
+        """Every matching record, lazily (GET /query or /queryAll ``SELECT <fields> FROM <type> ...``),
+        following ``nextRecordsUrl`` (child subqueries' own first).
+
+        Args:
+            where: A :mod:`~msplink.salesforce.soql` condition, or a SOQL condition string (checked
+                by :func:`~msplink.salesforce.soql.condition` before any I/O).
+            order_by: ``ORDER BY`` terms (``"Name"``, ``F("Name").desc()``).
+            fields: The select list (default: the model's standard fields; subqueries allowed).
+            limit: Stop after this many records.
+            page_size: Records per page, 200..2,000 (``Sforce-Query-Options: batchSize``; a hint).
+            include_deleted: Query ``/queryAll`` (deleted and archived rows too).
+
+        Raises:
+            QueryError: A field, condition or ORDER BY term is invalid (before any I/O).
+        """
+        return AsyncPaginator(
+            self._x,
+            calls.query(
+                self._v,
+                calls.list_statement(self.sobject, fields or self.default_fields, where, order_by),
+                self._parse,
+                include_deleted=include_deleted,
+                page_size=page_size,
+            ),
+            calls.next_query,
+            limit=limit,
+        )
+
+    def query(
+        self,
+        statement: str | soql.Query,
+        /,
+        *,
+        include_deleted: bool = False,
+        limit: int | None = None,
+        page_size: int | None = None,
+    ) -> AsyncPaginator[_M]:
+        """Run a whole SOQL statement on this type, lazily (GET /query or /queryAll); rows are parsed
+        as this resource's records.
+
+        Raises:
+            QueryError: The statement is invalid, or a built query names another object (before any I/O).
+        """
+        return AsyncPaginator(
+            self._x,
+            calls.query(
+                self._v,
+                _statement(self.sobject, statement),
+                self._parse,
+                include_deleted=include_deleted,
+                page_size=page_size,
+            ),
+            calls.next_query,
+            limit=limit,
+        )
+
+    async def count(self, *, where: Where | None = None) -> int:
+        """Count records (GET /query ``SELECT COUNT() FROM <type> [WHERE ...]``)."""
+        return await self._x.execute(
+            calls.query(
+                self._v, calls.list_statement(self.sobject, ["COUNT()"], where, None), calls.raw_record
+            ).with_parse(calls.count_parser)
+        )
+
+    async def updated(self, start: datetime, end: datetime) -> UpdatedResult:
+        """Ids changed in a window (GET /sobjects/{type}/updated, at most 30 days back)."""
+        return await self._x.execute(calls.updated(self._v, self.sobject, start, end))
+
+    async def deleted(self, start: datetime, end: datetime) -> DeletedResult:
+        """Records deleted in a window (GET /sobjects/{type}/deleted, at most 15 days back)."""
+        return await self._x.execute(calls.deleted(self._v, self.sobject, start, end))
+
+    async def describe(self, *, refresh: bool = False) -> SObjectDescribe:
+        """Describe this type, cached per client (GET /sobjects/{type}/describe)."""
+        return await self._x.run(plans.describe(self._v, self.sobject, self._describes, refresh))
+
+    async def retrieve(
+        self, ids: Sequence[str], /, *, fields: Sequence[str] | None = None
+    ) -> builtins.list[_M | None]:
+        """Fetch records by id, 2,000 per call (POST /composite/sobjects/{type}); missing ids give ``None``.
+
+        Raises:
+            APIError: ``result_count_mismatch`` when an answer does not hold one entry per id.
+        """
+        return await self._x.run(
+            plans.retrieve(self._v, self.sobject, ids, fields or self.default_fields, self._parse)
+        )
+
+    async def create_many(
+        self, records: Records, /, *, all_or_none: bool = False, bulk_threshold: int = DEFAULT_BULK_THRESHOLD
+    ) -> builtins.list[SaveResult]:
+        """Create records: sObject Collections (POST /composite/sobjects, 200 per call), or a Bulk 2.0
+        insert job above ``bulk_threshold`` records. Results are in input order."""
+        return await self._x.run(
+            plans.create_many(
+                self._v,
+                self.sobject,
+                records,
+                all_or_none=all_or_none,
+                bulk_threshold=bulk_threshold,
+                max_upload_bytes=self._bulk.max_upload_bytes,
+                retry=self._x.retry,
+            )
+        )
+
+    async def update_many(
+        self, records: Records, /, *, all_or_none: bool = False
+    ) -> builtins.list[SaveResult]:
+        """Update records by Id, 200 per call (PATCH /composite/sobjects)."""
+        return await self._x.run(
+            plans.update_records(
+                self._v, records, sobject=self.sobject, all_or_none=all_or_none, retry=self._x.retry
+            )
+        )
+
+    async def upsert_many(
+        self,
+        field: str,
+        records: Records,
+        /,
+        *,
+        all_or_none: bool = False,
+        bulk_threshold: int = DEFAULT_BULK_THRESHOLD,
+    ) -> builtins.list[SaveResult]:
+        """Upsert by external id: Collections (PATCH /composite/sobjects/{type}/{field}, 200 per call),
+        or a Bulk 2.0 upsert job above ``bulk_threshold`` records. Results are in input order."""
+        return await self._x.run(
+            plans.upsert_many(
+                self._v,
+                self.sobject,
+                field,
+                records,
+                all_or_none=all_or_none,
+                bulk_threshold=bulk_threshold,
+                max_upload_bytes=self._bulk.max_upload_bytes,
+                retry=self._x.retry,
+            )
+        )
+
+    async def delete_many(
+        self, ids: Sequence[str], /, *, all_or_none: bool = False
+    ) -> builtins.list[SaveResult]:
+        """Delete records, 200 per call (DELETE /composite/sobjects); records already deleted are reported deleted."""
+        return await self._x.run(
+            plans.delete_records(self._v, ids, all_or_none=all_or_none, retry=self._x.retry)
+        )

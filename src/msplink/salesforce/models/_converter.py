@@ -1,0 +1,95 @@
+"""The Salesforce converters (DESIGN §4, STYLE R18): one naming rule per payload family.
+
+- sObject records use the API names of their fields: ``billing_city`` <-> ``BillingCity``
+  (:func:`api_name`, PascalCase unless :data:`RENAMES` says otherwise); custom fields (``__c``) and
+  the untouched payload are filled in by the model, never by the converter.
+- Describe and Bulk 2.0 job bodies use camelCase: ``key_prefix`` <-> ``keyPrefix``.
+
+Both converters are built on :func:`msplink._core.make_converter` (Decimal, tz-aware datetimes, dates).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+import attrs
+import cattrs
+from cattrs.gen import make_dict_structure_fn, override
+
+from msplink._core import make_converter
+
+__all__ = [
+    "RENAMES",
+    "api_name",
+    "camel",
+    "camel_converter",
+    "format_datetime",
+    "pascal",
+    "sobject_converter",
+]
+
+RENAMES: dict[str, str] = {}
+"""Attribute names whose API name is not their PascalCase form (none of the typed fields today)."""
+
+_NOT_WIRE = frozenset({"custom", "raw"})
+
+
+def pascal(name: str) -> str:
+    """``billing_city`` -> ``BillingCity``."""
+    return "".join(part[:1].upper() + part[1:] for part in name.split("_"))
+
+
+def camel(name: str) -> str:
+    """``key_prefix`` -> ``keyPrefix``."""
+    text = pascal(name)
+    return text[:1].lower() + text[1:]
+
+
+def api_name(attribute: str) -> str:
+    """The Salesforce API name of a typed sObject attribute."""
+    return RENAMES.get(attribute) or pascal(attribute)
+
+
+def format_datetime(value: datetime) -> str:
+    """Format an aware datetime the way Salesforce accepts it (``2026-05-06T11:30:49.000Z``)."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    utc = value.astimezone(timezone.utc)
+    return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
+
+
+def _sobject_converter() -> cattrs.Converter:
+    conv = make_converter()
+
+    def factory(cls: type[Any]) -> Any:
+        overrides: dict[str, Any] = {
+            a.name: override(rename=api_name(a.name)) for a in attrs.fields(cls) if a.name not in _NOT_WIRE
+        }
+        for name in _NOT_WIRE:
+            overrides[name] = override(omit=True)
+        return make_dict_structure_fn(cls, conv, **overrides)
+
+    conv.register_structure_hook_factory(attrs.has, factory)
+    return conv
+
+
+def _camel_converter() -> cattrs.Converter:
+    conv = make_converter()
+
+    def factory(cls: type[Any]) -> Any:
+        overrides: dict[str, Any] = {a.name: override(rename=camel(a.name)) for a in attrs.fields(cls)}
+        if "raw" in overrides:
+            overrides["raw"] = override(omit=True)
+        return make_dict_structure_fn(cls, conv, **overrides)
+
+    conv.register_structure_hook_factory(attrs.has, factory)
+    conv.register_structure_hook(str, lambda v, _: str(v))
+    return conv
+
+
+sobject_converter = _sobject_converter()
+"""Structures sObject records (API-name keys)."""
+
+camel_converter = _camel_converter()
+"""Structures describe and Bulk job bodies (camelCase keys)."""

@@ -1,0 +1,89 @@
+"""The Salesforce package's public surface: curated ``__all__`` (both ways), no private names
+imported across modules, wire models only under ``msplink.salesforce.models`` (issue 9)."""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import inspect
+import warnings
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+import msplink.salesforce
+
+PACKAGE = Path(msplink.salesforce.__file__).parent
+PUBLIC_MODULES = [
+    "msplink.salesforce",
+    "msplink.salesforce.models",
+    "msplink.salesforce.soql",
+    "msplink.salesforce.webhooks",
+]
+
+
+def defined_public_names(module: ModuleType) -> set[str]:
+    """Public names the module defines (or re-exports from its own private modules), and its public
+    submodules; names merely imported from elsewhere (``re``, ``Decimal``, ``Final``) do not count."""
+    own = module.__name__
+    names = set()
+    for name, value in vars(module).items():
+        if name.startswith("_"):
+            continue
+        if inspect.ismodule(value):
+            if value.__name__.startswith(own + "."):
+                names.add(name)
+        elif inspect.isclass(value) or inspect.isfunction(value):
+            origin = value.__module__
+            if origin == own or origin.startswith(own + "._"):
+                names.add(name)
+        elif type(value).__module__ not in {"typing", "typing_extensions", "__future__"}:
+            names.add(name)  # data (a str, a frozenset, a Platform, a TypeVar ...): defined here
+    return names
+
+
+@pytest.mark.parametrize("module_name", PUBLIC_MODULES)
+def test_all_equals_the_public_names_both_ways(module_name):
+    module = importlib.import_module(module_name)
+    exported = set(module.__all__)
+    assert {n for n in exported if not hasattr(module, n)} == set()
+    assert defined_public_names(module) - exported == set()
+    assert exported - defined_public_names(module) <= {"Record"}  # a type alias reports builtins
+
+
+def is_module(package: str, name: str) -> bool:
+    try:
+        importlib.import_module(f"{package}.{name}")
+    except ImportError:
+        return False
+    return True
+
+
+def test_no_private_name_is_imported_across_modules():
+    """``from x import _helper`` is refused; the package's own rooms (``_calls``, ``_plans``) are modules."""
+    offenders = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("msplink"):
+                offenders += [
+                    f"{path.name}: {node.module}.{a.name}"
+                    for a in node.names
+                    if a.name.startswith("_") and not is_module(str(node.module), a.name)
+                ]
+    assert offenders == []
+
+
+def test_wire_models_live_in_models_only():
+    assert not {"Account", "SaveResult", "JobInfo"} & set(vars(msplink.salesforce))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert msplink.salesforce.Account is msplink.salesforce.models.Account  # deprecated spelling
+    assert [w.category for w in caught] == [DeprecationWarning]
+    with pytest.raises(AttributeError):
+        _ = msplink.salesforce.NoSuchName
+
+
+def test_hand_written_modules_stay_readable():
+    sizes = {p.name: len(p.read_text(encoding="utf-8").splitlines()) for p in PACKAGE.rglob("*.py")}
+    assert {name: n for name, n in sizes.items() if n > 1000} == {}
