@@ -88,7 +88,7 @@ def test_no_job_that_runs_holds_a_part_twice(fates, parts, attempts):
         V, "Account", "insert", None, uploads, retry=RetryPolicy(max_attempts=attempts, jitter=0), timeout=60
     )
     try:
-        job_id, job = run_plan(server, plan)  # type: ignore[arg-type]
+        job_id, job = run_plan(server, plan)
         returned = True
     except MsplinkError:
         returned = False
@@ -199,7 +199,7 @@ def test_plans_sleep_through_the_executor():
     plan = plans.run_ingest_job(
         V, "Account", "insert", None, [b"Name\nA\n"], retry=RetryPolicy(jitter=0), timeout=60
     )
-    run_plan(server, plan)  # type: ignore[arg-type]
+    run_plan(server, plan)
     assert server.sleeps == [0.5]  # RetryPolicy.backoff(1) without jitter, before the second job
     assert [j["state"] for j in server.jobs.values()] == ["Aborted", "UploadComplete"]
 
