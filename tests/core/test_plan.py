@@ -217,3 +217,37 @@ def test_a_repeated_cursor_stops_the_walk_with_an_error() -> None:
 
 def test_distinct_cursors_walk_to_the_end() -> None:
     assert list(_paged(["a", "b", None])) == [1, 1, 1]
+
+
+@pytest.mark.parametrize("relative", ["@evil.example/x", "evil.example/x", ".evil.example/x", ""])
+def test_relative_paths_must_start_with_a_slash(relative: str) -> None:
+    router = MockRouter()
+    executor = SyncExecutor(platform=TOY, base_url=BASE_URL, transport=router.transport())
+    with pytest.raises(APIError) as info:
+        executor.execute(Call(method="GET", path=relative, template="/x"))
+    assert info.value.codes == ("invalid_url",)
+    assert router.calls == []
+
+
+def test_one_async_executor_serves_two_event_loops() -> None:
+    from msplink._core import RateLimit
+
+    router = MockRouter()
+    router.get("/api/x", json={"ok": True})
+    aexec = AsyncExecutor(
+        platform=TOY,
+        base_url=BASE_URL,
+        transport=router.transport(),
+        rate_limit=RateLimit(requests=1000, per=60, max_concurrency=2),
+    )
+
+    async def burst() -> list[Any]:
+        return list(
+            await asyncio.gather(
+                *(aexec.execute(Call(method="GET", path="/x", parse=_json)) for _ in range(5))
+            )
+        )
+
+    assert asyncio.run(burst()) == [{"ok": True}] * 5
+    assert asyncio.run(burst()) == [{"ok": True}] * 5
+    assert aexec.api_calls.total == 10

@@ -271,6 +271,9 @@ class _ExecutorBase:
     def _url(self, call: Call[Any]) -> str:
         base = self.base_url
         if not call.path.startswith(("http://", "https://")):
+            if not call.path.startswith("/"):
+                # "@evil.example/x" glued to "https://host" would name another host.
+                raise self._refused(call, "invalid_url", "a relative path that does not start with '/'")
             return base + call.path
         # An absolute URL (a Link header, a nextRecordsUrl, a locator) came from a response: the
         # credentials this executor attaches go only to the configured origin.

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
+import weakref
 from collections import deque
 from collections.abc import Awaitable, Callable
 
@@ -92,7 +93,12 @@ class RateLimiter:
 
 
 class AsyncRateLimiter:
-    """The limiter of an async client (one event loop)."""
+    """The limiter of an async client.
+
+    The request window is shared by every event loop the client is used from; the concurrency
+    permits are kept per event loop (an ``asyncio.Semaphore`` binds itself to one loop), so a client
+    reused from a second loop (a notebook cell, a fresh ``asyncio.run``) keeps working.
+    """
 
     def __init__(
         self,
@@ -104,17 +110,30 @@ class AsyncRateLimiter:
         self.limit = limit
         self._sleep = sleep
         self._window = _Window(limit, clock)
-        self._slots = asyncio.Semaphore(limit.max_concurrency) if limit.max_concurrency else None
+        self._slots: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = (
+            weakref.WeakKeyDictionary()
+        )
+
+    def _permits(self) -> asyncio.Semaphore | None:
+        if not self.limit.max_concurrency:
+            return None
+        loop = asyncio.get_running_loop()
+        permits = self._slots.get(loop)
+        if permits is None:
+            permits = self._slots[loop] = asyncio.Semaphore(self.limit.max_concurrency)
+        return permits
 
     async def acquire(self) -> None:
         """Wait for a slot in the window and a concurrency permit."""
         delay = self._window.reserve()
         if delay > 0:
             await self._sleep(delay)
-        if self._slots is not None:
-            await self._slots.acquire()
+        permits = self._permits()
+        if permits is not None:
+            await permits.acquire()
 
     def release(self) -> None:
-        """Give the concurrency permit back."""
-        if self._slots is not None:
-            self._slots.release()
+        """Give the concurrency permit back (from the task that acquired it)."""
+        permits = self._permits()
+        if permits is not None:
+            permits.release()
