@@ -432,3 +432,111 @@ def prepare_companycurrency(c: Company, entity: str, obj: dict[str, Any], existi
     obj["Code"] = code
     obj["Name"] = CURRENCIES[code]
     obj.setdefault("Active", True)
+
+
+def create_tax_code(c: Company, body: Mapping[str, Any]) -> dict[str, Any]:
+    """POST /taxservice/taxcode: a TaxCode with new (TaxRateName, RateValue 0-100, TaxAgencyId) or existing
+    (TaxRateId) rates, none listed twice; the answer is the bare TaxService object (Intuit's TaxService page)."""
+    name = str(body.get("TaxCode") or "")
+    details = body.get("TaxRateDetails") or []
+    if not name:
+        raise Fault(
+            "2020",
+            "Required param missing, need to supply the required value for the API",
+            "Required parameter TaxCode is missing in the request",
+            element="TaxCode",
+        )
+    if not details:
+        raise Fault(
+            "2020",
+            "Required param missing, need to supply the required value for the API",
+            "Required parameter TaxRateDetails is missing in the request",
+            element="TaxRateDetails",
+        )
+    if any(str(t.get("Name", "")).casefold() == name.casefold() for t in c.data["TaxCode"].values()):
+        raise Fault("6240", "Duplicate Name Exists Error", f"The tax code {name} already exists.")
+    sales: list[dict[str, Any]] = []
+    purchase: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    out_details = []
+    stamp = c.stamp()
+    for index, detail in enumerate(details):
+        rate_id = str(detail.get("TaxRateId") or "")
+        if rate_id:
+            if rate_id not in c.data["TaxRate"]:
+                raise Fault(
+                    "2500",
+                    "Invalid Reference Id",
+                    f"Invalid Reference Id : TaxRateId {rate_id}",
+                    element=f"TaxRateDetails[{index}].TaxRateId",
+                )
+        else:
+            rate_name = str(detail.get("TaxRateName") or "")
+            agency = str(detail.get("TaxAgencyId") or "")
+            if not rate_name or detail.get("RateValue") in (None, "") or not agency:
+                raise Fault(
+                    "2020",
+                    "Required param missing, need to supply the required value for the API",
+                    "TaxRateName, RateValue and TaxAgencyId are required for a new tax rate",
+                    element=f"TaxRateDetails[{index}]",
+                )
+            if agency not in c.data["TaxAgency"]:
+                raise Fault(
+                    "2500",
+                    "Invalid Reference Id",
+                    f"Invalid Reference Id : TaxAgencyId {agency}",
+                    element=f"TaxRateDetails[{index}].TaxAgencyId",
+                )
+            value = money(detail["RateValue"], f"TaxRateDetails[{index}].RateValue")
+            if not 0 <= value <= 100:
+                raise Fault(
+                    "6000",
+                    "A business validation error has occurred while processing your request",
+                    "Business Validation Error: RateValue must be between 0 and 100",
+                    element=f"TaxRateDetails[{index}].RateValue",
+                )
+            rate_id = c.next_id("TaxRate")
+            c.data["TaxRate"][rate_id] = {
+                "Name": rate_name,
+                "RateValue": value,
+                "Active": True,
+                "AgencyRef": {"value": agency},
+                "SpecialTaxType": "NONE",
+                "DisplayType": "ReadOnly",
+                "Id": rate_id,
+                "SyncToken": "0",
+                "MetaData": {"CreateTime": stamp, "LastUpdatedTime": stamp},
+                "domain": "QBO",
+                "sparse": False,
+            }
+        if rate_id in seen:
+            raise Fault(
+                "6000",
+                "A business validation error has occurred while processing your request",
+                "Business Validation Error: a tax rate may not be listed twice",
+            )
+        seen.add(rate_id)
+        applicable = str(detail.get("TaxApplicableOn") or "Sales")
+        entry = {
+            "TaxRateRef": {"value": rate_id, "name": c.data["TaxRate"][rate_id]["Name"]},
+            "TaxTypeApplicable": "TaxOnAmount",
+            "TaxOrder": 0,
+        }
+        (purchase if applicable == "Purchase" else sales).append(entry)
+        out_details.append({**detail, "TaxRateId": rate_id, "TaxApplicableOn": applicable})
+    code_id = c.next_id("TaxCode")
+    c.data["TaxCode"][code_id] = {
+        "Name": name,
+        "Description": name,
+        "Active": True,
+        "Taxable": True,
+        "TaxGroup": True,
+        "SalesTaxRateList": {"TaxRateDetail": sales},
+        "PurchaseTaxRateList": {"TaxRateDetail": purchase},
+        "Id": code_id,
+        "SyncToken": "0",
+        "MetaData": {"CreateTime": stamp, "LastUpdatedTime": stamp},
+        "domain": "QBO",
+        "sparse": False,
+    }
+    return {"TaxCode": name, "TaxCodeId": code_id, "TaxRateDetails": out_details}

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 import copy
 import hashlib
-import json
 import random
 import re
 import uuid
@@ -14,10 +11,10 @@ from collections import deque
 from collections.abc import Awaitable, Callable, Mapping, MutableMapping, Sequence
 from datetime import datetime, timedelta, timezone
 from typing import Any, ClassVar
-from urllib.parse import quote
 
 from msplink.sandbox._framework import Sandbox, SandboxRateLimit, SandboxRequest, SandboxResponse
-from msplink.sandbox.quickbooks._faults import Fault, money
+from msplink.sandbox.quickbooks._attachments import AttachmentsMixin
+from msplink.sandbox.quickbooks._faults import Fault
 from msplink.sandbox.quickbooks._oauth import (
     DISCOVERY_PATHS,
     JWKS_PATH,
@@ -36,6 +33,7 @@ from msplink.sandbox.quickbooks._query import (
     parse_query,
     sort_key,
 )
+from msplink.sandbox.quickbooks._rules_banking import create_tax_code
 from msplink.sandbox.quickbooks._schema import resolve
 from msplink.sandbox.quickbooks._seed import install_defaults, seed_company
 from msplink.sandbox.quickbooks._state import (
@@ -67,29 +65,6 @@ _NOT_QUERYABLE: Mapping[str, frozenset[str]] = {
     "Vendor": frozenset({"AcctNum", "PrimaryEmailAddr"}),
     "Account": frozenset({"AcctNum"}),
 }
-APPROVED_FILES = frozenset(
-    {
-        "ai",
-        "csv",
-        "doc",
-        "docx",
-        "eps",
-        "gif",
-        "jpeg",
-        "jpg",
-        "ods",
-        "pdf",
-        "png",
-        "rtf",
-        "tif",
-        "tiff",
-        "txt",
-        "xls",
-        "xlsx",
-        "xml",
-    }
-)
-"""Intuit's "Approved File Types for Uploading" (Attachable page)."""
 
 
 def _utcnow() -> datetime:
@@ -100,7 +75,7 @@ def _id_key(entity_id: str) -> tuple[int, int]:
     return (1, int(entity_id)) if entity_id.isdigit() else (0, 0)
 
 
-class QuickBooksSandbox(OAuthMixin, WebhookMixin, Sandbox):
+class QuickBooksSandbox(OAuthMixin, WebhookMixin, AttachmentsMixin, Sandbox):
     """The QBO emulator: Accounting API v3 entities, query language, batch, CDC, webhooks, OAuth 2.0, OpenID.
 
     Args:
@@ -543,217 +518,14 @@ class QuickBooksSandbox(OAuthMixin, WebhookMixin, Sandbox):
     # ------------------------------------------------------------------------------ taxes and files
 
     def _taxservice_route(self, request: SandboxRequest) -> SandboxResponse:
-        """POST /taxservice/taxcode: a TaxCode with new (TaxRateName, RateValue 0-100, TaxAgencyId) or
-        existing (TaxRateId) rates; the answer is the bare TaxService object (Intuit's TaxService page)."""
-
-        def handler() -> SandboxResponse:
-            c = self.company
-            body = check_body("TaxService", read_json(request))
-            name = str(body.get("TaxCode") or "")
-            details = body.get("TaxRateDetails") or []
-            if not name:
-                raise Fault(
-                    "2020",
-                    "Required param missing, need to supply the required value for the API",
-                    "Required parameter TaxCode is missing in the request",
-                    element="TaxCode",
-                )
-            if not details:
-                raise Fault(
-                    "2020",
-                    "Required param missing, need to supply the required value for the API",
-                    "Required parameter TaxRateDetails is missing in the request",
-                    element="TaxRateDetails",
-                )
-            if any(str(t.get("Name", "")).casefold() == name.casefold() for t in c.data["TaxCode"].values()):
-                raise Fault("6240", "Duplicate Name Exists Error", f"The tax code {name} already exists.")
-            sales: list[dict[str, Any]] = []
-            purchase: list[dict[str, Any]] = []
-            seen: set[str] = set()
-            out_details = []
-            stamp = c.stamp()
-            for index, detail in enumerate(details):
-                rate_id = str(detail.get("TaxRateId") or "")
-                if rate_id:
-                    if rate_id not in c.data["TaxRate"]:
-                        raise Fault(
-                            "2500",
-                            "Invalid Reference Id",
-                            f"Invalid Reference Id : TaxRateId {rate_id}",
-                            element=f"TaxRateDetails[{index}].TaxRateId",
-                        )
-                else:
-                    rate_name = str(detail.get("TaxRateName") or "")
-                    agency = str(detail.get("TaxAgencyId") or "")
-                    if not rate_name or detail.get("RateValue") in (None, "") or not agency:
-                        raise Fault(
-                            "2020",
-                            "Required param missing, need to supply the required value for the API",
-                            "TaxRateName, RateValue and TaxAgencyId are required for a new tax rate",
-                            element=f"TaxRateDetails[{index}]",
-                        )
-                    if agency not in c.data["TaxAgency"]:
-                        raise Fault(
-                            "2500",
-                            "Invalid Reference Id",
-                            f"Invalid Reference Id : TaxAgencyId {agency}",
-                            element=f"TaxRateDetails[{index}].TaxAgencyId",
-                        )
-                    value = money(detail["RateValue"], f"TaxRateDetails[{index}].RateValue")
-                    if not 0 <= value <= 100:
-                        raise Fault(
-                            "6000",
-                            "A business validation error has occurred while processing your request",
-                            "Business Validation Error: RateValue must be between 0 and 100",
-                            element=f"TaxRateDetails[{index}].RateValue",
-                        )
-                    rate_id = c.next_id("TaxRate")
-                    c.data["TaxRate"][rate_id] = {
-                        "Name": rate_name,
-                        "RateValue": value,
-                        "Active": True,
-                        "AgencyRef": {"value": agency},
-                        "SpecialTaxType": "NONE",
-                        "DisplayType": "ReadOnly",
-                        "Id": rate_id,
-                        "SyncToken": "0",
-                        "MetaData": {"CreateTime": stamp, "LastUpdatedTime": stamp},
-                        "domain": "QBO",
-                        "sparse": False,
-                    }
-                if rate_id in seen:
-                    raise Fault(
-                        "6000",
-                        "A business validation error has occurred while processing your request",
-                        "Business Validation Error: a tax rate may not be listed twice",
-                    )
-                seen.add(rate_id)
-                applicable = str(detail.get("TaxApplicableOn") or "Sales")
-                entry = {
-                    "TaxRateRef": {"value": rate_id, "name": c.data["TaxRate"][rate_id]["Name"]},
-                    "TaxTypeApplicable": "TaxOnAmount",
-                    "TaxOrder": 0,
-                }
-                (purchase if applicable == "Purchase" else sales).append(entry)
-                out_details.append({**detail, "TaxRateId": rate_id, "TaxApplicableOn": applicable})
-            code_id = c.next_id("TaxCode")
-            c.data["TaxCode"][code_id] = {
-                "Name": name,
-                "Description": name,
-                "Active": True,
-                "Taxable": True,
-                "TaxGroup": True,
-                "SalesTaxRateList": {"TaxRateDetail": sales},
-                "PurchaseTaxRateList": {"TaxRateDetail": purchase},
-                "Id": code_id,
-                "SyncToken": "0",
-                "MetaData": {"CreateTime": stamp, "LastUpdatedTime": stamp},
-                "domain": "QBO",
-                "sparse": False,
-            }
-            return json_response(200, {"TaxCode": name, "TaxCodeId": code_id, "TaxRateDetails": out_details})
-
-        return self._api(request, handler, write=True)
-
-    def _upload_route(self, request: SandboxRequest) -> SandboxResponse:
-        """POST /upload (multipart/form-data): ``file_metadata_NN`` (an Attachable, JSON) pairs with
-        ``file_content_NN``; the answer lists one ``Attachable`` (or ``Fault``) per file."""
-
-        def handler() -> SandboxResponse:
-            parts = _multipart(request)
-            contents = sorted(k for k in parts if k.startswith("file_content_"))
-            if not contents:
-                raise Fault(
-                    "2020",
-                    "Required param missing, need to supply the required value for the API",
-                    "Required parameter file_content is missing in the request",
-                    element="file_content",
-                )
-            answers: list[dict[str, Any]] = []
-            for key in contents:
-                suffix = key[len("file_content_") :]
-                try:
-                    answers.append(
-                        {
-                            "Attachable": self._store_upload(
-                                request, parts.get("file_metadata_" + suffix), parts[key]
-                            )
-                        }
-                    )
-                except Fault as fault:
-                    answers.append({"Fault": fault.body()})
-            return json_response(200, {"AttachableResponse": answers, "time": self._time()})
-
-        return self._api(request, handler, write=True)
-
-    def _store_upload(
-        self, request: SandboxRequest, meta_part: _Part | None, content: _Part
-    ) -> dict[str, Any]:
-        meta: dict[str, Any] = {}
-        if meta_part is not None:
-            try:
-                raw = json.loads(meta_part.data.decode("utf-8"))
-            except (UnicodeDecodeError, ValueError, RecursionError):
-                raise Fault(
-                    "2010",
-                    "Request has invalid or unsupported property",
-                    "Property Name:failed to parse json object; a property specified is unsupported or invalid",
-                ) from None
-            meta = check_body("Attachable", raw)
-        data = content.data
-        if content.transfer_encoding == "base64":
-            try:
-                data = base64.b64decode(b"".join(data.split()), validate=True)
-            except (binascii.Error, ValueError):
-                raise Fault(
-                    "2010", "Request has invalid or unsupported property", "file_content is not valid base64"
-                ) from None
-        name = str(meta.get("FileName") or content.filename or "")
-        if not name:
-            raise Fault(
-                "2020",
-                "Required param missing, need to supply the required value for the API",
-                "Required parameter FileName is missing in the request",
-                element="FileName",
-            )
-        extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-        if extension not in APPROVED_FILES:
-            raise Fault(
-                "6000",
-                "A business validation error has occurred while processing your request",
-                f"Business Validation Error: the file type .{extension} is not supported",
-                element="FileName",
-            )
-        meta["FileName"] = name
-        meta["ContentType"] = str(
-            meta.get("ContentType") or content.content_type or "application/octet-stream"
+        """POST /taxservice/taxcode (see :func:`create_tax_code`)."""
+        return self._api(
+            request,
+            lambda: json_response(
+                200, create_tax_code(self.company, check_body("TaxService", read_json(request)))
+            ),
+            write=True,
         )
-        created = self.company.create("Attachable", meta)
-        created["Size"] = len(data)
-        created["FileAccessUri"] = f"/v3/company/{self.realm_id}/download/{created['Id']}"
-        self.company.files[created["Id"]] = (data, str(meta["ContentType"]))
-        return {**created, "TempDownloadUri": self._temp_uri(request, created)}
-
-    def _temp_uri(self, request: SandboxRequest, attachable: Mapping[str, Any]) -> str:
-        return f"{origin(request)}/sandbox-files/{self.realm_id}/{attachable['Id']}/{quote(str(attachable.get('FileName') or 'file'))}"
-
-    def _download_route(self, request: SandboxRequest) -> SandboxResponse:
-        """GET /download/{id}: the temporary download URL of an uploaded file, as text (Attachable page)."""
-
-        def handler() -> SandboxResponse:
-            found = self.company.get("Attachable", request.path_params["entity_id"])
-            if found["Id"] not in self.company.files:
-                raise Fault("610", "Object Not Found", "Object Not Found : the attachable holds no file")
-            return SandboxResponse.text(200, self._temp_uri(request, found))
-
-        return self._api(request, handler, write=False)
-
-    def _file_route(self, request: SandboxRequest) -> SandboxResponse:
-        stored = self.company.files.get(request.path_params["file_id"])
-        if stored is None or request.path_params["realm"] != self.realm_id:
-            return SandboxResponse.text(404, "Not Found")
-        data, content_type = stored
-        return SandboxResponse(status=200, headers=(("Content-Type", content_type),), body=data)
 
     # --------------------------------------------------------------------------------------- query
 
@@ -1077,56 +849,6 @@ class QuickBooksSandbox(OAuthMixin, WebhookMixin, Sandbox):
                 copy.deepcopy(v)
                 for _, v in sorted(self.company.data[entity].items(), key=lambda kv: _id_key(kv[0]))
             ]
-
-
-class _Part:
-    """One part of a multipart/form-data body."""
-
-    def __init__(self, headers: Mapping[str, str], data: bytes) -> None:
-        self.headers = headers
-        self.data = data
-        disposition = headers.get("content-disposition", "")
-        self.name = _param(disposition, "name")
-        self.filename = _param(disposition, "filename")
-        self.content_type = headers.get("content-type", "").split(";")[0].strip()
-        self.transfer_encoding = headers.get("content-transfer-encoding", "").strip().lower()
-
-
-def _param(header: str, key: str) -> str:
-    found = re.search(r"(?:^|;)\s*" + key + r'="?([^";]*)"?', header, re.IGNORECASE)
-    return found.group(1) if found else ""
-
-
-def _multipart(request: SandboxRequest) -> dict[str, _Part]:
-    """The named parts of a multipart/form-data body (CRLF or bare LF line ends, as clients send both)."""
-    content_type = request.header("content-type") or ""
-    boundary = _param(content_type, "boundary")
-    if not content_type.lower().startswith("multipart/") or not boundary:
-        raise Fault(
-            "2010",
-            "Request has invalid or unsupported property",
-            "Property Name:the upload body must be multipart/form-data with a boundary",
-        )
-    parts: dict[str, _Part] = {}
-    for chunk in request.body.split(b"--" + boundary.encode("latin-1"))[1:]:
-        if chunk.startswith(b"--"):
-            break
-        chunk = chunk[2:] if chunk.startswith(b"\r\n") else chunk[1:] if chunk.startswith(b"\n") else chunk
-        head, sep, data = chunk.partition(b"\r\n\r\n")
-        if not sep:
-            head, sep, data = chunk.partition(b"\n\n")
-        if not sep:
-            continue
-        data = data[:-2] if data.endswith(b"\r\n") else data[:-1] if data.endswith(b"\n") else data
-        headers: dict[str, str] = {}
-        for line in head.decode("latin-1").splitlines():
-            key, colon, value = line.partition(":")
-            if colon:
-                headers[key.strip().lower()] = value.strip()
-        part = _Part(headers, data)
-        if part.name:
-            parts[part.name] = part
-    return parts
 
 
 def required_param(name: str) -> Fault:
