@@ -31,15 +31,17 @@ MAX_AMOUNT = Decimal("1e15")
 the exact bound is not published, so the sandbox refuses rather than mis-rounds)."""
 
 _NONCE = secrets.token_hex(8)
-_MARK = "\x00" + _NONCE
-_MARKED = re.compile(r'"\\u0000' + _NONCE + r'(-?[0-9][0-9.]*)"')
+_OPEN = "\x00" + _NONCE
+_CLOSE = "\x01" + _NONCE
+_OPEN_QUOTED = '"\\u0000' + _NONCE
+_CLOSE_QUOTED = "\\u0001" + _NONCE + '"'
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _JAVA = "com.intuit.schema.finance.v3."
 
 
 def _default(value: Any) -> Any:
     if isinstance(value, Decimal):
-        return _MARK + format(value, "f")
+        return _OPEN + format(value, "f") + _CLOSE
     if isinstance(value, (datetime, date)):
         return value.isoformat()
     raise TypeError(f"not JSON serialisable: {type(value).__name__}")
@@ -51,12 +53,13 @@ _ENCODER = json.JSONEncoder(ensure_ascii=False, default=_default, separators=(",
 def dumps(data: Any) -> bytes:
     """JSON with Decimals written as exact numbers, through the C encoder.
 
-    Decimals are first rendered as marked strings (a per-process random marker after a NUL, which JSON
-    escapes as ``\\u0000``, so no stored string can forge it) and the marks are then unquoted.
+    Decimals are first rendered as marked strings (between per-process random markers that start with
+    control characters, which JSON escapes as ``\\u0000`` / ``\\u0001``, so no stored string can forge
+    them) and the marks and their quotes are then removed with two plain replacements.
     """
     text = _ENCODER.encode(data)
     if _NONCE in text:
-        text = _MARKED.sub(r"\1", text)
+        text = text.replace(_OPEN_QUOTED, "").replace(_CLOSE_QUOTED, "")
     return text.encode("utf-8")
 
 
