@@ -234,13 +234,16 @@ def prepare_paymentmethod(c: Company, entity: str, obj: dict[str, Any], existing
 
 
 def _tax_code(c: Company, detail: dict[str, Any], element: str) -> None:
+    """US lines carry only the pseudo codes TAX or NON (default NON; REFERENCE §12.12)."""
     code = ref(detail, "TaxCodeRef")
     if code is None:
         detail["TaxCodeRef"] = {"value": "NON"}
-    elif code not in c.data["TaxCode"]:
-        raise Fault(
-            "2500", "Invalid Reference Id", f"Invalid Reference Id : TaxCodeRef {code}", element=element
-        )
+    elif code not in {"TAX", "NON"}:
+        if code not in c.data["TaxCode"]:
+            raise Fault(
+                "2500", "Invalid Reference Id", f"Invalid Reference Id : TaxCodeRef {code}", element=element
+            )
+        raise business(f"TaxCodeRef {code} cannot be used on a line: use TAX or NON", element)
 
 
 def _item_line(c: Company, line: dict[str, Any], kind: str, index: int, *, sales: bool) -> None:
@@ -418,14 +421,16 @@ def sales_document(
     if ref(obj, "PaymentMethodRef"):
         c.ref_exists("PaymentMethod", ref(obj, "PaymentMethodRef"), "PaymentMethodRef")
     tax = obj.get("TxnTaxDetail")
-    if (
-        isinstance(tax, dict)
-        and ref(tax, "TxnTaxCodeRef")
-        and ref(tax, "TxnTaxCodeRef") not in c.data["TaxCode"]
-    ):
+    code = ref(tax, "TxnTaxCodeRef") if isinstance(tax, dict) else None
+    if code is not None and code not in c.data["TaxCode"]:
         raise Fault(
             "2500", "Invalid Reference Id", "Invalid Reference Id : TxnTaxCodeRef", element="TxnTaxCodeRef"
         )
+    if code in {"TAX", "NON", "CustomSalesTax"}:
+        # Intuit's RecurringTransaction/TaxCode notes: CustomSalesTax "cannot be used as TxnTaxCodeRef ...
+        # You cannot create or update a transaction that implements TaxCode.CustomSalesTax"; TAX and NON
+        # are line-level pseudo codes.
+        raise business(f"TaxCode {code} cannot be used as TxnTaxCodeRef", "TxnTaxCodeRef")
     obj["TxnTaxDetail"] = {"TotalTax": Decimal("0"), **(tax if isinstance(tax, dict) else {})}
     obj.setdefault("EmailStatus", "NotSet")
     obj.setdefault("PrintStatus", "NeedToPrint")

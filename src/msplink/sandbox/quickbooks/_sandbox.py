@@ -643,7 +643,10 @@ class QuickBooksSandbox(OAuthMixin, WebhookMixin, AttachmentsMixin, Sandbox):
             ]
             return sorted(rows, key=lambda row: int(row[next(iter(row))]["Id"]))
         if name == "ExchangeRate":
+            # ``asofdate = 'D'`` picks the rates in effect on D (each keeps its own AsOfDate, as in Intuit's
+            # ExchangeRate query sample), so it selects rather than filters.
             rows = self._exchange_rows(parsed)
+            conditions = [c for c in conditions if c.field.lower() != "asofdate"]
         else:
             # Stored in id order (ids grow; updates keep their slot), pseudo tax codes first.
             rows = list(self.company.data[name].values())
