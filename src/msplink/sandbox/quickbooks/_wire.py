@@ -20,7 +20,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from msplink.sandbox._framework import InvalidBody, SandboxRequest, SandboxResponse
+from msplink.sandbox._framework import InvalidBody, SandboxRequest, SandboxResponse, json_dumps
 from msplink.sandbox.quickbooks._faults import Fault
 from msplink.sandbox.quickbooks._schema import TYPES
 
@@ -39,26 +39,31 @@ _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _JAVA = "com.intuit.schema.finance.v3."
 
 
-def _default(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return _OPEN + format(value, "f") + _CLOSE
-    if isinstance(value, (datetime, date)):
-        return value.isoformat()
-    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
-
-
-_ENCODER = json.JSONEncoder(ensure_ascii=False, default=_default, separators=(",", ":"), check_circular=False)
-
-
 def dumps(data: Any) -> bytes:
     """JSON with Decimals written as exact numbers, through the C encoder.
 
-    Decimals are first rendered as marked strings (between per-process random markers that start with
-    control characters, which JSON escapes as ``\\u0000`` / ``\\u0001``, so no stored string can forge
-    them) and the marks and their quotes are then removed with two plain replacements.
+    Decimals are rendered as strings between per-process random markers that start with control
+    characters (JSON escapes them as ``\\u0000`` / ``\\u0001``); two plain replacements then drop the
+    markers and their quotes. Should a stored string contain a marker (the counts disagree), the page is
+    written by the framework's exact encoder instead, so no string can ever become a number.
     """
-    text = _ENCODER.encode(data)
-    if _NONCE in text:
+    decimals = 0
+
+    def default(value: Any) -> Any:
+        nonlocal decimals
+        if isinstance(value, Decimal):
+            decimals += 1
+            return f"{_OPEN}{value:f}{_CLOSE}"
+        if isinstance(value, (datetime, date)):
+            return value.isoformat()
+        raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+    text = json.JSONEncoder(
+        ensure_ascii=False, default=default, separators=(",", ":"), check_circular=False
+    ).encode(data)
+    if decimals:
+        if text.count(_OPEN_QUOTED) != decimals or text.count(_CLOSE_QUOTED) != decimals:
+            return json_dumps(data)
         text = text.replace(_OPEN_QUOTED, "").replace(_CLOSE_QUOTED, "")
     return text.encode("utf-8")
 
