@@ -15,6 +15,7 @@ import json
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 import pytest
@@ -470,3 +471,27 @@ def test_uploads_never_make_a_500(parts: list[tuple[str, bytes, str]]) -> None:
         "/upload", content=content, headers={"Content-Type": f"multipart/form-data; boundary={boundary}"}
     )
     _check(response)
+
+
+_SEGMENT = st.text(
+    st.characters(blacklist_categories=("Cs",), blacklist_characters="/?#"), min_size=1, max_size=12
+).map(lambda text: quote(text, safe=""))  # sent percent-encoded, as a client would
+
+
+@given(
+    path=st.one_of(
+        st.builds(lambda e, i: f"/{e.lower()}/{i}", st.sampled_from(_ENTITIES), st.one_of(_IDS, _SEGMENT)),
+        st.builds(lambda i: f"/download/{i}", st.one_of(_IDS, _SEGMENT)),
+    ),
+    params=st.dictionaries(
+        st.sampled_from(
+            ["include", "minorversion", "entities", "changedSince", "sourcecurrencycode", "asofdate", "query"]
+        ),
+        st.text(max_size=30),
+        max_size=3,
+    ),
+    read=st.sampled_from(["", "/cdc", "/exchangerate", "/query", "/preferences"]),
+)
+@settings(max_examples=150, deadline=None)
+def test_reads_never_make_a_500(path: str, params: dict[str, str], read: str) -> None:
+    _check(_FUZZ_API.get(read or path, params=params))
