@@ -151,6 +151,103 @@ def test_batch_queries_are_validated_the_same_way(api: httpx.Client) -> None:
     )
 
 
+# Every sample statement of Intuit's API reference pages for the entities the sandbox emulates (mirrored in
+# Petrus-Han/finance_plugins ref/quickbooks_dev_docs/api-reference, commit de24b85; the shared samples' source).
+INTUIT_SAMPLE_QUERIES = (
+    "SELECT * FROM Account WHERE AccountType = 'Bank' AND Name LIKE '%Mercury%'",
+    "SELECT * FROM Account WHERE AccountType = 'Bank'",
+    "SELECT * FROM Account WHERE Active = true",
+    "SELECT * FROM Account WHERE Classification = 'Expense'",
+    "SELECT * FROM Account WHERE Metadata.CreateTime > '2014-12-31'",
+    "SELECT * FROM Account WHERE Name LIKE '%Checking%'",
+    "SELECT * FROM Customer",
+    "SELECT * FROM Customer ORDERBY DisplayName STARTPOSITION 1 MAXRESULTS 50",
+    "SELECT * FROM Customer WHERE Active = true",
+    "SELECT * FROM Customer WHERE Balance > 0",
+    "SELECT * FROM Customer WHERE DisplayName LIKE '%ABC%'",
+    "SELECT * FROM Customer WHERE Job = false",
+    "SELECT * FROM Customer WHERE MetaData.LastUpdatedTime > '2024-01-01'",
+    "SELECT * FROM Customer WHERE ParentRef = '58'",
+    "SELECT * FROM Customer WHERE PrimaryEmailAddr LIKE '%@example.com%'",
+    "SELECT * FROM Deposit",
+    "SELECT * FROM Deposit ORDERBY TxnDate DESC STARTPOSITION 1 MAXRESULTS 50",
+    "SELECT * FROM Deposit WHERE TotalAmt > 1000 ORDERBY TotalAmt DESC",
+    "SELECT * FROM Deposit WHERE TxnDate >= '2024-01-01' AND TxnDate <= '2024-01-31'",
+    "SELECT * FROM Purchase",
+    "SELECT * FROM Purchase ORDERBY TxnDate DESC STARTPOSITION 1 MAXRESULTS 50",
+    "SELECT * FROM Purchase WHERE PaymentType = 'Check'",
+    "SELECT * FROM Purchase WHERE TotalAmt > 1000 ORDERBY TotalAmt DESC",
+    "SELECT * FROM Purchase WHERE TxnDate >= '2024-01-01' AND TxnDate <= '2024-01-31'",
+    "SELECT * FROM Transfer",
+    "SELECT * FROM Transfer ORDERBY TxnDate DESC STARTPOSITION 1 MAXRESULTS 50",
+    "SELECT * FROM Transfer WHERE Amount > 1000",
+    "SELECT * FROM Transfer WHERE TxnDate >= '2024-01-01' AND TxnDate <= '2024-01-31'",
+    "SELECT * FROM Vendor",
+    "SELECT * FROM Vendor ORDERBY DisplayName STARTPOSITION 1 MAXRESULTS 50",
+    "SELECT * FROM Vendor WHERE Active = true",
+    "SELECT * FROM Vendor WHERE Balance > 0",
+    "SELECT * FROM Vendor WHERE CompanyName LIKE '%Supplies%'",
+    "SELECT * FROM Vendor WHERE DisplayName LIKE '%ABC%'",
+    "SELECT * FROM Vendor WHERE MetaData.LastUpdatedTime > '2024-01-01'",
+    "SELECT * FROM Vendor WHERE Vendor1099 = true",
+    "Select * From RecurringTransaction",
+    "Select * From TaxRate",
+    "Select * from CreditMemo where TxnDate > '2014-04-15'",
+    "select * From TaxCode",
+    "select * from Class",
+    "select * from CompanyInfo",
+    "select * from Department",
+    "select * from Employee where DisplayName = 'Emily Platt'",
+    "select * from Invoice where id = '239'",
+    "select * from Item where Name = 'Rock Fountain'",
+    "select * from Item where Type='Bundle'",
+    "select * from Item where Type='Category'",
+    "select * from JournalEntry Where Metadata.LastUpdatedTime>'2014-09-15T00:00:00-07:00' Order By Metadata.LastUpdatedTime",
+    "select * from Payment where CustomerRef = '20'",
+    "select * from Payment where TotalAmt > '10.00'",
+    "select * from PaymentMethod",
+    "select * from Preferences",
+    "select * from PurchaseOrder where Id = '259'",
+    "select * from RefundReceipt where Id='66'",
+    "select * from SalesReceipt where id='11'",
+    "select * from TaxAgency",
+    "select * from Term",
+    "select * from TimeActivity where TxnDate > '2014-09-14'",
+    "select * from bill maxresults 2",
+    "select * from billpayment Where Metadata.LastUpdatedTime>'2014-12-12T14:50:22-08:00' Order By Metadata.LastUpdatedTime",
+    "select * from companycurrency",
+    "select * from creditcardpayment",
+    "select * from estimate where TxnDate < '2014-09-15'",
+    "select * from exchangerate where sourcecurrencycode in ('EUR', 'INR') and asofdate='2015-07-07'",
+    "select * from vendorcredit",
+    "select Id from attachable where AttachableRef.EntityRef.Type = 'purchase' and AttachableRef.EntityRef.value = '611'",
+)
+
+
+@pytest.mark.parametrize("statement", INTUIT_SAMPLE_QUERIES)
+def test_intuits_sample_statements_run(statement: str) -> None:
+    _SAMPLES_COMPANY.run_query(statement)
+
+
+def test_attachable_sample_query_finds_through_the_reference_list() -> None:
+    sandbox = QuickBooksSandbox(enforce_rate_limits=False)
+    sandbox.seed(size=3)
+    notes = [
+        sandbox.add_entity(
+            "Attachable", {"Note": f"n{i}", "AttachableRef": [{"EntityRef": {"type": kind, "value": "1"}}]}
+        )
+        for i, kind in enumerate(("Invoice", "Bill", "Invoice"))
+    ]
+    found = sandbox.run_query(
+        "select Id from attachable where AttachableRef.EntityRef.Type = 'invoice' and AttachableRef.EntityRef.value = '1'"
+    )
+    assert [a["Id"] for a in found["Attachable"]] == [notes[0]["Id"], notes[2]["Id"]]
+
+
+_SAMPLES_COMPANY = QuickBooksSandbox(enforce_rate_limits=False, multicurrency=True)
+_SAMPLES_COMPANY.seed(size=5)
+
+
 # ------------------------------------------------------------------------------------------ properties
 
 

@@ -319,10 +319,27 @@ def parse_query(text: str) -> ParsedQuery:
 # ------------------------------------------------------------------------------------------- evaluation
 
 
+class Many(list):  # type: ignore[type-arg]
+    """The values a path finds through a list (``AttachableRef.EntityRef.value``): any of them may match."""
+
+
 def lookup(obj: Mapping[str, Any], path: str) -> Any:
-    """A (case-insensitive) dotted property of a stored object; references compare by ``value``."""
+    """A (case-insensitive) dotted property of a stored object; references compare by ``value``.
+
+    A path through a list (Intuit's Attachable sample query ``where AttachableRef.EntityRef.Type =
+    'purchase' and AttachableRef.EntityRef.value = '611'``) finds every element's value, as :class:`Many`.
+    """
     current: Any = obj
-    for part in path.split("."):
+    parts = path.split(".")
+    for index, part in enumerate(parts):
+        if isinstance(current, list):
+            rest = ".".join(parts[index:])
+            found = Many()
+            for item in current:
+                if isinstance(item, Mapping):
+                    value = lookup(item, rest)
+                    found.extend(value if isinstance(value, Many) else [value])
+            return found
         if not isinstance(current, Mapping):
             return None
         key = next((k for k in current if k.lower() == part.lower()), None)
@@ -385,6 +402,12 @@ def _like(stored: Any, pattern: str) -> bool:
 def matches(obj: Mapping[str, Any], cond: Condition, today: date) -> bool:
     """Evaluate one condition on a stored object."""
     stored = lookup(obj, cond.field)
+    if isinstance(stored, Many):
+        return any(_matches(value, cond, today) for value in stored)
+    return _matches(stored, cond, today)
+
+
+def _matches(stored: Any, cond: Condition, today: date) -> bool:
     if cond.op == "LIKE":
         assert isinstance(cond.value, Literal)  # noqa: S101 - parser guarantees
         return _like(stored, str(cond.value.value))
