@@ -816,3 +816,12 @@ def test_deletable_transactions_leave_tombstones(
         )
         assert gone["status"] == "Deleted"
     assert sorted(e for e, _, _ in sandbox.company.tombstones) == ["Purchase", "Transfer", "VendorCredit"]
+
+
+def test_add_entity_reads_bodies_as_the_api_does(sandbox: QuickBooksSandbox) -> None:
+    from msplink.sandbox.quickbooks._faults import Fault
+
+    with pytest.raises(Fault) as info:
+        sandbox.add_entity("Customer", {"DisplayName": "Typo Co", "DisplayNmae": "x"})
+    assert (info.value.code, info.value.element) == ("2010", "DisplayNmae")
+    assert sandbox.add_entity("Customer", {"DisplayName": "Coerced", "Taxable": "false"})["Taxable"] is False

@@ -835,9 +835,15 @@ class QuickBooksSandbox(OAuthMixin, WebhookMixin, AttachmentsMixin, Sandbox):
             return seed_company(self.company, self._wall, size=size, seed=seed)
 
     def add_entity(self, entity: str, body: Mapping[str, Any]) -> dict[str, Any]:
-        """Create an entity directly (no HTTP, no request log), with the API's validations."""
+        """Create an entity directly (no HTTP, no request log), with the API's validations.
+
+        The body is read against Intuit's schema as an HTTP create is (unknown keys are fault 2010).
+
+        Raises:
+            Fault: What the API would answer (``.code``, ``.detail``, ``.element``).
+        """
         with self._lock:
-            return copy.deepcopy(self.company.create(entity, body))
+            return copy.deepcopy(self.company.create(entity, self._read_body(entity, body)))
 
     def entity(self, entity: str, entity_id: str) -> dict[str, Any]:
         """A stored entity as the API would return it (a copy)."""
