@@ -8,8 +8,9 @@ import random
 import re
 import uuid
 from collections import deque
-from collections.abc import Awaitable, Callable, Mapping, MutableMapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, MutableMapping, Sequence
 from datetime import datetime, timedelta, timezone
+from itertools import islice
 from typing import Any, ClassVar
 
 from msplink.sandbox._framework import Sandbox, SandboxRateLimit, SandboxRequest, SandboxResponse
@@ -616,8 +617,8 @@ class QuickBooksSandbox(OAuthMixin, WebhookMixin, AttachmentsMixin, Sandbox):
         self._check_properties(name, parsed)
         rows = self._select(name, parsed)
         if parsed.count:
-            return {"totalCount": len(rows)}
-        page = rows[parsed.start - 1 : parsed.start - 1 + parsed.max_results]
+            return {"totalCount": sum(1 for _ in rows)}
+        page = list(islice(rows, parsed.start - 1, parsed.start - 1 + parsed.max_results))
         if not page:
             return {}
         if parsed.fields is not None:
@@ -628,38 +629,45 @@ class QuickBooksSandbox(OAuthMixin, WebhookMixin, AttachmentsMixin, Sandbox):
             ]
         return {JSON_NAMES.get(name, name): page, "startPosition": parsed.start, "maxResults": len(page)}
 
-    def _select(self, name: str, parsed: ParsedQuery) -> list[dict[str, Any]]:
+    def _select(self, name: str, parsed: ParsedQuery) -> Iterable[dict[str, Any]]:
+        """The matching rows in answer order; lazy when no sort is needed, so a page of a large table
+        costs its own rows, not the whole table."""
         today = self.company.today()
         conditions = list(parsed.conditions)
         if name == "RecurringTransaction":
-            rows = list(self.company.data[name].values())
             kinds = [c for c in conditions if c.field.lower() == "type"]
             conditions = [c for c in conditions if c.field.lower() != "type"]
-            rows = [
+            wrapped = [
                 row
-                for row in rows
+                for row in self.company.data[name].values()
                 if all(matches({"Type": next(iter(row))}, c, today) for c in kinds)
                 and all(matches(row[next(iter(row))], c, today) for c in conditions)
             ]
-            return sorted(rows, key=lambda row: int(row[next(iter(row))]["Id"]))
+            return sorted(wrapped, key=lambda row: int(row[next(iter(row))]["Id"]))
+        order = list(parsed.order)
+        by_id = len(order) == 1 and order[0][0].lower() == "id"
+        rows: Iterable[dict[str, Any]]
         if name == "ExchangeRate":
             # ``asofdate = 'D'`` picks the rates in effect on D (each keeps its own AsOfDate, as in Intuit's
             # ExchangeRate query sample), so it selects rather than filters.
             rows = self._exchange_rows(parsed)
             conditions = [c for c in conditions if c.field.lower() != "asofdate"]
+            by_id = False
+        elif by_id and order[0][1]:
+            rows = reversed(self.company.data[name].values())
         else:
             # Stored in id order (ids grow; updates keep their slot), pseudo tax codes first.
-            rows = list(self.company.data[name].values())
+            rows = self.company.data[name].values()
         if name in ACTIVE_FILTERED and not any(c.field.lower() == "active" for c in conditions):
-            rows = [row for row in rows if row.get("Active", True) is not False]
+            rows = (row for row in rows if row.get("Active", True) is not False)
         if conditions:
-            rows = [row for row in rows if all(matches(row, c, today) for c in conditions)]
-        order = list(parsed.order)
-        if order and order[0][0].lower() == "id" and len(order) == 1 and name != "ExchangeRate":
-            return rows[::-1] if order[0][1] else rows
+            rows = (row for row in rows if all(matches(row, c, today) for c in conditions))
+        if not order or by_id:
+            return rows
+        ordered = list(rows)
         for field, desc in reversed(order):
-            rows.sort(key=lambda row, f=field: sort_key(row, f), reverse=desc)  # type: ignore[misc]
-        return rows
+            ordered.sort(key=lambda row, f=field: sort_key(row, f), reverse=desc)  # type: ignore[misc]
+        return ordered
 
     def _exchange_rows(self, parsed: ParsedQuery) -> list[dict[str, Any]]:
         """One rate per active currency as of the ``AsOfDate`` the statement names (default today)."""
