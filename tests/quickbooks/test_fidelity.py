@@ -104,7 +104,7 @@ def test_each_update_class_mirrors_the_writable_fields_of_its_model(model, updat
         assert getattr(update(id="1", sync_token="0"), name) is UNSET
 
 
-def test_update_body_sends_set_fields_and_null_for_cleared_ones():
+def test_update_body_sends_set_fields_and_an_empty_string_for_cleared_text():
     patch = m.CustomerUpdate(
         id="7", sync_token="3", notes=None, company_name="Contoso", bill_addr=m.Address(city="Leeds")
     )
@@ -114,7 +114,7 @@ def test_update_body_sends_set_fields_and_null_for_cleared_ones():
         "sparse": True,
         "CompanyName": "Contoso",
         "BillAddr": {"City": "Leeds"},
-        "Notes": None,
+        "Notes": "",
     }
     assert m.CustomerUpdate(id="7", sync_token="3").is_empty() and not patch.is_empty()
     invoice = m.InvoiceUpdate(id="1", sync_token="0", due_date=date(2026, 3, 1), customer_ref=UNSET)
@@ -193,11 +193,20 @@ texts = st.none() | st.text(max_size=12) | st.just(UNSET)
 )
 def test_update_bodies_carry_exactly_the_fields_that_are_set(notes, title, active, rate):
     patch = m.CustomerUpdate(id="1", sync_token="2", notes=notes, title=title, active=active)
-    body = patch.to_api()
+    body = patch.to_api() if active is not None else {}
     expected = {"Id": "1", "SyncToken": "2", "sparse": True}
     for key, value in (("Notes", notes), ("Title", title), ("Active", active)):
         if value is not UNSET:
-            expected[key] = value
+            expected[key] = "" if value is None else value
+    if active is None:
+        # QBO reads null as "not given": a sparse update cannot clear a non-text field.
+        with pytest.raises(ConfigurationError, match="Active"):
+            patch.to_api()
+        return
     assert body == expected
     vendor = m.VendorUpdate(id="1", sync_token="2", bill_rate=rate)
-    assert ("BillRate" in vendor.to_api()) is (rate is None)
+    if rate is None:
+        with pytest.raises(ConfigurationError, match="BillRate"):
+            vendor.to_api()
+    else:
+        assert "BillRate" not in vendor.to_api()

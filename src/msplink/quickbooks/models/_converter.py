@@ -10,6 +10,8 @@ this module imports no model and the models import it.
 
 from __future__ import annotations
 
+import functools
+import typing
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
@@ -19,6 +21,7 @@ import cattrs
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
 from msplink._core import UNSET, make_converter
+from msplink.errors import ConfigurationError
 
 __all__ = ["converter", "render_full", "render_update", "strict_converter", "wire_name"]
 
@@ -127,10 +130,26 @@ def render_full(model: Any) -> dict[str, Any]:
     return out
 
 
+@functools.cache
+def _text_fields(cls: type) -> frozenset[str]:
+    hints = typing.get_type_hints(cls)
+    return frozenset(name for name, hint in hints.items() if str in typing.get_args(hint) or hint is str)
+
+
 def render_update(update: Any) -> dict[str, Any]:
     """Render a sparse update: ``Id``, ``SyncToken``, ``sparse: true`` and every field that is not
-    ``UNSET``; ``None`` is sent as ``null`` (clear the field), values with their wire shape."""
-    cls = type(update)
+    ``UNSET``, with its wire shape.
+
+    ``None`` clears a text field, sent as ``""``: QBO's deserialiser reads ``null`` as "not given",
+    which a sparse update leaves alone, while an empty string is stored as no value. Other fields
+    (references, amounts, dates, objects) cannot be cleared by a sparse update (REFERENCE §5.3; Intuit
+    on ``Item.ClassRef``, QuickBooks-V3-DotNET-SDK#113): ``None`` there is a ``ConfigurationError``
+    naming the field; use ``update(model, full=True)``.
+
+    Raises:
+        ConfigurationError: ``None`` given for a field a sparse update cannot clear.
+    """
+    cls: type = type(update)
     out: dict[str, Any] = {"Id": update.id, "SyncToken": update.sync_token, "sparse": True}
     for attribute in attrs.fields(cls):
         if attribute.name in {"id", "sync_token"}:
@@ -138,5 +157,14 @@ def render_update(update: Any) -> dict[str, Any]:
         value = getattr(update, attribute.name)
         if value is UNSET:
             continue
-        out[wire_name(cls, attribute.name)] = None if value is None else converter.unstructure(value)
+        name = wire_name(cls, attribute.name)
+        if value is None:
+            if attribute.name not in _text_fields(cls):
+                raise ConfigurationError(
+                    f"quickbooks: {cls.__name__}.{attribute.name} ({name}) cannot be cleared by a sparse "
+                    "update; send a full update (update(model, full=True))"
+                )
+            out[name] = ""
+        else:
+            out[name] = converter.unstructure(value)
     return out

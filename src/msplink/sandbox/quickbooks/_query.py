@@ -1,9 +1,13 @@
 """An independent parser and evaluator of the QBO query language (sandbox side).
 
-Grammar: ``SELECT * | COUNT(*) | f1, f2 FROM Entity [WHERE cond [AND cond]*]
-[ORDERBY f [ASC|DESC] [, ...]] [STARTPOSITION n] [MAXRESULTS m]`` where ``cond`` is
+Grammar: ``SELECT * [, f ...] | COUNT(*) | f1, f2 FROM Entity [WHERE cond [AND cond]*]
+[ORDERBY | ORDER BY f [ASC|DESC] [, ...]] [STARTPOSITION n] [MAXRESULTS m]`` where ``cond`` is
 ``field op literal`` (``= < > <= >=``), ``field IN (lit, ...)`` or ``field LIKE 'pat'``. String
 literals are single-quoted; a backslash escapes the next character (``\\'`` and ``\\\\``).
+
+The real service accepts ``ORDER BY`` as two words and ``SELECT *, Sku FROM Item`` (python-quickbooks
+builds both: ``ListMixin.all`` sends ``SELECT *, Sku FROM Item ... ORDER BY ...``); ``selected`` keeps every
+property named in the select list so the sandbox can refuse unknown ones as the service does.
 """
 
 from __future__ import annotations
@@ -49,12 +53,13 @@ class ParsedQuery:
     """A parsed statement."""
 
     entity: str
-    fields: tuple[str, ...] | None  # None = *
+    fields: tuple[str, ...] | None  # None = * (whole objects)
     count: bool
     conditions: tuple[Condition, ...]
     order: tuple[tuple[str, bool], ...]  # (field, descending)
     start: int
     max_results: int
+    selected: tuple[str, ...] = ()  # every property named in the select list (with or without *)
 
 
 _KEYWORDS = {
@@ -64,6 +69,8 @@ _KEYWORDS = {
     "AND",
     "OR",
     "ORDERBY",
+    "ORDER",
+    "BY",
     "ASC",
     "DESC",
     "STARTPOSITION",
@@ -169,6 +176,16 @@ class _Parser:
             return True
         return False
 
+    def keywords(self, *words: str) -> bool:
+        """Consume a sequence of keywords (``ORDER BY``) if they all follow."""
+        ahead = self.tokens[self.pos : self.pos + len(words)]
+        if len(ahead) == len(words) and all(
+            t.kind == "word" and t.text.upper() == w for t, w in zip(ahead, words, strict=True)
+        ):
+            self.pos += len(words)
+            return True
+        return False
+
     def expect_keyword(self, word: str) -> None:
         if not self.keyword(word):
             token = self.peek()
@@ -213,8 +230,12 @@ def parse_query(text: str) -> ParsedQuery:
     fields: tuple[str, ...] | None = None
     count = False
     token = p.peek()
+    selected: list[str] = []
     if token is not None and token.kind == "star":
         p.take()
+        while (sep := p.peek()) is not None and sep.kind == "punct" and sep.text == ",":
+            p.take()
+            selected.append(p.identifier())
     elif p.keyword("COUNT"):
         for expected in ("(", "*", ")"):
             tok = p.take()
@@ -227,6 +248,7 @@ def parse_query(text: str) -> ParsedQuery:
             p.take()
             names.append(p.identifier())
         fields = tuple(names)
+        selected = names
     p.expect_keyword("FROM")
     entity = p.identifier()
     conditions: list[Condition] = []
@@ -259,7 +281,7 @@ def parse_query(text: str) -> ParsedQuery:
                 raise QueryValidationError("QueryValidationError: OR is not supported")
             break
     order: list[tuple[str, bool]] = []
-    if p.keyword("ORDERBY"):
+    if p.keyword("ORDERBY") or p.keywords("ORDER", "BY"):
         while True:
             name = p.identifier()
             desc = False
@@ -290,16 +312,34 @@ def parse_query(text: str) -> ParsedQuery:
         order=tuple(order),
         start=start,
         max_results=max_results,
+        selected=tuple(selected),
     )
 
 
 # ------------------------------------------------------------------------------------------- evaluation
 
 
+class Many(list):  # type: ignore[type-arg]
+    """The values a path finds through a list (``AttachableRef.EntityRef.value``): any of them may match."""
+
+
 def lookup(obj: Mapping[str, Any], path: str) -> Any:
-    """A (case-insensitive) dotted property of a stored object; references compare by ``value``."""
+    """A (case-insensitive) dotted property of a stored object; references compare by ``value``.
+
+    A path through a list (Intuit's Attachable sample query ``where AttachableRef.EntityRef.Type =
+    'purchase' and AttachableRef.EntityRef.value = '611'``) finds every element's value, as :class:`Many`.
+    """
     current: Any = obj
-    for part in path.split("."):
+    parts = path.split(".")
+    for index, part in enumerate(parts):
+        if isinstance(current, list):
+            rest = ".".join(parts[index:])
+            found = Many()
+            for item in current:
+                if isinstance(item, Mapping):
+                    value = lookup(item, rest)
+                    found.extend(value if isinstance(value, Many) else [value])
+            return found
         if not isinstance(current, Mapping):
             return None
         key = next((k for k in current if k.lower() == part.lower()), None)
@@ -362,6 +402,12 @@ def _like(stored: Any, pattern: str) -> bool:
 def matches(obj: Mapping[str, Any], cond: Condition, today: date) -> bool:
     """Evaluate one condition on a stored object."""
     stored = lookup(obj, cond.field)
+    if isinstance(stored, Many):
+        return any(_matches(value, cond, today) for value in stored)
+    return _matches(stored, cond, today)
+
+
+def _matches(stored: Any, cond: Condition, today: date) -> bool:
     if cond.op == "LIKE":
         assert isinstance(cond.value, Literal)  # noqa: S101 - parser guarantees
         return _like(stored, str(cond.value.value))

@@ -1,29 +1,113 @@
-"""In-memory QBO company state and its validation rules (the sandbox's business logic)."""
+"""In-memory QBO company state: entities by type, the operations each type allows, and their effects.
+
+The per-entity validations live in ``_rules`` / ``_rules_banking``; this module owns storage, ids,
+SyncTokens, the change feed (CDC, webhooks), deletes and voids, the application of payments to documents
+(invoice and bill balances, credit used, deposits) and the company settings (currencies, preferences).
+"""
 
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from datetime import date, datetime, timedelta, timezone
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 import attrs
 
-__all__ = ["Company", "Fault", "ENTITIES", "SEGMENTS"]
+from msplink.sandbox.quickbooks import _rules_banking
+from msplink.sandbox.quickbooks._faults import Fault, business, money, ref, required, round2
+from msplink.sandbox.quickbooks._rules import PEOPLE, RULES
+from msplink.sandbox.quickbooks._rules_banking import CURRENCIES
+
+__all__ = [
+    "DELETABLE",
+    "ENTITIES",
+    "JSON_NAMES",
+    "NAME_LISTS",
+    "SEGMENTS",
+    "TEMPLATE_TYPES",
+    "TRANSACTIONS",
+    "Company",
+    "Fault",
+    "money",
+    "required",
+    "round2",
+]
 
 COMPANY_TZ = timezone(timedelta(hours=-8))
 
-NAME_LISTS = frozenset({"Customer", "Vendor", "Employee", "Item", "Account", "Term", "Class", "Department"})
-TRANSACTIONS = frozenset(
-    {"Invoice", "Payment", "TimeActivity", "Bill", "PurchaseOrder", "JournalEntry", "Estimate"}
+NAME_LISTS = frozenset(
+    {"Customer", "Vendor", "Employee", "Item", "Account", "Term", "Class", "Department", "PaymentMethod"}
 )
+TRANSACTIONS = frozenset(
+    {
+        "Invoice",
+        "Payment",
+        "TimeActivity",
+        "Bill",
+        "PurchaseOrder",
+        "JournalEntry",
+        "Estimate",
+        "BillPayment",
+        "CreditCardPayment",
+        "CreditMemo",
+        "Deposit",
+        "Purchase",
+        "RefundReceipt",
+        "SalesReceipt",
+        "Transfer",
+        "VendorCredit",
+    }
+)
+DELETABLE = TRANSACTIONS | {"Attachable"}
 READ_ONLY = frozenset({"TaxCode", "TaxRate"})
+CREATE_ONLY = frozenset({"TaxAgency"})
 SINGLETONS = frozenset({"CompanyInfo", "Preferences"})
-ENTITIES = NAME_LISTS | TRANSACTIONS | READ_ONLY | SINGLETONS | {"RecurringTransaction"}
+ENTITIES = (
+    NAME_LISTS
+    | TRANSACTIONS
+    | READ_ONLY
+    | SINGLETONS
+    | {"Attachable", "CompanyCurrency", "TaxAgency", "ExchangeRate", "RecurringTransaction"}
+)
+ACTIVE_FILTERED = NAME_LISTS | {"CompanyCurrency"}
+VOID_BY_OPERATION = frozenset({"Invoice"})
+VOID_BY_UPDATE = frozenset({"Payment", "SalesReceipt", "BillPayment"})
+JSON_NAMES: Mapping[str, str] = {"CreditCardPayment": "CreditCardPaymentTxn"}
+"""Entities whose JSON object (and XSD type) is named differently from their endpoint (python-quickbooks'
+``CreditCardPayment.qbo_json_object_name``; Intuit's CreditCardPayment page shows ``CreditCardPaymentTxn``)."""
 SEGMENTS: Mapping[str, str] = {name.lower(): name for name in ENTITIES}
-PEOPLE = ("Customer", "Vendor", "Employee")
-TEMPLATE_TYPES = ("Invoice", "Bill", "Estimate", "JournalEntry", "PurchaseOrder")
+TEMPLATE_TYPES = (
+    "Invoice",
+    "Bill",
+    "Estimate",
+    "JournalEntry",
+    "PurchaseOrder",
+    "Purchase",
+    "CreditMemo",
+    "Deposit",
+    "RefundReceipt",
+    "SalesReceipt",
+    "Transfer",
+    "VendorCredit",
+)
+LINELESS = frozenset({"TimeActivity", "Payment", "BillPayment", "Transfer", "CreditCardPayment"})
+PSEUDO_TAX_CODES = ("TAX", "NON", "CustomSalesTax")
+ATTACHABLE_BASE = 200_900_000_000_000_000_000
+BASE_RATES = {
+    "USD": Decimal("1"),
+    "EUR": Decimal("1.085"),
+    "GBP": Decimal("1.27"),
+    "CAD": Decimal("0.735"),
+    "AUD": Decimal("0.66"),
+    "NZD": Decimal("0.61"),
+    "JPY": Decimal("0.0067"),
+    "CHF": Decimal("1.13"),
+    "INR": Decimal("0.012"),
+    "MXN": Decimal("0.058"),
+}
 
 RO_FIELDS = frozenset(
     {
@@ -39,103 +123,16 @@ RO_FIELDS = frozenset(
         "FullyQualifiedName",
         "UnappliedAmt",
         "BalanceWithJobs",
+        "RemainingCredit",
+        "InvoiceLink",
         "domain",
         "sparse",
+        "status",
         "Level",
         "Classification",
     }
 )
-
-ACCOUNT_CLASSIFICATION = {
-    "Bank": "Asset",
-    "Accounts Receivable": "Asset",
-    "Other Current Asset": "Asset",
-    "Fixed Asset": "Asset",
-    "Other Asset": "Asset",
-    "Accounts Payable": "Liability",
-    "Credit Card": "Liability",
-    "Other Current Liability": "Liability",
-    "Long Term Liability": "Liability",
-    "Equity": "Equity",
-    "Income": "Revenue",
-    "Other Income": "Revenue",
-    "Cost of Goods Sold": "Expense",
-    "Expense": "Expense",
-    "Other Expense": "Expense",
-}
-
-CENT = Decimal("0.01")
-
-
-class Fault(Exception):
-    """A QBO fault: raised by the rules, rendered as ``{"Fault": {"Error": [...], "type": ...}}``."""
-
-    def __init__(
-        self,
-        code: str,
-        message: str,
-        detail: str = "",
-        *,
-        element: str = "",
-        status: int = 400,
-        fault_type: str = "ValidationFault",
-    ) -> None:
-        super().__init__(f"{code} {message}")
-        self.code = code
-        self.message = message
-        self.detail = detail or message
-        self.element = element
-        self.status = status
-        self.fault_type = fault_type
-
-    def body(self) -> dict[str, Any]:
-        """The ``Fault`` object."""
-        return {
-            "Error": [
-                {"Message": self.message, "Detail": self.detail, "code": self.code, "element": self.element}
-            ],
-            "type": self.fault_type,
-        }
-
-
-def required(field: str) -> Fault:
-    """Fault 2020 for a missing required field."""
-    return Fault(
-        "2020",
-        "Required param missing, need to supply the required value for the API",
-        f"Required parameter {field} is missing in the request",
-        element=field,
-    )
-
-
-def money(value: Any, field: str = "Amount") -> Decimal:
-    """Parse an amount (Decimal, int or numeric string) or raise 2170-style validation."""
-    if isinstance(value, bool) or value is None:
-        raise Fault(
-            "2050",
-            "String length specified does not match the supported length",
-            f"Invalid {field}",
-            element=field,
-        )
-    try:
-        result = Decimal(str(value))
-    except InvalidOperation:
-        raise Fault("2170", "Invalid Number", f"{field} is not a number", element=field) from None
-    if not result.is_finite():
-        raise Fault("2170", "Invalid Number", f"{field} is not a number", element=field)
-    return result
-
-
-def round2(value: Decimal) -> Decimal:
-    """Round half-up to cents (QBO's rule for line amounts)."""
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
-
-
-def _ref(obj: Mapping[str, Any], key: str) -> str | None:
-    value = obj.get(key)
-    if isinstance(value, Mapping) and value.get("value") not in (None, ""):
-        return str(value["value"])
-    return None
+_ENTERED_TOTALS = frozenset({"Payment", "BillPayment"})  # TotalAmt is an input on these
 
 
 @attrs.define
@@ -149,7 +146,7 @@ class Change:
 
 
 class Company:
-    """One QBO company: entities by type, id counters, tombstones and the change feed."""
+    """One QBO company: entities by type, id counters, tombstones, the change feed and settings."""
 
     def __init__(self, realm_id: str, now: Callable[[], datetime]) -> None:
         self.realm_id = realm_id
@@ -161,8 +158,12 @@ class Company:
         self.doc_numbers: dict[str, int] = {}
         self.display_names: dict[str, tuple[str, str]] = {}
         self.dirty_balances: set[str] = set()
+        self.dirty_vendor_balances: set[str] = set()
+        self.deposited: dict[tuple[str, str], str] = {}
+        self.files: dict[str, tuple[bytes, str]] = {}
+        self.rates: dict[str, dict[str, dict[str, Any]]] = {}
 
-    # ---- helpers
+    # ---- clock and ids
 
     def now(self) -> datetime:
         """Company-local now."""
@@ -177,14 +178,117 @@ class Company:
         return self.now().date()
 
     def next_id(self, entity: str) -> str:
-        """The next id of an entity type."""
+        """The next id of an entity type (Attachable ids are 21 digits, as in Intuit's note sample)."""
         self.counters[entity] = self.counters.get(entity, 0) + 1
+        if entity == "Attachable":
+            return str(ATTACHABLE_BASE + self.counters[entity])
         return str(self.counters[entity])
 
+    # ---- settings
+
+    @property
+    def preferences(self) -> Mapping[str, Any]:
+        """The company's Preferences (empty before the sandbox installs them)."""
+        return self.data["Preferences"].get("1", {})
+
+    @property
+    def home_currency(self) -> str:
+        """``Preferences.CurrencyPrefs.HomeCurrency``."""
+        return str(ref(self.preferences.get("CurrencyPrefs") or {}, "HomeCurrency") or "USD")
+
+    @property
+    def multicurrency(self) -> bool:
+        """``Preferences.CurrencyPrefs.MultiCurrencyEnabled``."""
+        return bool((self.preferences.get("CurrencyPrefs") or {}).get("MultiCurrencyEnabled"))
+
+    @property
+    def custom_txn_numbers(self) -> bool:
+        """``Preferences.SalesFormsPrefs.CustomTxnNumbers`` (then DocNumber is not auto-assigned)."""
+        return bool((self.preferences.get("SalesFormsPrefs") or {}).get("CustomTxnNumbers"))
+
+    def currency_name(self, code: str) -> str:
+        """The currency's display name."""
+        return CURRENCIES.get(code, code)
+
+    def require_multicurrency(self) -> None:
+        """Fault 6000 unless multicurrency is on (CompanyCurrency / ExchangeRate pages: multicurrency only)."""
+        if not self.multicurrency:
+            raise business(
+                "Multicurrency is not enabled for this company (Preferences.CurrencyPrefs.MultiCurrencyEnabled)"
+            )
+
+    def require_currency(self, code: str) -> None:
+        """A foreign currency must be active in the company's currency list."""
+        self.require_multicurrency()
+        if code == self.home_currency:
+            return
+        if not any(
+            v["Code"] == code and v.get("Active") is not False for v in self.data["CompanyCurrency"].values()
+        ):
+            raise business(f"The currency {code} is not in the company's currency list", "CurrencyRef")
+
+    def exchange_rate(self, code: str, as_of: str) -> dict[str, Any]:
+        """The rate of ``code`` in home units on ``as_of``: the latest set on or before it, else the base rate."""
+        home = self.home_currency
+        on = as_of[:10]
+        stored = [r for d, r in sorted(self.rates.get(code, {}).items()) if d <= on]
+        if stored:
+            return copy.deepcopy(stored[-1])
+        base = BASE_RATES.get(code, Decimal("1")) / BASE_RATES.get(home, Decimal("1"))
+        return {
+            "SyncToken": "0",
+            "domain": "QBO",
+            "AsOfDate": on,
+            "SourceCurrencyCode": code,
+            "Rate": Decimal("1") if code == home else base.quantize(Decimal("0.0000001")).normalize(),
+            "sparse": False,
+            "TargetCurrencyCode": home,
+            "MetaData": {"LastUpdatedTime": self.stamp()},
+        }
+
+    def set_exchange_rate(self, body: Mapping[str, Any]) -> dict[str, Any]:
+        """Update a rate (POST /exchangerate): SourceCurrencyCode, Rate and AsOfDate are mandatory."""
+        self.require_multicurrency()
+        for key in ("SourceCurrencyCode", "Rate", "AsOfDate"):
+            if body.get(key) in (None, ""):
+                raise required(key)
+        code = str(body["SourceCurrencyCode"]).upper()
+        target = str(body.get("TargetCurrencyCode") or self.home_currency).upper()
+        if code == self.home_currency:
+            raise business("You cannot set an exchange rate for the home currency", "SourceCurrencyCode")
+        if target != self.home_currency:
+            raise business("TargetCurrencyCode must be the home currency", "TargetCurrencyCode")
+        self.require_currency(code)
+        rate = money(body["Rate"], "Rate")
+        if rate <= 0:
+            raise business("Rate must be greater than zero", "Rate")
+        on = str(body["AsOfDate"])[:10]
+        old = self.rates.get(code, {}).get(on)
+        if (
+            old is not None
+            and body.get("SyncToken") not in (None, "")
+            and str(body["SyncToken"]) != old["SyncToken"]
+        ):
+            raise _stale()
+        record = {
+            "SyncToken": str(int(old["SyncToken"]) + 1) if old else "0",
+            "domain": "QBO",
+            "AsOfDate": on,
+            "SourceCurrencyCode": code,
+            "Rate": rate,
+            "sparse": False,
+            "TargetCurrencyCode": target,
+            "MetaData": {"LastUpdatedTime": self.stamp()},
+        }
+        self.rates.setdefault(code, {})[on] = record
+        return copy.deepcopy(record)
+
+    # ---- lookups
+
     def get(self, entity: str, entity_id: str) -> dict[str, Any]:
-        """A stored entity or fault 610."""
+        """A stored entity or fault 610 (2030 for an id that is not a number)."""
         self.settle_balances()
-        if not entity_id.isdigit():
+        if not entity_id.isdigit() and not (entity == "TaxCode" and entity_id in PSEUDO_TAX_CODES):
             raise Fault("2030", "Invalid ID", f"Id {entity_id} is not a valid id", element="Id")
         found = self.data[entity].get(entity_id)
         if found is None:
@@ -195,23 +299,23 @@ class Company:
             )
         return found
 
-    def ref_exists(self, entity: str, ref: str | None, field: str) -> dict[str, Any]:
+    def ref_exists(self, entity: str, ref_id: str | None, field: str) -> dict[str, Any]:
         """The referenced entity (active), or fault 2500 / 610."""
-        if ref is None:
+        if ref_id is None:
             raise required(field)
-        found = self.data[entity].get(ref)
+        found = self.data[entity].get(ref_id)
         if found is None:
             raise Fault(
                 "2500",
                 "Invalid Reference Id",
-                f"Invalid Reference Id : {field} {ref} does not exist",
+                f"Invalid Reference Id : {field} {ref_id} does not exist",
                 element=field,
             )
         if found.get("Active") is False:
             raise Fault(
                 "610",
                 "Object Not Found",
-                f"Object Not Found : Something you're trying to use has been made inactive ({field} {ref}).",
+                f"Object Not Found : Something you're trying to use has been made inactive ({field} {ref_id}).",
                 element=field,
             )
         return found
@@ -255,489 +359,206 @@ class Company:
             for entity_id, obj in self.data[entity].items()
         )
 
-    # ---- validation and derivation per entity
-
-    def _check_name(self, value: str, field: str) -> None:
-        if any(ch in value for ch in ":\t\n"):
-            raise Fault(
-                "2050", "Invalid character", f"{field} cannot contain ':', tab or newline", element=field
-            )
-
     def prepare(
         self, entity: str, obj: dict[str, Any], *, existing: tuple[str, str] | None = None
     ) -> dict[str, Any]:
-        """Validate ``obj`` for ``entity`` and fill derived fields (totals, balances, names)."""
-        handler = getattr(self, f"_prepare_{entity.lower()}", None)
+        """Validate ``obj`` for ``entity`` and fill derived fields (totals, balances, names).
+
+        An empty string is no value: QBO stores nothing and leaves the field out of its answers, so a
+        string sent as ``""`` (in a sparse update too) clears that field. ``null`` is the absence of
+        a value for Intuit's deserialiser and, in a sparse update, leaves the field alone.
+        """
+        for key in [k for k, v in obj.items() if v == ""]:
+            del obj[key]
+        handler = RULES.get(entity)
         if handler is not None:
-            handler(obj, existing)
+            handler(self, entity, obj, existing)
         return obj
 
-    def _prepare_person(self, entity: str, obj: dict[str, Any], existing: tuple[str, str] | None) -> None:
-        name = obj.get("DisplayName")
-        if not name:
-            parts = [
-                str(obj[k])
-                for k in ("Title", "GivenName", "MiddleName", "FamilyName", "Suffix")
-                if obj.get(k)
-            ]
-            if not parts:
-                raise required("DisplayName")
-            name = " ".join(parts)
-            obj["DisplayName"] = name
-        name = str(name)
-        self._check_name(name, "DisplayName")
-        if len(name) > 500:
-            raise Fault(
-                "2050",
-                "String length is either shorter or longer than supported by specification",
-                "DisplayName is longer than 500 characters",
-                element="DisplayName",
-            )
-        if self._display_name_taken(name, existing):
-            raise Fault(
-                "6240",
-                "Duplicate Name Exists Error",
-                "The name supplied already exists. : Another customer, vendor or employee is already using this name. Please use a different name.",
-            )
-        email = (
-            (obj.get("PrimaryEmailAddr") or {}).get("Address")
-            if isinstance(obj.get("PrimaryEmailAddr"), Mapping)
-            else None
-        )
-        if email and ("@" not in email or "." not in email):
-            raise Fault(
-                "2050", "Invalid Email Address format", f"Invalid email {email}", element="PrimaryEmailAddr"
-            )
-        obj.setdefault("Active", True)
-        obj.setdefault("PrintOnCheckName", name)
-        obj["FullyQualifiedName"] = name
-        if entity in {"Customer", "Vendor"}:
-            obj.setdefault("Balance", Decimal("0"))
-        if entity == "Customer":
-            obj.setdefault("BalanceWithJobs", obj.get("Balance", Decimal("0")))
-            obj.setdefault("Job", False)
-            obj.setdefault("Taxable", True)
-            if _ref(obj, "SalesTermRef"):
-                self.ref_exists("Term", _ref(obj, "SalesTermRef"), "SalesTermRef")
-
-    def _prepare_customer(self, obj: dict[str, Any], existing: tuple[str, str] | None) -> None:
-        self._prepare_person("Customer", obj, existing)
-
-    def _prepare_vendor(self, obj: dict[str, Any], existing: tuple[str, str] | None) -> None:
-        self._prepare_person("Vendor", obj, existing)
-
-    def _prepare_employee(self, obj: dict[str, Any], existing: tuple[str, str] | None) -> None:
-        self._prepare_person("Employee", obj, existing)
-
-    def _named(self, entity: str, obj: dict[str, Any], existing: tuple[str, str] | None) -> str:
-        name = obj.get("Name")
-        if not name:
-            raise required("Name")
-        name = str(name)
-        self._check_name(name, "Name")
-        if self._name_taken(entity, name, existing[1] if existing else None):
-            raise Fault(
-                "6240", "Duplicate Name Exists Error", f"Another {entity.lower()} is already using this name."
-            )
-        obj.setdefault("Active", True)
-        return name
-
-    def _prepare_item(self, obj: dict[str, Any], existing: tuple[str, str] | None) -> None:
-        name = self._named("Item", obj, existing)
-        kind = obj.get("Type")
-        if not kind:
-            raise required("Type")
-        if kind in {"Service", "NonInventory", "Inventory"}:
-            self.ref_exists("Account", _ref(obj, "IncomeAccountRef"), "IncomeAccountRef")
-        if kind == "Inventory":
-            self.ref_exists("Account", _ref(obj, "ExpenseAccountRef"), "ExpenseAccountRef")
-            self.ref_exists("Account", _ref(obj, "AssetAccountRef"), "AssetAccountRef")
-            for key in ("QtyOnHand", "InvStartDate"):
-                if obj.get(key) is None:
-                    raise required(key)
-            obj["TrackQtyOnHand"] = True
-        for key in ("UnitPrice", "PurchaseCost"):
-            if obj.get(key) is not None:
-                obj[key] = money(obj[key], key)
-        obj["FullyQualifiedName"] = name
-
-    def _prepare_account(self, obj: dict[str, Any], existing: tuple[str, str] | None) -> None:
-        name = self._named("Account", obj, existing)
-        if '"' in name:
-            raise Fault("2050", "Invalid character", "Account Name cannot contain '\"'", element="Name")
-        if not obj.get("AccountType") and not obj.get("AccountSubType"):
-            raise required("AccountType")
-        obj.setdefault("AccountType", "Expense")
-        obj["Classification"] = ACCOUNT_CLASSIFICATION.get(str(obj["AccountType"]), "Expense")
-        obj.setdefault("SubAccount", False)
-        obj.setdefault("CurrentBalance", Decimal("0"))
-        obj.setdefault("CurrentBalanceWithSubAccounts", obj["CurrentBalance"])
-        obj["FullyQualifiedName"] = name
-
-    def _prepare_term(self, obj: dict[str, Any], existing: tuple[str, str] | None) -> None:
-        self._named("Term", obj, existing)
-        if obj.get("DueDays") is not None:
-            obj["Type"] = "STANDARD"
-        elif obj.get("DayOfMonthDue") is not None:
-            obj["Type"] = "DATE_DRIVEN"
-        else:
-            raise required("DueDays")
-
-    def _prepare_class(self, obj: dict[str, Any], existing: tuple[str, str] | None) -> None:
-        obj["FullyQualifiedName"] = self._named("Class", obj, existing)
-        obj.setdefault("SubClass", False)
-
-    def _prepare_department(self, obj: dict[str, Any], existing: tuple[str, str] | None) -> None:
-        obj["FullyQualifiedName"] = self._named("Department", obj, existing)
-        obj.setdefault("SubDepartment", False)
-
-    def _lines(self, obj: dict[str, Any], *, sales: bool) -> Decimal:
-        lines = obj.get("Line")
-        if not isinstance(lines, list) or not lines:
-            raise required("Line")
-        total = Decimal("0")
-        discount = Decimal("0")
-        kept: list[dict[str, Any]] = []
-        for index, raw in enumerate(lines):
-            if not isinstance(raw, Mapping):
-                raise Fault("2010", "Request has invalid or unsupported property", "Line must be an object")
-            line = dict(raw)
-            kind = line.get("DetailType")
-            if kind == "SubTotalLineDetail":
-                continue
-            element = f"Line[{index}].Amount"
-            if kind in {"SalesItemLineDetail", "ItemBasedExpenseLineDetail"}:
-                detail = dict(line.get(kind) or {})
-                if detail.get("ItemRef") is not None:
-                    self.ref_exists("Item", _ref(detail, "ItemRef"), "ItemRef")
-                elif kind == "ItemBasedExpenseLineDetail":
-                    raise required("ItemRef")
-                qty, price = detail.get("Qty"), detail.get("UnitPrice")
-                if qty is not None and price is not None:
-                    expected = round2(money(qty, "Qty") * money(price, "UnitPrice"))
-                    if line.get("Amount") is None:
-                        line["Amount"] = expected
-                    elif round2(money(line["Amount"])) != expected:
-                        raise Fault(
-                            "6070",
-                            "Amount is not equal to UnitPrice * Qty",
-                            f"Amount is not equal to UnitPrice * Qty. Supplied value:{line['Amount']}",
-                            element=element,
-                        )
-                if kind == "SalesItemLineDetail":
-                    detail.setdefault("TaxCodeRef", {"value": "NON"})
-                line[kind] = detail
-            elif kind == "AccountBasedExpenseLineDetail":
-                detail = dict(line.get(kind) or {})
-                self.ref_exists("Account", _ref(detail, "AccountRef"), "AccountRef")
-            elif kind == "DiscountLineDetail":
-                amount = money(line.get("Amount", 0))
-                discount += amount
-                line["Amount"] = amount
-                line["Id"] = line.get("Id") or str(index + 1)
-                kept.append(line)
-                continue
-            elif kind in {"DescriptionOnly", "GroupLineDetail"}:
-                line["Id"] = line.get("Id") or str(index + 1)
-                kept.append(line)
-                continue
-            elif kind == "JournalEntryLineDetail" or (kind is None and not sales):
-                pass
-            else:
-                raise Fault(
-                    "2170",
-                    "Invalid Enumeration",
-                    f"Invalid DetailType {kind}",
-                    element=f"Line[{index}].DetailType",
-                )
-            if line.get("Amount") is None:
-                raise required(element)
-            line["Amount"] = round2(money(line["Amount"]))
-            line["Id"] = str(line.get("Id") or index + 1)
-            line["LineNum"] = len(kept) + 1
-            total += line["Amount"]
-            kept.append(line)
-        if sales:
-            kept.append({"Amount": total, "DetailType": "SubTotalLineDetail", "SubTotalLineDetail": {}})
-        obj["Line"] = kept
-        return round2(total - discount)
-
-    def _sales(self, entity: str, obj: dict[str, Any], existing: tuple[str, str] | None) -> None:
-        customer = self.ref_exists("Customer", _ref(obj, "CustomerRef"), "CustomerRef")
-        obj["CustomerRef"] = {"value": customer["Id"], "name": customer.get("DisplayName")}
-        total = self._lines(obj, sales=True)
-        obj["TotalAmt"] = total
-        obj.setdefault("TxnDate", self.today().isoformat())
-        if not obj.get("DocNumber"):
-            if existing is not None:
-                obj["DocNumber"] = self.data[entity][existing[1]].get("DocNumber")
-            else:
-                self.doc_numbers[entity] = self.doc_numbers.get(entity, 1000) + 1
-                obj["DocNumber"] = str(self.doc_numbers[entity])
-        if len(str(obj["DocNumber"])) > 21:
-            raise Fault(
-                "2050",
-                "String length is either shorter or longer than supported by specification",
-                "DocNumber is longer than 21 characters",
-                element="DocNumber",
-            )
-        term_id = _ref(obj, "SalesTermRef") or _ref(customer, "SalesTermRef")
-        if not obj.get("DueDate"):
-            days = 0
-            if term_id and term_id in self.data["Term"]:
-                days = int(self.data["Term"][term_id].get("DueDays") or 0)
-                obj["SalesTermRef"] = {"value": term_id}
-            obj["DueDate"] = (date.fromisoformat(str(obj["TxnDate"])[:10]) + timedelta(days=days)).isoformat()
-        obj.setdefault("TxnTaxDetail", {"TotalTax": Decimal("0")})
-        obj.setdefault("EmailStatus", "NotSet")
-        obj.setdefault("PrintStatus", "NeedToPrint")
-        obj.setdefault("ApplyTaxAfterDiscount", False)
-        obj.setdefault("LinkedTxn", [])
-        obj.setdefault("CurrencyRef", {"value": "USD", "name": "United States Dollar"})
-
-    def _prepare_invoice(self, obj: dict[str, Any], existing: tuple[str, str] | None) -> None:
-        self._sales("Invoice", obj, existing)
-        paid = Decimal("0")
-        if existing is not None:
-            old = self.data["Invoice"][existing[1]]
-            paid = money(old.get("TotalAmt", 0)) - money(old.get("Balance", 0))
-            obj["LinkedTxn"] = [lk for lk in old.get("LinkedTxn", []) if lk.get("TxnType") == "Payment"] + [
-                lk for lk in obj.get("LinkedTxn", []) if lk.get("TxnType") != "Payment"
-            ]
-        deposit = money(obj.get("Deposit", 0), "Deposit")
-        obj["Deposit"] = deposit
-        balance = obj["TotalAmt"] - deposit - paid
-        if balance < 0:
-            raise Fault(
-                "6000",
-                "A business validation error has occurred while processing your request",
-                "Business Validation Error: the invoice total is below the payments applied to it",
-            )
-        obj["Balance"] = balance
-        for link in obj.get("LinkedTxn", []):
-            if link.get("TxnType") == "Estimate" and str(link.get("TxnId")) in self.data["Estimate"]:
-                estimate = self.data["Estimate"][str(link["TxnId"])]
-                estimate["TxnStatus"] = "Closed"
-                self._bump(estimate)
-
-    def _prepare_estimate(self, obj: dict[str, Any], existing: tuple[str, str] | None) -> None:
-        self._sales("Estimate", obj, existing)
-        obj.setdefault("TxnStatus", "Pending")
-
-    def _prepare_bill(self, obj: dict[str, Any], existing: tuple[str, str] | None) -> None:
-        vendor = self.ref_exists("Vendor", _ref(obj, "VendorRef"), "VendorRef")
-        obj["VendorRef"] = {"value": vendor["Id"], "name": vendor.get("DisplayName")}
-        obj["TotalAmt"] = self._lines(obj, sales=False)
-        obj["Balance"] = obj["TotalAmt"]
-        obj.setdefault("TxnDate", self.today().isoformat())
-        obj.setdefault("DueDate", obj["TxnDate"])
-        ap = next(
-            (a for a in self.data["Account"].values() if a.get("AccountType") == "Accounts Payable"), None
-        )
-        if ap is not None:
-            obj.setdefault("APAccountRef", {"value": ap["Id"], "name": ap.get("Name")})
-        obj.setdefault("CurrencyRef", {"value": "USD", "name": "United States Dollar"})
-
-    def _prepare_purchaseorder(self, obj: dict[str, Any], existing: tuple[str, str] | None) -> None:
-        self._prepare_bill(obj, existing)
-        obj.pop("Balance", None)
-        obj.setdefault("POStatus", "Open")
-        obj.setdefault("EmailStatus", "NotSet")
-        if not obj.get("DocNumber"):
-            self.doc_numbers["PurchaseOrder"] = self.doc_numbers.get("PurchaseOrder", 1000) + 1
-            obj["DocNumber"] = str(self.doc_numbers["PurchaseOrder"])
-
-    def _prepare_journalentry(self, obj: dict[str, Any], existing: tuple[str, str] | None) -> None:
-        lines = obj.get("Line")
-        if not isinstance(lines, list) or len(lines) < 2:
-            raise required("Line")
-        debit = credit = Decimal("0")
-        for index, line in enumerate(lines):
-            detail = line.get("JournalEntryLineDetail") or {}
-            if line.get("DetailType") == "DescriptionOnly":
-                continue
-            if line.get("DetailType") != "JournalEntryLineDetail":
-                raise Fault(
-                    "2170", "Invalid Enumeration", "Invalid DetailType", element=f"Line[{index}].DetailType"
-                )
-            self.ref_exists("Account", _ref(detail, "AccountRef"), "AccountRef")
-            amount = round2(money(line.get("Amount")))
-            line["Amount"] = amount
-            line["Id"] = str(line.get("Id") or index)
-            if detail.get("PostingType") == "Debit":
-                debit += amount
-            elif detail.get("PostingType") == "Credit":
-                credit += amount
-            else:
-                raise required(f"Line[{index}].JournalEntryLineDetail.PostingType")
-        if debit != credit:
-            raise Fault(
-                "6000",
-                "A business validation error has occurred while processing your request",
-                f"Business Validation Error: Transaction is not balanced (debits {debit}, credits {credit})",
-            )
-        obj["TotalAmt"] = debit
-        obj.setdefault("TxnDate", self.today().isoformat())
-        obj.setdefault("Adjustment", False)
-
-    def _prepare_timeactivity(self, obj: dict[str, Any], existing: tuple[str, str] | None) -> None:
-        name_of = obj.get("NameOf")
-        if name_of not in {"Employee", "Vendor", "Other"}:
-            raise required("NameOf")
-        if name_of == "Employee":
-            self.ref_exists("Employee", _ref(obj, "EmployeeRef"), "EmployeeRef")
-        elif name_of == "Vendor":
-            self.ref_exists("Vendor", _ref(obj, "VendorRef"), "VendorRef")
-        has_duration = obj.get("Hours") is not None or obj.get("Minutes") is not None
-        has_span = obj.get("StartTime") and obj.get("EndTime")
-        if not has_duration and not has_span:
-            raise required("Hours")
-        if obj.get("BillableStatus", "NotBillable") not in {"Billable", "NotBillable", "HasBeenBilled"}:
-            raise Fault("2170", "Invalid Enumeration", "Invalid BillableStatus", element="BillableStatus")
-        if obj.get("BillableStatus") == "Billable":
-            self.ref_exists("Customer", _ref(obj, "CustomerRef"), "CustomerRef")
-            if obj.get("HourlyRate") is None:
-                raise required("HourlyRate")
-        elif _ref(obj, "CustomerRef"):
-            self.ref_exists("Customer", _ref(obj, "CustomerRef"), "CustomerRef")
-        if _ref(obj, "ItemRef"):
-            self.ref_exists("Item", _ref(obj, "ItemRef"), "ItemRef")
-        obj.setdefault("BillableStatus", "NotBillable")
-        obj.setdefault("TxnDate", self.today().isoformat())
-        obj.setdefault("Taxable", False)
-
-    def _prepare_payment(self, obj: dict[str, Any], existing: tuple[str, str] | None) -> None:
-        customer = self.ref_exists("Customer", _ref(obj, "CustomerRef"), "CustomerRef")
-        obj["CustomerRef"] = {"value": customer["Id"], "name": customer.get("DisplayName")}
-        if obj.get("TotalAmt") is None:
-            raise required("TotalAmt")
-        total = round2(money(obj["TotalAmt"], "TotalAmt"))
-        obj["TotalAmt"] = total
-        applied = Decimal("0")
-        lines: list[dict[str, Any]] = []
-        for index, raw in enumerate(obj.get("Line") or []):
-            line = dict(raw)
-            amount = round2(money(line.get("Amount"), f"Line[{index}].Amount"))
-            line["Amount"] = amount
-            for link in line.get("LinkedTxn") or []:
-                if link.get("TxnType") != "Invoice":
-                    continue
-                invoice = self.data["Invoice"].get(str(link.get("TxnId")))
-                if invoice is None:
-                    raise Fault(
-                        "2500",
-                        "Invalid Reference Id",
-                        f"Invalid Reference Id : Invoice {link.get('TxnId')}",
-                        element=f"Line[{index}].LinkedTxn",
-                    )
-                if _ref(invoice, "CustomerRef") != customer["Id"]:
-                    raise Fault(
-                        "6000",
-                        "A business validation error has occurred while processing your request",
-                        "Business Validation Error: the invoice belongs to another customer",
-                    )
-                balance = money(invoice.get("Balance", 0))
-                if amount > balance:
-                    raise Fault(
-                        "6000",
-                        "A business validation error has occurred while processing your request",
-                        f"Business Validation Error: the payment amount {amount} exceeds the open balance {balance}",
-                    )
-            applied += amount
-            lines.append(line)
-        if applied > total:
-            raise Fault(
-                "6000",
-                "A business validation error has occurred while processing your request",
-                "Business Validation Error: the amount applied exceeds the payment total",
-            )
-        obj["Line"] = lines
-        obj["UnappliedAmt"] = total - applied
-        obj.setdefault("TxnDate", self.today().isoformat())
-        obj.setdefault("ProcessPayment", False)
-        obj.setdefault("CurrencyRef", {"value": "USD", "name": "United States Dollar"})
-
-    # ---- payment application (Balance maintained as payments apply)
+    # ---- effects of payments, credits and deposits on other documents
 
     def apply_payment(self, payment: Mapping[str, Any], sign: int, *, touch: bool = True) -> set[str]:
-        """Apply (+1) or un-apply (-1) a payment's lines to its invoices; return the invoice ids touched.
+        """Apply (+1) or un-apply (-1) a payment's lines to its invoices and credit memos.
 
-        With ``touch`` the touched invoices get a new SyncToken and a change record (once each).
+        Returns the ids of the invoices touched; with ``touch`` every touched document gets a new
+        SyncToken and a change record (once each).
         """
-        touched: set[str] = set()
+        docs = self._apply_payment(payment, sign, touch=touch)
+        return {doc_id for kind, doc_id in docs if kind == "Invoice"}
+
+    def _apply_payment(self, payment: Mapping[str, Any], sign: int, *, touch: bool) -> set[tuple[str, str]]:
+        docs = self._apply_links(payment, sign, {"Invoice": "Payment", "CreditMemo": "Payment"})
+        if touch:
+            self.touch(docs)
+        self.refresh_customer_balance(ref(payment, "CustomerRef"))
+        return docs
+
+    def apply_bill_payment(
+        self, payment: Mapping[str, Any], sign: int, *, touch: bool = True
+    ) -> set[tuple[str, str]]:
+        """Apply or un-apply a bill payment to its bills and vendor credits."""
+        link = "BillPaymentCheck" if payment.get("PayType") == "Check" else "BillPaymentCreditCard"
+        docs = self._apply_links(payment, sign, {"Bill": link, "VendorCredit": link})
+        if touch:
+            self.touch(docs)
+        self.refresh_vendor_balance(ref(payment, "VendorRef"))
+        return docs
+
+    def _apply_links(
+        self, payment: Mapping[str, Any], sign: int, kinds: Mapping[str, str]
+    ) -> set[tuple[str, str]]:
+        touched: set[tuple[str, str]] = set()
         for line in payment.get("Line") or []:
             amount = money(line.get("Amount", 0))
             for link in line.get("LinkedTxn") or []:
-                if link.get("TxnType") != "Invoice":
+                kind = link.get("TxnType")
+                if kind not in kinds:
                     continue
-                invoice = self.data["Invoice"].get(str(link.get("TxnId")))
-                if invoice is None:
+                doc = self.data[kind].get(str(link.get("TxnId")))
+                if doc is None:
                     continue
-                invoice["Balance"] = money(invoice.get("Balance", 0)) - sign * amount
+                doc["Balance"] = money(doc.get("Balance", 0)) - sign * amount
+                if kind == "CreditMemo":
+                    doc["RemainingCredit"] = doc["Balance"]
+                if doc.get("HomeBalance") is not None and doc.get("ExchangeRate") is not None:
+                    doc["HomeBalance"] = round2(doc["Balance"] * money(doc["ExchangeRate"]))
                 links = [
                     lk
-                    for lk in invoice.get("LinkedTxn", [])
-                    if not (lk.get("TxnType") == "Payment" and lk.get("TxnId") == payment["Id"])
+                    for lk in doc.get("LinkedTxn", [])
+                    if not (lk.get("TxnType") == kinds[kind] and lk.get("TxnId") == payment["Id"])
                 ]
                 if sign > 0:
-                    links.append({"TxnId": payment["Id"], "TxnType": "Payment"})
-                invoice["LinkedTxn"] = links
-                touched.add(str(invoice["Id"]))
-        if touch:
-            self.touch_invoices(touched)
-        self.refresh_customer_balance(_ref(payment, "CustomerRef"))
+                    links.append({"TxnId": payment["Id"], "TxnType": kinds[kind]})
+                doc["LinkedTxn"] = links
+                touched.add((kind, str(doc["Id"])))
         return touched
 
     def touch_invoices(self, ids: set[str]) -> None:
         """Bump the SyncToken of invoices changed by a payment, once each, and record the change."""
-        for invoice_id in sorted(ids, key=int):
-            invoice = self.data["Invoice"].get(invoice_id)
-            if invoice is not None:
-                self._bump(invoice)
-                self.record("Invoice", invoice_id, "Update")
+        self.touch({("Invoice", i) for i in ids})
+
+    def touch(self, docs: set[tuple[str, str]]) -> None:
+        """Bump the SyncToken of documents changed by a payment, once each, and record the change."""
+        for kind, doc_id in sorted(docs, key=lambda d: (d[0], int(d[1]))):
+            doc = self.data[kind].get(doc_id)
+            if doc is not None:
+                self._bump(doc)
+                self.record(kind, doc_id, "Update")
+
+    def _deposit_links(self, deposit: Mapping[str, Any], sign: int) -> None:
+        for line in deposit.get("Line") or []:
+            for link in line.get("LinkedTxn") or []:
+                key = (str(link.get("TxnType")), str(link.get("TxnId")))
+                if sign > 0:
+                    self.deposited[key] = str(deposit["Id"])
+                elif self.deposited.get(key) == str(deposit["Id"]):
+                    del self.deposited[key]
+
+    def _effects(
+        self, entity: str, obj: Mapping[str, Any], sign: int, *, touch: bool = True
+    ) -> set[tuple[str, str]]:
+        """What a stored document does to the others (sign +1 when it appears, -1 when it goes)."""
+        if entity == "Payment":
+            return self._apply_payment(obj, sign, touch=touch)
+        if entity == "BillPayment":
+            return self.apply_bill_payment(obj, sign, touch=touch)
+        if entity == "Deposit":
+            self._deposit_links(obj, sign)
+        if entity in {"Invoice", "CreditMemo"}:
+            self.refresh_customer_balance(ref(obj, "CustomerRef"))
+        if entity in {"Bill", "VendorCredit"}:
+            self.refresh_vendor_balance(ref(obj, "VendorRef"))
+        return set()
+
+    def _linked_docs(self, entity: str, obj: Mapping[str, Any]) -> list[tuple[str, str]]:
+        kinds = {"Payment": ("Invoice", "CreditMemo"), "BillPayment": ("Bill", "VendorCredit")}.get(
+            entity, ()
+        )
+        return [
+            (str(link.get("TxnType")), str(link.get("TxnId")))
+            for line in obj.get("Line") or []
+            for link in line.get("LinkedTxn") or []
+            if link.get("TxnType") in kinds
+        ]
+
+    @contextmanager
+    def _undo_on_fault(self, entity: str, old: Mapping[str, Any]) -> Iterator[None]:
+        """Restore the documents a payment touched (and the change feed) when the block raises a Fault."""
+        saved = {
+            (kind, doc_id): copy.deepcopy(self.data[kind][doc_id])
+            for kind, doc_id in self._linked_docs(entity, old)
+            if doc_id in self.data.get(kind, {})
+        }
+        deposited = dict(self.deposited)
+        changes = len(self.changes)
+        try:
+            yield
+        except Fault:
+            for (kind, doc_id), doc in saved.items():
+                self.data[kind][doc_id] = doc
+            self.deposited = deposited
+            del self.changes[changes:]
+            self.refresh_customer_balance(ref(old, "CustomerRef"))
+            self.refresh_vendor_balance(ref(old, "VendorRef"))
+            raise
+
+    # ---- balances
 
     def refresh_customer_balance(self, customer_id: str | None) -> None:
         """Mark a customer's Balance for recomputation (see :meth:`settle_balances`)."""
         if customer_id:
             self.dirty_balances.add(customer_id)
 
+    def refresh_vendor_balance(self, vendor_id: str | None) -> None:
+        """Mark a vendor's Balance for recomputation."""
+        if vendor_id:
+            self.dirty_vendor_balances.add(vendor_id)
+
     def settle_balances(self) -> None:
-        """Recompute the Balance of changed customers from open invoices and unapplied payments (one pass)."""
-        if not self.dirty_balances:
-            return
-        dirty, self.dirty_balances = self.dirty_balances, set()
+        """Recompute changed customers' Balance (open invoices - unapplied payments - open credit memos)
+        and vendors' Balance (open bills - open vendor credits), one pass each."""
+        if self.dirty_balances:
+            dirty, self.dirty_balances = self.dirty_balances, set()
+            self._settle(
+                "Customer",
+                dirty,
+                (("Invoice", "Balance", 1), ("Payment", "UnappliedAmt", -1), ("CreditMemo", "Balance", -1)),
+            )
+        if self.dirty_vendor_balances:
+            dirty, self.dirty_vendor_balances = self.dirty_vendor_balances, set()
+            self._settle("Vendor", dirty, (("Bill", "Balance", 1), ("VendorCredit", "Balance", -1)))
+
+    def _settle(self, party: str, dirty: set[str], sources: tuple[tuple[str, str, int], ...]) -> None:
+        key = f"{party}Ref"
         totals = dict.fromkeys(dirty, Decimal("0"))
-        for inv in self.data["Invoice"].values():
-            cid = _ref(inv, "CustomerRef")
-            if cid in totals:
-                totals[cid] += money(inv.get("Balance", 0))
-        for pay in self.data["Payment"].values():
-            cid = _ref(pay, "CustomerRef")
-            if cid in totals:
-                totals[cid] -= money(pay.get("UnappliedAmt", 0))
-        for cid, balance in totals.items():
-            customer = self.data["Customer"].get(cid)
-            if customer is not None and customer.get("Balance") != balance:
-                customer["Balance"] = balance
-                customer["BalanceWithJobs"] = balance
+        for entity, field, sign in sources:
+            for doc in self.data[entity].values():
+                pid = ref(doc, key)
+                if pid in totals:
+                    totals[pid] += sign * money(doc.get(field, 0) or 0)
+        for pid, balance in totals.items():
+            found = self.data[party].get(pid)
+            if found is not None and found.get("Balance") != balance:
+                found["Balance"] = balance
+                if party == "Customer":
+                    found["BalanceWithJobs"] = balance
 
     # ---- the operations
 
     def create(self, entity: str, body: Mapping[str, Any]) -> dict[str, Any]:
         """Create an entity (validations, derived fields, balances)."""
-        if entity in READ_ONLY or entity in SINGLETONS:
-            raise Fault("500", "Unsupported Operation", f"Operation Create is not supported for {entity}")
+        if entity in READ_ONLY or entity in SINGLETONS or entity == "ExchangeRate":
+            raise _unsupported("Create", entity)
+        if entity == "RecurringTransaction":
+            return self.create_recurring(body)
         obj = {k: copy.deepcopy(v) for k, v in body.items() if k not in RO_FIELDS}
-        if entity == "Payment" and body.get("TotalAmt") is not None:
+        if entity in _ENTERED_TOTALS and body.get("TotalAmt") is not None:
             obj["TotalAmt"] = body["TotalAmt"]
         self.prepare(entity, obj)
         self._finish_new(entity, obj)
         self.data[entity][obj["Id"]] = obj
         self._index_name(entity, obj)
-        if entity == "Payment":
-            self.apply_payment(obj, +1)
-        if entity == "Invoice":
-            self.refresh_customer_balance(_ref(obj, "CustomerRef"))
+        self._effects(entity, obj, +1)
         self.record(entity, obj["Id"], "Create")
         return obj
 
@@ -746,26 +567,29 @@ class Company:
         if token is None or token == "":
             raise required("SyncToken")
         if str(token) != str(obj.get("SyncToken")):
+            raise _stale()
+
+    def _not_deposited(self, entity: str, entity_id: str) -> None:
+        if (entity, entity_id) in self.deposited:
             raise Fault(
-                "5010",
-                "Stale Object Error",
-                "Stale Object Error : You and sandbox were working on this at the same time. sandbox finished before you did, so your work was not saved.",
-                element="SyncToken",
+                "6540",
+                "Deposited Transaction cannot be changed",
+                f"This {entity} has been deposited (Deposit {self.deposited[(entity, entity_id)]}); "
+                "remove it from the deposit first.",
             )
 
     def update(self, entity: str, body: Mapping[str, Any]) -> dict[str, Any]:
         """Sparse or full update of an entity with optimistic concurrency (SyncToken)."""
-        if entity in READ_ONLY:
-            raise Fault("500", "Unsupported Operation", f"Operation Update is not supported for {entity}")
+        if entity in READ_ONLY or entity in CREATE_ONLY or entity == "ExchangeRate":
+            raise _unsupported("Update", entity)
         if entity == "RecurringTransaction":
-            raise Fault(
-                "500", "Unsupported Operation", "Operation Update is not supported for RecurringTransaction"
-            )
+            return self.update_recurring(body)
         entity_id = str(body.get("Id") or "")
         if not entity_id:
             raise required("Id")
         old = self.get(entity, entity_id)
         self._check_token(old, body)
+        self._not_deposited(entity, entity_id)
         writable = {k: copy.deepcopy(v) for k, v in body.items() if k not in RO_FIELDS}
         if body.get("sparse") is True:
             new = {**copy.deepcopy(old), **writable}
@@ -774,25 +598,15 @@ class Company:
             new.update(writable)
             if entity in NAME_LISTS:
                 new.setdefault("Active", True)
-        if entity == "Payment":
+        if entity in _ENTERED_TOTALS:
             new["TotalAmt"] = body.get("TotalAmt", old.get("TotalAmt"))
             if new["TotalAmt"] is None:
                 raise required("TotalAmt")
-        if entity in TRANSACTIONS and entity != "TimeActivity" and entity != "Payment" and "Line" not in new:
+        if entity in TRANSACTIONS and entity not in LINELESS and "Line" not in new:
             raise required("Line")
-        snapshot = copy.deepcopy(self.data["Invoice"]) if entity == "Payment" else None
-        changes = len(self.changes)
-        touched: set[str] = set()
-        if entity == "Payment":
-            touched = self.apply_payment(old, -1, touch=False)
-        try:
+        with self._undo_on_fault(entity, old):
+            touched = self._effects(entity, old, -1, touch=False)
             self.prepare(entity, new, existing=(entity, entity_id))
-        except Fault:
-            if snapshot is not None:  # a failed write changes nothing, SyncTokens included
-                self.data["Invoice"] = snapshot
-                del self.changes[changes:]
-                self.refresh_customer_balance(_ref(old, "CustomerRef"))
-            raise
         self._deleted_suffix(entity, old, new, entity_id)
         new["Id"] = entity_id
         new["SyncToken"] = old["SyncToken"]
@@ -802,10 +616,8 @@ class Company:
         self._bump(new)
         self.data[entity][entity_id] = new
         self._index_name(entity, new, old)
-        if entity == "Payment":
-            self.touch_invoices(touched | self.apply_payment(new, +1, touch=False))
-        if entity == "Invoice":
-            self.refresh_customer_balance(_ref(new, "CustomerRef"))
+        touched |= self._effects(entity, new, +1, touch=False)
+        self.touch({d for d in touched if d[0] in {"Invoice", "CreditMemo", "Bill", "VendorCredit"}})
         self.record(entity, entity_id, "Update")
         return new
 
@@ -836,11 +648,20 @@ class Company:
             return self._display_name_taken(name, (entity, entity_id))
         return self._name_taken(entity, name, entity_id)
 
+    def _payments_applied(self, entity: str, obj: Mapping[str, Any]) -> bool:
+        kinds = {
+            "Invoice": ("Payment",),
+            "CreditMemo": ("Payment",),
+            "Bill": ("BillPaymentCheck", "BillPaymentCreditCard"),
+            "VendorCredit": ("BillPaymentCheck", "BillPaymentCreditCard"),
+        }.get(entity, ())
+        return any(lk.get("TxnType") in kinds for lk in obj.get("LinkedTxn", []))
+
     def delete(self, entity: str, body: Mapping[str, Any]) -> dict[str, Any]:
-        """Delete a transaction (name lists cannot be deleted: deactivate them)."""
+        """Delete a transaction or an attachable (name lists cannot be deleted: deactivate them)."""
         if entity == "RecurringTransaction":
             return self.delete_recurring(body)
-        if entity not in TRANSACTIONS:
+        if entity not in DELETABLE:
             raise Fault(
                 "500",
                 "Unsupported Operation",
@@ -851,87 +672,102 @@ class Company:
             raise required("Id")
         old = self.get(entity, entity_id)
         self._check_token(old, body)
-        if entity == "Invoice" and any(lk.get("TxnType") == "Payment" for lk in old.get("LinkedTxn", [])):
-            raise Fault(
-                "6000",
-                "A business validation error has occurred while processing your request",
-                "Business Validation Error: this invoice has payments applied; delete or unapply them first",
-            )
-        if entity == "Payment":
-            self.apply_payment(old, -1)
+        self._not_deposited(entity, entity_id)
+        if self._payments_applied(entity, old):
+            raise business(f"this {entity.lower()} has payments applied; delete or unapply them first")
+        self._effects(entity, old, -1)
         del self.data[entity][entity_id]
-        if entity == "Invoice":
-            self.refresh_customer_balance(_ref(old, "CustomerRef"))
+        self._effects_after_removal(entity, old)
+        if entity == "Attachable":
+            self.files.pop(entity_id, None)
         self.tombstones.append((entity, entity_id, self._now()))
         self.record(entity, entity_id, "Delete")
         return {"status": "Deleted", "domain": "QBO", "Id": entity_id}
 
+    def _effects_after_removal(self, entity: str, old: Mapping[str, Any]) -> None:
+        if entity in {"Invoice", "CreditMemo"}:
+            self.refresh_customer_balance(ref(old, "CustomerRef"))
+        if entity in {"Bill", "VendorCredit"}:
+            self.refresh_vendor_balance(ref(old, "VendorRef"))
+
     def void(self, entity: str, body: Mapping[str, Any]) -> dict[str, Any]:
-        """Void an Invoice or a Payment: keep the document, zero the amounts, note "Voided"."""
-        if entity not in {"Invoice", "Payment"}:
-            raise Fault("500", "Unsupported Operation", f"Operation Void is not supported for {entity}")
+        """Void an Invoice, Payment, SalesReceipt or BillPayment: keep the document, zero the amounts and
+        prefix "Voided" to PrivateNote (REFERENCE §5.4)."""
+        if entity not in VOID_BY_OPERATION | VOID_BY_UPDATE:
+            raise _unsupported("Void", entity)
         entity_id = str(body.get("Id") or "")
         if not entity_id:
             raise required("Id")
         old = self.get(entity, entity_id)
         self._check_token(old, body)
-        if entity == "Invoice" and any(lk.get("TxnType") == "Payment" for lk in old.get("LinkedTxn", [])):
-            raise Fault(
-                "6000",
-                "A business validation error has occurred while processing your request",
-                "Business Validation Error: an invoice with payments applied cannot be voided",
-            )
-        if entity == "Payment":
-            self.apply_payment(old, -1)
+        self._not_deposited(entity, entity_id)
+        if self._payments_applied(entity, old):
+            raise business(f"an {entity.lower()} with payments applied cannot be voided")
+        touched = self._effects(entity, old, -1, touch=False)
         new = copy.deepcopy(old)
         for line in new.get("Line") or []:
             line["Amount"] = Decimal("0")
-            for key in ("SalesItemLineDetail",):
-                if isinstance(line.get(key), dict):
-                    line[key]["Qty"] = Decimal("0")
+            if isinstance(line.get("SalesItemLineDetail"), dict):
+                line["SalesItemLineDetail"]["Qty"] = Decimal("0")
         new["TotalAmt"] = Decimal("0")
         if entity == "Invoice":
             new["Balance"] = Decimal("0")
-        else:
+        elif entity == "Payment":
             new["UnappliedAmt"] = Decimal("0")
             new["Line"] = []
+        elif entity == "BillPayment":
+            new["Line"] = []
+        for key in ("HomeTotalAmt", "HomeBalance"):
+            if key in new:
+                new[key] = Decimal("0")
         note = str(new.get("PrivateNote") or "")
         new["PrivateNote"] = "Voided" + (f" - {note}" if note else "")
         self._bump(new)
         self.data[entity][entity_id] = new
-        self.refresh_customer_balance(_ref(new, "CustomerRef"))
+        self.touch(touched)
+        self.refresh_customer_balance(ref(new, "CustomerRef"))
         self.record(entity, entity_id, "Void")
         return new
 
     # ---- recurring templates (stored wrapped: {"Invoice": {...}})
 
-    def create_recurring(self, body: Mapping[str, Any]) -> dict[str, Any]:
-        """Create a recurring template around one transaction."""
+    def _template(self, body: Mapping[str, Any]) -> tuple[str, Mapping[str, Any]]:
         kinds = [k for k in body if k in TEMPLATE_TYPES]
-        if len(kinds) != 1:
+        if len(kinds) != 1 or not isinstance(body[kinds[0]], Mapping):
             raise Fault(
                 "2010", "Request has invalid or unsupported property", "Send exactly one transaction template"
             )
-        kind = kinds[0]
-        inner = {k: copy.deepcopy(v) for k, v in dict(body[kind]).items() if k not in RO_FIELDS}
-        info = inner.get("RecurringInfo")
+        return kinds[0], body[kinds[0]]
+
+    def _recurring_name(self, info: Any, exclude: str | None) -> None:
         if not isinstance(info, Mapping) or not info.get("Name"):
             raise required("RecurringInfo.Name")
         if any(
             str(((w.get(next(iter(w))) or {}).get("RecurringInfo") or {}).get("Name", "")).casefold()
             == str(info["Name"]).casefold()
-            for w in self.data["RecurringTransaction"].values()
+            and entity_id != exclude
+            for entity_id, w in self.data["RecurringTransaction"].items()
         ):
             raise Fault(
                 "6240",
                 "Duplicate Name Exists Error",
                 "Another recurring template is already using this name.",
             )
+
+    def _prepare_template(self, kind: str, inner: dict[str, Any], existing: str | None) -> None:
         inner.pop("DocNumber", None)
         saved_numbers = dict(self.doc_numbers)
         self.prepare(kind, inner)
         self.doc_numbers = saved_numbers
         inner.pop("DocNumber", None)
+        self._recurring_name(inner.get("RecurringInfo"), existing)
+
+    def create_recurring(self, body: Mapping[str, Any]) -> dict[str, Any]:
+        """Create a recurring template around one transaction."""
+        kind, template = self._template(body)
+        inner = {k: copy.deepcopy(v) for k, v in template.items() if k not in RO_FIELDS}
+        self._recurring_name(inner.get("RecurringInfo"), None)
+        self._prepare_template(kind, inner, None)
         self._finish_new("RecurringTransaction", inner)
         inner["RecurDataRef"] = {"value": inner["Id"]}
         wrapped = {kind: inner}
@@ -939,10 +775,36 @@ class Company:
         self.record("RecurringTransaction", inner["Id"], "Create")
         return wrapped
 
+    def update_recurring(self, body: Mapping[str, Any]) -> dict[str, Any]:
+        """Update a recurring template (full, or sparse with ``"sparse": true``): the wrapped body carries
+        the template's Id and SyncToken; its name stays its own (python-quickbooks saves templates with
+        ``UpdateNoIdMixin``, i.e. ``POST /recurringtransaction`` with the Id inside)."""
+        kind, template = self._template(body)
+        entity_id = str(template.get("Id") or "")
+        if not entity_id:
+            return self.create_recurring(body)
+        wrapped = self.data["RecurringTransaction"].get(entity_id)
+        if wrapped is None or kind not in wrapped:
+            raise Fault("610", "Object Not Found", f"Object Not Found : RecurringTransaction {entity_id}")
+        old = wrapped[kind]
+        self._check_token(old, template)
+        writable = {k: copy.deepcopy(v) for k, v in template.items() if k not in RO_FIELDS}
+        inner = {**copy.deepcopy(old), **writable} if template.get("sparse") is True else writable
+        for key in ("Id", "SyncToken", "MetaData", "domain", "sparse", "RecurDataRef"):
+            inner.pop(key, None)
+        self._prepare_template(kind, inner, entity_id)
+        inner.update({k: old[k] for k in ("Id", "SyncToken", "MetaData") if k in old})
+        inner["RecurDataRef"] = {"value": entity_id}
+        inner["domain"], inner["sparse"] = "QBO", False
+        self._bump(inner)
+        self.data["RecurringTransaction"][entity_id] = {kind: inner}
+        self.record("RecurringTransaction", entity_id, "Update")
+        return {kind: inner}
+
     def delete_recurring(self, body: Mapping[str, Any]) -> dict[str, Any]:
         """Delete a recurring template (the body wraps ``{"Id", "SyncToken"}`` in its type)."""
         kinds = [k for k in body if k in TEMPLATE_TYPES]
-        if len(kinds) != 1:
+        if len(kinds) != 1 or not isinstance(body[kinds[0]], Mapping):
             raise required("Invoice")
         inner_body = body[kinds[0]]
         entity_id = str(inner_body.get("Id") or "")
@@ -962,3 +824,19 @@ class Company:
             inner = obj[next(iter(obj))]
         text = str((inner.get("MetaData") or {}).get("LastUpdatedTime") or "1970-01-01T00:00:00+00:00")
         return datetime.fromisoformat(text)
+
+
+def _stale() -> Fault:
+    return Fault(
+        "5010",
+        "Stale Object Error",
+        "Stale Object Error : You and sandbox were working on this at the same time. sandbox finished before you did, so your work was not saved.",
+        element="SyncToken",
+    )
+
+
+def _unsupported(operation: str, entity: str) -> Fault:
+    return Fault("500", "Unsupported Operation", f"Operation {operation} is not supported for {entity}")
+
+
+_ = _rules_banking  # the import registers the banking rules
