@@ -22,7 +22,7 @@ from msplink.mappers import connectwise as cw_map
 from msplink.mappers import quickbooks as qbo_map
 from msplink.sandbox import WORLD_SIZES, World, WorldFacts, load_world, seed_world
 from msplink.sandbox._worldgen import company_count, plan_world
-from msplink.sandbox._worldstore import COMPANY_STATE
+from msplink.sandbox._worldstore import COMPANY_STATE, dump_company, dumps, loads, restore_company
 from msplink.sandbox.quickbooks._state import Company
 
 CW, QBO, SF = "connectwise", "quickbooks", "salesforce"
@@ -414,6 +414,18 @@ def test_load_refuses_what_is_not_a_saved_world(tmp_path: Path) -> None:
 def test_the_saved_quickbooks_state_is_the_whole_company() -> None:
     company = Company("1", lambda: datetime.now(timezone.utc))
     assert set(vars(company)) == {*COMPANY_STATE, "_now"}
+
+
+def test_deposits_attachments_and_rates_survive_save_and_load() -> None:
+    company = Company("1", lambda: datetime(2026, 3, 2, 9, tzinfo=timezone.utc))
+    company.deposited[("Payment", "7")] = "12"
+    company.files["5"] = (b"%PDF-1.4 \x00\xff", "application/pdf")
+    company.rates["EUR"] = {"2026-03-01": {"Rate": Decimal("1.0850"), "AsOfDate": "2026-03-01"}}
+    company.dirty_vendor_balances.add("3")
+    again = Company("1", lambda: datetime(2026, 3, 2, 9, tzinfo=timezone.utc))
+    restore_company(again, loads(dumps(dump_company(company))))
+    for name in ("deposited", "files", "rates", "dirty_vendor_balances"):
+        assert getattr(again, name) == getattr(company, name), name
 
 
 # ------------------------------------------------------------------------------------------ clients

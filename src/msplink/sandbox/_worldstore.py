@@ -7,6 +7,7 @@ and fault rules belong to a running sandbox and are made afresh on load. Values 
 
 from __future__ import annotations
 
+import base64
 import json
 from collections.abc import Mapping
 from datetime import date, datetime
@@ -39,6 +40,10 @@ COMPANY_STATE = frozenset(
         "doc_numbers",
         "display_names",
         "dirty_balances",
+        "dirty_vendor_balances",
+        "deposited",
+        "files",
+        "rates",
     }
 )
 """The QBO ``Company`` attributes a saved world holds (its clock, ``_now``, is the world's)."""
@@ -115,6 +120,13 @@ def dump_company(company: Company) -> dict[str, Any]:
         "doc_numbers": company.doc_numbers,
         "display_names": {k: list(v) for k, v in company.display_names.items()},
         "dirty_balances": sorted(company.dirty_balances),
+        "dirty_vendor_balances": sorted(company.dirty_vendor_balances),
+        "deposited": [[kind, doc, deposit] for (kind, doc), deposit in sorted(company.deposited.items())],
+        "files": {
+            entity_id: [base64.b64encode(data).decode("ascii"), content_type]
+            for entity_id, (data, content_type) in sorted(company.files.items())
+        },
+        "rates": company.rates,
     }
 
 
@@ -134,6 +146,13 @@ def restore_company(company: Company, state: Mapping[str, Any]) -> None:
     company.doc_numbers = dict(state["doc_numbers"])
     company.display_names = {k: (str(v[0]), str(v[1])) for k, v in state["display_names"].items()}
     company.dirty_balances = set(state["dirty_balances"])
+    company.dirty_vendor_balances = set(state.get("dirty_vendor_balances", ()))
+    company.deposited = {(str(k), str(d)): str(v) for k, d, v in state.get("deposited", ())}
+    company.files = {
+        str(entity_id): (base64.b64decode(data), str(content_type))
+        for entity_id, (data, content_type) in state.get("files", {}).items()
+    }
+    company.rates = {code: dict(days) for code, days in state.get("rates", {}).items()}
 
 
 # ------------------------------------------------------------------------------------------ Salesforce

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from msplink.sandbox.quickbooks._faults import Fault, business, money, ref, required, round2
 
 if TYPE_CHECKING:
-    from msplink.sandbox.quickbooks._state import Company
+    from msplink.sandbox.quickbooks._company import CompanyState as Company
 
 __all__ = ["RULES", "apply_currency", "lines", "named", "txn_defaults"]
 
@@ -87,7 +87,7 @@ def named(c: Company, entity: str, obj: dict[str, Any], existing: Existing, *, l
     check_name(name, "Name")
     if len(name) > limit:
         raise _too_long("Name", limit)
-    if c._name_taken(entity, name, existing[1] if existing else None):
+    if c.name_taken(entity, name, existing[1] if existing else None):
         raise Fault(
             "6240", "Duplicate Name Exists Error", f"Another {entity.lower()} is already using this name."
         )
@@ -111,7 +111,7 @@ def prepare_person(c: Company, entity: str, obj: dict[str, Any], existing: Exist
     check_name(name, "DisplayName")
     if len(name) > 500:
         raise _too_long("DisplayName", 500)
-    if c._display_name_taken(name, existing):
+    if c.display_name_taken(name, existing):
         raise Fault(
             "6240",
             "Duplicate Name Exists Error",
@@ -463,7 +463,7 @@ def prepare_invoice(c: Company, entity: str, obj: dict[str, Any], existing: Exis
         if link.get("TxnType") == "Estimate" and str(link.get("TxnId")) in c.data["Estimate"]:
             estimate = c.data["Estimate"][str(link["TxnId"])]
             estimate["TxnStatus"] = "Closed"
-            c._bump(estimate)
+            c.bump(estimate)
 
 
 @rule("Estimate")

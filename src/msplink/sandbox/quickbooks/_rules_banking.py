@@ -24,7 +24,7 @@ from msplink.sandbox.quickbooks._rules import (
 )
 
 if TYPE_CHECKING:
-    from msplink.sandbox.quickbooks._state import Company
+    from msplink.sandbox.quickbooks._company import CompanyState as Company
 
 __all__ = ["CURRENCIES", "account"]
 

@@ -307,7 +307,7 @@ class QuickBooksSandbox(OAuthMixin, WebhookMixin, AttachmentsMixin, Sandbox):
         with self._lock:
             prefs = self.company.data["Preferences"]["1"]
             prefs["CurrencyPrefs"] = {**prefs.get("CurrencyPrefs", {}), "MultiCurrencyEnabled": True}
-            self.company._bump(prefs)
+            self.company.bump(prefs)
             self.company.record("Preferences", "1", "Update")
 
     # ------------------------------------------------------------------------------------ API glue
@@ -512,7 +512,7 @@ class QuickBooksSandbox(OAuthMixin, WebhookMixin, AttachmentsMixin, Sandbox):
             new.update(writable)
         new = {k: v for k, v in new.items() if v != ""}  # an empty string is no value (see Company.prepare)
         new["sparse"] = False
-        c._bump(new)
+        c.bump(new)
         c.data[name]["1"] = new
         c.record(name, "1", "Update")
         return new

@@ -333,7 +333,7 @@ class Company:
         obj["sparse"] = False
         return obj
 
-    def _bump(self, obj: dict[str, Any]) -> None:
+    def bump(self, obj: dict[str, Any]) -> None:
         obj["SyncToken"] = str(int(obj.get("SyncToken", "0")) + 1)
         meta = dict(obj.get("MetaData") or {})
         meta["LastUpdatedTime"] = self.stamp()
@@ -341,7 +341,7 @@ class Company:
 
     # ---- name uniqueness
 
-    def _display_name_taken(self, name: str, exclude: tuple[str, str] | None) -> bool:
+    def display_name_taken(self, name: str, exclude: tuple[str, str] | None) -> bool:
         found = self.display_names.get(name.casefold())
         return found is not None and found != exclude
 
@@ -352,7 +352,7 @@ class Company:
             self.display_names.pop(str(old.get("DisplayName", "")).casefold(), None)
         self.display_names[str(obj.get("DisplayName", "")).casefold()] = (entity, str(obj["Id"]))
 
-    def _name_taken(self, entity: str, name: str, exclude: str | None) -> bool:
+    def name_taken(self, entity: str, name: str, exclude: str | None) -> bool:
         folded = name.casefold()
         return any(
             str(obj.get("Name", "")).casefold() == folded and entity_id != exclude
@@ -442,7 +442,7 @@ class Company:
         for kind, doc_id in sorted(docs, key=lambda d: (d[0], int(d[1]))):
             doc = self.data[kind].get(doc_id)
             if doc is not None:
-                self._bump(doc)
+                self.bump(doc)
                 self.record(kind, doc_id, "Update")
 
     def _deposit_links(self, deposit: Mapping[str, Any], sign: int) -> None:
@@ -613,7 +613,7 @@ class Company:
         new["MetaData"] = dict(old.get("MetaData") or {})
         new["domain"] = "QBO"
         new["sparse"] = False
-        self._bump(new)
+        self.bump(new)
         self.data[entity][entity_id] = new
         self._index_name(entity, new, old)
         touched |= self._effects(entity, new, +1, touch=False)
@@ -645,8 +645,8 @@ class Company:
 
     def _taken(self, entity: str, key: str, name: str, entity_id: str) -> bool:
         if key == "DisplayName":
-            return self._display_name_taken(name, (entity, entity_id))
-        return self._name_taken(entity, name, entity_id)
+            return self.display_name_taken(name, (entity, entity_id))
+        return self.name_taken(entity, name, entity_id)
 
     def _payments_applied(self, entity: str, obj: Mapping[str, Any]) -> bool:
         kinds = {
@@ -722,7 +722,7 @@ class Company:
                 new[key] = Decimal("0")
         note = str(new.get("PrivateNote") or "")
         new["PrivateNote"] = "Voided" + (f" - {note}" if note else "")
-        self._bump(new)
+        self.bump(new)
         self.data[entity][entity_id] = new
         self.touch(touched)
         self.refresh_customer_balance(ref(new, "CustomerRef"))
@@ -796,7 +796,7 @@ class Company:
         inner.update({k: old[k] for k in ("Id", "SyncToken", "MetaData") if k in old})
         inner["RecurDataRef"] = {"value": entity_id}
         inner["domain"], inner["sparse"] = "QBO", False
-        self._bump(inner)
+        self.bump(inner)
         self.data["RecurringTransaction"][entity_id] = {kind: inner}
         self.record("RecurringTransaction", entity_id, "Update")
         return {kind: inner}
