@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,16 @@ from msplink.sync import (
     by_name,
 )
 from tests.sync._world import MemoryAdapter, MemorySystem, customer_mapper
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests marked ``slow`` (the full SIGKILL matrix) run only with ``MSPLINK_SLOW=1``."""
+    if os.environ.get("MSPLINK_SLOW"):
+        return
+    skip = pytest.mark.skip(reason="slow: set MSPLINK_SLOW=1 to run")
+    for item in items:
+        if "slow" in item.keywords and "/sync/" in str(item.fspath):
+            item.add_marker(skip)
 
 
 @pytest.fixture(params=["memory", "sqlite"])
