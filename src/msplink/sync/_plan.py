@@ -389,6 +389,7 @@ def plan_records(
         a candidate for the next (no two source records claim one target).
     """
     planner = _Planner(spec, targets, ledger, resolutions or {})
+    planner.prematch(incoming)
     return tuple(planner.plan(record) for record in incoming)
 
 
@@ -405,6 +406,57 @@ class _Planner:
         self.ledger = ledger
         self.resolutions = resolutions
         self.claimed: set[str] = {tid for tid, cur in targets.items() if cur.claimed}
+        self.matched: dict[str, tuple[str, str]] = {}
+        self.chosen: dict[str, str] = {}
+
+    def prematch(self, incoming: Sequence[Incoming]) -> None:
+        """Match the page's unlinked records to a fixed point.
+
+        Linked targets and decided matches are claimed first; then each round links every record
+        whose first decisive rule finds exactly one unclaimed candidate, until a round links none.
+        A record left ambiguous is ambiguous among what nobody else in the page took, so applying
+        the plan and planning again gives the same answer (page order breaks exact ties).
+        """
+        self.claimed.update(inc.target.id for inc in incoming if inc.target is not None)
+        open_: list[Incoming] = []
+        for inc in incoming:
+            if inc.target is not None or inc.deleted or inc.record is None:
+                continue
+            if self.spec.filter is not None and not self.spec.filter(inc.record):
+                continue
+            whole = next((d for d in self.resolutions.get(inc.ref.id, ()) if d.kind == "match"), None)
+            if whole is not None:
+                chosen = None if whole.value is None else str(whole.value)
+                if chosen is not None and chosen in self.targets and chosen not in self.claimed:
+                    self.chosen[inc.ref.id] = chosen
+                    self.claimed.add(chosen)
+                continue
+            open_.append(inc)
+        progress = True
+        while progress:
+            progress = False
+            for inc in open_:
+                if inc.ref.id in self.matched:
+                    continue
+                rule, hits = self._decisive(inc)
+                if rule is not None and len(hits) == 1:
+                    self.matched[inc.ref.id] = (hits[0], rule.name)
+                    self.claimed.add(hits[0])
+                    progress = True
+
+    def _decisive(self, inc: Incoming) -> tuple[MatchRule | None, tuple[str, ...]]:
+        """The first rule that finds any unclaimed candidate, and its candidates."""
+        system, object_type = self.spec.target
+        pool = [
+            (tid, cur.record)
+            for tid, cur in sorted(self.targets.items())
+            if tid not in self.claimed and (cur.ref.system, cur.ref.object_type) == (system, object_type)
+        ]
+        for rule in self.spec.rules:
+            hits = rule.candidates(inc.record, inc.ref.id, pool)
+            if hits:
+                return rule, hits
+        return None, ()
 
     def _scoped(self, record: object, system: str) -> dict[str, object]:
         fields = self.spec.fields
@@ -447,13 +499,12 @@ class _Planner:
                 action=Action.CONFLICT, target=inc.target, conflicts=(conflict,),
                 reason="the linked target record no longer exists", **base,
             )  # fmt: skip
-        if whole is not None and whole.kind == "match":
-            chosen = None if whole.value is None else self.targets.get(str(whole.value))
-            if chosen is not None and chosen.ref.id not in self.claimed:
-                self.claimed.add(chosen.ref.id)
-                return self._diff(inc, chosen, decisions, new_link="resolution", applied=(whole.conflict,))
-            if whole.value is None:
-                return self._create(inc, applied=(whole.conflict,))
+        if inc.ref.id in self.chosen:
+            chosen = self.targets[self.chosen[inc.ref.id]]
+            applied = (whole.conflict,) if whole is not None else ()
+            return self._diff(inc, chosen, decisions, new_link="resolution", applied=applied)
+        if whole is not None and whole.kind == "match" and whole.value is None:
+            return self._create(inc, applied=(whole.conflict,))
         return self._match(inc, decisions)
 
     def _deleted(self, inc: Incoming) -> PlanItem:
@@ -483,28 +534,24 @@ class _Planner:
         )
 
     def _match(self, inc: Incoming, decisions: Sequence[Resolution]) -> PlanItem:
-        system, object_type = self.spec.target
-        pool = [
-            (tid, cur.record)
-            for tid, cur in sorted(self.targets.items())
-            if tid not in self.claimed and (cur.ref.system, cur.ref.object_type) == (system, object_type)
-        ]
-        for rule in self.spec.rules:
-            hits = rule.candidates(inc.record, inc.ref.id, pool)
-            if len(hits) == 1:
-                self.claimed.add(hits[0])
-                return self._diff(inc, self.targets[hits[0]], decisions, new_link=rule.name)
-            if len(hits) > 1:
-                candidates = tuple(self.targets[h].ref for h in hits)
-                conflict = Conflict(
-                    flow=self.spec.flow, kind="match", entity=inc.entity, field="$match", source=inc.ref,
-                    candidates=candidates, source_value=rule.name,
-                )  # fmt: skip
-                return PlanItem(
-                    action=Action.CONFLICT, source=inc.ref, entity=inc.entity, conflicts=(conflict,),
-                    candidates=candidates, rule=rule.name, reason=f"{len(hits)} candidates by {rule.name}",
-                )  # fmt: skip
-        return self._create(inc)
+        if inc.ref.id in self.matched:
+            target_id, rule_name = self.matched[inc.ref.id]
+            return self._diff(inc, self.targets[target_id], decisions, new_link=rule_name)
+        rule, hits = self._decisive(inc)
+        if rule is None:
+            return self._create(inc)
+        if len(hits) == 1:
+            self.claimed.add(hits[0])
+            return self._diff(inc, self.targets[hits[0]], decisions, new_link=rule.name)
+        candidates = tuple(self.targets[h].ref for h in hits)
+        conflict = Conflict(
+            flow=self.spec.flow, kind="match", entity=inc.entity, field="$match", source=inc.ref,
+            candidates=candidates, source_value=rule.name,
+        )  # fmt: skip
+        return PlanItem(
+            action=Action.CONFLICT, source=inc.ref, entity=inc.entity, conflicts=(conflict,),
+            candidates=candidates, rule=rule.name, reason=f"{len(hits)} candidates by {rule.name}",
+        )  # fmt: skip
 
     def _diff(
         self,

@@ -479,7 +479,8 @@ class Session:
         linked = state.linked(entity_of.values(), *spec.target)
         early: dict[str, PlanItem | DeadLetter] = {}
         incoming: list[Incoming] = []
-        user = flow.source.integration_user
+        user = None if replay else flow.source.integration_user
+        resolutions = self._resolutions(refs.values())
         for record in fresh:
             ref, entity = refs[record.id], entity_of.get(record.id)
             target = linked.get(entity) if entity else None
@@ -489,6 +490,7 @@ class Session:
                 continue
             if (
                 user
+                and record.id not in resolutions
                 and record.modified_by == user
                 and record.version
                 and known.get(ref, ("", None))[1] == record.version
@@ -505,7 +507,6 @@ class Session:
                 continue
             incoming.append(Incoming(ref=ref, record=canonical, target=target, entity=entity))
         incoming = self._resolve_links(incoming)
-        resolutions = self._resolutions(refs.values())
         currents, unreadable, target_entity = yield from self._candidates(incoming, resolutions)
         for inc in list(incoming):
             if inc.target is not None and inc.target.id in unreadable:

@@ -29,7 +29,7 @@ from msplink.errors import ConfigurationError
 from msplink.models import ExternalRef
 from msplink.sync._model import Action, Conflict, DeadLetter, LeaseError, RunRecord, Watermark
 from msplink.sync._protocols import Intent, StateChanges
-from msplink.sync._state import Clock, decide, lease_is_free, utcnow
+from msplink.sync._state import Clock, decide, lease_is_free, oriented, utcnow
 from msplink.sync._values import decode, encode
 
 __all__ = ["MIGRATIONS", "SCHEMA_VERSION", "SQLiteStateStore"]
@@ -678,7 +678,7 @@ class SQLiteStateStore:
                     ((now + lease[1]).isoformat(), tenant, flow, lease[0]),
                 )
 
-    def _open_conflict(self, db: sqlite3.Connection, c: Conflict) -> int | None:
+    def _open_conflict(self, db: sqlite3.Connection, c: Conflict) -> Conflict | None:
         args: tuple[str, ...]
         if c.kind == "field" and c.entity:
             sql, args = "kind = 'field' AND entity = ? AND field = ?", (c.entity, c.field)
@@ -688,20 +688,22 @@ class SQLiteStateStore:
                 (c.kind, c.flow, _key(c.source), c.field),
             )
         row = db.execute(
-            f"SELECT id FROM conflicts WHERE tenant = ? AND status = 'open' AND {sql} ORDER BY id LIMIT 1",  # noqa: S608
+            f"SELECT {self._CONFLICT_COLUMNS} FROM conflicts WHERE tenant = ? AND status = 'open' AND {sql} "  # noqa: S608
+            "ORDER BY id LIMIT 1",
             (self._tenant, *args),
         ).fetchone()
-        return None if row is None else int(row[0])
+        return None if row is None else self._conflict(row)
 
     def _upsert_conflicts(self, db: sqlite3.Connection, conflicts: Sequence[Conflict], stamp: str) -> None:
-        for c in conflicts:
+        for found in conflicts:
+            existing = self._open_conflict(db, found)
+            c = found if existing is None else oriented(found, existing)
             values = (
                 c.flow, c.kind, c.entity, c.field, _ref_text(c.source), _ref_text(c.target), _key(c.source),
                 None if c.target is None else _key(c.target), _dump(c.source_value), _dump(c.target_value),
                 json.dumps([[r.system, r.object_type, r.id, r.version] for r in c.candidates]), c.policy,
             )  # fmt: skip
-            cid = self._open_conflict(db, c)
-            if cid is None:
+            if existing is None:
                 db.execute(
                     "INSERT INTO conflicts (tenant, flow, kind, entity, field, source, target, source_key, target_key, "
                     "source_value, target_value, candidates, policy, status, created_at, updated_at) "
@@ -713,7 +715,7 @@ class SQLiteStateStore:
                     "UPDATE conflicts SET flow = ?, kind = ?, entity = ?, field = ?, source = ?, target = ?, "
                     "source_key = ?, target_key = ?, source_value = ?, target_value = ?, candidates = ?, policy = ?, "
                     "updated_at = ? WHERE tenant = ? AND id = ?",
-                    (*values, stamp, self._tenant, cid),
+                    (*values, stamp, self._tenant, existing.id),
                 )
 
     def record_run(self, run: RunRecord) -> RunRecord:

@@ -22,7 +22,7 @@ from msplink.models import ExternalRef
 from msplink.sync._model import Conflict, DeadLetter, LeaseError, RunRecord, Watermark
 from msplink.sync._protocols import Intent, StateChanges
 
-__all__ = ["MemoryStateStore", "decide", "lease_is_free", "utcnow"]
+__all__ = ["MemoryStateStore", "conflict_key", "decide", "lease_is_free", "oriented", "utcnow"]
 
 logger = logging.getLogger("msplink.sync.state")
 
@@ -94,6 +94,21 @@ def conflict_key(conflict: Conflict) -> tuple[str, ...]:
         return ("field", conflict.entity, conflict.field)
     src = conflict.source
     return (conflict.kind, conflict.flow, src.system, src.object_type, src.id, conflict.field)
+
+
+def oriented(new: Conflict, existing: Conflict) -> Conflict:
+    """``new`` seen the way ``existing`` was first recorded (the reverse flow finds the same
+    conflict with source and target swapped; a decision's ``source``/``target`` keep their meaning)."""
+    if _side(new.source) == _side(existing.source):
+        return attrs.evolve(new, flow=existing.flow)
+    return attrs.evolve(
+        new,
+        flow=existing.flow,
+        source=new.target or existing.source,
+        target=new.source,
+        source_value=new.target_value,
+        target_value=new.source_value,
+    )
 
 
 def _side(ref: ExternalRef) -> Side:
@@ -409,7 +424,7 @@ class MemoryStateStore:
                 old = t.conflicts[cid][1]
                 t.conflicts[cid] = (
                     self._tenant,
-                    attrs.evolve(conflict, id=cid, status="open", created_at=old.created_at),
+                    attrs.evolve(oriented(conflict, old), id=cid, status="open", created_at=old.created_at),
                 )
 
     def record_run(self, run: RunRecord) -> RunRecord:
