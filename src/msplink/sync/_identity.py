@@ -69,7 +69,7 @@ def name_key(name: str | None) -> str | None:
     """
     if not name:
         return None
-    text = unicodedata.normalize("NFKC", name).casefold()
+    text = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", name).casefold())
     text = _DROP.sub("", text).replace("&", " and ").replace("+", " and ")
     words = _SPACE.sub(" ", _PUNCT.sub(" ", text).replace("_", " ")).strip().split(" ")
     while len(words) > 1 and words[-1] in LEGAL_SUFFIXES:
