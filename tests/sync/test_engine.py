@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from collections import Counter
 from datetime import datetime, timedelta
 
@@ -151,6 +152,10 @@ def test_bidirectional_edits_over_three_rounds_never_ping_pong(world: World, sto
 
     b1 = run(backward, state=store)
     assert (b1.counts["update"], b1.counts["conflict"], b1.writes) == (2, 1, 2)
+    # b's record 2 last changed by msplink's own write, at the version it returned: not even mapped
+    assert [(o.source.id, o.reason) for o in b1.outcomes if o.action is Action.SKIP] == [
+        ("2", "authored_by_integration_user")
+    ]
     assert a.records["1"]["Notes"] == "from b"
     assert a.records["3"]["Web"] == "https://three.example.com"
     assert a.records["4"]["Email"] == "four@a.example.com"
@@ -464,3 +469,50 @@ def test_tombstones_from_a_delete_feed(world: World, store: StateStore) -> None:
         f"Company {n}" for n in range(10) if n != 6
     )
     assert [o.action for o in report.outcomes] == [Action.DELETE]
+
+
+def test_logs_say_what_happened_without_record_values(
+    world: World, store: StateStore, caplog: pytest.LogCaptureFixture
+) -> None:
+    seed_overlap(world)
+    world.a.add(name="!Secret Customer", email="secret@private.example")
+    with caplog.at_level(logging.DEBUG, logger="msplink.sync"):
+        run(world.forward(page_size=6), state=store)
+    messages = [r.getMessage() for r in caplog.records]
+    assert all(r.name.startswith("msplink.sync") for r in caplog.records)
+    assert sum("page" in m for m in messages) == 2
+    assert any("run ok, 11 records, 9 writes" in m for m in messages)
+    text = "\n".join(messages)
+    for value in ("Acme", "ops@acme.com", "Secret Customer", "secret@private.example", "Initech"):
+        assert value not in text
+
+
+def test_progress_true_uses_tqdm(world: World, store: StateStore, capsys: pytest.CaptureFixture[str]) -> None:
+    for n in range(3):
+        world.a.add(name=f"Company {n}")
+    run(world.forward(), state=store, progress=True)
+    assert "3record" in capsys.readouterr().err.replace(" ", "")
+
+
+def test_reset_reads_everything_again_and_writes_nothing(world: World, store: StateStore) -> None:
+    seed_overlap(world)
+    flow = world.forward(page_size=4)
+    run(flow, state=store)
+    store.reset("a-to-b")
+    world.a.calls.clear()
+    again = run(flow, state=store)
+    assert world.a.calls["read"] == 3
+    assert again.writes == 0
+    assert again.counts["skip"] == 9 and again.counts["conflict"] == 1
+    assert len(world.b.records) == 12
+
+
+def test_a_dry_run_reports_a_guard_breach(world: World, store: StateStore) -> None:
+    for n in range(3):
+        world.a.add(name=f"Company {n}")
+    with pytest.raises(GuardError):
+        run(world.forward(guards=Guards(max_writes=1)), state=store, dry_run=True)
+    [row] = store.runs()
+    assert (row.dry_run, row.status) == (True, "guarded")
+    planned = plan(world.forward(guards=Guards(max_writes=1)), state=store)  # plan() only reports
+    assert planned.writes == 3
