@@ -47,9 +47,9 @@ def test_field_values_flattens_records_and_leaves_the_envelope_out() -> None:
     assert get_path(customer, "billing_address.city") == "Austin"
     assert get_path(customer, "shipping_address.city") is None
     assert get_path(customer, "custom_fields.cw_id") == "250"
-    assert in_scope("billing_address.city", {"billing_address"})
-    assert in_scope("billing_address", {"billing_address.city"})
-    assert not in_scope("billing", {"billing_address"})
+    assert in_scope("billing_address.city", frozenset({"billing_address"}))
+    assert in_scope("billing_address", frozenset({"billing_address.city"}))
+    assert not in_scope("billing", frozenset({"billing_address"}))
 
 
 def test_merge_paths_changes_only_the_paths_given() -> None:

@@ -26,7 +26,7 @@ from typing import Any
 
 import attrs
 
-from msplink.models import ExternalRef
+from msplink.models import ExternalRef, Link
 from msplink.sync._identity import MatchRule
 from msplink.sync._model import (
     Action,
@@ -408,6 +408,7 @@ class _Planner:
         self.claimed: set[str] = {tid for tid, cur in targets.items() if cur.claimed}
         self.matched: dict[str, tuple[str, str]] = {}
         self.chosen: dict[str, str] = {}
+        self.undecided: dict[str, tuple[MatchRule | None, tuple[str, ...]]] = {}
 
     def prematch(self, incoming: Sequence[Incoming]) -> None:
         """Match the page's unlinked records to a fixed point.
@@ -443,6 +444,8 @@ class _Planner:
                     self.matched[inc.ref.id] = (hits[0], rule.name)
                     self.claimed.add(hits[0])
                     progress = True
+                else:
+                    self.undecided[inc.ref.id] = (rule, hits)
 
     def _decisive(self, inc: Incoming) -> tuple[MatchRule | None, tuple[str, ...]]:
         """The first rule that finds any unclaimed candidate, and its candidates."""
@@ -458,14 +461,19 @@ class _Planner:
                 return rule, hits
         return None, ()
 
-    def _scoped(self, record: object, system: str) -> dict[str, object]:
+    def _scoped(self, record: object, system: str | None) -> dict[str, object]:
         fields = self.spec.fields
         return {p: v for p, v in field_values(record, system=system).items() if in_scope(p, fields)}
 
     def _hashes(self, record: object) -> tuple[dict[str, str], dict[str, str]]:
-        source = {p: value_hash(v) for p, v in self._scoped(record, self.spec.source[0]).items()}
-        target = {p: value_hash(v) for p, v in self._scoped(record, self.spec.target[0]).items()}
-        source = {p: h for p, h in source.items() if p in target}
+        """Ledger hashes of a created record: each side renders links in its own system."""
+        raw = self._scoped(record, None)
+        source_system, target_system = self.spec.source[0], self.spec.target[0]
+        target = {p: value_hash(leaf(v, target_system)) for p, v in raw.items()}
+        source = {
+            p: value_hash(leaf(v, source_system)) if isinstance(v, Link) else target[p]
+            for p, v in raw.items()
+        }
         return source, target
 
     def plan(self, inc: Incoming) -> PlanItem:
@@ -537,7 +545,8 @@ class _Planner:
         if inc.ref.id in self.matched:
             target_id, rule_name = self.matched[inc.ref.id]
             return self._diff(inc, self.targets[target_id], decisions, new_link=rule_name)
-        rule, hits = self._decisive(inc)
+        # the last prematch round saw the final claims: its answer for this record stands
+        rule, hits = self.undecided.get(inc.ref.id) or self._decisive(inc)
         if rule is None:
             return self._create(inc)
         if len(hits) == 1:

@@ -610,16 +610,18 @@ class SQLiteStateStore:
                     "DELETE FROM identity WHERE tenant = ? AND system = ? AND object = ? AND id = ?",
                     (tenant, ref.system, ref.object_type, ref.id),
                 )
-            for entity, ref in changes.links:
-                db.execute(
-                    "DELETE FROM identity WHERE tenant = ? AND entity = ? AND system = ? AND object = ? AND id != ?",
-                    (tenant, entity, ref.system, ref.object_type, ref.id),
-                )
-                db.execute(
-                    "INSERT INTO identity (tenant, entity, system, object, id, linked_at) VALUES (?, ?, ?, ?, ?, ?) "
-                    "ON CONFLICT (tenant, system, object, id) DO UPDATE SET entity = excluded.entity",
-                    (tenant, entity, ref.system, ref.object_type, ref.id, stamp),
-                )
+            db.executemany(
+                "DELETE FROM identity WHERE tenant = ? AND entity = ? AND system = ? AND object = ? AND id != ?",
+                [(tenant, entity, ref.system, ref.object_type, ref.id) for entity, ref in changes.links],
+            )
+            db.executemany(
+                "INSERT INTO identity (tenant, entity, system, object, id, linked_at) VALUES (?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT (tenant, system, object, id) DO UPDATE SET entity = excluded.entity",
+                [
+                    (tenant, entity, ref.system, ref.object_type, ref.id, stamp)
+                    for entity, ref in changes.links
+                ],
+            )
             db.executemany(
                 "UPDATE identity SET written_version = ? WHERE tenant = ? AND system = ? AND object = ? AND id = ?",
                 [(v, tenant, r.system, r.object_type, r.id) for r, v in changes.written],

@@ -14,9 +14,10 @@ ledger's hash: equal values hash equal (``Decimal("1.0")`` and ``Decimal("1.00")
 from __future__ import annotations
 
 import enum
+import functools
 import hashlib
 import json
-from collections.abc import Callable, Collection, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Final
@@ -73,13 +74,23 @@ def leaf(value: object, system: str | None) -> object:
     return value
 
 
-def _fields_of(value: object) -> tuple[Any, ...]:
-    cls: Any = type(value)
+@functools.lru_cache(maxsize=256)
+def _fields_of_class(cls: Any) -> tuple[Any, ...]:
     return tuple(attrs.fields(cls))
 
 
+def _fields_of(value: object) -> tuple[Any, ...]:
+    cls: Any = type(value)
+    return _fields_of_class(cls)
+
+
+_SCALARS: Final = frozenset({type(None), str, int, bool, Decimal, date, datetime})
+
+
 def _flatten(out: dict[str, object], path: str, value: object, system: str | None) -> None:
-    if attrs.has(type(value)) and not isinstance(value, _LEAVES):
+    if type(value) in _SCALARS:
+        out[path] = value
+    elif attrs.has(type(value)) and not isinstance(value, _LEAVES):
         for attribute in _fields_of(value):
             _flatten(out, f"{path}.{attribute.name}", getattr(value, attribute.name), system)
     elif isinstance(value, Mapping):
@@ -108,11 +119,10 @@ def field_values(record: object, *, system: str | None = None) -> dict[str, obje
     return out
 
 
-def in_scope(path: str, fields: Collection[str] | None) -> bool:
-    """Whether ``path`` is one of ``fields`` or below one of them (``None``: every field)."""
-    if fields is None:
-        return True
-    if path in fields:
+@functools.lru_cache(maxsize=8192)
+def in_scope(path: str, fields: frozenset[str] | None) -> bool:
+    """Whether ``path`` is one of ``fields`` or below or above one of them (``None``: every field)."""
+    if fields is None or path in fields:
         return True
     return any(path.startswith(f + ".") or f.startswith(path + ".") for f in fields)
 
@@ -278,6 +288,13 @@ def _normal(data: object) -> object:
 
 
 def value_hash(value: object) -> str:
-    """A stable 32-hex-digit hash of a field value (numerically equal Decimals hash equal)."""
-    data = json.dumps(_normal(encode(value)), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    """A stable 32-hex-digit hash of a field value (numerically equal Decimals hash equal).
+
+    The hash is of the value's canonical JSON (``encode``, sorted keys, Decimals normalised), so it
+    does not depend on the Python process; plain strings, the common case, skip the encoder.
+    """
+    if type(value) is str:
+        data = json.dumps(value, ensure_ascii=False)
+    else:
+        data = json.dumps(_normal(encode(value)), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(data.encode("utf-8")).hexdigest()[:32]
