@@ -17,6 +17,7 @@ from __future__ import annotations
 import copy
 import json
 import os
+import random
 from collections import Counter
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta, timezone
@@ -30,6 +31,7 @@ from msplink.errors import (
     MappingError,
     MsplinkError,
     NotFoundError,
+    RateLimitError,
     ServerError,
     TransportError,
 )
@@ -82,6 +84,8 @@ class MemorySystem:
         self.fail_before = 0
         self.item_errors: dict[str, list[MsplinkError]] = {}
         self.write_error: MsplinkError | None = None
+        self.chaos: random.Random | None = None
+        self.chaos_rate = 0.0
         self.before_write: Callable[[], None] | None = None
         self.on_crash: Callable[[str], None] | None = None
         self.path = Path(path) if path is not None else None
@@ -303,15 +307,22 @@ class MemoryAdapter:
             hook()
         if memory.write_error is not None:
             raise memory.write_error
-        if memory.fail_before > 0:
-            memory.fail_before -= 1
+        chaos = memory.chaos
+        if memory.fail_before > 0 or (chaos and chaos.random() < memory.chaos_rate):
+            memory.fail_before = max(0, memory.fail_before - 1)
             raise ServerError(platform=memory.name, status_code=503, method="POST", path="/batch")
         results = []
         for n, op in enumerate(ops):
             if n == len(ops) // 2 and n > 0:
                 memory.reached("write_mid")
+            if chaos and chaos.random() < memory.chaos_rate:
+                error = chaos.choice([RateLimitError, ServerError])(platform=memory.name, status_code=429)
+                results.append(WriteResult(key=op.key, error=error))
+                continue
             results.append(self._apply(op))
         memory.save()
+        if chaos and chaos.random() < memory.chaos_rate:
+            raise TransportError("connection dropped after the write", platform=memory.name)
         if memory.lose > 0:
             memory.lose -= 1
             raise TransportError("response lost", platform=memory.name, method="POST", path="/batch")
@@ -348,6 +359,8 @@ class MemoryAdapter:
 
     def settle(self, intents: Sequence[Intent]) -> list[RemoteRecord | None]:
         self._call("settle")
+        if self.memory.chaos and self.memory.chaos.random() < self.memory.chaos_rate:
+            raise TransportError("connection dropped", platform=self.memory.name)
         out: list[RemoteRecord | None] = []
         for intent in intents:
             rid = self.memory.keys.get(intent.key)

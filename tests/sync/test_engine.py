@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import copy
 import json
 import logging
+import random
 from collections import Counter
 from datetime import datetime, timedelta
 
@@ -19,6 +21,7 @@ from msplink.sync import (
     GuardError,
     Guards,
     LeaseError,
+    MemoryStateStore,
     Owner,
     StateStore,
     apply,
@@ -26,7 +29,7 @@ from msplink.sync import (
     run,
 )
 from msplink.sync._identity import name_key
-from tests.sync._world import MemoryAdapter
+from tests.sync._world import MemoryAdapter, MemorySystem
 from tests.sync.conftest import World
 
 
@@ -516,3 +519,35 @@ def test_a_dry_run_reports_a_guard_breach(world: World, store: StateStore) -> No
     assert (row.dry_run, row.status) == (True, "guarded")
     planned = plan(world.forward(guards=Guards(max_writes=1)), state=store)  # plan() only reports
     assert planned.writes == 3
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_under_random_faults_the_sync_converges_exactly(world: World, store: StateStore, seed: int) -> None:
+    """Batches refused, items throttled, connections dropped after writing, settlement failing: the
+    target ends exactly as a fault-free sync leaves it; each record that exhausts its retries is a
+    dead letter with its typed error until ``retry_dead_letters`` completes it."""
+    for n in range(300):
+        world.a.add(name=f"Company {n:03d}", email=f"c{n}@company{n}.com")
+    for n in range(0, 300, 7):
+        world.b.add(name=f"COMPANY {n:03d} LLC", email=f"c{n}@company{n}.com")
+    clean = World(MemorySystem("a"), MemorySystem("b"))
+    clean.a.records, clean.b.records = copy.deepcopy(world.a.records), copy.deepcopy(world.b.records)
+    clean.b.next_id, clean.b.clock = world.b.next_id, world.b.clock
+    run(clean.forward(page_size=50, batch_size=10), state=MemoryStateStore())
+
+    world.b.chaos, world.b.chaos_rate = random.Random(seed), 0.15
+    flow = world.forward(page_size=50, batch_size=10)
+    first = run(flow, state=store)
+    letters = store.dead_letters()
+    assert first.outcome_counts["failed"] == len(letters)
+    assert {d.error_type for d in letters} <= {"RateLimitError", "ServerError", "TransportError"}
+    pending = first.outcome_counts["pending"]
+    world.b.chaos_rate = 0.0
+    final = run(flow, state=store, retry_dead_letters=True)
+    assert store.dead_letters() == []
+    assert final.writes == len(letters) + pending - final.outcome_counts["skipped"]
+    assert sorted((r["Name"], r["Email"]) for r in world.b.records.values()) == sorted(
+        (r["Name"], r["Email"]) for r in clean.b.records.values()
+    )
+    assert len(world.b.records) == len(clean.b.records) == 300
+    assert run(flow, state=store).writes == 0
