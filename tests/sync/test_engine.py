@@ -24,6 +24,7 @@ from msplink.sync import (
     MemoryStateStore,
     Owner,
     StateStore,
+    Watermark,
     apply,
     plan,
     run,
@@ -380,8 +381,11 @@ def test_plan_then_apply_rechecks_what_changed(world: World, store: StateStore) 
     assert report.writes == 4
     assert report.replanned == 1
     assert world.b.by_name("Company 1")[0]["Email"] == "changed@x1.com"
+    assert planned.watermark == Watermark(updated_at=world.a.records["4"]["Updated"], id="4")
     assert store.watermark("a-to-b") == planned.watermark
+    world.a.calls.clear()
     assert run(flow, state=store).writes == 0
+    assert world.a.calls["read"] == 1
 
 
 def test_apply_checks_the_guards_on_the_whole_plan(world: World, store: StateStore) -> None:

@@ -83,7 +83,7 @@ logger = logging.getLogger("msplink.sync.engine")
 
 T = TypeVar("T")
 FETCH_CHUNK = 200
-"""Ids per fetch request of a replay."""
+"""Records per fetch request of a replay, and journalled creates per settle request."""
 
 
 # ------------------------------------------------------------------------------------ requests
@@ -327,7 +327,7 @@ class Session:
         """Which intents landed: creates by asking the target, updates and deletes by looking up."""
         out: dict[str, RemoteRecord | None] = {}
         creates = [i for i in intents if i.action is Action.CREATE]
-        for chunk in _chunks(creates, self._batch):
+        for chunk in _chunks(creates, FETCH_CHUNK):
             found = yield Settle(tuple(chunk))
             for intent, record in zip(chunk, found, strict=True):
                 out[intent.key] = record if record is not None and not record.deleted else None
@@ -538,7 +538,7 @@ class Session:
                     letter.source, Action.SKIP, "failed", reason=letter.error_type, error=letter.error
                 )
                 self.report.fail(letter)
-            self._tick()
+            self._commit(StateChanges(flow=flow.name), mark)  # moves only the in-memory watermark
             return
         yield from self._execute(items, letters, mark, target_entity)
 
