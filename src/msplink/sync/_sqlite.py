@@ -616,7 +616,8 @@ class SQLiteStateStore:
             )
             db.executemany(
                 "INSERT INTO identity (tenant, entity, system, object, id, linked_at) VALUES (?, ?, ?, ?, ?, ?) "
-                "ON CONFLICT (tenant, system, object, id) DO UPDATE SET entity = excluded.entity",
+                "ON CONFLICT (tenant, system, object, id) DO UPDATE SET entity = excluded.entity, "
+                "written_version = CASE WHEN entity = excluded.entity THEN written_version END",
                 [
                     (tenant, entity, ref.system, ref.object_type, ref.id, stamp)
                     for entity, ref in changes.links
