@@ -8,6 +8,7 @@ sync adapters, the async driver awaits the async ones. Nothing else differs betw
 from __future__ import annotations
 
 import inspect
+from collections.abc import Callable
 from typing import Any
 
 from msplink.errors import ConfigurationError, MsplinkError
@@ -15,7 +16,7 @@ from msplink.sync._flow import Flow
 from msplink.sync._plan import Plan
 from msplink.sync._protocols import StateStore
 from msplink.sync._report import ProgressCallback, SyncReport, make_progress
-from msplink.sync._session import Fetch, ListIds, Lookup, ReadChanges, Session, Write
+from msplink.sync._session import Fetch, ListIds, Lookup, ReadChanges, Request, Session, Write
 
 __all__ = ["aapply", "aplan", "apply", "arun", "plan", "run"]
 
@@ -29,29 +30,34 @@ def _is_async(flow: Flow) -> bool:
     ) or inspect.iscoroutinefunction(getattr(flow.target, "write", None))
 
 
+def _adapter_call(flow: Flow, request: Request) -> tuple[Callable[..., Any], tuple[Any, ...]]:
+    """The adapter method that carries out a request, and its arguments."""
+    source: Any = flow.source
+    target: Any = flow.target
+    if isinstance(request, ReadChanges):
+        return source.read_changes, (request.since, request.token)
+    if isinstance(request, Fetch):
+        return source.fetch, (list(request.ids),)
+    if isinstance(request, ListIds):
+        return source.list_ids, ()
+    if isinstance(request, Lookup):
+        return target.lookup, (request.request,)
+    if isinstance(request, Write):
+        return target.write, (list(request.ops),)
+    return target.settle, (list(request.intents),)
+
+
 def _drive(session: Session) -> Any:
     flow = session.flow
     if _is_async(flow):
         raise ConfigurationError(f"flow {flow.name!r} has async adapters: use arun / aplan / aapply")
-    source: Any = flow.source
-    target: Any = flow.target
     loop = session.main()
     try:
         request = next(loop)
         while True:
+            method, args = _adapter_call(flow, request)
             try:
-                if isinstance(request, ReadChanges):
-                    result: Any = source.read_changes(request.since, request.token)
-                elif isinstance(request, Fetch):
-                    result = source.fetch(list(request.ids))
-                elif isinstance(request, ListIds):
-                    result = source.list_ids()
-                elif isinstance(request, Lookup):
-                    result = target.lookup(request.request)
-                elif isinstance(request, Write):
-                    result = target.write(list(request.ops))
-                else:
-                    result = target.settle(list(request.intents))
+                result = method(*args)
             except MsplinkError as exc:
                 request = loop.throw(exc)
             else:
@@ -66,25 +72,13 @@ async def _adrive(session: Session) -> Any:
     flow = session.flow
     if not _is_async(flow):
         raise ConfigurationError(f"flow {flow.name!r} has sync adapters: use run / plan / apply")
-    source: Any = flow.source
-    target: Any = flow.target
     loop = session.main()
     try:
         request = next(loop)
         while True:
+            method, args = _adapter_call(flow, request)
             try:
-                if isinstance(request, ReadChanges):
-                    result: Any = await source.read_changes(request.since, request.token)
-                elif isinstance(request, Fetch):
-                    result = await source.fetch(list(request.ids))
-                elif isinstance(request, ListIds):
-                    result = await source.list_ids()
-                elif isinstance(request, Lookup):
-                    result = await target.lookup(request.request)
-                elif isinstance(request, Write):
-                    result = await target.write(list(request.ops))
-                else:
-                    result = await target.settle(list(request.intents))
+                result = await method(*args)
             except MsplinkError as exc:
                 request = loop.throw(exc)
             else:

@@ -31,6 +31,17 @@ def _ref(ref: ExternalRef | None) -> str | None:
     return None if ref is None else f"{ref.system}:{ref.object_type}:{ref.id}"
 
 
+def _outcome_row(outcome: Outcome) -> dict[str, Any]:
+    return {
+        "source": _ref(outcome.source),
+        "action": outcome.action.value,
+        "status": outcome.status,
+        "target": _ref(outcome.target),
+        "reason": outcome.reason,
+        "error": type(outcome.error).__name__ if outcome.error else None,
+    }
+
+
 @attrs.frozen(kw_only=True)
 class SyncReport:
     """The result of a run (or of ``apply``); also written to the state store's run log.
@@ -111,17 +122,7 @@ class SyncReport:
             "api_calls": dict(self.api_calls),
             "watermark": str(self.watermark) if self.watermark else None,
             "replanned": self.replanned,
-            "outcomes": [
-                {
-                    "source": _ref(o.source),
-                    "action": o.action.value,
-                    "status": o.status,
-                    "target": _ref(o.target),
-                    "reason": o.reason,
-                    "error": type(o.error).__name__ if o.error else None,
-                }
-                for o in self.outcomes
-            ],
+            "outcomes": [_outcome_row(o) for o in self.outcomes],
             "outcomes_dropped": self.outcomes_dropped,
             "failures": [
                 {
@@ -142,19 +143,8 @@ class SyncReport:
         """One row per kept outcome (needs the ``pandas`` extra)."""
         import pandas as pd
 
-        columns = ["source", "action", "status", "target", "reason", "error"]
-        rows = [
-            {
-                "source": _ref(o.source),
-                "action": o.action.value,
-                "status": o.status,
-                "target": _ref(o.target),
-                "reason": o.reason,
-                "error": type(o.error).__name__ if o.error else None,
-            }
-            for o in self.outcomes
-        ]
-        return pd.DataFrame(rows, columns=columns)
+        rows = [_outcome_row(o) for o in self.outcomes]
+        return pd.DataFrame(rows, columns=["source", "action", "status", "target", "reason", "error"])
 
     def __str__(self) -> str:
         head = "dry run" if self.dry_run else "sync"
