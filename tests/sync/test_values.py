@@ -103,9 +103,8 @@ def test_hashes_are_stable_and_numeric() -> None:
 
 def test_the_codec_refuses_what_it_does_not_carry() -> None:
     with pytest.raises(TypeError):
-        encode(1.5)
-    with pytest.raises(TypeError):
         encode(object())
+    assert decode(encode(1.5)) == 1.5  # a custom field may hold a float; money never does
     with pytest.raises(ValueError, match="unknown value class"):
         decode({"$attrs": "Popen", "v": {}})
     with pytest.raises(ValueError, match="unknown tagged value"):

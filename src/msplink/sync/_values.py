@@ -210,12 +210,14 @@ def encode(value: object) -> object:
     """Turn a field value into JSON-able data that :func:`decode` reads back exactly.
 
     Raises:
-        TypeError: The value is of a type the codec does not carry (floats included: money is Decimal).
+        TypeError: The value is of a type the codec does not carry.
     """
     if value is None or (isinstance(value, (bool, str, int)) and not isinstance(value, enum.Enum)):
         return value
     if isinstance(value, Decimal):
         return {"$decimal": str(value)}
+    if isinstance(value, float):  # never money (that is Decimal), but custom fields may hold one
+        return {"$float": repr(value)}
     if isinstance(value, datetime):
         return {"$datetime": value.isoformat()}
     if isinstance(value, date):
@@ -241,6 +243,7 @@ def encode(value: object) -> object:
 def _decode_tagged(data: Mapping[str, Any]) -> object:
     simple: dict[str, Callable[[Any], object]] = {
         "$decimal": Decimal,
+        "$float": float,
         "$datetime": datetime.fromisoformat,
         "$date": date.fromisoformat,
         "$tuple": lambda v: tuple(decode(x) for x in v),
