@@ -1,0 +1,226 @@
+"""The engine's public functions and the two drivers of the run loop (``msplink.sync._session``).
+
+A driver takes each I/O request the session yields, carries it out with the flow's adapters and
+sends the result back (or throws the adapter's ``MsplinkError`` in); the sync driver calls the
+sync adapters, the async driver awaits the async ones. Nothing else differs between the twins.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+from typing import Any
+
+from msplink.errors import ConfigurationError, MsplinkError
+from msplink.sync._flow import Flow
+from msplink.sync._plan import Plan
+from msplink.sync._protocols import StateStore
+from msplink.sync._report import ProgressCallback, SyncReport, make_progress
+from msplink.sync._session import Fetch, ListIds, Lookup, ReadChanges, Request, Session, Write
+
+__all__ = ["aapply", "aplan", "apply", "arun", "plan", "run"]
+
+
+# ------------------------------------------------------------------------------------- drivers
+
+
+def _is_async(flow: Flow) -> bool:
+    return inspect.iscoroutinefunction(
+        getattr(flow.source, "read_changes", None)
+    ) or inspect.iscoroutinefunction(getattr(flow.target, "write", None))
+
+
+def _adapter_call(flow: Flow, request: Request) -> tuple[Callable[..., Any], tuple[Any, ...]]:
+    """The adapter method that carries out a request, and its arguments."""
+    source: Any = flow.source
+    target: Any = flow.target
+    if isinstance(request, ReadChanges):
+        return source.read_changes, (request.since, request.token)
+    if isinstance(request, Fetch):
+        return source.fetch, (list(request.ids),)
+    if isinstance(request, ListIds):
+        return source.list_ids, ()
+    if isinstance(request, Lookup):
+        return target.lookup, (request.request,)
+    if isinstance(request, Write):
+        return target.write, (list(request.ops),)
+    return target.settle, (list(request.intents),)
+
+
+def _drive(session: Session) -> Any:
+    flow = session.flow
+    if _is_async(flow):
+        raise ConfigurationError(f"flow {flow.name!r} has async adapters: use arun / aplan / aapply")
+    loop = session.main()
+    try:
+        request = next(loop)
+        while True:
+            method, args = _adapter_call(flow, request)
+            try:
+                result = method(*args)
+            except MsplinkError as exc:
+                request = loop.throw(exc)
+            else:
+                request = loop.send(result)
+    except StopIteration as stop:
+        return stop.value
+    finally:
+        loop.close()
+
+
+async def _adrive(session: Session) -> Any:
+    flow = session.flow
+    if not _is_async(flow):
+        raise ConfigurationError(f"flow {flow.name!r} has sync adapters: use run / plan / apply")
+    loop = session.main()
+    try:
+        request = next(loop)
+        while True:
+            method, args = _adapter_call(flow, request)
+            try:
+                result = await method(*args)
+            except MsplinkError as exc:
+                request = loop.throw(exc)
+            else:
+                request = loop.send(result)
+    except StopIteration as stop:
+        return stop.value
+    finally:
+        loop.close()
+
+
+# ------------------------------------------------------------------------------------ public API
+
+
+def _run_session(
+    flow: Flow, state: StateStore, dry_run: bool, progress: Any, retry_dead_letters: bool
+) -> tuple[Session, Any]:
+    callback, close = make_progress(progress, flow.name)
+    mode = "dry" if dry_run else "run"
+    return Session(flow, state, mode=mode, retry_dead_letters=retry_dead_letters, progress=callback), close
+
+
+def _apply_session(plan: Plan, state: StateStore, flow: Flow | None, progress: Any) -> tuple[Session, Any]:
+    flow = flow or plan.flow_object
+    if not isinstance(flow, Flow):
+        raise ConfigurationError("apply() needs the flow: pass flow= for a plan that was not made by plan()")
+    if flow.name != plan.flow:
+        raise ConfigurationError(f"the plan is for flow {plan.flow!r}, not {flow.name!r}")
+    callback, close = make_progress(progress, flow.name)
+    return Session(flow, state, mode="apply", progress=callback, given=plan), close
+
+
+def plan(flow: Flow, *, state: StateStore) -> Plan:
+    """Read the flow's changes and plan them, writing nothing and moving no state.
+
+    Reads pages of changes from the source (``read_changes``) and one batched target look-up per
+    page; the returned :class:`Plan` can be inspected and handed to :func:`apply`.
+
+    Raises:
+        SyncError: Reading failed (authentication, configuration, exhausted retries).
+        ConfigurationError: The flow's adapters are async (use :func:`aplan`).
+    """
+    result: Plan = _drive(Session(flow, state, mode="plan"))
+    return result
+
+
+def run(
+    flow: Flow,
+    *,
+    state: StateStore,
+    dry_run: bool = False,
+    progress: bool | ProgressCallback | None = None,
+    retry_dead_letters: bool = False,
+) -> SyncReport:
+    """Sync one flow: plan and apply page by page (SYNC.md §4).
+
+    Args:
+        flow: What to sync.
+        state: The state store (identity map, ledger, journal, watermark ...).
+        dry_run: Plan and report only: nothing is written and no state moves (the run log gets a
+            row marked dry).
+        progress: ``True`` for a tqdm bar (``progress`` extra; log lines otherwise), or a callback
+            ``progress(records_done, writes_done)`` called after every page.
+        retry_dead_letters: Fetch the flow's dead letters again and retry them first.
+
+    Returns:
+        The report, also written to the run log.
+
+    Raises:
+        GuardError: The plan exceeded the flow's guards (raised before the page's first write).
+        LeaseError: Another process is running the flow against this state store.
+        SyncError: Authentication, configuration or reading failed; ``exc.report`` holds the
+            partial report. Everything committed before stays (the next run resumes).
+    """
+    session, close = _run_session(flow, state, dry_run, progress, retry_dead_letters)
+    try:
+        result: SyncReport = _drive(session)
+        return result
+    finally:
+        close()
+
+
+def apply(
+    plan: Plan,
+    *,
+    state: StateStore,
+    flow: Flow | None = None,
+    progress: bool | ProgressCallback | None = None,
+) -> SyncReport:
+    """Carry out a plan made by :func:`plan`.
+
+    Every record that writes or links is read again (one fetch and one look-up per chunk): one that
+    changed since planning is re-planned (and may become a conflict), never blindly overwritten.
+    The guards are checked on the whole plan before the first write; the watermark moves to where
+    the plan's read ended.
+
+    Raises:
+        GuardError: The plan exceeds the flow's guards (nothing written).
+        LeaseError: Another process is running the flow.
+        SyncError: Authentication, configuration or reading failed.
+    """
+    session, close = _apply_session(plan, state, flow, progress)
+    try:
+        result: SyncReport = _drive(session)
+        return result
+    finally:
+        close()
+
+
+async def aplan(flow: Flow, *, state: StateStore) -> Plan:
+    """The async twin of :func:`plan` (async adapters)."""
+    result: Plan = await _adrive(Session(flow, state, mode="plan"))
+    return result
+
+
+async def arun(
+    flow: Flow,
+    *,
+    state: StateStore,
+    dry_run: bool = False,
+    progress: bool | ProgressCallback | None = None,
+    retry_dead_letters: bool = False,
+) -> SyncReport:
+    """The async twin of :func:`run` (async adapters; the state store is called in-line)."""
+    session, close = _run_session(flow, state, dry_run, progress, retry_dead_letters)
+    try:
+        result: SyncReport = await _adrive(session)
+        return result
+    finally:
+        close()
+
+
+async def aapply(
+    plan: Plan,
+    *,
+    state: StateStore,
+    flow: Flow | None = None,
+    progress: bool | ProgressCallback | None = None,
+) -> SyncReport:
+    """The async twin of :func:`apply`."""
+    session, close = _apply_session(plan, state, flow, progress)
+    try:
+        result: SyncReport = await _adrive(session)
+        return result
+    finally:
+        close()

@@ -1,0 +1,56 @@
+"""``msplink.sync`` exports exactly its public names (SYNC.md §2), and sync sits where it should."""
+
+from __future__ import annotations
+
+import types
+
+import msplink.sync
+from msplink.sync import recipes, reports
+from tests.test_layering import _forbidden
+
+CONTRACT = {  # SYNC.md §2, word for word
+    "StateStore", "SQLiteStateStore", "MemoryStateStore",
+    "Flow", "Direction", "FieldPolicy", "Owner",
+    "MatchRule", "by_link", "by_external_id", "by_email", "by_name", "by_domain",
+    "Guards",
+    "Plan", "PlanItem", "Action", "FieldChange",
+    "SyncReport", "Outcome", "Conflict", "DeadLetter", "RunRecord",
+    "plan", "apply", "run", "aplan", "aapply", "arun",
+    "recipes", "reports",
+}  # fmt: skip
+ADDED = {  # what adapters and users also need; to be listed in SYNC.md §2
+    "GuardError", "LeaseError", "Watermark",
+    "Source", "Target", "AsyncSource", "AsyncTarget",
+    "RemoteRecord", "ChangePage", "LookupRequest", "WriteOp", "WriteResult", "Intent",
+}  # fmt: skip
+
+
+def test_all_is_the_contract_plus_the_adapter_protocols_both_ways() -> None:
+    exported = set(msplink.sync.__all__)
+    assert exported == CONTRACT | ADDED
+    public = {
+        name
+        for name, value in vars(msplink.sync).items()
+        if not name.startswith("_") and not (isinstance(value, types.ModuleType) and name not in exported)
+    }
+    assert public == exported
+
+
+def test_errors_are_sync_errors() -> None:
+    from msplink.errors import SyncError
+
+    assert issubclass(msplink.sync.GuardError, SyncError)
+    assert issubclass(msplink.sync.LeaseError, SyncError)
+
+
+def test_the_recipe_registry_starts_empty_with_its_type() -> None:
+    assert dict(recipes.RECIPES) == {}
+    assert recipes.__all__ == ["RECIPES", "Recipe"]
+    assert reports.__all__ == []
+
+
+def test_only_sync_adapters_import_vendor_packages_and_mappers_never_import_sync() -> None:
+    vendors = ("msplink.connectwise", "msplink.quickbooks", "msplink.salesforce", "msplink.sandbox")
+    assert [b for b in _forbidden("sync", vendors) if not b.startswith("sync/adapters/")] == []
+    assert _forbidden("mappers", ("msplink.sync",)) == []
+    assert _forbidden("models", ("msplink.sync",)) == []
