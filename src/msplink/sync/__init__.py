@@ -28,7 +28,6 @@ from msplink.sync._model import (
     Direction,
     FieldChange,
     FieldPolicy,
-    GuardError,
     Guards,
     LeaseError,
     Outcome,
@@ -36,7 +35,7 @@ from msplink.sync._model import (
     RunRecord,
     Watermark,
 )
-from msplink.sync._plan import Plan, PlanItem
+from msplink.sync._plan import GuardError, Plan, PlanItem
 from msplink.sync._protocols import (
     AsyncSource,
     AsyncTarget,

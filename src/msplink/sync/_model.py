@@ -6,15 +6,12 @@ import enum
 from collections.abc import Mapping
 from datetime import datetime
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, Final
+from typing import Any, Final
 
 import attrs
 
 from msplink.errors import ConfigurationError, MsplinkError, SyncError
 from msplink.models import ExternalRef, tz_aware
-
-if TYPE_CHECKING:
-    from msplink.sync._plan import Plan
 
 __all__ = [
     "REASONS",
@@ -25,7 +22,6 @@ __all__ = [
     "Direction",
     "FieldChange",
     "FieldPolicy",
-    "GuardError",
     "Guards",
     "LeaseError",
     "Outcome",
@@ -298,19 +294,6 @@ class Outcome:
 
 
 # ------------------------------------------------------------------------------------------ guards
-
-
-class GuardError(SyncError):
-    """A plan exceeded the flow's :class:`Guards`; raised before the first write of the plan.
-
-    Attributes:
-        plan: The plan that breached the guard (nothing of it was written).
-        report: The report of the run so far.
-    """
-
-    def __init__(self, message: str, *, plan: Plan | None = None, report: object = None) -> None:
-        super().__init__(message, report=report)
-        self.plan = plan
 
 
 class LeaseError(SyncError):

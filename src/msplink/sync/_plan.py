@@ -26,6 +26,7 @@ from typing import Any
 
 import attrs
 
+from msplink.errors import SyncError
 from msplink.models import ExternalRef, Link
 from msplink.sync._identity import MatchRule
 from msplink.sync._model import (
@@ -48,7 +49,7 @@ from msplink.sync._values import (
     value_hash,
 )
 
-__all__ = ["Current", "Incoming", "Plan", "PlanItem", "Resolution", "Spec", "plan_records"]
+__all__ = ["Current", "GuardError", "Incoming", "Plan", "PlanItem", "Resolution", "Spec", "plan_records"]
 
 Ledger = Mapping[tuple[str, str, str], Mapping[str, str]]
 
@@ -674,3 +675,16 @@ class _Planner:
         if decision.winner == self.spec.target:
             return get_path(target, path)
         return decision.value
+
+
+class GuardError(SyncError):
+    """A plan exceeded the flow's :class:`Guards`; raised before the first write of the plan.
+
+    Attributes:
+        plan: The plan that breached the guard (nothing of it was written).
+        report: The report of the run so far.
+    """
+
+    def __init__(self, message: str, *, plan: Plan | None = None, report: object = None) -> None:
+        super().__init__(message, report=report)
+        self.plan = plan

@@ -51,8 +51,8 @@ from msplink.errors import (
 )
 from msplink.models import ExternalRef, Link
 from msplink.sync._flow import Flow
-from msplink.sync._model import Action, DeadLetter, GuardError, Watermark
-from msplink.sync._plan import Current, Incoming, Plan, PlanItem, Resolution, Spec, plan_records
+from msplink.sync._model import Action, DeadLetter, Watermark
+from msplink.sync._plan import Current, GuardError, Incoming, Plan, PlanItem, Resolution, Spec, plan_records
 from msplink.sync._protocols import (
     Intent,
     LedgerRow,
