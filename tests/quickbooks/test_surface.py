@@ -67,23 +67,6 @@ def twins() -> Any:
     sync.close()
 
 
-@pytest.mark.parametrize("name", RESOURCES)
-def test_resources_are_twins(twins, name):
-    sync, asyn = twins
-    sync_methods, async_methods = _public(getattr(sync, name)), _public(getattr(asyn, name))
-    assert sync_methods.keys() == async_methods.keys()
-    for method, signature in sync_methods.items():
-        assert list(signature.parameters) == list(async_methods[method].parameters), method
-
-
-def test_clients_are_twins(twins):
-    sync, asyn = twins
-    sync_names = {n for n in _public(sync) if n not in {"close"}}
-    async_names = {n for n in _public(asyn) if n not in {"aclose"}}
-    assert sync_names == async_names
-    assert all(hasattr(sync, r) and hasattr(asyn, r) for r in RESOURCES)
-
-
 def _static_types(sync: QuickBooksClient, asyn: AsyncQuickBooksClient) -> None:
     """Checked by mypy only (never called: it would do I/O)."""
     assert_type(sync.customers.list(), Paginator[m.Customer])
@@ -203,12 +186,6 @@ def _public_names(module: Any) -> set[str]:
     return names
 
 
-@pytest.mark.parametrize("module_name", PUBLIC_MODULES)
-def test_all_equals_the_public_names_both_ways(module_name):
-    module = importlib.import_module(module_name)
-    assert set(module.__all__) == _public_names(module)
-
-
 def _is_module(name: str) -> bool:
     try:
         return importlib.util.find_spec(name) is not None
@@ -241,27 +218,6 @@ def _private_imports(path: Path) -> list[str]:
         ):
             bad.append(f"{node.value.id}.{node.attr}")
     return bad
-
-
-def test_no_private_name_is_imported_across_modules():
-    found = {str(p.relative_to(PACKAGE)): _private_imports(p) for p in sorted(PACKAGE.rglob("*.py"))}
-    assert {k: v for k, v in found.items() if v} == {}
-
-
-@pytest.mark.parametrize("name", [*RESOURCES, None])
-def test_twins_share_their_docstrings(twins, name):
-    sync, asyn = twins
-    if name is not None:
-        sync, asyn = getattr(sync, name), getattr(asyn, name)
-    for method in _public(sync):
-        if method in {"close", "aclose"}:
-            continue
-        doc = inspect.getdoc(getattr(sync, method))
-        assert doc and doc == inspect.getdoc(getattr(asyn, method)), method
-        first = doc.splitlines()[0]
-        assert "(" not in first or "/v3/company/{realm}" in first or method in {"with_options", "from_env"}, (
-            method
-        )
 
 
 def test_modules_stay_readable():

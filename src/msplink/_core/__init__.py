@@ -62,6 +62,7 @@ from msplink._core._tokens import (
     optional_text,
     require_text,
 )
+from msplink._core._twins import twin_doc
 
 __all__ = [
     "DEFAULT_TIMEOUT",
@@ -126,6 +127,7 @@ __all__ = [
     "run_flow",
     "run_plan",
     "to_jsonable",
+    "twin_doc",
     "token_endpoint_error",
     "token_transport_error",
     "trusted_origin",

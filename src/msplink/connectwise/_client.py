@@ -14,7 +14,7 @@ from typing import Any, Final, TypeVar
 
 import httpx
 
-from msplink._core import AsyncExecutor, Call, CallCounter, RateLimit, RetryPolicy, SyncExecutor
+from msplink._core import AsyncExecutor, Call, CallCounter, RateLimit, RetryPolicy, SyncExecutor, twin_doc
 from msplink.connectwise import _calls as calls
 from msplink.connectwise import _plans as plans
 from msplink.connectwise import _resources as res
@@ -364,19 +364,16 @@ class AsyncConnectWiseClient(_ClientBase):
         self.callbacks = res.AsyncCallbacks(ex, res.CALLBACKS)
 
     @classmethod
+    @twin_doc(ConnectWiseClient.from_env)
     def from_env(cls, environ: Mapping[str, str] | None = None, **options: Any) -> AsyncConnectWiseClient:
-        """Build a client from the ``MSPLINK_CW_*`` environment variables (see the sync twin).
-
-        Raises:
-            ConfigurationError: A variable is missing.
-        """
         return cls(**{**_read_env(environ), **options})
 
+    @twin_doc(ConnectWiseClient.company_info)
     async def company_info(self) -> CompanyInfo:
-        """Fetch the tenant's company info (``GET /login/companyinfo/{companyId}``); also sets the codebase."""
         info: CompanyInfo = await self._executor.run(plans.company_info(self._executor.tenant))
         return info
 
+    @twin_doc(ConnectWiseClient.request)
     async def request(
         self,
         method: str,
@@ -386,11 +383,6 @@ class AsyncConnectWiseClient(_ClientBase):
         json: object = None,
         headers: Mapping[str, str] | None = None,
     ) -> httpx.Response:
-        """Send any request relative to ``.../apis/3.0`` with auth, retries and error mapping.
-
-        Raises:
-            APIError: The status is >= 400 (typed by meaning).
-        """
         call = calls.raw_call(method, path, params, json, headers)
         response: httpx.Response = await self._executor.execute(call)
         return response

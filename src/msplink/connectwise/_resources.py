@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Generic, TypeVar
 
-from msplink._core import AsyncPaginator, Paginator
+from msplink._core import AsyncPaginator, Paginator, twin_doc
 from msplink.connectwise import _calls as calls
 from msplink.connectwise import _plans as plans
 from msplink.connectwise import models as m
@@ -93,28 +93,41 @@ class Resource(Generic[T, U]):
         Raises:
             QueryError: Malformed conditions, ordering or fields (raised here, before any request).
         """
-        query = Query(
-            conditions=where,
-            child_conditions=child_conditions,
-            custom_field_conditions=custom_field_conditions,
-            order_by=order_by,
-            fields=fields,
+        return Paginator(
+            self._x,
+            calls.list_call(
+                self._ep,
+                self._parent,
+                Query(
+                    conditions=where,
+                    child_conditions=child_conditions,
+                    custom_field_conditions=custom_field_conditions,
+                    order_by=order_by,
+                    fields=fields,
+                ),
+                page_size=page_size,
+                forward_only=forward_only,
+                cursor=cursor,
+            ),
+            calls.next_call,
+            limit=limit,
         )
-        first = calls.list_call(
-            self._ep, self._parent, query, page_size=page_size, forward_only=forward_only, cursor=cursor
-        )
-        return Paginator(self._x, first, calls.next_call, limit=limit)
 
     def count(
         self, *, where: Where = None, child_conditions: Where = None, custom_field_conditions: Where = None
     ) -> int:
         """Count matching records (``GET {collection}/count``)."""
-        query = Query(
-            conditions=where,
-            child_conditions=child_conditions,
-            custom_field_conditions=custom_field_conditions,
+        return self._x.execute(
+            calls.count_call(
+                self._ep,
+                self._parent,
+                Query(
+                    conditions=where,
+                    child_conditions=child_conditions,
+                    custom_field_conditions=custom_field_conditions,
+                ),
+            )
         )
-        return self._x.execute(calls.count_call(self._ep, self._parent, query))
 
     def create(self, record: T, /) -> T:
         """Create a record from the fields that are set (``POST {collection}``); returns the created record.
@@ -154,18 +167,22 @@ class Resource(Generic[T, U]):
         ``seen`` (id -> last_updated processed) with an unchanged ``lastUpdated`` are left out, and an
         id never appears twice in one read. ``fields`` always gains ``id`` and ``_info``.
         """
-        first = calls.updated_call(
-            self._ep,
-            self._parent,
-            since,
-            overlap=overlap,
-            until=until,
-            where=where,
-            fields=fields,
-            seen=seen,
-            page_size=page_size,
+        return Paginator(
+            self._x,
+            calls.updated_call(
+                self._ep,
+                self._parent,
+                since,
+                overlap=overlap,
+                until=until,
+                where=where,
+                fields=fields,
+                seen=seen,
+                page_size=page_size,
+            ),
+            calls.next_call,
+            limit=limit,
         )
-        return Paginator(self._x, first, calls.next_call, limit=limit)
 
 
 class AsyncResource(Generic[T, U]):
@@ -176,10 +193,11 @@ class AsyncResource(Generic[T, U]):
         self._ep = endpoint
         self._parent = parent
 
+    @twin_doc(Resource.get)
     async def get(self, record_id: int, /, *, fields: Sequence[str] | None = None) -> T:
-        """Fetch one record (``GET {collection}/{id}``); see :meth:`Resource.get`."""
         return await self._x.execute(calls.get_call(self._ep, self._parent, record_id, fields=fields))
 
+    @twin_doc(Resource.list)
     def list(
         self,
         *,
@@ -193,42 +211,55 @@ class AsyncResource(Generic[T, U]):
         forward_only: bool | None = None,
         cursor: str | None = None,
     ) -> AsyncPaginator[T]:
-        """List records lazily, every page (``GET {collection}``); see :meth:`Resource.list`."""
-        query = Query(
-            conditions=where,
-            child_conditions=child_conditions,
-            custom_field_conditions=custom_field_conditions,
-            order_by=order_by,
-            fields=fields,
+        return AsyncPaginator(
+            self._x,
+            calls.list_call(
+                self._ep,
+                self._parent,
+                Query(
+                    conditions=where,
+                    child_conditions=child_conditions,
+                    custom_field_conditions=custom_field_conditions,
+                    order_by=order_by,
+                    fields=fields,
+                ),
+                page_size=page_size,
+                forward_only=forward_only,
+                cursor=cursor,
+            ),
+            calls.next_call,
+            limit=limit,
         )
-        first = calls.list_call(
-            self._ep, self._parent, query, page_size=page_size, forward_only=forward_only, cursor=cursor
-        )
-        return AsyncPaginator(self._x, first, calls.next_call, limit=limit)
 
+    @twin_doc(Resource.count)
     async def count(
         self, *, where: Where = None, child_conditions: Where = None, custom_field_conditions: Where = None
     ) -> int:
-        """Count matching records (``GET {collection}/count``)."""
-        query = Query(
-            conditions=where,
-            child_conditions=child_conditions,
-            custom_field_conditions=custom_field_conditions,
+        return await self._x.execute(
+            calls.count_call(
+                self._ep,
+                self._parent,
+                Query(
+                    conditions=where,
+                    child_conditions=child_conditions,
+                    custom_field_conditions=custom_field_conditions,
+                ),
+            )
         )
-        return await self._x.execute(calls.count_call(self._ep, self._parent, query))
 
+    @twin_doc(Resource.create)
     async def create(self, record: T, /) -> T:
-        """Create a record (``POST {collection}``); see :meth:`Resource.create`."""
         return await self._x.execute(calls.create_call(self._ep, self._parent, record))
 
+    @twin_doc(Resource.update)
     async def update(self, record_id: int, patch: U, /) -> T:
-        """Patch the fields a partial model sets (``PATCH {collection}/{id}``)."""
         return await self._x.execute(calls.update_call(self._ep, self._parent, record_id, patch))
 
+    @twin_doc(Resource.delete)
     async def delete(self, record_id: int, /) -> None:
-        """Delete a record (``DELETE {collection}/{id}``); see :meth:`Resource.delete`."""
         await self._x.execute(calls.delete_call(self._ep, self._parent, record_id))
 
+    @twin_doc(Resource.updated)
     def updated(
         self,
         since: datetime | Watermark,
@@ -241,19 +272,22 @@ class AsyncResource(Generic[T, U]):
         page_size: int | None = None,
         limit: int | None = None,
     ) -> AsyncPaginator[T]:
-        """Records changed since a watermark (``GET {collection}``); see :meth:`Resource.updated`."""
-        first = calls.updated_call(
-            self._ep,
-            self._parent,
-            since,
-            overlap=overlap,
-            until=until,
-            where=where,
-            fields=fields,
-            seen=seen,
-            page_size=page_size,
+        return AsyncPaginator(
+            self._x,
+            calls.updated_call(
+                self._ep,
+                self._parent,
+                since,
+                overlap=overlap,
+                until=until,
+                where=where,
+                fields=fields,
+                seen=seen,
+                page_size=page_size,
+            ),
+            calls.next_call,
+            limit=limit,
         )
-        return AsyncPaginator(self._x, first, calls.next_call, limit=limit)
 
 
 # ------------------------------------------------------------------------------------ the endpoints
@@ -424,13 +458,15 @@ class Callbacks(Resource[m.Callback, m.CallbackUpdate]):
         Look-up-before-create makes it safe to call at every start-up; ``self_suppressed`` keeps changes
         made by this API member from calling back (no sync echo).
         """
-        record = _callback(url, type, level, object_id, description, self_suppressed)
-        return self._x.run(plans.register_callback(record))
+        return self._x.run(
+            plans.register_callback(_callback(url, type, level, object_id, description, self_suppressed))
+        )
 
 
 class AsyncCallbacks(AsyncResource[m.Callback, m.CallbackUpdate]):
     """Callback registrations (``/system/callbacks``)."""
 
+    @twin_doc(Callbacks.register)
     async def register(
         self,
         *,
@@ -441,6 +477,6 @@ class AsyncCallbacks(AsyncResource[m.Callback, m.CallbackUpdate]):
         description: str | None = None,
         self_suppressed: bool = True,
     ) -> m.Callback:
-        """Register a callback unless the same one exists; see :meth:`Callbacks.register`."""
-        record = _callback(url, type, level, object_id, description, self_suppressed)
-        return await self._x.run(plans.register_callback(record))
+        return await self._x.run(
+            plans.register_callback(_callback(url, type, level, object_id, description, self_suppressed))
+        )

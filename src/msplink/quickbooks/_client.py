@@ -16,7 +16,7 @@ from urllib.parse import quote
 
 import httpx
 
-from msplink._core import AsyncExecutor, CallCounter, RateLimit, RetryPolicy, SyncExecutor
+from msplink._core import AsyncExecutor, CallCounter, RateLimit, RetryPolicy, SyncExecutor, twin_doc
 from msplink.errors import ConfigurationError
 from msplink.quickbooks import _calls as calls
 from msplink.quickbooks import _resources as res
@@ -31,7 +31,6 @@ from msplink.quickbooks._changes import CDCResult
 from msplink.quickbooks._errors import BATCH_RATE_LIMIT, PLATFORM
 from msplink.quickbooks._operations import BatchItemResult, BatchOperation
 from msplink.quickbooks._plans import batch_plan, cdc_plan
-from msplink.quickbooks._resources import twin_doc
 from msplink.quickbooks.models import Entity, entity_class
 
 __all__ = [

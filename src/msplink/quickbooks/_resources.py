@@ -6,10 +6,20 @@ line with ``await`` and carries the sync docstring (copied, so the two cannot dr
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, Generic, TypeVar
 
-from msplink._core import AsyncExecutor, AsyncPaginator, Call, NextCall, Page, Paginator, SyncExecutor, path
+from msplink._core import (
+    AsyncExecutor,
+    AsyncPaginator,
+    Call,
+    NextCall,
+    Page,
+    Paginator,
+    SyncExecutor,
+    path,
+    twin_doc,
+)
 from msplink.quickbooks import _calls as calls
 from msplink.quickbooks._calls import EntitySpec
 from msplink.quickbooks.models import (
@@ -97,25 +107,13 @@ __all__ = [
     "Terms",
     "TimeActivities",
     "Vendors",
-    "twin_doc",
 ]
 
 E = TypeVar("E", bound=Entity)
 U = TypeVar("U", bound=SparseUpdate)
-F = TypeVar("F", bound=Callable[..., Any])
 
 Where = Condition | str | None
 OrderBy = str | Sequence[str] | None
-
-
-def twin_doc(sync_verb: Callable[..., Any]) -> Callable[[F], F]:
-    """Give an async verb the docstring of its sync twin (so the two cannot drift)."""
-
-    def copy(verb: F) -> F:
-        verb.__doc__ = sync_verb.__doc__
-        return verb
-
-    return copy
 
 
 class _Resource(Generic[E]):

@@ -30,7 +30,20 @@ from msplink.sandbox.quickbooks._faults import Fault
 from msplink.sandbox.quickbooks._jwt import sandbox_key
 from msplink.sandbox.quickbooks._wire import json_response
 
-__all__ = ["ACCESS_TTL", "OAuthMixin", "REFRESH_TTL"]
+__all__ = [
+    "ACCESS_TTL",
+    "DEFAULT_SCOPE",
+    "DISCOVERY_PATHS",
+    "ID_TOKEN_TTL",
+    "JWKS_PATH",
+    "REFRESH_TTL",
+    "USERINFO_PATH",
+    "AccessGrant",
+    "AuthAbort",
+    "OAuthMixin",
+    "RefreshGrant",
+    "origin",
+]
 
 ACCESS_TTL = 3600.0
 REFRESH_TTL = 8_726_400
@@ -46,14 +59,14 @@ USERINFO_PATH = "/v1/openid_connect/userinfo"
 JWKS_PATH = "/op/v1/jwks"
 
 
-class _Abort(Exception):
+class AuthAbort(Exception):
     def __init__(self, response: SandboxResponse) -> None:
         super().__init__(response.status)
         self.response = response
 
 
 @attrs.define
-class _Access:
+class AccessGrant:
     client_id: str
     realm_id: str
     expires_at: float
@@ -63,7 +76,7 @@ class _Access:
 
 
 @attrs.define
-class _Refresh:
+class RefreshGrant:
     client_id: str
     realm_id: str
     grant: str
@@ -91,8 +104,8 @@ class OAuthMixin:
     user: dict[str, Any]
     _client_secret: str
     _rng: random.Random
-    _access: dict[str, _Access]
-    _refresh: dict[str, _Refresh]
+    _access: dict[str, AccessGrant]
+    _refresh: dict[str, RefreshGrant]
     _codes: dict[str, dict[str, Any]]
     _lock: threading.RLock
     _clock: Callable[[], float]
@@ -111,8 +124,10 @@ class OAuthMixin:
         grant = grant or uuid.UUID(int=self._rng.getrandbits(128)).hex
         access = self._new_secret("eyJsandbox.")
         refresh = self._new_secret("RT1-")
-        self._access[access] = _Access(client_id, realm_id, self._clock() + ACCESS_TTL, grant, scope=scope)
-        self._refresh[refresh] = _Refresh(
+        self._access[access] = AccessGrant(
+            client_id, realm_id, self._clock() + ACCESS_TTL, grant, scope=scope
+        )
+        self._refresh[refresh] = RefreshGrant(
             client_id, realm_id, grant, expires_at=self._clock() + REFRESH_TTL, scope=scope
         )
         return {
@@ -301,17 +316,17 @@ class OAuthMixin:
     def _authenticate(self, request: SandboxRequest) -> None:
         token = self._bearer(request)
         if not token:
-            raise _Abort(self._unauthorized("Malformed bearer token: too short or too long"))
+            raise AuthAbort(self._unauthorized("Malformed bearer token: too short or too long"))
         grant = self._access.get(token)
         if grant is None:
-            raise _Abort(self._unauthorized("Malformed bearer token: too short or too long"))
+            raise AuthAbort(self._unauthorized("Malformed bearer token: too short or too long"))
         if grant.revoked:
-            raise _Abort(self._unauthorized("Token revoked"))
+            raise AuthAbort(self._unauthorized("Token revoked"))
         if self._clock() >= grant.expires_at:
-            raise _Abort(self._unauthorized("Token expired: " + token[:8] + "..."))
+            raise AuthAbort(self._unauthorized("Token expired: " + token[:8] + "..."))
         realm = request.path_params.get("realm", "")
         if realm != grant.realm_id:
-            raise _Abort(
+            raise AuthAbort(
                 self.fault_response(
                     Fault(
                         "3100",

@@ -20,10 +20,10 @@ from msplink.sandbox.quickbooks._oauth import (
     DISCOVERY_PATHS,
     JWKS_PATH,
     USERINFO_PATH,
+    AccessGrant,
+    AuthAbort,
     OAuthMixin,
-    _Abort,
-    _Access,
-    _Refresh,
+    RefreshGrant,
     origin,
 )
 from msplink.sandbox.quickbooks._query import (
@@ -124,8 +124,8 @@ class QuickBooksSandbox(OAuthMixin, WebhookMixin, AttachmentsMixin, Sandbox):
         self.throttle_format = throttle_format
         self._wall = now or _utcnow
         self.company = Company(self.realm_id, self._wall)
-        self._access: dict[str, _Access] = {}
-        self._refresh: dict[str, _Refresh] = {}
+        self._access: dict[str, AccessGrant] = {}
+        self._refresh: dict[str, RefreshGrant] = {}
         self._codes: dict[str, dict[str, Any]] = {}
         self._replays: dict[tuple[str, str], SandboxResponse] = {}
         self._webhook_cursor = 0
@@ -317,7 +317,7 @@ class QuickBooksSandbox(OAuthMixin, WebhookMixin, AttachmentsMixin, Sandbox):
     ) -> SandboxResponse:
         try:
             self._authenticate(request)
-        except _Abort as abort:
+        except AuthAbort as abort:
             return abort.response
         self.company.settle_balances()
         request_id = request.param("requestid") if write else None
