@@ -297,3 +297,20 @@ def test_throttled_batch_items_are_resent_alone(flavour):
     assert [r.entity.id for r in results] == ["A", "B", "C"] and all(r.ok for r in results)
     assert sent == [["A", "B", "C"], ["B"]]
     assert clock.sleeps == [2.0]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"[" * 100_000 + b"]" * 100_000,
+        b'{"eventNotifications": ' + b"[" * 50_000 + b"]" * 50_000 + b"}",
+        b"nope",
+    ],
+)
+def test_a_validly_signed_hostile_body_is_a_typed_payload_error(body: bytes) -> None:
+    from msplink.errors import WebhookVerificationError
+    from msplink.quickbooks import webhooks as qwh
+
+    with pytest.raises(qwh.WebhookPayloadError) as info:
+        qwh.verify_and_parse(body, {"intuit-signature": qwh.sign(body, "token")}, "token")
+    assert isinstance(info.value, WebhookVerificationError) and isinstance(info.value, ValueError)

@@ -7,15 +7,13 @@ OAuth ``{"error": "invalid_grant"}`` of the token endpoint. A ``Fault`` may also
 
 from __future__ import annotations
 
-import json
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping
-from decimal import Decimal
 from typing import Any
 
 import httpx
 
-from msplink._core import Platform, RateLimit
+from msplink._core import Platform, RateLimit, loads_json
 from msplink.errors import (
     APIError,
     AuthenticationError,
@@ -169,7 +167,7 @@ def parse_errors(response: httpx.Response) -> tuple[ErrorDetail, ...]:
     if text.startswith("<"):
         return _xml_details(text)
     try:
-        body = json.loads(text, parse_float=Decimal)
+        body = loads_json(text)
     except ValueError:
         return (ErrorDetail(code=None, message=text[:200]),)
     return details_from_body(body)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import json
 from collections.abc import Mapping
 from datetime import datetime, timezone
 from decimal import Decimal
@@ -19,12 +18,13 @@ from typing import Any
 
 import attrs
 
-from msplink._core import parse_datetime
+from msplink._core import loads_json, parse_datetime
 from msplink.errors import WebhookVerificationError
 
 __all__ = [
     "SIGNATURE_HEADER",
     "WebhookEvent",
+    "WebhookPayloadError",
     "WebhookSignatureError",
     "parse_events",
     "sign",
@@ -51,6 +51,10 @@ _OPERATIONS = {
 
 class WebhookSignatureError(WebhookVerificationError, ValueError):
     """The ``intuit-signature`` header is missing or does not match the body."""
+
+
+class WebhookPayloadError(WebhookVerificationError, ValueError):
+    """The body is not a QBO webhook delivery (not JSON, nested too deeply, or neither format)."""
 
 
 @attrs.frozen(kw_only=True)
@@ -116,7 +120,7 @@ def _cloud_event(event: Mapping[str, Any]) -> WebhookEvent:
     kind = str(event.get("type", ""))
     parts = kind.split(".")
     if len(parts) < 3 or parts[0] != "qbo":
-        raise ValueError(f"unknown CloudEvents type {kind!r}")
+        raise WebhookPayloadError(f"unknown CloudEvents type {kind!r}")
     data = event.get("data") or {}
     deleted = (data.get("deletedid") or data.get("deletedId")) if isinstance(data, Mapping) else None
     return WebhookEvent(
@@ -135,13 +139,15 @@ def parse_events(body: bytes | str | Any) -> list[WebhookEvent]:
     """Parse a delivery (legacy ``eventNotifications`` or a CloudEvents array) into events.
 
     Raises:
-        ValueError: The body is neither format.
+        WebhookPayloadError: The body is neither format (a ``ValueError`` too).
     """
-    data = json.loads(body, parse_float=Decimal) if isinstance(body, (bytes, str)) else body
     try:
+        data = loads_json(body) if isinstance(body, (bytes, str)) else body
         return _parse(data)
-    except (AttributeError, TypeError, KeyError) as exc:
-        raise ValueError(f"malformed QBO webhook delivery ({type(exc).__name__})") from None
+    except WebhookPayloadError:
+        raise
+    except (AttributeError, TypeError, KeyError, ValueError) as exc:
+        raise WebhookPayloadError(f"malformed QBO webhook delivery ({type(exc).__name__})") from None
 
 
 def _parse(data: Any) -> list[WebhookEvent]:
@@ -168,7 +174,7 @@ def _parse(data: Any) -> list[WebhookEvent]:
                     )
                 )
         return events
-    raise ValueError("not a QBO webhook delivery (neither eventNotifications nor CloudEvents)")
+    raise WebhookPayloadError("not a QBO webhook delivery (neither eventNotifications nor CloudEvents)")
 
 
 def verify_and_parse(body: bytes, headers: Mapping[str, str], verifier_token: str) -> list[WebhookEvent]:
@@ -181,7 +187,7 @@ def verify_and_parse(body: bytes, headers: Mapping[str, str], verifier_token: st
 
     Raises:
         WebhookSignatureError: The signature is missing or wrong (the body was tampered with).
-        ValueError: The verified body is not a QBO delivery.
+        WebhookPayloadError: The verified body is not a QBO delivery (a ``ValueError`` too).
     """
     signature = next((v for k, v in headers.items() if k.lower() == SIGNATURE_HEADER), None)
     if not verify_signature(body, signature, verifier_token):
