@@ -8,6 +8,7 @@ limit) is data in a :class:`Platform`.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import platform as _python_platform
 import threading
@@ -338,10 +339,9 @@ class _ExecutorBase:
         # applied, so it is retried only as an idempotent call would be. The message keeps the
         # operating system's reason (name resolution, refused, TLS) and the host, never the query.
         cls = RequestTimeoutError if isinstance(exc, httpx.TimeoutException) else TransportError
-        try:  # the request that failed: an auth flow's token request goes to another host
+        # The request that failed: an auth flow's token request goes to another host.
+        with contextlib.suppress(RuntimeError):
             request = exc.request
-        except RuntimeError:
-            pass
         reason = os_reason(exc)
         detail = f"{type(exc).__name__}: {reason}" if reason else type(exc).__name__
         return cls(
