@@ -5,8 +5,8 @@ list only the fields that are set (not ``None``, not ``UNSET``, not empty). The 
 (``raw``) and anything else excluded from equality never shows: it may hold data the model does
 not type, and it is long.
 
-:class:`RecordList` is a ``list`` that renders as a table in Jupyter and turns into a DataFrame
-(``to_pandas()``); paginators' ``to_list()`` return one.
+:class:`msplink._core._frames.RecordList` is a ``list`` that renders as a table in Jupyter and
+turns into a DataFrame (``to_pandas()``); paginators' ``to_list()`` return one.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import html
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any, cast
 
 import attrs
 
@@ -23,7 +23,6 @@ from msplink._core._sentinel import UNSET
 
 __all__ = [
     "MAX_HTML_ROWS",
-    "RecordList",
     "compact_repr",
     "flatten",
     "html_records",
@@ -31,8 +30,6 @@ __all__ = [
     "set_fields",
     "update_repr",
 ]
-
-T = TypeVar("T")
 
 MAX_HTML_ROWS = 50
 """Rows an HTML table of records shows before it says how many more there are."""
@@ -57,7 +54,7 @@ def set_fields(record: object, *, keep_none: bool = False) -> list[tuple[str, An
     fields, then inherited ones (audit fields such as ``last_updated``), each in declaration order.
     """
     pairs: list[tuple[bool, bool, str, Any]] = []
-    for field in attrs.fields(type(record)):
+    for field in attrs.fields(cast(Any, type(record))):
         if not field.repr or not field.eq:
             continue
         value = getattr(record, field.name)
@@ -152,20 +149,3 @@ def html_records(records: Iterable[object], *, max_rows: int = MAX_HTML_ROWS) ->
     )
     more = f"<p><i>{total - len(shown)} more not shown</i></p>" if total > len(shown) else ""
     return f"<p>{total} record{'s' if total != 1 else ''}</p><table><tr>{head}</tr>{body}</table>{more}"
-
-
-class RecordList(list[T]):
-    """A ``list`` of records that renders as a table in Jupyter and converts to a DataFrame.
-
-    It is an ordinary list in every other way (``==``, slicing and ``len`` are a list's).
-    """
-
-    def _repr_html_(self) -> str:
-        return html_records(self)
-
-    def to_pandas(self) -> Any:
-        """A ``pandas.DataFrame``, one row per record (see :func:`msplink.to_pandas`; needs the
-        ``pandas`` extra)."""
-        from msplink._core._frames import to_pandas
-
-        return to_pandas(self)

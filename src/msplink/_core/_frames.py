@@ -18,12 +18,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
-from msplink._core._display import flatten
+from msplink._core._display import flatten, html_records
 from msplink.errors import ConfigurationError
 
-__all__ = ["FLOAT_SAFE_DIGITS", "column_values", "to_pandas"]
+__all__ = ["FLOAT_SAFE_DIGITS", "RecordList", "column_values", "to_pandas"]
+
+T = TypeVar("T")
 
 FLOAT_SAFE_DIGITS = 15
 """Significant digits a ``float64`` holds exactly as a decimal (``sys.float_info.dig``)."""
@@ -102,3 +104,18 @@ def to_pandas(records: Iterable[object]) -> Any:
     if not series:
         return pd.DataFrame(index=pd.RangeIndex(len(rows)))
     return pd.concat(series, axis=1)
+
+
+class RecordList(list[T]):
+    """A ``list`` of records that renders as a table in Jupyter and converts to a DataFrame.
+
+    It is an ordinary list in every other way (``==``, slicing and ``len`` are a list's).
+    """
+
+    def _repr_html_(self) -> str:
+        return html_records(self)
+
+    def to_pandas(self) -> Any:
+        """A ``pandas.DataFrame``, one row per record (see :func:`msplink.to_pandas`; needs the
+        ``pandas`` extra)."""
+        return to_pandas(self)

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 import attrs
 
 from msplink._core._call import Call
-from msplink._core._display import RecordList
+from msplink._core._frames import RecordList, to_pandas
 from msplink._core._progress import ProgressBar, progress_bar
 from msplink.errors import APIError, ConfigurationError, ErrorDetail
 
@@ -155,8 +155,6 @@ class Paginator(Generic[T]):
         """Fetch everything (up to ``limit``) into a ``pandas.DataFrame``, one row per record, with
         proper dtypes (money ``float64`` where exact, aware datetimes ``datetime64[ns, UTC]``;
         see :func:`msplink.to_pandas`). Needs the ``pandas`` extra."""
-        from msplink._core._frames import to_pandas
-
         return to_pandas(self.iter(progress=progress))
 
     def first(self) -> T | None:
@@ -232,8 +230,6 @@ class AsyncPaginator(Generic[T]):
 
     async def to_pandas(self, *, progress: bool = False) -> Any:
         """Fetch everything (up to ``limit``) into a ``pandas.DataFrame`` (see :meth:`Paginator.to_pandas`)."""
-        from msplink._core._frames import to_pandas
-
         return to_pandas(await self.to_list(progress=progress))
 
     async def first(self) -> T | None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import httpx
 
@@ -22,8 +22,14 @@ from msplink.errors import (
     TransportError,
 )
 
-if TYPE_CHECKING:
-    from msplink.connectwise._tenant import Tenant
+
+class Tenant(Protocol):
+    """What a hint needs to know about the tenant (:class:`msplink.connectwise._tenant.Tenant`)."""
+
+    company_id: str
+    host: str
+    company_unknown: bool
+
 
 __all__ = ["PLATFORM", "hint_for", "parse_error_body"]
 

@@ -47,7 +47,7 @@ class QBOModel:
         # Every subclass gets the short repr: attrs sees a class that has its own ``__repr__`` and
         # generates none (the generated one would list every field, ~2,400 characters of ``None``).
         super().__init_subclass__(**kwargs)
-        cls.__repr__ = compact_repr  # type: ignore[method-assign]
+        setattr(cls, "__repr__", compact_repr)  # noqa: B010
 
     def _repr_html_(self) -> str:
         """An HTML table of the fields that are set (Jupyter)."""
@@ -192,7 +192,7 @@ class SparseUpdate:
         # Every subclass gets the short repr: attrs sees a class that has its own ``__repr__`` and
         # generates none (the generated one would list every field, ~2,400 characters of ``None``).
         super().__init_subclass__(**kwargs)
-        cls.__repr__ = update_repr  # type: ignore[method-assign]
+        setattr(cls, "__repr__", update_repr)  # noqa: B010
 
     def _repr_html_(self) -> str:
         """An HTML table of the fields that are set (Jupyter)."""
