@@ -10,8 +10,8 @@ import pytest
 from msplink import RetryPolicy
 from msplink.connectwise import ConnectWiseClient
 from msplink.quickbooks import MemoryTokenStore, OAuthToken, QuickBooksClient, QuickBooksOAuth2
-from msplink.sandbox import ConnectWiseSandbox, QuickBooksSandbox, SalesforceSandbox
 from msplink.salesforce import JWTBearerAuth, SalesforceClient
+from msplink.sandbox import ConnectWiseSandbox, QuickBooksSandbox, SalesforceSandbox
 from msplink.testing import FakeClock
 
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)

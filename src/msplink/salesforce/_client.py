@@ -231,6 +231,9 @@ class _ClientBase:
         """The HTTP requests this client (and its ``with_options`` copies) sent, retries included."""
         return self._executor.api_calls
 
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(auth={self._auth!r}, api_version={self.api_version!r})"
+
 
 class SalesforceClient(_ClientBase):
     """The synchronous Salesforce client.
