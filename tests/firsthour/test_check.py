@@ -121,7 +121,7 @@ def test_quickbooks_mistakes(
     qbo_sandbox: QuickBooksSandbox, change: dict[str, str], verdict: str, calls: int
 ) -> None:
     # A refused refresh happens inside the first API call's attempt, which counts as one call.
-    result = msplink.check(qbo_client(qbo_sandbox, **change))  # type: ignore[arg-type]
+    result = msplink.check(qbo_client(qbo_sandbox, **change))
     assert (result.ok, result.verdict, result.api_calls) == (False, verdict, calls)
     assert result.hint
 
