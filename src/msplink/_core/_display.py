@@ -25,8 +25,9 @@ __all__ = [
     "MAX_HTML_ROWS",
     "compact_repr",
     "flatten",
-    "html_records",
     "html_record",
+    "html_records",
+    "html_table",
     "set_fields",
     "update_repr",
 ]
@@ -149,3 +150,21 @@ def html_records(records: Iterable[object], *, max_rows: int = MAX_HTML_ROWS) ->
     )
     more = f"<p><i>{total - len(shown)} more not shown</i></p>" if total > len(shown) else ""
     return f"<p>{total} record{'s' if total != 1 else ''}</p><table><tr>{head}</tr>{body}</table>{more}"
+
+
+def html_table(
+    columns: Iterable[str], rows: Iterable[Iterable[object]], *, caption: str = "", more: int = 0
+) -> str:
+    """A plain HTML table (escaped), with a caption and a "N more not shown" line when ``more``."""
+    head = "".join(f"<th style='text-align:left'>{html.escape(c)}</th>" for c in columns)
+    body = "".join(
+        "<tr>"
+        + "".join(
+            f"<td style='text-align:left'>{'' if v is None else html.escape(_cell(v))}</td>" for v in row
+        )
+        + "</tr>"
+        for row in rows
+    )
+    title = f"<p><b>{html.escape(caption)}</b></p>" if caption else ""
+    tail = f"<p><i>{more} more not shown</i></p>" if more > 0 else ""
+    return f"{title}<table><tr>{head}</tr>{body}</table>{tail}"
