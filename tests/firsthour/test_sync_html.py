@@ -26,7 +26,9 @@ def test_plan_html_lists_items_with_their_changes() -> None:
         ],
     )
     html = plan._repr_html_()
-    assert html.startswith("<p><b>Plan for flow &#x27;companies&#x27;: 2 items (1 create, 1 update)</b></p><table>")
+    assert html.startswith(
+        "<p><b>Plan for flow &#x27;companies&#x27;: 2 items (1 create, 1 update)</b></p><table>"
+    )
     assert (
         "<td style='text-align:left'>connectwise:company:251</td><td style='text-align:left'>(new)</td>"
         in html
