@@ -5,7 +5,8 @@ msplink's docstrings name other objects the Sphinx way (``:class:`Paginator```,
 show raw; this extension rewrites each one into an optional autorefs link
 (``<autoref identifier="msplink.Paginator" optional><code>Paginator</code></autoref>``): a link when
 the target is on a page of the reference, plain code when it is not (a private helper), never a
-broken link or a build warning.
+broken link or a build warning. reST literal-block markers (``::``) are dropped (the indented block
+after them is already code in Markdown).
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from typing import Any
 
 import griffe
 
+_LONE_LITERAL = re.compile(r"^[ \t]*::[ \t]*\n", re.MULTILINE)
+_TRAILING_LITERAL = re.compile(r"(\S)::[ \t]*$", re.MULTILINE)
 _ROLE = re.compile(r":(?:py:)?(?:class|meth|func|mod|attr|data|exc|obj|const):`(?P<target>[^`]+)`")
 
 
@@ -52,7 +55,10 @@ def convert(text: str, obj: griffe.Object) -> str:
         identifier = _resolve(obj, path.lstrip("~"))
         return f'<autoref identifier="{identifier}" optional><code>{title}</code></autoref>'
 
-    return _ROLE.sub(replace, text)
+    text = _ROLE.sub(replace, text)
+    # reST literal-block markers: a lone "::" line goes, "Example::" becomes "Example:".
+    text = _LONE_LITERAL.sub("", text)
+    return _TRAILING_LITERAL.sub(r"\1:", text)
 
 
 class RstRoles(griffe.Extension):
