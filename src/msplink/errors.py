@@ -16,7 +16,8 @@ MsplinkError
 ```
 
 Messages are one grep-able line built from the path *template*, never from the URL with its query
-string (conditions, SOQL and QBO queries may carry personal data) and never from secrets.
+string (conditions, SOQL and QBO queries may carry personal data) and never from secrets. When the
+likely mistake is known, the message ends with `` -- hint: ...`` and ``exc.hint`` holds the hint.
 """
 
 from __future__ import annotations
@@ -75,7 +76,14 @@ class ErrorDetail:
 
 
 class MsplinkError(Exception):
-    """Base class of every exception msplink raises on purpose."""
+    """Base class of every exception msplink raises on purpose.
+
+    Attributes:
+        hint: What to do about it, when msplink can tell the likely mistake (a wrong company id,
+            an expired grant, a host that does not resolve ...); also at the end of the message.
+    """
+
+    hint: str | None = None
 
 
 class ConfigurationError(MsplinkError, ValueError):

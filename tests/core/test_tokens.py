@@ -671,7 +671,8 @@ def test_standalone_flows_raise_typed_transport_errors(failure: Exception, error
 
     with pytest.raises(error) as info:
         run_flow(auth._renewal(None, forced=True), send, platform="toy")
-    assert str(info.value) == f"toy POST /token: {type(failure).__name__}"
+    # The reason and the host are kept (the message used to end at the exception's type name).
+    assert str(info.value) == f"toy POST /token: {type(failure).__name__}: {failure} (host auth.example)"
     with pytest.raises(error):
         asyncio.run(arun_flow(auth._renewal(None, forced=True), asend, platform="toy"))
     assert not auth._flight.locked()

@@ -213,15 +213,16 @@ def test_faults_are_classified_by_meaning(status, code, cls):
         }
     }
     router.get("/v3/company/123/customer/1", status=status, json=body, headers={"intuit_tid": "tid-1"})
+    # The access token is a distinctive value, so that hints mentioning "token" cannot mask a leak.
     client = QuickBooksClient(
-        realm_id="123", auth="token", transport=router.transport(), retry=RetryPolicy.none()
+        realm_id="123", auth="acc-tok-7f3e9", transport=router.transport(), retry=RetryPolicy.none()
     )
     with pytest.raises(cls) as info:
         client.customers.get("1")
     assert info.value.status_code == status and info.value.codes == (code,)
     assert info.value.request_id == "tid-1"
     assert info.value.path == "/v3/company/{realm}/customer/{id}"
-    assert "token" not in str(info.value)
+    assert "acc-tok-7f3e9" not in str(info.value)
 
 
 def test_invalid_grant_is_reauthorization(tmp_path):

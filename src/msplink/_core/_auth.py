@@ -29,6 +29,7 @@ import attrs
 import httpx
 
 from msplink._core._converter import loads_json
+from msplink._core._hints import os_reason
 from msplink._core._retry import parse_retry_after
 from msplink._core._tokens import FlightLock, TokenLock
 from msplink.errors import (
@@ -148,7 +149,14 @@ def token_transport_error(platform: str, request: httpx.Request, exc: Exception)
     """The typed error for a token-endpoint exchange that failed before a response arrived."""
     cls = RequestTimeoutError if isinstance(exc, httpx.TimeoutException) else TransportError
     path = request.url.path
-    return cls(f"{platform} POST {path}: {type(exc).__name__}", platform=platform, method="POST", path=path)
+    reason = os_reason(exc)
+    detail = f"{type(exc).__name__}: {reason}" if reason else type(exc).__name__
+    return cls(
+        f"{platform} POST {path}: {detail} (host {request.url.host})",
+        platform=platform,
+        method="POST",
+        path=path,
+    )
 
 
 def run_flow(flow: AuthFlow[R], send: Callable[[httpx.Request], httpx.Response], *, platform: str) -> R:

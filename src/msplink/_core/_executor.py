@@ -8,6 +8,7 @@ limit) is data in a :class:`Platform`.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import platform as _python_platform
 import threading
@@ -22,7 +23,9 @@ import tenacity
 
 from msplink._core._call import Call
 from msplink._core._converter import dumps
+from msplink._core._hints import HintFor, os_reason, with_hint
 from msplink._core._plan import Plan, arun_plan, run_plan
+from msplink._core._progress import note_wait
 from msplink._core._ratelimit import AsyncRateLimiter, RateLimit, RateLimiter
 from msplink._core._retry import RetryPolicy, parse_retry_after
 from msplink._version import __version__
@@ -241,6 +244,7 @@ class _ExecutorBase:
         timeout: httpx.Timeout | float | None,
         app_name: str | None,
         headers: Mapping[str, str] | None = None,
+        hints: HintFor | None = None,
     ) -> None:
         if isinstance(base_url, str) and not base_url.startswith(("http://", "https://")):
             raise ConfigurationError(f"{platform.name}: base URL must start with http:// or https://")
@@ -261,6 +265,17 @@ class _ExecutorBase:
         self.logger = logging.getLogger(f"msplink.{platform.name}")
         self._default_headers = self._headers(headers)
         self.api_calls = CallCounter()
+        self.hints = hints
+
+    def _hinted(self, exc: MsplinkError) -> MsplinkError:
+        """Add the vendor's hint (what the likely mistake is) to an error on its way out."""
+        if self.hints is not None and exc.hint is None:
+            try:
+                hint = self.hints(exc)
+            except Exception:  # a hint must never hide the error it explains
+                hint = None
+            with_hint(exc, hint)
+        return exc
 
     @property
     def base_url(self) -> str:
@@ -318,13 +333,19 @@ class _ExecutorBase:
             raise self._refused(call, "invalid_url", f"an invalid URL ({exc})") from None
 
     def _transport_error(
-        self, call: Call[Any], exc: httpx.TransportError | httpx.DecodingError
+        self, call: Call[Any], exc: httpx.TransportError | httpx.DecodingError, request: httpx.Request
     ) -> TransportError:
         # An undecodable body (gzip that is not) is a lost response: the request may have been
-        # applied, so it is retried only as an idempotent call would be.
+        # applied, so it is retried only as an idempotent call would be. The message keeps the
+        # operating system's reason (name resolution, refused, TLS) and the host, never the query.
         cls = RequestTimeoutError if isinstance(exc, httpx.TimeoutException) else TransportError
+        # The request that failed: an auth flow's token request goes to another host.
+        with contextlib.suppress(RuntimeError):
+            request = exc.request
+        reason = os_reason(exc)
+        detail = f"{type(exc).__name__}: {reason}" if reason else type(exc).__name__
         return cls(
-            f"{self.platform.name} {call.method.upper()} {call.template}: {type(exc).__name__}",
+            f"{self.platform.name} {call.method.upper()} {call.template}: {detail} (host {request.url.host})",
             platform=self.platform.name,
             method=call.method.upper(),
             path=call.template,
@@ -358,6 +379,7 @@ class _ExecutorBase:
                 else "?"
             )
             wait = state.next_action.sleep if state.next_action is not None else 0.0
+            note_wait(wait, f"retrying after {reason}")
             self.logger.warning(
                 "retrying %s %s in %.2f s after %s (attempt %d of %d)",
                 call.method.upper(),
@@ -402,6 +424,7 @@ class SyncExecutor(_ExecutorBase):
         sleep: Callable[[float], object] | None = None,
         clock: Callable[[], float] = time.monotonic,
         app_name: str | None = None,
+        hints: HintFor | None = None,
     ) -> None:
         super().__init__(
             platform=platform,
@@ -410,6 +433,7 @@ class SyncExecutor(_ExecutorBase):
             timeout=timeout,
             app_name=app_name,
             headers=headers,
+            hints=hints,
         )
         if transport is not None and http_client is not None:
             raise ConfigurationError("pass transport= or http_client=, not both")
@@ -425,6 +449,7 @@ class SyncExecutor(_ExecutorBase):
             rate_limit if rate_limit is not None else platform.default_rate_limit,
             sleep=self._sleep,
             clock=clock,
+            logger=self.logger,
         )
 
     def _sleep_none(self, seconds: float) -> None:
@@ -454,9 +479,13 @@ class SyncExecutor(_ExecutorBase):
 
     def execute(self, call: Call[T]) -> T:
         """Run a call: rate limit, send, classify, retry per the policy, parse."""
-        for attempt in tenacity.Retrying(sleep=self._sleep_none, **self._retry_kwargs(call)):
-            with attempt:
-                result = self._attempt(call, attempt.retry_state.attempt_number)
+        try:
+            for attempt in tenacity.Retrying(sleep=self._sleep_none, **self._retry_kwargs(call)):
+                with attempt:
+                    result = self._attempt(call, attempt.retry_state.attempt_number)
+        except MsplinkError as exc:
+            self._hinted(exc)
+            raise
         return result
 
     def run(self, plan: Plan[T]) -> T:
@@ -473,7 +502,7 @@ class SyncExecutor(_ExecutorBase):
             try:
                 response = self.http_client.send(request, auth=self._auth or httpx.USE_CLIENT_DEFAULT)
             except (httpx.TransportError, httpx.DecodingError) as exc:
-                raise self._transport_error(call, exc) from exc
+                raise self._transport_error(call, exc, request) from exc
         finally:
             self.rate_limiter.release()
             self._log_attempt(call, response, started, number)
@@ -503,6 +532,7 @@ class AsyncExecutor(_ExecutorBase):
         sleep: Callable[[float], Awaitable[object]] | None = None,
         clock: Callable[[], float] = time.monotonic,
         app_name: str | None = None,
+        hints: HintFor | None = None,
     ) -> None:
         super().__init__(
             platform=platform,
@@ -511,6 +541,7 @@ class AsyncExecutor(_ExecutorBase):
             timeout=timeout,
             app_name=app_name,
             headers=headers,
+            hints=hints,
         )
         if transport is not None and http_client is not None:
             raise ConfigurationError("pass transport= or http_client=, not both")
@@ -526,6 +557,7 @@ class AsyncExecutor(_ExecutorBase):
             rate_limit if rate_limit is not None else platform.default_rate_limit,
             sleep=self._sleep,
             clock=clock,
+            logger=self.logger,
         )
 
     async def _sleep_none(self, seconds: float) -> None:
@@ -555,9 +587,13 @@ class AsyncExecutor(_ExecutorBase):
 
     async def execute(self, call: Call[T]) -> T:
         """Run a call: rate limit, send, classify, retry per the policy, parse."""
-        async for attempt in tenacity.AsyncRetrying(sleep=self._sleep_none, **self._retry_kwargs(call)):
-            with attempt:
-                result = await self._attempt(call, attempt.retry_state.attempt_number)
+        try:
+            async for attempt in tenacity.AsyncRetrying(sleep=self._sleep_none, **self._retry_kwargs(call)):
+                with attempt:
+                    result = await self._attempt(call, attempt.retry_state.attempt_number)
+        except MsplinkError as exc:
+            self._hinted(exc)
+            raise
         return result
 
     async def run(self, plan: Plan[T]) -> T:
@@ -574,7 +610,7 @@ class AsyncExecutor(_ExecutorBase):
             try:
                 response = await self.http_client.send(request, auth=self._auth or httpx.USE_CLIENT_DEFAULT)
             except (httpx.TransportError, httpx.DecodingError) as exc:
-                raise self._transport_error(call, exc) from exc
+                raise self._transport_error(call, exc, request) from exc
         finally:
             self.rate_limiter.release()
             self._log_attempt(call, response, started, number)

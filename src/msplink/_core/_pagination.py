@@ -8,11 +8,14 @@ machine; they only differ by ``await``.
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Iterator, Sequence
+from html import escape as html_escape
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import attrs
 
 from msplink._core._call import Call
+from msplink._core._frames import RecordList, to_pandas
+from msplink._core._progress import ProgressBar, progress_bar
 from msplink.errors import APIError, ConfigurationError, ErrorDetail
 
 if TYPE_CHECKING:
@@ -76,11 +79,26 @@ def _check_limit(limit: int | None) -> None:
         raise ConfigurationError(f"limit must be a non-negative integer, got {limit!r}")
 
 
+def _describe(platform: str, call: Call[Any], limit: int | None) -> str:
+    cap = f", limit={limit}" if limit is not None else ""
+    return f"{platform} {call.method.upper()} {call.template}{cap}"
+
+
+def _count(bar: ProgressBar | None, page: Page[Any], limit: int | None) -> None:
+    if bar is None:
+        return
+    if page.total is not None:
+        bar.set_total(min(page.total, limit) if limit is not None else page.total)
+    bar.update(len(page.items))
+
+
 class Paginator(Generic[T]):
     """Iterates every record of every page, lazily; ``limit=`` caps the number of records.
 
     Nothing is fetched until iteration starts. ``pages()`` yields whole pages (with their cursors)
-    for checkpointing.
+    for checkpointing. ``to_list()`` and ``to_pandas()`` read everything, with a tqdm bar when
+    ``progress=True``; in Jupyter a paginator shows what it would read, not the records (showing
+    them would make requests).
     """
 
     def __init__(
@@ -117,15 +135,42 @@ class Paginator(Generic[T]):
         for page in self.pages():
             yield from page.items
 
-    def to_list(self) -> list[T]:
-        """Fetch everything (up to ``limit``) into a list."""
-        return list(self)
+    def iter(self, *, progress: bool = False) -> Iterator[T]:
+        """Iterate every record, with a tqdm progress bar when ``progress`` (the ``progress`` extra).
+
+        Raises:
+            ConfigurationError: ``progress`` is set and tqdm is not installed.
+        """
+        with progress_bar(progress, desc=self._desc()) as bar:
+            for page in self.pages():
+                _count(bar, page, self.limit)
+                yield from page.items
+
+    def to_list(self, *, progress: bool = False) -> RecordList[T]:
+        """Fetch everything (up to ``limit``) into a list (a :class:`~msplink.RecordList`: a table in
+        Jupyter, ``to_pandas()``); ``progress=True`` shows a tqdm bar while reading."""
+        return RecordList(self.iter(progress=progress))
+
+    def to_pandas(self, *, progress: bool = False) -> Any:
+        """Fetch everything (up to ``limit``) into a ``pandas.DataFrame``, one row per record, with
+        proper dtypes (money ``float64`` where exact, aware datetimes ``datetime64[ns, UTC]``;
+        see :func:`msplink.to_pandas`). Needs the ``pandas`` extra."""
+        return to_pandas(self.iter(progress=progress))
 
     def first(self) -> T | None:
         """The first record, or ``None``; fetches one page at most."""
         for item in self:
             return item
         return None
+
+    def _desc(self) -> str:
+        return f"{self._executor.platform.name} {self._first.template}"
+
+    def __repr__(self) -> str:
+        return f"<Paginator {_describe(self._executor.platform.name, self._first, self.limit)}>"
+
+    def _repr_html_(self) -> str:
+        return f"<p><code>{html_escape(repr(self))}</code> (iterate, <code>to_list()</code> or <code>to_pandas()</code> to read)</p>"
 
 
 class AsyncPaginator(Generic[T]):
@@ -166,12 +211,38 @@ class AsyncPaginator(Generic[T]):
             for item in page.items:
                 yield item
 
-    async def to_list(self) -> list[T]:
-        """Fetch everything (up to ``limit``) into a list."""
-        return [item async for item in self]
+    async def iter(self, *, progress: bool = False) -> AsyncIterator[T]:
+        """Iterate every record, with a tqdm progress bar when ``progress`` (the ``progress`` extra).
+
+        Raises:
+            ConfigurationError: ``progress`` is set and tqdm is not installed.
+        """
+        with progress_bar(progress, desc=self._desc()) as bar:
+            async for page in self.pages():
+                _count(bar, page, self.limit)
+                for item in page.items:
+                    yield item
+
+    async def to_list(self, *, progress: bool = False) -> RecordList[T]:
+        """Fetch everything (up to ``limit``) into a :class:`~msplink.RecordList`; ``progress=True``
+        shows a tqdm bar while reading."""
+        return RecordList([item async for item in self.iter(progress=progress)])
+
+    async def to_pandas(self, *, progress: bool = False) -> Any:
+        """Fetch everything (up to ``limit``) into a ``pandas.DataFrame`` (see :meth:`Paginator.to_pandas`)."""
+        return to_pandas(await self.to_list(progress=progress))
 
     async def first(self) -> T | None:
         """The first record, or ``None``; fetches one page at most."""
         async for item in self:
             return item
         return None
+
+    def _desc(self) -> str:
+        return f"{self._executor.platform.name} {self._first.template}"
+
+    def __repr__(self) -> str:
+        return f"<AsyncPaginator {_describe(self._executor.platform.name, self._first, self.limit)}>"
+
+    def _repr_html_(self) -> str:
+        return f"<p><code>{html_escape(repr(self))}</code> (<code>await to_list()</code> or <code>await to_pandas()</code> to read)</p>"

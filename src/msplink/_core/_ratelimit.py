@@ -2,11 +2,16 @@
 
 The window keeps a schedule of slot times rather than polling the clock, so an injected ``sleep``
 that does not really wait (tests) still yields exact, deterministic waits.
+
+A wait longer than :data:`LOG_WAITS_OVER` seconds is logged at INFO on the client's logger
+(``msplink.connectwise`` ...) and written on the progress bar of a read started with
+``progress=True``, so a throttled run does not look like a hang.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import threading
 import time
 import weakref
@@ -15,9 +20,27 @@ from collections.abc import Awaitable, Callable
 
 import attrs
 
+from msplink._core._progress import note_wait
 from msplink.errors import ConfigurationError
 
-__all__ = ["AsyncRateLimiter", "RateLimit", "RateLimiter"]
+__all__ = ["LOG_WAITS_OVER", "AsyncRateLimiter", "RateLimit", "RateLimiter"]
+
+LOG_WAITS_OVER = 1.0
+"""Client-side throttling waits longer than this (seconds) are logged at INFO."""
+
+_logger = logging.getLogger("msplink")
+
+
+def _announce(logger: logging.Logger, limit: RateLimit, delay: float) -> None:
+    if delay <= LOG_WAITS_OVER:
+        return
+    logger.info(
+        "client-side rate limit (%s requests per %s s) reached: waiting %.1f s",
+        limit.requests,
+        f"{limit.per:g}",
+        delay,
+    )
+    note_wait(delay, "client-side rate limit")
 
 
 @attrs.frozen(kw_only=True)
@@ -70,9 +93,11 @@ class RateLimiter:
         *,
         sleep: Callable[[float], object] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
+        logger: logging.Logger | None = None,
     ) -> None:
         self.limit = limit
         self._sleep = sleep
+        self._logger = logger or _logger
         self._lock = threading.Lock()
         self._window = _Window(limit, clock)
         self._slots = threading.BoundedSemaphore(limit.max_concurrency) if limit.max_concurrency else None
@@ -82,6 +107,7 @@ class RateLimiter:
         with self._lock:
             delay = self._window.reserve()
         if delay > 0:
+            _announce(self._logger, self.limit, delay)
             self._sleep(delay)
         if self._slots is not None:
             self._slots.acquire()
@@ -106,9 +132,11 @@ class AsyncRateLimiter:
         *,
         sleep: Callable[[float], Awaitable[object]] = asyncio.sleep,
         clock: Callable[[], float] = time.monotonic,
+        logger: logging.Logger | None = None,
     ) -> None:
         self.limit = limit
         self._sleep = sleep
+        self._logger = logger or _logger
         self._window = _Window(limit, clock)
         self._slots: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = (
             weakref.WeakKeyDictionary()
@@ -127,6 +155,7 @@ class AsyncRateLimiter:
         """Wait for a slot in the window and a concurrency permit."""
         delay = self._window.reserve()
         if delay > 0:
+            _announce(self._logger, self.limit, delay)
             await self._sleep(delay)
         permits = self._permits()
         if permits is not None:

@@ -6,6 +6,7 @@ the codebase (REFERENCE §1), resolved lazily by the ``_plans.resolve_codebase``
 
 from __future__ import annotations
 
+import functools
 import os
 import time
 from collections.abc import Awaitable, Callable, Mapping
@@ -19,7 +20,7 @@ from msplink.connectwise import _calls as calls
 from msplink.connectwise import _plans as plans
 from msplink.connectwise import _resources as res
 from msplink.connectwise._auth import ConnectWiseAuth
-from msplink.connectwise._errors import PLATFORM
+from msplink.connectwise._errors import PLATFORM, hint_for
 from msplink.connectwise._tenant import (
     Tenant,
 )
@@ -109,6 +110,7 @@ def _executor_options(
         "auth": auth,
         "headers": _headers(api_version),
         "clock": clock or time.monotonic,
+        "hints": functools.partial(hint_for, tenant=tenant),
     }
     return tenant, options
 

@@ -3,21 +3,35 @@
 from __future__ import annotations
 
 import re
+from typing import Protocol
 
 import httpx
 
 from msplink._core import Platform, RateLimit, decode_json
+from msplink._core._hints import is_name_resolution_failure
 from msplink.errors import (
     APIError,
     AuthenticationError,
     BadRequestError,
     ConflictError,
     ErrorDetail,
+    MsplinkError,
     NotFoundError,
+    PermissionDeniedError,
     RateLimitError,
+    TransportError,
 )
 
-__all__ = ["PLATFORM", "parse_error_body"]
+
+class Tenant(Protocol):
+    """What a hint needs to know about the tenant (:class:`msplink.connectwise._tenant.Tenant`)."""
+
+    company_id: str
+    host: str
+    company_unknown: bool
+
+
+__all__ = ["PLATFORM", "hint_for", "parse_error_body"]
 
 _TAGS = re.compile(r"<[^>]+>")
 
@@ -95,3 +109,59 @@ PLATFORM = Platform(
     default_rate_limit=RateLimit(requests=1000, per=60.0),
 )
 """The ConnectWise platform description for the shared executors (1000 requests/minute by default)."""
+
+
+_COMPANY_INFO = "/login/companyinfo/{companyId}"
+_GUIDE = "docs/connectwise-credentials.md"
+
+
+def hint_for(exc: MsplinkError, tenant: Tenant) -> str | None:
+    """The likely mistake behind a ConnectWise error, for its message (``exc.hint``).
+
+    * ``/login/companyinfo/{companyId}`` answers 404, or later calls fail authentication after it did:
+      the company id is wrong (it is the company name typed on the login screen).
+    * 401 naming the ``clientId``: the integration's clientId is missing or not registered.
+    * 401, or cloud's bare 404 behind ``v4_6_release``: the keys are wrong, of another company, or
+      their API member is inactive.
+    * 403: the API member's security role lacks the module.
+    * a host that does not resolve: the ``site`` is wrong.
+    """
+    company, host = tenant.company_id, tenant.host
+    if isinstance(exc, TransportError):
+        if is_name_resolution_failure(exc.__cause__ or exc, str(exc)):
+            return (
+                f"the ConnectWise host {host!r} does not resolve: check site= (a region such as 'na', the "
+                "host you log in to, or your on-premise server's full name)"
+            )
+        return None
+    if not isinstance(exc, APIError):
+        return None
+    if exc.path == _COMPANY_INFO and exc.status_code == 404:
+        return (
+            f"ConnectWise at {host} does not know the company id {company!r}: use the company name you "
+            f"type on the ConnectWise login screen (see {_GUIDE})"
+        )
+    if isinstance(exc, AuthenticationError):
+        text = " ".join(f"{d.code} {d.message}" for d in exc.errors).lower()
+        if tenant.company_unknown:
+            return (
+                f"GET /login/companyinfo/{company} answered 404 at {host}: the company id {company!r} is "
+                "probably wrong (it is the company name typed on the login screen); if it is right, check the "
+                "keys and the clientId"
+            )
+        if "clientid" in text:
+            return (
+                "the clientId header was refused: register your integration's clientId with "
+                f"ConnectWise and pass it as client_id= (see {_GUIDE})"
+            )
+        return (
+            f"the public/private key pair was refused for company {company!r}: check both keys of the API "
+            "member (System > Members > API Members > API Keys), that the member is active, and the "
+            f"clientId (see {_GUIDE})"
+        )
+    if isinstance(exc, PermissionDeniedError):
+        return (
+            f"the API member's security role does not allow {exc.method} {exc.path}: grant the module in "
+            f"System > Security Roles (the permissions each recipe needs are in {_GUIDE})"
+        )
+    return None

@@ -55,6 +55,10 @@ class Resource(Generic[T, U]):
         self._ep = endpoint
         self._parent = parent
 
+    def __repr__(self) -> str:
+        path = self._ep.template.replace("{parent}", str(self._parent))
+        return f"<{type(self).__name__} connectwise {path}>"
+
     def get(self, record_id: int, /, *, fields: Sequence[str] | None = None) -> T:
         """Fetch one record (``GET {collection}/{id}``, optionally projected with ``fields``).
 
@@ -192,6 +196,10 @@ class AsyncResource(Generic[T, U]):
         self._x = executor
         self._ep = endpoint
         self._parent = parent
+
+    def __repr__(self) -> str:
+        path = self._ep.template.replace("{parent}", str(self._parent))
+        return f"<{type(self).__name__} connectwise {path}>"
 
     @twin_doc(Resource.get)
     async def get(self, record_id: int, /, *, fields: Sequence[str] | None = None) -> T:

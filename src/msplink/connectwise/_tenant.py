@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from typing import Any, Final
 
 from msplink._core import Call
+from msplink._core._hints import with_hint
 from msplink.connectwise import _calls as calls
 from msplink.connectwise.models import CompanyInfo
 from msplink.errors import ConfigurationError
@@ -40,13 +41,15 @@ _HOST = re.compile(r"[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?(?::\d{1,5})?")
 def normalize_site(site: str) -> tuple[str, str]:
     """Turn ``site=`` into ``(scheme, host)``, adding the ``api-`` prefix cloud hosts require.
 
-    Accepts a region shortcut (``na``, ``eu``, ``au``, ``staging``), a UI host
+    Accepts a region shortcut (``na``, ``eu``, ``au``, ``aus``, ``za``, ``staging``, ``sandbox-na``
+    ...), a UI host
     (``na.myconnectwise.net`` becomes ``api-na.myconnectwise.net``), an API host, a partner sandbox
     host (kept as is) or an on-premise FQDN (``cw.example.com``), with or without ``https://``.
     Plain ``http://`` is only accepted for ``localhost`` (a local sandbox server).
 
     Raises:
-        ConfigurationError: The site is empty or malformed.
+        ConfigurationError: The site is empty, malformed, or a one-word name that is no shortcut
+            (``us`` would otherwise become ``https://us``); the error's hint lists the shortcuts.
     """
     if not isinstance(site, str) or not site.strip():
         raise ConfigurationError("connectwise: site is required (e.g. 'na' or 'na.myconnectwise.net')")
@@ -64,6 +67,12 @@ def normalize_site(site: str) -> tuple[str, str]:
         raise ConfigurationError("connectwise: SSL is required; use https://")
     if host in SITES:
         return scheme, SITES[host]
+    if "." not in host.split(":", 1)[0] and host.split(":", 1)[0] != "localhost":
+        raise with_hint(
+            ConfigurationError(f"connectwise: unknown site {site!r}"),
+            f"use a region shortcut ({', '.join(sorted(SITES))}), the host you log in to "
+            "(na.myconnectwise.net) or your on-premise server's full name (cw.example.com)",
+        )
     bare = host.split(":", 1)[0]
     is_cloud = any(bare == d or bare.endswith("." + d) for d in CLOUD_DOMAINS)
     if is_cloud and not bare.startswith(("api-", "sandbox-")):
@@ -105,6 +114,8 @@ class Tenant:
                 ) from None
         self.codebase: str | None = codebase
         self.info: CompanyInfo | None = None
+        self.company_unknown = False
+        """``GET /login/companyinfo/{company}`` answered 404: the company id is probably wrong."""
         self.lock = threading.Lock()
         self._async_locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
             weakref.WeakKeyDictionary()
@@ -133,6 +144,7 @@ class Tenant:
     def adopt(self, info: CompanyInfo | None) -> None:
         """Use the discovered codebase (already validated by the call's parser), or the router."""
         self.info = info
+        self.company_unknown = info is None
         codebase = (info.codebase if info is not None else None) or DEFAULT_CODEBASE
         self.codebase = calls.check_codebase(codebase)
         # Follow SiteUrl only from one ConnectWise cloud host to another: never let an answer move the

@@ -17,7 +17,8 @@ from urllib.parse import quote
 import httpx
 
 from msplink._core import AsyncExecutor, CallCounter, RateLimit, RetryPolicy, SyncExecutor, twin_doc
-from msplink.errors import ConfigurationError
+from msplink._core._hints import with_hint
+from msplink.errors import ConfigurationError, MsplinkError
 from msplink.quickbooks import _calls as calls
 from msplink.quickbooks import _resources as res
 from msplink.quickbooks._auth import (
@@ -28,7 +29,7 @@ from msplink.quickbooks._auth import (
     StaticBearer,
 )
 from msplink.quickbooks._changes import CDCResult
-from msplink.quickbooks._errors import BATCH_RATE_LIMIT, PLATFORM
+from msplink.quickbooks._errors import BATCH_RATE_LIMIT, PLATFORM, hint_for
 from msplink.quickbooks._operations import BatchItemResult, BatchOperation
 from msplink.quickbooks._plans import batch_plan, cdc_plan
 from msplink.quickbooks.models import Entity, entity_class
@@ -52,7 +53,7 @@ DEFAULT_RETRY = RetryPolicy(rate_limit_delay=60.0)
 """QBO's retry default: a throttle (3001/429) without Retry-After waits at least 60 s, as Intuit asks."""
 
 _CDC_UNSUPPORTED = frozenset({"TaxCode", "TaxRate", "CompanyInfo", "Preferences", "RecurringTransaction"})
-_REALM = re.compile(r"[A-Za-z0-9]+\Z")
+_REALM = re.compile(r"[0-9]{1,32}\Z")
 
 
 class QuickBooksEnvironment(enum.Enum):
@@ -87,7 +88,12 @@ class _Config:
         now: Callable[[], datetime] | None,
     ) -> None:
         if not isinstance(realm_id, str) or not _REALM.match(realm_id):
-            raise ConfigurationError("realm_id must be a non-empty alphanumeric string")
+            raise with_hint(
+                ConfigurationError(f"realm_id must be the company's numeric Realm ID, got {realm_id!r}"),
+                "the realmId comes with the connect flow's redirect (python examples/quickbooks_oauth_connect.py); "
+                "QuickBooks also shows it as Company ID under Settings > Account and settings > Billing & "
+                "subscription",
+            )
         if isinstance(auth, str):
             auth = StaticBearer(auth)
         if not isinstance(auth, httpx.Auth):
@@ -106,6 +112,19 @@ class _Config:
         self.base_url = f"{host}/v3/company/{quote(realm_id, safe='')}"
         self.now = now or _utcnow
 
+    def hint(self, exc: MsplinkError) -> str | None:
+        """The hint for an error of this client (see :func:`msplink.quickbooks._errors.hint_for`)."""
+        store = getattr(self.auth, "store", None)
+        token = store.load() if isinstance(self.auth, QuickBooksOAuth2) and store is not None else None
+        return hint_for(
+            exc,
+            realm_id=self.realm_id,
+            sandbox=self.environment is QuickBooksEnvironment.SANDBOX,
+            host=httpx.URL(self.base_url).host,
+            token_realm=token.realm_id if token is not None else None,
+            refreshing=not isinstance(self.auth, StaticBearer),
+        )
+
     def executor_options(
         self, retry: RetryPolicy | None, timeout: httpx.Timeout | float | None, app_name: str | None
     ) -> dict[str, Any]:
@@ -117,6 +136,7 @@ class _Config:
             "retry": retry if retry is not None else DEFAULT_RETRY,
             "timeout": timeout,
             "app_name": app_name,
+            "hints": self.hint,
         }
 
     def cdc_check(self, entities: Sequence[str | type[Entity]], changed_since: datetime) -> list[str]:

@@ -14,17 +14,20 @@ from typing import Any
 import httpx
 
 from msplink._core import Platform, RateLimit, loads_json
+from msplink._core._hints import is_name_resolution_failure
 from msplink.errors import (
     APIError,
     AuthenticationError,
     BadRequestError,
     ConflictError,
     ErrorDetail,
+    MsplinkError,
     NotFoundError,
     PermissionDeniedError,
     RateLimitError,
     ReauthorizationRequiredError,
     ServerError,
+    TransportError,
 )
 
 __all__ = [
@@ -40,6 +43,7 @@ __all__ = [
     "classify_details",
     "details_from_body",
     "fault_details",
+    "hint_for",
     "malformed",
     "parse_errors",
 ]
@@ -223,3 +227,69 @@ def malformed(path: str, message: str, *, method: str = "POST", status_code: int
         path=path,
         errors=(ErrorDetail(code=MALFORMED, message=message),),
     )
+
+
+_GUIDE = "docs/quickbooks-credentials.md"
+_CONNECT = "python examples/quickbooks_oauth_connect.py"
+
+
+def hint_for(
+    exc: MsplinkError,
+    *,
+    realm_id: str,
+    sandbox: bool,
+    host: str,
+    token_realm: str | None = None,
+    refreshing: bool = True,
+) -> str | None:
+    """The likely mistake behind a QuickBooks error, for its message (``exc.hint``).
+
+    Args:
+        exc: The error.
+        realm_id: The realm the client calls.
+        sandbox: Whether the client calls Intuit's sandbox-company host.
+        host: The API host.
+        token_realm: The realm the stored grant was issued for, when known.
+        refreshing: Whether the auth can refresh (``False`` for a bare access token).
+    """
+    if isinstance(exc, TransportError):
+        if is_name_resolution_failure(exc.__cause__ or exc, str(exc)):
+            return f"the host {host!r} does not resolve: check base_url= (or leave it out)"
+        return None
+    if not isinstance(exc, APIError):
+        return None
+    codes = set(exc.codes)
+    if isinstance(exc, ReauthorizationRequiredError):
+        return (
+            "the QuickBooks grant is gone (expired after 100 days unused, revoked, disconnected, or its "
+            f"refresh token already spent elsewhere): connect the app again ({_CONNECT}; see {_GUIDE})"
+        )
+    if "invalid_client" in codes:
+        return (
+            "Intuit refused the client id/secret: copy both from the app's Keys and credentials page "
+            "(Development keys work only with sandbox companies, Production keys only with real ones)"
+        )
+    other = "production" if sandbox else "sandbox"
+    if "3100" in codes or (isinstance(exc, PermissionDeniedError) and exc.status_code == 403):
+        if token_realm and token_realm != realm_id:
+            return (
+                f"the token was issued for realm {token_realm}, not {realm_id}: use realm_id="
+                f"{token_realm!r} or connect the app to company {realm_id}"
+            )
+        return (
+            f"the token is not authorized for realm {realm_id}: take the realmId the connect flow returned "
+            f"({_CONNECT}); if the company is {'a real' if sandbox else 'an Intuit sandbox'} company, use "
+            f"environment=QuickBooksEnvironment.{other.upper()} (the default is production)"
+        )
+    if isinstance(exc, AuthenticationError) and exc.status_code == 401:
+        if not refreshing:
+            return (
+                "the access token was refused (they last one hour): pass auth=QuickBooksOAuth2(...) with a "
+                "token store so msplink refreshes it"
+            )
+        return (
+            f"the access token was refused right after a refresh: check the environment (the company may be "
+            f"{'a real' if sandbox else 'an Intuit sandbox'} company: "
+            f"environment=QuickBooksEnvironment.{other.upper()})"
+        )
+    return None

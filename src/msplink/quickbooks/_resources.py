@@ -124,6 +124,9 @@ class _Resource(Generic[E]):
         self._mv = minor_version
         self._realm = realm_id
 
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} quickbooks {self._spec.name}>"
+
     def _get(self, entity_id: str) -> Call[E]:
         return calls.get_call(self._spec, entity_id, minor_version=self._mv)
 

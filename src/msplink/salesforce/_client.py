@@ -24,7 +24,7 @@ from msplink._core import (
     RetryPolicy,
     SyncExecutor,
 )
-from msplink.errors import ConfigurationError
+from msplink.errors import ConfigurationError, MsplinkError
 from msplink.salesforce import _calls as calls
 from msplink.salesforce import _plans as plans
 from msplink.salesforce import soql
@@ -36,7 +36,7 @@ from msplink.salesforce._auth import (
     JWTBearerAuth,
     RefreshTokenAuth,
 )
-from msplink.salesforce._errors import PLATFORM
+from msplink.salesforce._errors import PLATFORM, hint_for
 from msplink.salesforce._resources import (
     AsyncBulk,
     AsyncCollections,
@@ -198,6 +198,11 @@ class _ClientBase:
         self._instance_url = instance_url.rstrip("/") if instance_url else None
         self._state = _State()
 
+    def _hint(self, exc: MsplinkError) -> str | None:
+        flows = {JWTBearerAuth: "jwt", ClientCredentialsAuth: "client", RefreshTokenAuth: "refresh"}
+        flow = next((name for cls, name in flows.items() if isinstance(self._auth, cls)), "token")
+        return hint_for(exc, flow=flow, login_url=getattr(self._auth, "login_url", None))
+
     def _base_url(self) -> str:
         return self._instance_url or getattr(self._auth, "instance_url", None) or PLACEHOLDER_INSTANCE_URL
 
@@ -225,6 +230,9 @@ class _ClientBase:
     def api_calls(self) -> CallCounter:
         """The HTTP requests this client (and its ``with_options`` copies) sent, retries included."""
         return self._executor.api_calls
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(auth={self._auth!r}, api_version={self.api_version!r})"
 
 
 class SalesforceClient(_ClientBase):
@@ -273,6 +281,7 @@ class SalesforceClient(_ClientBase):
             http_client=http_client,
             sleep=sleep,
             app_name=app_name,
+            hints=self._hint,
         )
         self._bind()
 
@@ -444,6 +453,7 @@ class AsyncSalesforceClient(_ClientBase):
             http_client=http_client,
             sleep=sleep,
             app_name=app_name,
+            hints=self._hint,
         )
         self._bind()
 

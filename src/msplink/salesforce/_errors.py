@@ -15,14 +15,18 @@ from typing import Any
 import httpx
 
 from msplink._core import Platform, RateLimit, decode_json
+from msplink._core._hints import is_name_resolution_failure
 from msplink.errors import (
     APIError,
     AuthenticationError,
     BadRequestError,
     ConflictError,
     ErrorDetail,
+    MsplinkError,
     NotFoundError,
     RateLimitError,
+    ReauthorizationRequiredError,
+    TransportError,
 )
 
 __all__ = [
@@ -30,6 +34,7 @@ __all__ = [
     "TRANSIENT_CODES",
     "MultipleMatchesError",
     "classify",
+    "hint_for",
     "is_concurrency_limit",
     "parse_errors",
 ]
@@ -134,3 +139,69 @@ PLATFORM = Platform(
 )
 """The executor's description of Salesforce: error parsing and classification, ``x-sfdc-request-id``,
 ``UNABLE_TO_LOCK_ROW`` / concurrency ``REQUEST_LIMIT_EXCEEDED`` retried, at most 8 requests in flight."""
+
+
+_GUIDE = "docs/salesforce-credentials.md"
+_TOKEN_PATH = "/services/oauth2/token"
+
+
+def _token_hint(exc: APIError, *, flow: str, login_url: str | None) -> str | None:
+    codes = set(exc.codes)
+    text = " ".join(d.message for d in exc.errors).lower()
+    where = login_url or "the login URL"
+    if "invalid_client_id" in codes:
+        return (
+            f"{where} does not know this consumer key: copy the Consumer Key of the connected app (or external "
+            "client app) of this org, and use https://test.salesforce.com (or the My Domain) for a sandbox org"
+        )
+    if "invalid_client" in codes:
+        return "the consumer secret does not match the consumer key: copy both again from the app's settings"
+    if "hasn't approved" in text or "not approved" in text:
+        return (
+            "the user is not pre-authorized for the app: set Permitted Users to 'Admin approved users are "
+            "pre-authorized' and add the user's profile or a permission set to the app; also check the "
+            f"username and that {where} is the user's environment (test.salesforce.com for a sandbox org)"
+        )
+    if "audience" in text:
+        return (
+            "the JWT audience must be https://login.salesforce.com (production, Developer Edition) or "
+            "https://test.salesforce.com (sandbox org), never the My Domain: pass audience= to JWTBearerAuth"
+        )
+    if "expired authorization code" in text:
+        return "the assertion's exp was refused: check this machine's clock (JWT bearer allows 3 minutes)"
+    if "no client credentials user" in text:
+        return "the app has no run-as user: enable the client credentials flow on it and choose a Run As user"
+    if "not supported on this domain" in text or ("unsupported_grant_type" in codes and flow == "client"):
+        return (
+            "the client credentials flow works only on the org's My Domain: pass "
+            "login_url='https://<MyDomain>.my.salesforce.com'"
+        )
+    if isinstance(exc, ReauthorizationRequiredError) or "invalid_grant" in codes:
+        return f"the grant was refused: authorize the app again (see {_GUIDE})"
+    if exc.status_code in {404, 405} or not exc.codes:
+        return f"{where} answered {exc.status_code} to the token request: is it a Salesforce login host?"
+    return None
+
+
+def hint_for(exc: MsplinkError, *, flow: str, login_url: str | None) -> str | None:
+    """The likely mistake behind a Salesforce error, for its message (``exc.hint``).
+
+    Args:
+        exc: The error.
+        flow: ``jwt``, ``client``, ``refresh`` or ``token`` (the auth strategy).
+        login_url: The token host of the strategy, when it has one.
+    """
+    if isinstance(exc, TransportError):
+        if is_name_resolution_failure(exc.__cause__ or exc, str(exc)):
+            return (
+                "the host does not resolve: check login_url= (https://login.salesforce.com, "
+                "https://test.salesforce.com or https://<MyDomain>.my.salesforce.com)"
+            )
+        return None
+    if not isinstance(exc, APIError):
+        return None
+    if exc.path == _TOKEN_PATH:
+        return _token_hint(exc, flow=flow, login_url=login_url)
+    if isinstance(exc, AuthenticationError) and flow == "token":
+        return "the session id was refused (expired or revoked): use an auth strategy that can mint tokens"
+    return None

@@ -284,6 +284,9 @@ class SObjects(Generic[_M]):
         self._bulk = bulk
         self._describes = describes
 
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} salesforce {self.sobject}>"
+
     def get(self, record_id: str, /, *, fields: Sequence[str] | None = None) -> _M:
         """Fetch one record (GET /sobjects/{type}/{id})."""
         return self._x.execute(calls.get_record(self._v, self.sobject, record_id, self._parse, fields))
@@ -711,6 +714,9 @@ class AsyncSObjects(Generic[_M]):
         self.default_fields = tuple(fields)
         self._bulk = bulk
         self._describes = describes
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} salesforce {self.sobject}>"
 
     async def get(self, record_id: str, /, *, fields: Sequence[str] | None = None) -> _M:
         """Fetch one record (GET /sobjects/{type}/{id})."""

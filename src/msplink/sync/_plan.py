@@ -255,6 +255,35 @@ class Plan:
         ]
         return pd.DataFrame(rows, columns=_COLUMNS)
 
+    def _repr_html_(self, limit: int = 50) -> str:
+        """The plan as HTML (Jupyter): the summary line, one row per item, then the failures."""
+        from msplink._core._display import html_table
+
+        def ref(value: ExternalRef | None) -> str:
+            return f"{value.system}:{value.object_type}:{value.id}" if value else "(new)"
+
+        rows = [
+            (
+                item.action.value,
+                ref(item.source),
+                ref(item.target),
+                "; ".join(f"{c.path}: {c.old!r} -> {c.new!r}" for c in item.changes),
+                item.reason or item.rule or "",
+            )
+            for item in self.items[:limit]
+        ]
+        caption = str(self).split("\n", 1)[0]
+        table = html_table(
+            ("action", "source", "target", "changes", "reason"),
+            rows,
+            caption=caption,
+            more=len(self.items) - limit,
+        )
+        if self.failures:
+            failed = [(str(f.source), f.error_type, f.message) for f in self.failures[:limit]]
+            table += html_table(("failed", "error", "message"), failed, more=len(self.failures) - limit)
+        return table
+
     def __str__(self, limit: int = 50) -> str:
         counts = ", ".join(f"{n} {a}" for a, n in self.counts.items() if n)
         lines = [f"Plan for flow {self.flow!r}: {len(self.items)} items ({counts or 'nothing'})"]

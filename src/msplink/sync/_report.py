@@ -146,6 +146,21 @@ class SyncReport:
         rows = [_outcome_row(o) for o in self.outcomes]
         return pd.DataFrame(rows, columns=["source", "action", "status", "target", "reason", "error"])
 
+    def _repr_html_(self) -> str:
+        """The report as HTML (Jupyter): the summary line, counts, API calls, then the failures."""
+        from msplink._core._display import html_table
+
+        summary = [
+            *(("planned", action, n) for action, n in self.counts.items() if n),
+            *(("outcome", status, n) for status, n in self.outcome_counts.items() if n),
+            *(("API calls", system, n) for system, n in self.api_calls.items()),
+        ]
+        table = html_table(("", "", "records"), summary, caption=str(self).split("\n", 1)[0])
+        if self.failures:
+            rows = [(_ref(f.source), f.error_type, f.message) for f in self.failures[:50]]
+            table += html_table(("failed", "error", "message"), rows, more=len(self.failures) - 50)
+        return table
+
     def __str__(self) -> str:
         head = "dry run" if self.dry_run else "sync"
         actions = ", ".join(f"{n} {a}" for a, n in self.counts.items() if n) or "no records"

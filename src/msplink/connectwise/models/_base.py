@@ -17,6 +17,7 @@ from typing import Any, ClassVar, TypeVar
 import attrs
 
 from msplink._core import UNSET
+from msplink._core._display import compact_repr, html_record, update_repr
 from msplink.connectwise.models._converter import structure, unstructure_value
 from msplink.connectwise.models._wire import WIRE_EXCEPTIONS
 
@@ -51,11 +52,26 @@ def wire_names(cls: type, fields: list[attrs.Attribute[Any]]) -> list[attrs.Attr
 
 @attrs.frozen(kw_only=True, field_transformer=wire_names)
 class Model:
-    """Base of every wire model: ``from_api`` / ``to_api`` and the untouched payload in ``raw``."""
+    """Base of every wire model: ``from_api`` / ``to_api`` and the untouched payload in ``raw``.
+
+    ``repr()`` lists only the fields that are set; in Jupyter a model shows as a table of them.
+    """
 
     __cw_model__: ClassVar[bool] = True
 
     raw: Mapping[str, Any] = attrs.field(factory=dict, eq=False, repr=False, metadata={"raw": True})
+
+    __repr__ = compact_repr
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        # Every subclass gets the short repr: attrs sees a class that has its own ``__repr__`` and
+        # generates none (the generated one would list every field, ~2,400 characters of ``None``).
+        super().__init_subclass__(**kwargs)
+        setattr(cls, "__repr__", compact_repr)  # noqa: B010
+
+    def _repr_html_(self) -> str:
+        """An HTML table of the fields that are set (Jupyter)."""
+        return html_record(self)
 
     @classmethod
     def from_api(cls: type[_M], data: Mapping[str, Any]) -> _M:
@@ -84,9 +100,25 @@ class Entity(Model):
 
 @attrs.frozen(kw_only=True, field_transformer=wire_names)
 class Update:
-    """Base of partial updates (``<Model>Update``): fields default to ``UNSET``."""
+    """Base of partial updates (``<Model>Update``): fields default to ``UNSET``.
+
+    ``repr()`` lists only the fields that are set (``None``, which clears a field, is not shown:
+    read ``to_patch()`` for the exact operations).
+    """
 
     __cw_model__: ClassVar[bool] = True
+
+    __repr__ = update_repr
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        # Every subclass gets the short repr: attrs sees a class that has its own ``__repr__`` and
+        # generates none (the generated one would list every field, ~2,400 characters of ``None``).
+        super().__init_subclass__(**kwargs)
+        setattr(cls, "__repr__", update_repr)  # noqa: B010
+
+    def _repr_html_(self) -> str:
+        """An HTML table of the fields that are set (Jupyter)."""
+        return html_record(self)
 
     def to_patch(self) -> list[dict[str, Any]]:
         """The ConnectWise JSON Patch operations for the fields that are set (``PATCH {collection}/{id}``).

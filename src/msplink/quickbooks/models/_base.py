@@ -10,6 +10,7 @@ from typing import Any, ClassVar, TypeVar
 import attrs
 
 from msplink._core import UNSET
+from msplink._core._display import compact_repr, html_record, update_repr
 from msplink.quickbooks.models._converter import converter, render_full, render_update
 
 __all__ = [
@@ -32,10 +33,25 @@ M = TypeVar("M", bound="QBOModel")
 
 @attrs.frozen(kw_only=True)
 class QBOModel:
-    """Base of every QBO wire model: ``from_api``/``to_api`` and the untouched payload in ``raw``."""
+    """Base of every QBO wire model: ``from_api``/``to_api`` and the untouched payload in ``raw``.
+
+    ``repr()`` lists only the fields that are set; in Jupyter a model shows as a table of them.
+    """
 
     __qbo_model__: ClassVar[bool] = True
     raw: Mapping[str, Any] = attrs.field(factory=dict, eq=False, repr=False, kw_only=True)
+
+    __repr__ = compact_repr
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        # Every subclass gets the short repr: attrs sees a class that has its own ``__repr__`` and
+        # generates none (the generated one would list every field, ~2,400 characters of ``None``).
+        super().__init_subclass__(**kwargs)
+        setattr(cls, "__repr__", compact_repr)  # noqa: B010
+
+    def _repr_html_(self) -> str:
+        """An HTML table of the fields that are set (Jupyter)."""
+        return html_record(self)
 
     @classmethod
     def from_api(cls: type[M], data: Mapping[str, Any]) -> M:
@@ -169,6 +185,18 @@ class SparseUpdate:
     entity_name: ClassVar[str] = ""
     id: str
     sync_token: str
+
+    __repr__ = update_repr
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        # Every subclass gets the short repr: attrs sees a class that has its own ``__repr__`` and
+        # generates none (the generated one would list every field, ~2,400 characters of ``None``).
+        super().__init_subclass__(**kwargs)
+        setattr(cls, "__repr__", update_repr)  # noqa: B010
+
+    def _repr_html_(self) -> str:
+        """An HTML table of the fields that are set (Jupyter)."""
+        return html_record(self)
 
     def to_api(self) -> dict[str, Any]:
         """The sparse-update body: ``Id``, ``SyncToken``, ``sparse: true`` and the fields that are set."""

@@ -17,6 +17,7 @@ from typing import Any, ClassVar, TypeVar
 
 import attrs
 
+from msplink._core._display import compact_repr, html_record
 from msplink.salesforce.models._converter import api_name, format_datetime, sobject_converter
 
 __all__ = [
@@ -105,6 +106,18 @@ class SObject:
     system_modstamp: datetime | None = None
     custom: Mapping[str, Any] = attrs.field(factory=dict)
     raw: Mapping[str, Any] = attrs.field(factory=dict, eq=False, repr=False)
+
+    __repr__ = compact_repr
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        # Every subclass gets the short repr: attrs sees a class that has its own ``__repr__`` and
+        # generates none (the generated one would list every field, ~2,400 characters of ``None``).
+        super().__init_subclass__(**kwargs)
+        setattr(cls, "__repr__", compact_repr)  # noqa: B010
+
+    def _repr_html_(self) -> str:
+        """An HTML table of the fields that are set (Jupyter)."""
+        return html_record(self)
 
     @classmethod
     def from_api(cls: type[_S], data: Mapping[str, Any]) -> _S:
