@@ -127,7 +127,7 @@ def _project(record: Mapping[str, Any], fields: Sequence[Sequence[str]]) -> dict
             continue
         key = next((k for k in record if k.lower() == path[0].lower()), path[0])
         if len(path) == 1:
-            out[key] = copy.deepcopy(value)
+            out[key] = value
         elif isinstance(value, Mapping):
             sub = _project(value, [path[1:]])
             if sub:
@@ -460,9 +460,11 @@ class ConnectWiseSandbox(Sandbox):
             raise _error(400, "InvalidObject", "fields is malformed")
         return paths
 
-    def _render(self, record: Mapping[str, Any], fields: list[list[str]] | None) -> dict[str, Any]:
+    def _render(self, record: Mapping[str, Any], fields: list[list[str]] | None) -> Mapping[str, Any]:
+        """The record as a list or get answer shows it (the stored mapping itself: answers are encoded
+        at once, so nothing copies it)."""
         if fields is None:
-            return copy.deepcopy(dict(record))
+            return record
         return _project(record, fields)
 
     def _int_param(self, request: SandboxRequest, name: str, default: int) -> int:
@@ -778,7 +780,7 @@ class ConnectWiseSandbox(Sandbox):
                     self.store.insert("communications", child, parent=stored["id"], by=member.identifier)
             self.store.refresh_contact_items(stored["id"])
         self._after_write(spec, stored, member, "added", request)
-        return SandboxResponse.json(201, copy.deepcopy(stored))
+        return SandboxResponse.json(201, stored)
 
     def _put(self, request: SandboxRequest, spec: Collection) -> SandboxResponse:
         member = self._auth(request)
@@ -794,7 +796,7 @@ class ConnectWiseSandbox(Sandbox):
         self._touch(record, member)
         self.data[spec.name][current["id"]] = record
         self._after_write(spec, record, member, "updated", request)
-        return SandboxResponse.json(200, copy.deepcopy(record))
+        return SandboxResponse.json(200, record)
 
     def _patch(self, request: SandboxRequest, spec: Collection) -> SandboxResponse:
         member = self._auth(request)
@@ -877,7 +879,7 @@ class ConnectWiseSandbox(Sandbox):
             self._touch(record, member)
         self.data[spec.name][current["id"]] = record
         self._after_write(spec, record, member, "updated", request)
-        return SandboxResponse.json(200, copy.deepcopy(record))
+        return SandboxResponse.json(200, record)
 
     def _delete(self, request: SandboxRequest, spec: Collection) -> SandboxResponse:
         member = self._auth(request)
