@@ -24,8 +24,8 @@ from msplink.sandbox import (
     SandboxRateLimit,
     SandboxRequest,
     SandboxResponse,
+    _framework,
 )
-from msplink.sandbox import _framework
 from msplink.sandbox._framework import exact_json_dumps, json_dumps
 from msplink.testing import FakeClock
 from tests.core._toy import ToySandbox
