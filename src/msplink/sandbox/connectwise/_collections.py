@@ -1,4 +1,13 @@
-"""The collections the ConnectWise sandbox serves: paths, required fields, references, callback types."""
+"""The collections the ConnectWise sandbox serves: paths, required fields, references, datetime fields,
+callback types.
+
+Sources: REFERENCE.md §10 (paths, required fields), the OpenAPI document of ConnectWise's "Manage Public
+Endpoints" as the ai-connor/connectwise OpenAPI Generator output shows it (2025.1: the child paths
+``/service/tickets/{parentId}/notes``, ``/service/tickets/{parentId}/timeentries`` (``TimeEntryReference``
+items), ``/project/tickets``, ``/project/projects/{parentId}/phases``; the ``time.Time`` fields of each
+model, which are ``format: date-time`` in the spec and refused as ``UnsupportedFormat`` when not
+``yyyy-MM-ddTHH:mm:ssZ``, REFERENCE.md §7).
+"""
 
 from __future__ import annotations
 
@@ -26,6 +35,10 @@ class Collection:
         unique: A field whose value must be unique (case-insensitive).
         callback_type: The callback ``type`` that receives its changes.
         arrays: Array fields (``childConditions`` targets).
+        datetimes: Fields typed ``date-time`` in the spec: written as ``yyyy-MM-ddTHH:mm:ssZ`` or refused.
+        sequence: The id sequence the collection draws from (project tickets share the tickets').
+        forward_only: Whether ``pagination-type: forward-only`` is honoured (REFERENCE.md §4.2).
+        view: A read-only view over another collection (``GET`` list and ``/count`` only).
     """
 
     name: str
@@ -40,6 +53,10 @@ class Collection:
     unique: str | None = None
     callback_type: str | None = None
     arrays: tuple[str, ...] = ("customFields",)
+    datetimes: tuple[str, ...] = ()
+    sequence: str | None = None
+    forward_only: bool = True
+    view: bool = False
 
 
 COLLECTIONS: tuple[Collection, ...] = (
@@ -53,6 +70,7 @@ COLLECTIONS: tuple[Collection, ...] = (
         unique="identifier",
         callback_type="company",
         arrays=("customFields", "types", "integratorTags"),
+        datetimes=("dateAcquired", "dateDeleted"),
     ),
     Collection(
         name="sites",
@@ -81,7 +99,7 @@ COLLECTIONS: tuple[Collection, ...] = (
         path="/company/contacts/{parent}/communications",
         label="communication",
         parent="contacts",
-        required=("value",),
+        required=("type", "value"),
     ),
     Collection(
         name="agreements",
@@ -96,6 +114,7 @@ COLLECTIONS: tuple[Collection, ...] = (
             "taxCode": "taxCodes",
         },
         callback_type="agreement",
+        datetimes=("startDate", "endDate", "dateCancelled", "billStartDate"),
     ),
     Collection(
         name="additions",
@@ -107,6 +126,7 @@ COLLECTIONS: tuple[Collection, ...] = (
         parent_as_id=True,
         required=("product", "billCustomer"),
         refs={"product": "catalog"},
+        datetimes=("effectiveDate", "cancelledDate"),
     ),
     Collection(
         name="invoices",
@@ -123,6 +143,7 @@ COLLECTIONS: tuple[Collection, ...] = (
         },
         unique="invoiceNumber",
         callback_type="invoice",
+        datetimes=("date", "dueDate"),
     ),
     Collection(
         name="payments",
@@ -132,6 +153,7 @@ COLLECTIONS: tuple[Collection, ...] = (
         parent="invoices",
         parent_field="invoice",
         required=("amount",),
+        datetimes=("paymentDate", "paymentSyncDate"),
     ),
     Collection(
         name="billingTerms",
@@ -148,6 +170,7 @@ COLLECTIONS: tuple[Collection, ...] = (
         label="taxCode",
         required=("identifier", "description", "invoiceCaption", "effectiveDate"),
         unique="identifier",
+        datetimes=("effectiveDate", "cancelDate"),
     ),
     Collection(
         name="timeEntries",
@@ -155,8 +178,15 @@ COLLECTIONS: tuple[Collection, ...] = (
         path="/time/entries",
         label="timeEntry",
         required=("timeStart",),
-        refs={"company": "companies", "member": "members", "agreement": "agreements"},
+        refs={
+            "company": "companies",
+            "member": "members",
+            "agreement": "agreements",
+            "ticket": "tickets",
+            "project": "projects",
+        },
         callback_type="time",
+        datetimes=("timeStart", "timeEnd", "dateEntered"),
     ),
     Collection(
         name="tickets",
@@ -173,6 +203,7 @@ COLLECTIONS: tuple[Collection, ...] = (
             "owner": "members",
         },
         callback_type="ticket",
+        datetimes=("requiredDate", "estimatedStartDate"),
     ),
     Collection(
         name="boards",
@@ -206,16 +237,26 @@ COLLECTIONS: tuple[Collection, ...] = (
         required=("name", "company", "board", "billingMethod", "estimatedStart", "estimatedEnd"),
         refs={"company": "companies", "board": "boards", "manager": "members", "contact": "contacts"},
         callback_type="project",
+        datetimes=(
+            "actualEnd",
+            "actualStart",
+            "estimatedEnd",
+            "estimatedStart",
+            "scheduledEnd",
+            "scheduledStart",
+            "billingStartDate",
+        ),
     ),
     Collection(
         name="purchaseOrders",
         entity="PurchaseOrder",
         path="/procurement/purchaseorders",
         label="purchaseOrder",
-        required=("vendorCompany",),
+        required=("vendorCompany", "status", "terms"),
         refs={"vendorCompany": "companies", "customerCompany": "companies", "terms": "billingTerms"},
         unique="poNumber",
         callback_type="purchaseorder",
+        datetimes=("dateClosed", "poDate", "shipmentDate", "vendorInvoiceDate"),
     ),
     Collection(
         name="lineItems",
@@ -225,8 +266,16 @@ COLLECTIONS: tuple[Collection, ...] = (
         parent="purchaseOrders",
         parent_field="purchaseOrderId",
         parent_as_id=True,
-        required=("description", "quantity"),
+        required=("lineNumber", "description", "quantity"),
         refs={"product": "catalog"},
+        datetimes=(
+            "dateCanceled",
+            "dateCanceledUtc",
+            "expectedShipDate",
+            "shipDate",
+            "dateReceived",
+            "expectedArrivalDate",
+        ),
     ),
     Collection(
         name="catalog",
@@ -250,6 +299,7 @@ COLLECTIONS: tuple[Collection, ...] = (
             "agreement": "agreements",
             "ticket": "tickets",
         },
+        datetimes=("cancelledDate", "purchaseDate"),
     ),
     Collection(
         name="opportunities",
@@ -259,6 +309,7 @@ COLLECTIONS: tuple[Collection, ...] = (
         required=("name", "company"),
         refs={"company": "companies", "contact": "contacts", "primarySalesRep": "members"},
         callback_type="opportunity",
+        datetimes=("expectedCloseDate", "pipelineChangeDate", "dateBecameLead", "closedDate"),
     ),
     Collection(
         name="members",
@@ -268,6 +319,7 @@ COLLECTIONS: tuple[Collection, ...] = (
         required=("identifier", "firstName"),
         unique="identifier",
         callback_type="member",
+        datetimes=("inactiveDate", "hireDate"),
     ),
     Collection(
         name="callbacks",
@@ -275,5 +327,74 @@ COLLECTIONS: tuple[Collection, ...] = (
         path="/system/callbacks",
         label="callback",
         required=("url", "objectId", "type", "level"),
+    ),
+    Collection(
+        name="ticketNotes",
+        entity="ServiceNote",
+        path="/service/tickets/{parent}/notes",
+        label="serviceNote",
+        parent="tickets",
+        parent_field="ticketId",
+        parent_as_id=True,
+        required=("text",),
+        refs={"member": "members", "contact": "contacts"},
+    ),
+    Collection(
+        name="projectTickets",
+        entity="ProjectTicket",
+        path="/project/tickets",
+        label="ticket",
+        required=("summary", "phase"),
+        refs={
+            "company": "companies",
+            "contact": "contacts",
+            "board": "boards",
+            "priority": "priorities",
+            "agreement": "agreements",
+            "owner": "members",
+            "project": "projects",
+        },
+        callback_type="ticket",
+        datetimes=("requiredDate", "estimatedStartDate", "scheduleStartDate", "scheduleEndDate"),
+        sequence="tickets",
+    ),
+    Collection(
+        name="projectTicketNotes",
+        entity="ServiceNote",
+        path="/project/tickets/{parent}/notes",
+        label="serviceNote",
+        parent="projectTickets",
+        parent_field="ticketId",
+        parent_as_id=True,
+        required=("text",),
+        refs={"member": "members", "contact": "contacts"},
+    ),
+    Collection(
+        name="phases",
+        entity="ProjectPhase",
+        path="/project/projects/{parent}/phases",
+        label="projectPhase",
+        parent="projects",
+        parent_field="projectId",
+        parent_as_id=True,
+        required=("description",),
+        refs={"agreement": "agreements", "board": "boards"},
+        datetimes=("deadlineDate", "billingStartDate"),
+    ),
+    Collection(
+        name="ticketTime",
+        entity="TimeEntryReference",
+        path="/service/tickets/{parent}/timeentries",
+        label="timeEntry",
+        parent="tickets",
+        view=True,
+    ),
+    Collection(
+        name="projectTicketTime",
+        entity="TimeEntryReference",
+        path="/project/tickets/{parent}/timeentries",
+        label="timeEntry",
+        parent="projectTickets",
+        view=True,
     ),
 )
