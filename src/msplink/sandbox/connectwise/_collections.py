@@ -182,7 +182,6 @@ COLLECTIONS: tuple[Collection, ...] = (
             "company": "companies",
             "member": "members",
             "agreement": "agreements",
-            "ticket": "tickets",
             "project": "projects",
         },
         callback_type="time",
