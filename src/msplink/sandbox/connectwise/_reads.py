@@ -4,7 +4,8 @@ headers, ``/count``, single records and the ticket time-entry views."""
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from bisect import bisect_right
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlencode
 
@@ -131,25 +132,34 @@ class Reads:
                 raise error(400, "ApiFindCondition", f"{head} is not a recognized name.")
         return node
 
-    def _filter(
-        self, request: SandboxRequest, spec: Collection, records: list[dict[str, Any]]
-    ) -> list[dict[str, Any]]:
+    def _matcher(
+        self, request: SandboxRequest, spec: Collection
+    ) -> Callable[[Mapping[str, Any]], bool] | None:
+        """The request's ``conditions``, ``childConditions`` and ``customFieldConditions`` as one test
+        (parsed and checked once; ``None`` when there are none)."""
         where = self._condition(spec, request.param("conditions"), "conditions")
         child = self._condition(spec, request.param("childConditions"), "child")
         custom = self._condition(spec, request.param("customFieldConditions"), "custom")
-        out = []
-        for record in records:
+        if where is None and child is None and custom is None:
+            return None
+
+        def matches(record: Mapping[str, Any]) -> bool:
             if where is not None and not cond.evaluate(where, record, resolve_path):
-                continue
+                return False
             if child is not None and not cond.evaluate(child, record, resolve_path):
-                continue
-            if custom is not None and not any(
+                return False
+            return custom is None or any(
                 isinstance(cf, Mapping) and cond.evaluate(custom, cf, resolve_path)
                 for cf in record.get("customFields") or []
-            ):
-                continue
-            out.append(record)
-        return out
+            )
+
+        return matches
+
+    def _filter(
+        self, request: SandboxRequest, spec: Collection, records: list[dict[str, Any]]
+    ) -> list[dict[str, Any]]:
+        matches = self._matcher(request, spec)
+        return records if matches is None else [r for r in records if matches(r)]
 
     def _fields(self, request: SandboxRequest) -> list[list[str]] | None:
         text = request.param("fields")
@@ -218,8 +228,41 @@ class Reads:
 
     def _list(self, request: SandboxRequest, spec: Collection) -> SandboxResponse:
         self._auth(request)
-        records = self._filter(request, spec, self.store.scope(spec.name, self._parent_id(request, spec)))
+        parent = self._parent_id(request, spec)
+        if self._forward_only(request, spec):
+            return self._forward_page(request, spec, parent)
+        records = self._filter(request, spec, self.store.scope(spec.name, parent))
         return self._page(request, spec, records, self._fields(request))
+
+    def _forward_only(self, request: SandboxRequest, spec: Collection) -> bool:
+        supported = spec.forward_only and spec.name not in self.navigable_only
+        return supported and (request.header("pagination-type") or "").lower() == "forward-only"
+
+    def _forward_page(self, request: SandboxRequest, spec: Collection, parent: int | None) -> SandboxResponse:
+        """A forward-only page read lazily: ids after ``pageId`` in order, conditions tested only until
+        the page (and one more record) is found, so a walk costs each record once, not once per page."""
+        if request.param("orderBy"):
+            raise error(400, "InvalidObject", "orderBy is not supported with forward-only pagination")
+        page_size = min(max(self._int_param(request, "pageSize", 25), 1), 1000)
+        page_id = self._int_param(request, "pageId", 0)
+        matches = self._matcher(request, spec)
+        fields = self._fields(request)
+        table, owners = self.data[spec.name], self.parents[spec.name]
+        ids = sorted(table)
+        chunk: list[dict[str, Any]] = []
+        more = False
+        for record_id in ids[bisect_right(ids, page_id) :]:
+            if parent is not None and owners.get(record_id) != parent:
+                continue
+            record = table[record_id]
+            if matches is not None and not matches(record):
+                continue
+            if len(chunk) == page_size:
+                more = True
+                break
+            chunk.append(record)
+        link = f'<{self._link(request, "pageId", chunk[-1]["id"])}>; rel="next"' if more else ""
+        return SandboxResponse.json(200, [self._render(r, fields) for r in chunk], {"Link": link})
 
     def _page(
         self,
@@ -238,8 +281,7 @@ class Reads:
         """
         page_size = min(max(self._int_param(request, "pageSize", 25), 1), 1000)
         headers: dict[str, str] = {}
-        supported = spec.forward_only and spec.name not in self.navigable_only
-        if supported and (request.header("pagination-type") or "").lower() == "forward-only":
+        if self._forward_only(request, spec):
             if request.param("orderBy"):
                 raise error(400, "InvalidObject", "orderBy is not supported with forward-only pagination")
             page_id = self._int_param(request, "pageId", 0)
