@@ -433,3 +433,33 @@ def test_required_fields_of_the_spec(api: httpx.Client, sandbox: ConnectWiseSand
         api.post(f"{BASE}/company/contacts/{contact}/communications", json={"value": "a@b.example"})
     )
     assert [e["field"] for e in comm] == ["type"]
+
+
+def test_not_found_messages_and_references(api: httpx.Client, sandbox: ConnectWiseSandbox) -> None:
+    """404 bodies name the record as CW does (REFERENCE.md §3.2: "Service Ticket 404 not found",
+    "company 404 not found", "Contact 123 not found"); every reference a write names must exist."""
+    sandbox.seed(size=1)
+    for path, message in (
+        ("/service/tickets/404", "Service Ticket 404 not found"),
+        ("/company/companies/404", "company 404 not found"),
+        ("/company/contacts/123", "Contact 123 not found"),
+        ("/service/tickets/404/notes", "Service Ticket 404 not found"),
+    ):
+        answer = api.get(BASE + path)
+        assert answer.status_code == 404
+        assert answer.json() == {"code": "NotFound", "message": message, "errors": None}
+    body = {
+        "name": "A",
+        "type": {"id": 1},
+        "company": {"id": 1},
+        "contact": {"id": 1},
+        "billToCompany": {"id": 999},
+    }
+    assert _errors(api.post(f"{BASE}/finance/agreements", json=body)) == [
+        {
+            "code": "NotFound",
+            "message": "company 999 not found",
+            "resource": "agreement",
+            "field": "billToCompany/id",
+        }
+    ]

@@ -39,6 +39,8 @@ class Collection:
         sequence: The id sequence the collection draws from (project tickets share the tickets').
         forward_only: Whether ``pagination-type: forward-only`` is honoured (REFERENCE.md §4.2).
         view: A read-only view over another collection (``GET`` list and ``/count`` only).
+        not_found: The name a 404 ``NotFound`` message gives a missing record (REFERENCE.md §3.2:
+            "Service Ticket 404 not found", "company 404 not found", "Contact 123 not found").
     """
 
     name: str
@@ -57,6 +59,7 @@ class Collection:
     sequence: str | None = None
     forward_only: bool = True
     view: bool = False
+    not_found: str | None = None
 
 
 COLLECTIONS: tuple[Collection, ...] = (
@@ -66,11 +69,20 @@ COLLECTIONS: tuple[Collection, ...] = (
         path="/company/companies",
         label="company",
         required=("identifier", "name"),
-        refs={"billingTerms": "billingTerms", "taxCode": "taxCodes", "parentCompany": "companies"},
+        refs={
+            "billingTerms": "billingTerms",
+            "taxCode": "taxCodes",
+            "parentCompany": "companies",
+            "billToCompany": "companies",
+            "defaultContact": "contacts",
+            "billingContact": "contacts",
+            "territoryManager": "members",
+        },
         unique="identifier",
         callback_type="company",
         arrays=("customFields", "types", "integratorTags"),
         datetimes=("dateAcquired", "dateDeleted"),
+        not_found="company",
     ),
     Collection(
         name="sites",
@@ -92,6 +104,7 @@ COLLECTIONS: tuple[Collection, ...] = (
         refs={"company": "companies"},
         callback_type="contact",
         arrays=("customFields", "communicationItems", "types"),
+        not_found="Contact",
     ),
     Collection(
         name="communications",
@@ -112,6 +125,9 @@ COLLECTIONS: tuple[Collection, ...] = (
             "contact": "contacts",
             "billingTerms": "billingTerms",
             "taxCode": "taxCodes",
+            "billToCompany": "companies",
+            "billToContact": "contacts",
+            "parentAgreement": "agreements",
         },
         callback_type="agreement",
         datetimes=("startDate", "endDate", "dateCancelled", "billStartDate"),
@@ -203,6 +219,7 @@ COLLECTIONS: tuple[Collection, ...] = (
         },
         callback_type="ticket",
         datetimes=("requiredDate", "estimatedStartDate"),
+        not_found="Service Ticket",
     ),
     Collection(
         name="boards",
@@ -306,7 +323,12 @@ COLLECTIONS: tuple[Collection, ...] = (
         path="/sales/opportunities",
         label="opportunity",
         required=("name", "company"),
-        refs={"company": "companies", "contact": "contacts", "primarySalesRep": "members"},
+        refs={
+            "company": "companies",
+            "contact": "contacts",
+            "primarySalesRep": "members",
+            "secondarySalesRep": "members",
+        },
         callback_type="opportunity",
         datetimes=("expectedCloseDate", "pipelineChangeDate", "dateBecameLead", "closedDate"),
     ),
@@ -356,6 +378,7 @@ COLLECTIONS: tuple[Collection, ...] = (
         callback_type="ticket",
         datetimes=("requiredDate", "estimatedStartDate", "scheduleStartDate", "scheduleEndDate"),
         sequence="tickets",
+        not_found="Project Ticket",
     ),
     Collection(
         name="projectTicketNotes",

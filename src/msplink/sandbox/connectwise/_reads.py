@@ -104,9 +104,8 @@ class Reads:
         raw = request.path_params.get("parent", "")
         parent_spec = self._by_name[spec.parent]
         if not raw.isdigit() or int(raw) not in self.data[spec.parent]:
-            raise error(
-                404, "NotFound", f"{parent_spec.label[:1].upper()}{parent_spec.label[1:]} {raw} not found"
-            )
+            label = parent_spec.not_found or parent_spec.label[:1].upper() + parent_spec.label[1:]
+            raise error(404, "NotFound", f"{label} {raw} not found")
         return int(raw)
 
     def _known(self, spec: Collection, segment: str) -> bool:
@@ -342,7 +341,7 @@ class Reads:
         raw = request.path_params.get("id", "")
         record = self.data[spec.name].get(int(raw)) if raw.isdigit() else None
         if record is None or (parent is not None and self.parents[spec.name].get(record["id"]) != parent):
-            label = spec.label[:1].upper() + spec.label[1:]
+            label = spec.not_found or spec.label[:1].upper() + spec.label[1:]
             raise error(404, "NotFound", f"{label} {raw} not found")
         return record
 
