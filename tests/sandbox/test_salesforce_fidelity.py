@@ -316,3 +316,23 @@ def test_the_client_follows_child_sets_before_the_parent(
     # Page 1 holds Kid0 (1 + 200 inline) and Kid1 (1 + 200): 402 <= 2000; each child set needs one more
     # page of 250 (batchSize 2000).
     assert sandbox.count("GET", r"/query") == 3
+
+
+def test_fields_functions_expand_from_describe(api: httpx.Client) -> None:
+    """``FIELDS(STANDARD)`` is unbounded, ``FIELDS(ALL)``/``FIELDS(CUSTOM)`` need ``LIMIT`` <= 200
+    (REFERENCE.md §6); the expansion is the describe's field list."""
+    described = [f["name"] for f in api.get(f"{V}/sobjects/Account/describe").json()["fields"]]
+    custom = [f["name"] for f in api.get(f"{V}/sobjects/Account/describe").json()["fields"] if f["custom"]]
+    standard = query(api, "SELECT FIELDS(STANDARD) FROM Account")
+    assert standard["totalSize"] == 10
+    assert list(standard["records"][0])[1:] == [n for n in described if n not in custom]
+    assert list(query(api, "SELECT FIELDS(ALL) FROM Account LIMIT 200")["records"][0])[1:] == described
+    assert list(query(api, "SELECT Id, FIELDS(CUSTOM) FROM Account LIMIT 1")["records"][0])[1:] == [
+        "Id",
+        *custom,
+    ]
+    assert refused(api, "SELECT FIELDS(CUSTOM) FROM Account") == (
+        "MALFORMED_QUERY",
+        "The SOQL FIELDS function must have a LIMIT of at most 200",
+    )
+    assert refused(api, "SELECT FIELDS(SOME) FROM Account")[0] == "MALFORMED_QUERY"

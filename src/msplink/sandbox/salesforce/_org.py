@@ -654,6 +654,7 @@ class Org:
         spec = self.objects.get(parsed.sobject.lower())
         if spec is None:
             raise SoqlError("INVALID_TYPE", f"sObject type '{parsed.sobject}' is not supported.")
+        parsed = _expand_fields(spec, parsed)
         relationships = self.child_relationships(spec)
         for child in parsed.children:
             if child.sobject.lower() not in relationships:
@@ -730,3 +731,23 @@ class Org:
 def _weigh(render: Renderer) -> Callable[[Row], tuple[Row, int]]:
     """A cursor's renderer of child records (each weighs one row)."""
     return lambda row: (render(row), 1)
+
+
+def _expand_fields(spec: ObjectSpec, parsed: ParsedQuery) -> ParsedQuery:
+    """``FIELDS(STANDARD|CUSTOM|ALL)`` replaced by the object's fields; ALL and CUSTOM only with a
+    ``LIMIT`` of 200 or less ("No ``SELECT *``; ``FIELDS(ALL)``/``FIELDS(CUSTOM)`` require ``LIMIT <=200``;
+    ``FIELDS(STANDARD)`` is unbounded", REFERENCE.md §6)."""
+    if not any(f.startswith("FIELDS(") for f in parsed.fields):
+        return parsed
+    out: list[str] = []
+    for name in parsed.fields:
+        kind = name[7:-1] if name.startswith("FIELDS(") else None
+        if kind is None:
+            out.append(name)
+            continue
+        if kind in {"ALL", "CUSTOM"} and (parsed.limit is None or parsed.limit > 200):
+            raise SoqlError("MALFORMED_QUERY", "The SOQL FIELDS function must have a LIMIT of at most 200")
+        for f in spec.fields.values():
+            if kind == "ALL" or (kind == "CUSTOM") == f.custom:
+                out.append(f.name)
+    return attrs.evolve(parsed, fields=tuple(dict.fromkeys(out)))

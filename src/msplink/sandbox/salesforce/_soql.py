@@ -1,6 +1,7 @@
 """An independent SOQL parser and evaluator for the Salesforce sandbox.
 
-Supports: field lists with parent relationship paths (``Account.Owner.Name``), ``COUNT()``, the
+Supports: field lists with parent relationship paths (``Account.Owner.Name``), ``FIELDS(ALL|STANDARD|CUSTOM)``
+(expanded by the org; ALL and CUSTOM need ``LIMIT`` 200 or less, REFERENCE.md §6), ``COUNT()``, the
 aggregate functions ``COUNT(f)``, ``COUNT_DISTINCT(f)``, ``SUM``, ``AVG``, ``MIN``, ``MAX`` with aliases
 (``SUM(Amount) total``; unaliased aggregates are named ``expr0``, ``expr1`` ... in the order of the
 aggregates without an alias, Salesforce's "Use Aliases with GROUP BY"), GROUP BY and HAVING, WHERE
@@ -367,6 +368,16 @@ class _Parser:
                 self.expect_op("(")
                 self.expect_op(")")
                 fields.append("COUNT()")
+            elif self.kw("FIELDS") and self.peek(1) is not None and self.peek(1).text == "(":  # type: ignore[union-attr]
+                self.take()
+                self.expect_op("(")
+                word = self.take().text.upper()
+                if word not in {"ALL", "STANDARD", "CUSTOM"}:
+                    raise SoqlError(
+                        "MALFORMED_QUERY", f"unexpected token: {word!r}, expecting ALL, STANDARD or CUSTOM"
+                    )
+                self.expect_op(")")
+                fields.append(f"FIELDS({word})")
             else:
                 agg = self.aggregate()
                 if agg is not None:
