@@ -25,8 +25,9 @@ per select list, so a page costs what its bytes cost.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import attrs
 
@@ -46,12 +47,10 @@ from msplink.sandbox.salesforce._soql import (
     validate_where,
 )
 
-if TYPE_CHECKING:
-    from msplink.sandbox.salesforce._org import Org
-
 __all__ = [
     "MAX_AGGREGATE_ROWS",
     "Cursor",
+    "Org",
     "Query",
     "Renderer",
     "compile_renderer",
@@ -60,6 +59,32 @@ __all__ = [
 ]
 
 Row = dict[str, Any]
+
+
+class Org(Protocol):
+    """What query results need of the org (:class:`~msplink.sandbox.salesforce._org.Org` has it)."""
+
+    objects: dict[str, ObjectSpec]
+    name_spec: ObjectSpec
+    version: str
+
+    def find(self, record_id: str) -> tuple[ObjectSpec, Row] | None:
+        """The object and row of an id."""
+        ...
+
+    def name_view(self, spec: ObjectSpec, row: Mapping[str, Any]) -> Row:
+        """A record seen through the ``Name`` object."""
+        ...
+
+    def url(self, spec: ObjectSpec, record_id: str) -> str:
+        """A record's REST URL."""
+        ...
+
+    def today(self) -> date:
+        """UTC today (date literals)."""
+        ...
+
+
 Getter = Callable[[Mapping[str, Any]], Any]
 Renderer = Callable[[Mapping[str, Any]], Row]
 
