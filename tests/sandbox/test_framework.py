@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import socket
 import threading
 import time
+from datetime import date, datetime, timezone
+from decimal import Decimal
+from types import MappingProxyType
+from typing import Any
 
 import httpx
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from msplink.sandbox import (
     FaultKind,
@@ -17,7 +24,9 @@ from msplink.sandbox import (
     SandboxRateLimit,
     SandboxRequest,
     SandboxResponse,
+    _framework,
 )
+from msplink.sandbox._framework import exact_json_dumps, json_dumps
 from msplink.testing import FakeClock
 from tests.core._toy import ToySandbox
 
@@ -248,3 +257,63 @@ def test_lock_holds_requests_until_released() -> None:
             pass
     worker.join(timeout=5)
     assert served == [200]
+
+
+# ------------------------------------------------------------------------------- the JSON encoder
+
+_LEAVES = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.decimals(allow_nan=False, allow_infinity=False),
+    st.text(),
+    st.dates(),
+    st.datetimes(timezones=st.just(timezone.utc)),
+)
+_VALUES = st.recursive(
+    _LEAVES,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4),
+        st.tuples(inner, inner),
+        st.dictionaries(st.text(max_size=6), inner, max_size=4),
+    ),
+    max_leaves=30,
+)
+
+
+@given(value=_VALUES)
+@settings(max_examples=200, deadline=None)
+def test_the_fast_encoder_writes_what_the_exact_encoder_writes(value: Any) -> None:
+    """Pages go through the C encoder; Decimals keep their digits (``1237.50``), as the exact one writes."""
+    fast, exact = json_dumps(value), exact_json_dumps(value)
+    assert json.loads(fast, parse_float=str) == json.loads(exact, parse_float=str)
+    if not _non_ascii_key(value):  # the exact encoder escapes non-ASCII keys (\\u00e9), nothing else differs
+        assert fast == exact
+
+
+def _non_ascii_key(value: Any) -> bool:
+    if isinstance(value, dict):
+        return any(not k.isascii() or _non_ascii_key(v) for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return any(_non_ascii_key(v) for v in value)
+    return False
+
+
+def test_no_stored_string_becomes_a_number_and_mappings_encode() -> None:
+    marked = "\x00" + _framework._NONCE + "1.5\x01" + _framework._NONCE
+    for text in (marked, '"' + marked + '"', "\\u0000" + _framework._NONCE, "\x01" + _framework._NONCE):
+        for page in ({"x": text}, {"x": text, "n": Decimal("2.50")}, [Decimal("1"), text, Decimal("3")]):
+            assert json.loads(json_dumps(page), parse_float=Decimal) == page
+    page = {
+        "amount": Decimal("1237.50"),
+        "when": date(2026, 1, 31),
+        "at": datetime(2026, 1, 31, tzinfo=timezone.utc),
+        "ref": MappingProxyType({"id": 1}),
+        "tags": ("a", "b"),
+    }
+    assert json_dumps(page) == (
+        b'{"amount":1237.50,"when":"2026-01-31","at":"2026-01-31T00:00:00+00:00",'
+        b'"ref":{"id":1},"tags":["a","b"]}'
+    )
+    with pytest.raises(TypeError):
+        json_dumps({"x": object()})

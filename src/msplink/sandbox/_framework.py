@@ -19,6 +19,7 @@ import enum
 import json
 import random
 import re
+import secrets
 import threading
 import time
 from collections import deque
@@ -45,6 +46,7 @@ __all__ = [
     "SandboxRequest",
     "SandboxResponse",
     "SandboxTransport",
+    "exact_json_dumps",
     "json_dumps",
 ]
 
@@ -60,8 +62,48 @@ def _default(value: Any) -> Any:
     raise TypeError(f"not JSON serialisable: {type(value).__name__}")
 
 
+_NONCE = secrets.token_hex(8)
+_OPEN = "\x00" + _NONCE
+_CLOSE = "\x01" + _NONCE
+_OPEN_QUOTED = '"\\u0000' + _NONCE
+_CLOSE_QUOTED = "\\u0001" + _NONCE + '"'
+
+
 def json_dumps(data: Any) -> bytes:
-    """Encode JSON the way the vendors do: Decimals as exact numbers, dates as ISO strings."""
+    """Encode JSON the way the vendors do: Decimals as exact numbers, dates as ISO strings.
+
+    The C encoder writes the document (compact separators, UTF-8): a Decimal goes through it as a
+    string between per-process random markers that start with control characters (which JSON escapes
+    as ``\\u0000`` / ``\\u0001``), and two plain replacements then drop the markers and their quotes.
+    Should a stored string contain a marker (the counts disagree), the document is written by the
+    pure-Python exact encoder instead, so no string can ever become a number.
+    """
+    decimals = 0
+
+    def default(value: Any) -> Any:
+        nonlocal decimals
+        if isinstance(value, Decimal):
+            decimals += 1
+            return f"{_OPEN}{value:f}{_CLOSE}"
+        if isinstance(value, Mapping):
+            return dict(value)
+        return _default(value)
+
+    try:
+        text = json.JSONEncoder(
+            ensure_ascii=False, default=default, separators=(",", ":"), check_circular=False
+        ).encode(data)
+    except (TypeError, ValueError, RecursionError):
+        return exact_json_dumps(data)
+    if decimals:
+        if text.count(_OPEN_QUOTED) != decimals or text.count(_CLOSE_QUOTED) != decimals:
+            return exact_json_dumps(data)
+        text = text.replace(_OPEN_QUOTED, "").replace(_CLOSE_QUOTED, "")
+    return text.encode("utf-8")
+
+
+def exact_json_dumps(data: Any) -> bytes:
+    """The pure-Python encoder :func:`json_dumps` falls back to (same JSON, non-ASCII keys escaped)."""
     return _encode(data).encode("utf-8")
 
 

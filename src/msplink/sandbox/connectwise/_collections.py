@@ -1,4 +1,13 @@
-"""The collections the ConnectWise sandbox serves: paths, required fields, references, callback types."""
+"""The collections the ConnectWise sandbox serves: paths, required fields, references, datetime fields,
+callback types.
+
+Sources: REFERENCE.md §10 (paths, required fields), the OpenAPI document of ConnectWise's "Manage Public
+Endpoints" as the ai-connor/connectwise OpenAPI Generator output shows it (2025.1: the child paths
+``/service/tickets/{parentId}/notes``, ``/service/tickets/{parentId}/timeentries`` (``TimeEntryReference``
+items), ``/project/tickets``, ``/project/projects/{parentId}/phases``; the ``time.Time`` fields of each
+model, which are ``format: date-time`` in the spec and refused as ``UnsupportedFormat`` when not
+``yyyy-MM-ddTHH:mm:ssZ``, REFERENCE.md §7).
+"""
 
 from __future__ import annotations
 
@@ -26,6 +35,12 @@ class Collection:
         unique: A field whose value must be unique (case-insensitive).
         callback_type: The callback ``type`` that receives its changes.
         arrays: Array fields (``childConditions`` targets).
+        datetimes: Fields typed ``date-time`` in the spec: written as ``yyyy-MM-ddTHH:mm:ssZ`` or refused.
+        sequence: The id sequence the collection draws from (project tickets share the tickets').
+        forward_only: Whether ``pagination-type: forward-only`` is honoured (REFERENCE.md §4.2).
+        view: A read-only view over another collection (``GET`` list and ``/count`` only).
+        not_found: The name a 404 ``NotFound`` message gives a missing record (REFERENCE.md §3.2:
+            "Service Ticket 404 not found", "company 404 not found", "Contact 123 not found").
     """
 
     name: str
@@ -40,6 +55,11 @@ class Collection:
     unique: str | None = None
     callback_type: str | None = None
     arrays: tuple[str, ...] = ("customFields",)
+    datetimes: tuple[str, ...] = ()
+    sequence: str | None = None
+    forward_only: bool = True
+    view: bool = False
+    not_found: str | None = None
 
 
 COLLECTIONS: tuple[Collection, ...] = (
@@ -49,10 +69,20 @@ COLLECTIONS: tuple[Collection, ...] = (
         path="/company/companies",
         label="company",
         required=("identifier", "name"),
-        refs={"billingTerms": "billingTerms", "taxCode": "taxCodes", "parentCompany": "companies"},
+        refs={
+            "billingTerms": "billingTerms",
+            "taxCode": "taxCodes",
+            "parentCompany": "companies",
+            "billToCompany": "companies",
+            "defaultContact": "contacts",
+            "billingContact": "contacts",
+            "territoryManager": "members",
+        },
         unique="identifier",
         callback_type="company",
         arrays=("customFields", "types", "integratorTags"),
+        datetimes=("dateAcquired", "dateDeleted"),
+        not_found="company",
     ),
     Collection(
         name="sites",
@@ -74,6 +104,7 @@ COLLECTIONS: tuple[Collection, ...] = (
         refs={"company": "companies"},
         callback_type="contact",
         arrays=("customFields", "communicationItems", "types"),
+        not_found="Contact",
     ),
     Collection(
         name="communications",
@@ -81,7 +112,7 @@ COLLECTIONS: tuple[Collection, ...] = (
         path="/company/contacts/{parent}/communications",
         label="communication",
         parent="contacts",
-        required=("value",),
+        required=("type", "value"),
     ),
     Collection(
         name="agreements",
@@ -94,8 +125,12 @@ COLLECTIONS: tuple[Collection, ...] = (
             "contact": "contacts",
             "billingTerms": "billingTerms",
             "taxCode": "taxCodes",
+            "billToCompany": "companies",
+            "billToContact": "contacts",
+            "parentAgreement": "agreements",
         },
         callback_type="agreement",
+        datetimes=("startDate", "endDate", "dateCancelled", "billStartDate"),
     ),
     Collection(
         name="additions",
@@ -107,6 +142,7 @@ COLLECTIONS: tuple[Collection, ...] = (
         parent_as_id=True,
         required=("product", "billCustomer"),
         refs={"product": "catalog"},
+        datetimes=("effectiveDate", "cancelledDate"),
     ),
     Collection(
         name="invoices",
@@ -123,6 +159,7 @@ COLLECTIONS: tuple[Collection, ...] = (
         },
         unique="invoiceNumber",
         callback_type="invoice",
+        datetimes=("date", "dueDate"),
     ),
     Collection(
         name="payments",
@@ -132,6 +169,7 @@ COLLECTIONS: tuple[Collection, ...] = (
         parent="invoices",
         parent_field="invoice",
         required=("amount",),
+        datetimes=("paymentDate", "paymentSyncDate"),
     ),
     Collection(
         name="billingTerms",
@@ -148,6 +186,7 @@ COLLECTIONS: tuple[Collection, ...] = (
         label="taxCode",
         required=("identifier", "description", "invoiceCaption", "effectiveDate"),
         unique="identifier",
+        datetimes=("effectiveDate", "cancelDate"),
     ),
     Collection(
         name="timeEntries",
@@ -155,8 +194,14 @@ COLLECTIONS: tuple[Collection, ...] = (
         path="/time/entries",
         label="timeEntry",
         required=("timeStart",),
-        refs={"company": "companies", "member": "members", "agreement": "agreements"},
+        refs={
+            "company": "companies",
+            "member": "members",
+            "agreement": "agreements",
+            "project": "projects",
+        },
         callback_type="time",
+        datetimes=("timeStart", "timeEnd", "dateEntered"),
     ),
     Collection(
         name="tickets",
@@ -173,6 +218,8 @@ COLLECTIONS: tuple[Collection, ...] = (
             "owner": "members",
         },
         callback_type="ticket",
+        datetimes=("requiredDate", "estimatedStartDate"),
+        not_found="Service Ticket",
     ),
     Collection(
         name="boards",
@@ -206,16 +253,26 @@ COLLECTIONS: tuple[Collection, ...] = (
         required=("name", "company", "board", "billingMethod", "estimatedStart", "estimatedEnd"),
         refs={"company": "companies", "board": "boards", "manager": "members", "contact": "contacts"},
         callback_type="project",
+        datetimes=(
+            "actualEnd",
+            "actualStart",
+            "estimatedEnd",
+            "estimatedStart",
+            "scheduledEnd",
+            "scheduledStart",
+            "billingStartDate",
+        ),
     ),
     Collection(
         name="purchaseOrders",
         entity="PurchaseOrder",
         path="/procurement/purchaseorders",
         label="purchaseOrder",
-        required=("vendorCompany",),
+        required=("vendorCompany", "status", "terms"),
         refs={"vendorCompany": "companies", "customerCompany": "companies", "terms": "billingTerms"},
         unique="poNumber",
         callback_type="purchaseorder",
+        datetimes=("dateClosed", "poDate", "shipmentDate", "vendorInvoiceDate"),
     ),
     Collection(
         name="lineItems",
@@ -225,8 +282,16 @@ COLLECTIONS: tuple[Collection, ...] = (
         parent="purchaseOrders",
         parent_field="purchaseOrderId",
         parent_as_id=True,
-        required=("description", "quantity"),
+        required=("lineNumber", "description", "quantity"),
         refs={"product": "catalog"},
+        datetimes=(
+            "dateCanceled",
+            "dateCanceledUtc",
+            "expectedShipDate",
+            "shipDate",
+            "dateReceived",
+            "expectedArrivalDate",
+        ),
     ),
     Collection(
         name="catalog",
@@ -250,6 +315,7 @@ COLLECTIONS: tuple[Collection, ...] = (
             "agreement": "agreements",
             "ticket": "tickets",
         },
+        datetimes=("cancelledDate", "purchaseDate"),
     ),
     Collection(
         name="opportunities",
@@ -257,8 +323,14 @@ COLLECTIONS: tuple[Collection, ...] = (
         path="/sales/opportunities",
         label="opportunity",
         required=("name", "company"),
-        refs={"company": "companies", "contact": "contacts", "primarySalesRep": "members"},
+        refs={
+            "company": "companies",
+            "contact": "contacts",
+            "primarySalesRep": "members",
+            "secondarySalesRep": "members",
+        },
         callback_type="opportunity",
+        datetimes=("expectedCloseDate", "pipelineChangeDate", "dateBecameLead", "closedDate"),
     ),
     Collection(
         name="members",
@@ -268,6 +340,7 @@ COLLECTIONS: tuple[Collection, ...] = (
         required=("identifier", "firstName"),
         unique="identifier",
         callback_type="member",
+        datetimes=("inactiveDate", "hireDate"),
     ),
     Collection(
         name="callbacks",
@@ -275,5 +348,75 @@ COLLECTIONS: tuple[Collection, ...] = (
         path="/system/callbacks",
         label="callback",
         required=("url", "objectId", "type", "level"),
+    ),
+    Collection(
+        name="ticketNotes",
+        entity="ServiceNote",
+        path="/service/tickets/{parent}/notes",
+        label="serviceNote",
+        parent="tickets",
+        parent_field="ticketId",
+        parent_as_id=True,
+        required=("text",),
+        refs={"member": "members", "contact": "contacts"},
+    ),
+    Collection(
+        name="projectTickets",
+        entity="ProjectTicket",
+        path="/project/tickets",
+        label="ticket",
+        required=("summary", "phase"),
+        refs={
+            "company": "companies",
+            "contact": "contacts",
+            "board": "boards",
+            "priority": "priorities",
+            "agreement": "agreements",
+            "owner": "members",
+            "project": "projects",
+        },
+        callback_type="ticket",
+        datetimes=("requiredDate", "estimatedStartDate", "scheduleStartDate", "scheduleEndDate"),
+        sequence="tickets",
+        not_found="Project Ticket",
+    ),
+    Collection(
+        name="projectTicketNotes",
+        entity="ServiceNote",
+        path="/project/tickets/{parent}/notes",
+        label="serviceNote",
+        parent="projectTickets",
+        parent_field="ticketId",
+        parent_as_id=True,
+        required=("text",),
+        refs={"member": "members", "contact": "contacts"},
+    ),
+    Collection(
+        name="phases",
+        entity="ProjectPhase",
+        path="/project/projects/{parent}/phases",
+        label="projectPhase",
+        parent="projects",
+        parent_field="projectId",
+        parent_as_id=True,
+        required=("description",),
+        refs={"agreement": "agreements", "board": "boards"},
+        datetimes=("deadlineDate", "billingStartDate"),
+    ),
+    Collection(
+        name="ticketTime",
+        entity="TimeEntryReference",
+        path="/service/tickets/{parent}/timeentries",
+        label="timeEntry",
+        parent="tickets",
+        view=True,
+    ),
+    Collection(
+        name="projectTicketTime",
+        entity="TimeEntryReference",
+        path="/project/tickets/{parent}/timeentries",
+        label="timeEntry",
+        parent="projectTickets",
+        view=True,
     ),
 )

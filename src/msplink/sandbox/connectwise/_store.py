@@ -67,10 +67,11 @@ class Store:
         present, is popped and used as its ``lastUpdated``/``dateEntered``.
         """
         spec = self.specs[collection]
+        sequence = spec.sequence or collection
         record_id = record.get("id") if isinstance(record.get("id"), int) else None
         if record_id is None:
-            record_id = self.next_ids[collection]
-        self.next_ids[collection] = max(self.next_ids[collection], record_id + 1)
+            record_id = self.next_ids.get(sequence, 1)
+        self.next_ids[sequence] = max(self.next_ids.get(sequence, 1), record_id + 1)
         record["id"] = record_id
         stamp = record.pop("_stamp", None) or self.stamp()
         record["_info"] = {"lastUpdated": stamp, "updatedBy": by, "dateEntered": stamp, "enteredBy": by}
@@ -104,19 +105,28 @@ class Store:
                         return record
         return None
 
-    def ref_of(self, target: str, record: Mapping[str, Any]) -> Record:
-        """The reference CW writes for a record (``id``, ``identifier``/``name``/``summary``, ``_info`` href)."""
+    def href(self, target: str, record_id: int) -> str:
+        """The ``_href`` of a top-level record (``https://{site}/{codebase}/apis/3.0/service/tickets/5``)."""
+        return f"https://{self.site}/{self.codebase}/apis/3.0{self.specs[target].path}/{record_id}"
+
+    def ref_of(
+        self,
+        target: str,
+        record: Mapping[str, Any],
+        *,
+        keys: tuple[str, ...] = ("identifier", "name", "summary"),
+    ) -> Record:
+        """The reference CW writes for a record (``id``, ``identifier``/``name``/``summary``, ``_info`` href);
+        ``keys=()`` gives the bare ``{id, _info}`` of a ``TimeEntryReference``."""
         ref: Record = {"id": record["id"]}
-        for key in ("identifier", "name", "summary"):
+        for key in keys:
             if key in record:
                 ref[key] = record[key]
-        if target == "members" and "name" not in ref:
+        if target == "members" and "name" in keys and "name" not in ref:
             ref["name"] = f"{record.get('firstName', '')} {record.get('lastName', '')}".strip()
         spec = self.specs[target]
         if spec.parent is None:
-            ref["_info"] = {
-                f"{spec.label}_href": f"https://{self.site}/{self.codebase}/apis/3.0{spec.path}/{record['id']}"
-            }
+            ref["_info"] = {f"{spec.label}_href": self.href(target, record["id"])}
         return ref
 
     def statuses(self, board_id: int) -> list[Record]:

@@ -214,8 +214,12 @@ class BulkJobs:
         parsed, spec, rows = self.org.run_query(
             str(body.get("query") or ""), include_deleted=operation == "queryAll"
         )
-        if parsed.is_count or parsed.offset or parsed.children:
-            raise abort(400, "INVALIDJOB", "Bulk queries do not support COUNT(), OFFSET or subqueries")
+        if parsed.is_count or parsed.offset or parsed.children or parsed.is_aggregate:
+            raise abort(
+                400,
+                "INVALIDJOB",
+                "Bulk queries do not support COUNT(), OFFSET, subqueries, aggregate functions or GROUP BY",
+            )
         info = self._new_info(str(operation), spec.name, "UploadComplete")
         info.update(
             {

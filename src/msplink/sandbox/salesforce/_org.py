@@ -13,6 +13,8 @@ from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+import attrs
+
 from msplink.sandbox.salesforce._common import (
     Injections,
     RecordFailure,
@@ -20,17 +22,16 @@ from msplink.sandbox.salesforce._common import (
     eq,
     id18,
     norm,
-    wire,
 )
-from msplink.sandbox.salesforce._schema import STAGES, FieldSpec, ObjectSpec, standard_objects
-from msplink.sandbox.salesforce._soql import (
-    ParsedQuery,
-    SoqlError,
-    evaluate,
-    parse_soql,
-    sort_rows,
-    validate_where,
+from msplink.sandbox.salesforce._results import Cursor, Query, Renderer, compile_renderer, field_path
+from msplink.sandbox.salesforce._schema import (
+    STAGES,
+    FieldSpec,
+    ObjectSpec,
+    name_object,
+    standard_objects,
 )
+from msplink.sandbox.salesforce._soql import ParsedQuery, SoqlError, parse_soql
 
 __all__ = ["Org", "OrgSnapshot"]
 
@@ -73,6 +74,10 @@ class Org:
         version: The API version of the current request (record URLs name it).
         integration_user_id: The integration user every token acts as by default.
         injections: Pending injected errors (per-record ones fail writes here).
+        name_spec: The ``Name`` object polymorphic relationships answer as.
+        cursors: Open query cursors by locator (parents' ``0r8...``, child sets' ``01g...``).
+        child_batch_size: How many records of a child set a query page holds inline; the rest follow
+            through the set's own ``nextRecordsUrl`` (real orgs vary: 199 and 499 are reported).
     """
 
     def __init__(self, *, wall: Callable[[], datetime], injections: Injections | None = None) -> None:
@@ -86,6 +91,9 @@ class Org:
         self.version = "62.0"
         self.integration_user_id: str | None = None
         self.injections = injections or Injections()
+        self.name_spec = name_object()
+        self.cursors: dict[str, Cursor] = {}
+        self.child_batch_size = 200
         self._wall = wall
 
     # ---------------------------------------------------------------------------------- clock
@@ -143,7 +151,8 @@ class Org:
         base = standard_objects()["account"]
         for f in base.fields.values():
             if f.name in _SYSTEM_FIELDS:
-                spec.add(f)
+                # A queue can own a custom object's records (REFERENCE.md §15).
+                spec.add(attrs.evolve(f, reference_to=("Group", "User")) if f.name == "OwnerId" else f)
         spec.add(FieldSpec(name="Name", length=80))
         for f in fields:
             spec.add(f)
@@ -171,11 +180,29 @@ class Org:
 
     def find(self, record_id: str) -> tuple[ObjectSpec, Row] | None:
         """The object and row of an id (15 or 18 characters), deleted or not."""
+        if len(record_id) == 18:
+            for name, spec in self.objects.items():
+                if spec.key_prefix == record_id[:3]:
+                    row = self.data.get(name, {}).get(record_id)
+                    if row is not None:
+                        return spec, row
         for name, table in self.data.items():
             row = table.get(record_id) or (table.get(id18(record_id)) if len(record_id) == 15 else None)
             if row is not None:
                 return self.objects[name], row
         return None
+
+    def type_name(self, spec: ObjectSpec, row: Mapping[str, Any]) -> str:
+        """What ``Name.Type`` says of a record: its object, or a group's type (``Queue``)."""
+        if spec.name == "Group":
+            return str(row.get("Type") or "Regular")
+        return spec.name
+
+    def name_view(self, spec: ObjectSpec, row: Mapping[str, Any]) -> Row:
+        """A record seen through the ``Name`` object of a polymorphic relationship."""
+        view: Row = {f.name: row.get(f.name) for f in self.name_spec.fields.values()}
+        view["Type"] = self.type_name(spec, row)
+        return view
 
     def row(self, spec: ObjectSpec, record_id: str) -> Row:
         """A live row of an object.
@@ -297,7 +324,9 @@ class Org:
                 found is None
                 or found[1].get("IsDeleted")
                 or (f.reference_to and found[0].name not in f.reference_to)
+                or (found[0].name == "Group" and found[1].get("Type") != "Queue")
             ):
+                # Only a queue (a Group of type Queue) can own a record.
                 raise RecordFailure("INVALID_CROSS_REFERENCE_KEY", "invalid cross reference id", [f.name])
             return found[1]["Id"]
         if t == "boolean":
@@ -589,74 +618,17 @@ class Org:
             Abort: 400 ``INVALID_FIELD`` for an unknown field.
             SoqlError: An unknown relationship in a path.
         """
-        out: Row = {"attributes": {"type": spec.name, "url": self.url(spec, row["Id"])}}
-        names = fields if fields is not None else [f.name for f in spec.fields.values()]
-        for name in names:
-            if "." in name:
-                self._render_path(spec, row, name, out)
-            else:
-                f = spec.field(name)
-                if f is None:
-                    raise abort(400, "INVALID_FIELD", f"No such column '{name}' on entity '{spec.name}'.")
-                out[f.name] = wire(row.get(f.name))
-        return out
-
-    def _render_path(self, spec: ObjectSpec, row: Row, path: str, out: Row) -> None:
-        head, _, rest = path.partition(".")
-        ref = spec.relationship(head)
-        if ref is None:
-            raise SoqlError("INVALID_FIELD", f"Didn't understand relationship '{head}' in field path.")
-        key = ref.relationship_name or head
-        target_id = row.get(ref.name)
-        found = self.find(target_id) if target_id else None
-        if found is None:
-            out[key] = None
-            return
-        tspec, trow = found
-        nested = out.get(key)
-        if not isinstance(nested, dict):
-            nested = {
-                "attributes": {
-                    "type": tspec.name if len(ref.reference_to) == 1 else "Name",
-                    "url": self.url(tspec, trow["Id"]),
-                }
-            }
-            out[key] = nested
-        if "." in rest:
-            self._render_path(tspec, trow, rest, nested)
-        else:
-            f = tspec.field(rest)
-            if f is None:
-                raise SoqlError("INVALID_FIELD", f"No such column '{rest}' on entity '{tspec.name}'.")
-            nested[f.name] = wire(trow.get(f.name))
+        return compile_renderer(self, spec, fields)(row)
 
     def resolver(self, spec: ObjectSpec) -> Resolver:
         """A function giving the value and type of a field path (``Account.Owner.Name``) on a row."""
+        paths: dict[str, tuple[FieldSpec, Callable[[Mapping[str, Any]], Any]]] = {}
 
         def resolve(row: Row, path: str) -> tuple[Any, str]:
-            current_spec, current = spec, row
-            parts = path.split(".")
-            for part in parts[:-1]:
-                ref = current_spec.relationship(part)
-                if ref is None:
-                    raise SoqlError(
-                        "INVALID_FIELD", f"Didn't understand relationship '{part}' in field path."
-                    )
-                target = current.get(ref.name) if current is not None else None
-                found = self.find(target) if target else None
-                if found is None:
-                    tname = ref.reference_to[0] if ref.reference_to else "User"
-                    current_spec, current = self.objects[tname.lower()], None  # type: ignore[assignment]
-                else:
-                    current_spec, current = found
-            f = current_spec.field(parts[-1])
-            if f is None:
-                raise SoqlError(
-                    "INVALID_FIELD",
-                    f"No such column '{parts[-1]}' on entity '{current_spec.name}'. If you are attempting to use "
-                    "a custom field, be sure to append the '__c' after the custom field name.",
-                )
-            return (current.get(f.name) if current is not None else None), f.type
+            found = paths.get(path)
+            if found is None:
+                found = paths[path] = field_path(self, spec, path)
+            return found[1](row), found[0].type
 
         return resolve
 
@@ -665,32 +637,15 @@ class Org:
     def filter(
         self, spec: ObjectSpec, parsed: ParsedQuery, rows: Iterable[Row], include_deleted: bool
     ) -> list[Row]:
-        """The rows a parsed query selects, ordered, offset and limited (fields validated first)."""
-        resolve = self.resolver(spec)
-        probe: Row = {}
-        for field in parsed.fields:
-            if field != "COUNT()":
-                resolve(probe, field)
-        for field, _, _ in parsed.order:
-            resolve(probe, field)
-        validate_where(parsed.where, lambda name: resolve(probe, name)[1])
-        today = self.today()
-        matched = [
-            r
-            for r in rows
-            if (include_deleted or not r.get("IsDeleted")) and evaluate(parsed.where, r, resolve, today)
-        ]
-        matched = sort_rows(matched, parsed.order, resolve)
-        if parsed.offset:
-            matched = matched[parsed.offset :]
-        if parsed.limit is not None:
-            matched = matched[: parsed.limit]
-        return matched
+        """The rows a parsed query selects, ordered, offset and limited (fields validated first; an
+        aggregate query answers its ``AggregateResult`` records)."""
+        return Query(self, spec, parsed).select(rows, include_deleted)
 
     def run_query(
         self, statement: str, *, include_deleted: bool = False
     ) -> tuple[ParsedQuery, ObjectSpec, list[Row]]:
-        """Parse and evaluate SOQL; returns the parsed query, the object and the matching raw rows.
+        """Parse and evaluate SOQL; returns the parsed query, the object and the matching raw rows
+        (for an aggregate query, its ``AggregateResult`` records).
 
         Raises:
             SoqlError: The statement is malformed or names unknown objects, fields or relationships.
@@ -699,6 +654,7 @@ class Org:
         spec = self.objects.get(parsed.sobject.lower())
         if spec is None:
             raise SoqlError("INVALID_TYPE", f"sObject type '{parsed.sobject}' is not supported.")
+        parsed = _expand_fields(spec, parsed)
         relationships = self.child_relationships(spec)
         for child in parsed.children:
             if child.sobject.lower() not in relationships:
@@ -706,34 +662,92 @@ class Org:
                     "INVALID_TYPE",
                     f"Didn't understand relationship '{child.sobject}' in FROM part of query call.",
                 )
-            self.filter(relationships[child.sobject.lower()][0], child, (), include_deleted)
+            Query(self, relationships[child.sobject.lower()][0], child)
         rows = self.filter(spec, parsed, self.table(spec.name).values(), include_deleted)
         return parsed, spec, rows
 
-    def render_rows(self, spec: ObjectSpec, parsed: ParsedQuery, rows: Sequence[Row]) -> list[Row]:
-        """Render rows with their selected fields and parent-to-child subquery results."""
+    def new_locator(self, prefix: str = "0r8") -> str:
+        """A new query locator (``0r8...`` for a query, ``01g...`` for a child set)."""
+        return id18(f"{prefix}SB{self.next_number():010d}")
+
+    def open_cursor(
+        self, spec: ObjectSpec, parsed: ParsedQuery, rows: Sequence[Row], *, resource: str = "query"
+    ) -> Cursor:
+        """A cursor over a query's selected rows; pages render lazily, child sets page themselves.
+
+        A child set larger than :attr:`child_batch_size` holds its first records inline and a
+        ``nextRecordsUrl`` to a cursor of the rest (REFERENCE.md §5).
+        """
+        if parsed.is_aggregate:
+            return Cursor(rows=rows, render=lambda row: (row, 1), total=len(rows), resource=resource)
         relationships = self.child_relationships(spec)
-        groups: list[tuple[ParsedQuery, ObjectSpec, FieldSpec, dict[str, list[Row]]]] = []
+        base = compile_renderer(self, spec, parsed.fields)
+        groups: list[tuple[str, Query, Renderer, dict[str, list[Row]]]] = []
         for child in parsed.children:
             child_spec, ref = relationships[child.sobject.lower()]
             by_parent: dict[str, list[Row]] = {}
             for r in self.table(child_spec.name).values():
                 if r.get(ref.name):
                     by_parent.setdefault(r[ref.name], []).append(r)
-            groups.append((child, child_spec, ref, by_parent))
-        out: list[Row] = []
-        for row in rows:
-            rendered = self.render(spec, row, parsed.fields)
-            for child, child_spec, ref, by_parent in groups:
-                kids = self.filter(child_spec, child, by_parent.get(row["Id"], ()), False)
-                rendered[ref.child_relationship or child.sobject] = (
-                    {
-                        "totalSize": len(kids),
-                        "done": True,
-                        "records": [self.render(child_spec, k, child.fields) for k in kids],
-                    }
-                    if kids
-                    else None
+            key = ref.child_relationship or child.sobject
+            groups.append(
+                (
+                    key,
+                    Query(self, child_spec, child),
+                    compile_renderer(self, child_spec, child.fields),
+                    by_parent,
                 )
-            out.append(rendered)
-        return out
+            )
+        batch = self.child_batch_size
+
+        def render(row: Row) -> tuple[Row, int]:
+            out = base(row)
+            weight = 1
+            for key, query, render_child, by_parent in groups:
+                kids = query.select(by_parent.get(row["Id"], ()), False)
+                if not kids:
+                    out[key] = None
+                    continue
+                inline = [render_child(k) for k in kids[:batch]]
+                weight += len(inline)
+                nested: Row = {"totalSize": len(kids), "done": len(kids) <= batch, "records": inline}
+                if len(kids) > batch:
+                    locator = self.new_locator("01g")
+                    self.cursors[locator] = Cursor(
+                        rows=kids, render=_weigh(render_child), total=len(kids), resource=resource
+                    )
+                    nested["nextRecordsUrl"] = f"/services/data/v{self.version}/{resource}/{locator}-{batch}"
+                out[key] = nested
+            return out, weight
+
+        return Cursor(rows=rows, render=render, total=len(rows), resource=resource)
+
+    def render_rows(self, spec: ObjectSpec, parsed: ParsedQuery, rows: Sequence[Row]) -> list[Row]:
+        """Render rows with their selected fields and parent-to-child subquery results."""
+        cursor = self.open_cursor(spec, parsed, rows)
+        return [cursor.render(row)[0] for row in rows]
+
+
+def _weigh(render: Renderer) -> Callable[[Row], tuple[Row, int]]:
+    """A cursor's renderer of child records (each weighs one row)."""
+    return lambda row: (render(row), 1)
+
+
+def _expand_fields(spec: ObjectSpec, parsed: ParsedQuery) -> ParsedQuery:
+    """``FIELDS(STANDARD|CUSTOM|ALL)`` replaced by the object's fields; ALL and CUSTOM only with a
+    ``LIMIT`` of 200 or less ("No ``SELECT *``; ``FIELDS(ALL)``/``FIELDS(CUSTOM)`` require ``LIMIT <=200``;
+    ``FIELDS(STANDARD)`` is unbounded", REFERENCE.md §6)."""
+    if not any(f.startswith("FIELDS(") for f in parsed.fields):
+        return parsed
+    out: list[str] = []
+    for name in parsed.fields:
+        kind = name[7:-1] if name.startswith("FIELDS(") else None
+        if kind is None:
+            out.append(name)
+            continue
+        if kind in {"ALL", "CUSTOM"} and (parsed.limit is None or parsed.limit > 200):
+            raise SoqlError("MALFORMED_QUERY", "The SOQL FIELDS function must have a LIMIT of at most 200")
+        for f in spec.fields.values():
+            if kind == "ALL" or (kind == "CUSTOM") == f.custom:
+                out.append(f.name)
+    return attrs.evolve(parsed, fields=tuple(dict.fromkeys(out)))

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta
-from typing import Any
 from urllib.parse import unquote
 
 from msplink.sandbox._framework import SandboxRequest, SandboxResponse
-from msplink.sandbox.salesforce._common import abort, fmt_dt, id18, parse_param_dt
+from msplink.sandbox.salesforce._common import abort, fmt_dt, parse_param_dt
 from msplink.sandbox.salesforce._org import Org
+from msplink.sandbox.salesforce._results import page_of
 
 __all__ = ["RestApi"]
 
@@ -39,7 +39,6 @@ class RestApi:
 
     def __init__(self, org: Org) -> None:
         self.org = org
-        self.cursors: dict[str, tuple[list[dict[str, Any]], int]] = {}
 
     # ------------------------------------------------------------------------------------- CRUD
 
@@ -110,36 +109,36 @@ class RestApi:
     # ------------------------------------------------------------------------------------ query
 
     def query(self, request: SandboxRequest, include_deleted: bool) -> SandboxResponse:
-        """``GET /query`` and ``/queryAll``: the first page (``Sforce-Query-Options: batchSize=``)."""
+        """``GET /query`` and ``/queryAll``: the first page (``Sforce-Query-Options: batchSize=``).
+
+        Records render page by page (a cursor keeps the selected rows, not rendered records); child
+        rows count toward the batch; an aggregate query answers its groups in one page.
+        """
         statement = request.param("q")
         if not statement:
             raise abort(400, "MALFORMED_QUERY", "A query string has to be specified")
         parsed, spec, rows = self.org.run_query(statement, include_deleted=include_deleted)
-        if parsed.is_count:
+        if parsed.fields == ("COUNT()",):
             return SandboxResponse.json(200, {"totalSize": len(rows), "done": True, "records": []})
-        return self._page(request, self.org.render_rows(spec, parsed, rows), 0, include_deleted)
-
-    def _page(
-        self, request: SandboxRequest, rows: list[dict[str, Any]], start: int, include_deleted: bool
-    ) -> SandboxResponse:
-        size = _batch_size(request)
-        chunk = rows[start : start + size]
-        body: dict[str, Any] = {"totalSize": len(rows), "done": start + size >= len(rows), "records": chunk}
+        resource = "queryAll" if include_deleted else "query"
+        cursor = self.org.open_cursor(spec, parsed, rows, resource=resource)
+        if parsed.is_aggregate:
+            return SandboxResponse.json(200, page_of(cursor, 0, len(rows) or 1, "", self.org.version))
+        locator = self.org.new_locator()
+        body = page_of(cursor, 0, _batch_size(request), locator, self.org.version)
         if not body["done"]:
-            locator = id18(f"0r8SB{self.org.next_number():010d}")
-            self.cursors[locator] = (rows, start + size)
-            resource = "queryAll" if include_deleted else "query"
-            body["nextRecordsUrl"] = f"/services/data/v{self.org.version}/{resource}/{locator}-{start + size}"
+            self.org.cursors[locator] = cursor
         return SandboxResponse.json(200, body)
 
     def query_more(self, request: SandboxRequest) -> SandboxResponse:
-        """``GET /query/{locator}-{offset}``: a following page."""
+        """``GET /query/{locator}-{offset}``: a following page of a query, or of a child set."""
         locator, _, offset = request.path_params["locator"].partition("-")
-        cursor = self.cursors.get(locator)
+        cursor = self.org.cursors.get(locator)
         if cursor is None or not offset.isdigit():
             raise abort(400, "INVALID_QUERY_LOCATOR", "invalid query locator")
-        rows, _ = cursor
-        return self._page(request, rows, int(offset), "/queryAll/" in request.path)
+        return SandboxResponse.json(
+            200, page_of(cursor, int(offset), _batch_size(request), locator, self.org.version)
+        )
 
     # --------------------------------------------------------------------------------- describe
 

@@ -2,7 +2,8 @@
 
 Independent of the client package: OAuth token endpoint (JWT bearer with signature check, client
 credentials, refresh token), expiring sessions (401 ``INVALID_SESSION_ID``), sObject CRUD with
-describe-driven validation, SOQL query/queryAll with ``nextRecordsUrl`` cursors, upsert by external
+describe-driven validation, SOQL query/queryAll with ``nextRecordsUrl`` cursors (child sets page through
+their own), aggregate queries, polymorphic relationships (``Owner.Type``), upsert by external
 id, sObject Collections, Composite, Bulk API 2.0 over CSV, getUpdated/getDeleted, ``/limits`` and
 ``Sforce-Limit-Info``, and injectable ``UNABLE_TO_LOCK_ROW`` / ``REQUEST_LIMIT_EXCEEDED`` errors.
 
@@ -222,7 +223,8 @@ class SalesforceSandbox(Sandbox):
 
     def seed(self, *, size: int = 100, seed: int = 0) -> dict[str, int]:
         """Fill the org with a deterministic MSP dataset: ``size`` accounts, two contacts each, leads,
-        opportunities (about a third Closed Won), cases, tasks and contracts.
+        opportunities (about a third Closed Won), cases, tasks and contracts; two queues (``Group`` of type
+        ``Queue``) own every seventh lead and case.
 
         Returns:
             Counts created per object.

@@ -7,7 +7,13 @@ from typing import Any
 
 import attrs
 
-__all__ = ["FieldSpec", "ObjectSpec", "standard_objects"]
+__all__ = ["NAME_OBJECT", "FieldSpec", "ObjectSpec", "name_object", "standard_objects"]
+
+NAME_OBJECT = "Name"
+"""The object a polymorphic relationship (``Owner`` of a Lead, ``Who``/``What`` of a Task) answers as:
+its records carry ``"attributes": {"type": "Name"}`` (REFERENCE.md §5, ``samples/query-leads-owner-relationship.json``)."""
+
+_UNGROUPABLE = frozenset({"datetime", "currency", "double", "percent"})
 
 
 @attrs.frozen(kw_only=True)
@@ -31,6 +37,27 @@ class FieldSpec:
     relationship_name: str | None = None
     child_relationship: str | None = None
     custom: bool = False
+
+    @property
+    def long_text(self) -> bool:
+        """A long text area (more than 255 characters): not filterable, sortable or groupable."""
+        return self.type == "textarea" and self.length > 255
+
+    @property
+    def filterable(self) -> bool:
+        """Whether WHERE may name the field (describe ``filterable``; long text areas may not)."""
+        return not self.long_text
+
+    @property
+    def groupable(self) -> bool:
+        """Whether GROUP BY may name the field (describe ``groupable``: not datetimes, money, doubles,
+        percents or long text; ``describe/Account.describe.v58.json``)."""
+        return not self.long_text and self.type not in _UNGROUPABLE
+
+    @property
+    def aggregatable(self) -> bool:
+        """Whether MIN/MAX/COUNT may take the field (describe ``aggregatable``: not booleans or long text)."""
+        return not self.long_text and self.type != "boolean"
 
     def describe(self) -> dict[str, Any]:
         """This field's describe entry."""
@@ -57,9 +84,12 @@ class FieldSpec:
             ],
             "referenceTo": list(self.reference_to),
             "relationshipName": self.relationship_name,
+            "polymorphicForeignKey": len(self.reference_to) > 1,
             "soapType": "xsd:string",
-            "filterable": True,
-            "sortable": True,
+            "filterable": self.filterable,
+            "sortable": self.filterable,
+            "groupable": self.groupable,
+            "aggregatable": self.aggregatable,
         }
 
 
@@ -150,8 +180,9 @@ def _pick(name: str, values: Iterable[str], **kw: Any) -> FieldSpec:
     return FieldSpec(name=name, type="picklist", picklist=tuple(values), **kw)
 
 
-def _system(owner: bool = True) -> list[FieldSpec]:
-    """System fields; ``owner=False`` is the User shape (no ``OwnerId``, no ``IsDeleted``)."""
+def _system(owner: bool = True, queues: bool = False) -> list[FieldSpec]:
+    """System fields; ``owner=False`` is the User shape (no ``OwnerId``, no ``IsDeleted``); ``queues=True``
+    lets a queue own the record (``OwnerId`` references Group and User, as on Lead, Case and Task)."""
     fields = [
         _s("Id", type="id", length=18, readonly=True, defaulted=True),
         *([_s("IsDeleted", type="boolean", readonly=True, default=False)] if owner else []),
@@ -162,7 +193,7 @@ def _system(owner: bool = True) -> list[FieldSpec]:
         _s("SystemModstamp", type="datetime", readonly=True, defaulted=True),
     ]
     if owner:
-        fields.append(_ref("OwnerId", "User", "Owner", defaulted=True))
+        fields.append(_ref("OwnerId", ("Group", "User") if queues else "User", "Owner", defaulted=True))
     return fields
 
 
@@ -261,7 +292,7 @@ def standard_objects() -> dict[str, ObjectSpec]:
             _s("CW_Contact_Id__c", length=50, external_id=True, unique=True, custom=True),
         ],
         "Lead": [
-            *_system(),
+            *_system(queues=True),
             _pick("Salutation", ("Mr.", "Ms.", "Mrs.", "Dr.", "Prof.")),
             _s("FirstName", length=40),
             _s("LastName", length=80, required=True),
@@ -332,7 +363,7 @@ def standard_objects() -> dict[str, ObjectSpec]:
             _s("CW_Opportunity_Id__c", length=50, external_id=True, unique=True, custom=True),
         ],
         "Case": [
-            *_system(),
+            *_system(queues=True),
             _s("CaseNumber", length=30, readonly=True, defaulted=True),
             _s("Subject"),
             _s("Description", type="textarea", length=32000),
@@ -350,7 +381,7 @@ def standard_objects() -> dict[str, ObjectSpec]:
             _s("CW_Ticket_Id__c", length=50, external_id=True, unique=True, custom=True),
         ],
         "Task": [
-            *_system(),
+            *_system(queues=True),
             _s("Subject", type="combobox"),
             _pick(
                 "Status",
@@ -411,6 +442,20 @@ def standard_objects() -> dict[str, ObjectSpec]:
             _s("UserType", readonly=True, defaulted=True),
             _s("TimeZoneSidKey", defaulted=True, default="America/New_York"),
         ],
+        "Group": [
+            *_system(owner=False),
+            _ref("OwnerId", "User", "Owner", readonly=True, defaulted=True),
+            _s("Name", length=40, required=True),
+            _s("DeveloperName", length=80, defaulted=True),
+            _pick(
+                "Type",
+                ("Regular", "Role", "RoleAndSubordinates", "Organization", "Queue"),
+                restricted=True,
+                required=True,
+            ),
+            _s("Email", type="email", length=255),
+            _s("DoesSendEmailToMembers", type="boolean", default=False),
+        ],
     }
     prefixes = {
         "Account": "001",
@@ -421,6 +466,7 @@ def standard_objects() -> dict[str, ObjectSpec]:
         "Task": "00T",
         "Contract": "800",
         "User": "005",
+        "Group": "00G",
     }
     out: dict[str, ObjectSpec] = {}
     for name, fields in specs.items():
@@ -429,3 +475,24 @@ def standard_objects() -> dict[str, ObjectSpec]:
             spec.add(f)
         out[name.lower()] = spec
     return out
+
+
+def name_object() -> ObjectSpec:
+    """The ``Name`` object behind polymorphic relationships: the fields any target can answer
+    (``Owner.Name``, ``Owner.Type``, ``Who.Email`` ...)."""
+    spec = ObjectSpec(name=NAME_OBJECT, key_prefix="000")
+    for f in (
+        _s("Id", type="id", length=18, readonly=True),
+        _s("Name", readonly=True),
+        _s("Type", length=40, readonly=True),
+        _s("Alias", length=8, readonly=True),
+        _s("Email", type="email", readonly=True),
+        _s("FirstName", length=40, readonly=True),
+        _s("LastName", length=80, readonly=True),
+        _s("Title", length=128, readonly=True),
+        _s("Phone", type="phone", length=40, readonly=True),
+        _s("Username", length=80, readonly=True),
+        _s("IsActive", type="boolean", readonly=True),
+    ):
+        spec.add(f)
+    return spec

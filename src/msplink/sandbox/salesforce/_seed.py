@@ -59,7 +59,8 @@ _LEAD_SOURCES = ("Web", "Phone Inquiry", "Partner Referral", "Purchased List", "
 
 def generate(org: Org, *, size: int, seed: int) -> dict[str, int]:
     """Fill the org with a deterministic MSP dataset: ``size`` accounts, two contacts each, leads,
-    opportunities (about a third Closed Won), cases, tasks and contracts.
+    opportunities (about a third Closed Won), cases, tasks and contracts; two queues own some leads and
+    cases.
 
     Returns:
         Counts created per object.
@@ -85,6 +86,17 @@ def generate(org: Org, *, size: int, seed: int) -> dict[str, int]:
             )
         )
     counts["User"] = 4
+    # Two queues (Groups of type Queue): every seventh lead and case is owned by one, as in
+    # an org that routes leads and cases (Lead/Case/Task OwnerId references Group and User).
+    queues = [
+        org.insert_raw("Group", {"Name": name, "DeveloperName": name.replace(" ", "_"), "Type": "Queue"})
+        for name in ("Sales Queue", "Support Queue")
+    ]
+    counts["Group"] = len(queues)
+
+    def owner(index: int, drawn: str | None, queue: str) -> str | None:
+        return queue if index % 7 == 3 else drawn
+
     base = len(org.data["account"])  # a second seed() adds records, never duplicate keys
     accounts: list[str] = []
     contacts: list[str] = []
@@ -143,7 +155,7 @@ def generate(org: Org, *, size: int, seed: int) -> dict[str, int]:
                     ("Open - Not Contacted", "Working - Contacted", "Closed - Not Converted")
                 ),
                 "LeadSource": rng.choice(_LEAD_SOURCES),
-                "OwnerId": rng.choice(owners),
+                "OwnerId": owner(i, rng.choice(owners), queues[0]),
             },
         )
     counts["Lead"] = size
@@ -195,7 +207,7 @@ def generate(org: Org, *, size: int, seed: int) -> dict[str, int]:
                 "Origin": rng.choice(("Phone", "Email", "Web")),
                 "AccountId": accounts[i % len(accounts)] if accounts else None,
                 "ContactId": contacts[(i * 2) % len(contacts)] if contacts else None,
-                "OwnerId": rng.choice(owners),
+                "OwnerId": owner(i + 2, rng.choice(owners), queues[1]),
                 "CW_Ticket_Id__c": str(80000 + base + i),
             },
         )

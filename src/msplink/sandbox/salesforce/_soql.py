@@ -1,10 +1,15 @@
 """An independent SOQL parser and evaluator for the Salesforce sandbox.
 
-Supports: field lists with parent relationship paths (``Account.Owner.Name``), ``COUNT()``, WHERE
+Supports: field lists with parent relationship paths (``Account.Owner.Name``), ``FIELDS(ALL|STANDARD|CUSTOM)``
+(expanded by the org; ALL and CUSTOM need ``LIMIT`` 200 or less, REFERENCE.md §6), ``COUNT()``, the
+aggregate functions ``COUNT(f)``, ``COUNT_DISTINCT(f)``, ``SUM``, ``AVG``, ``MIN``, ``MAX`` with aliases
+(``SUM(Amount) total``; unaliased aggregates are named ``expr0``, ``expr1`` ... in the order of the
+aggregates without an alias, Salesforce's "Use Aliases with GROUP BY"), GROUP BY and HAVING, WHERE
 with ``= != < > <= >= LIKE IN NOT IN AND OR NOT`` and parentheses, string / number / boolean /
 null / date / datetime literals and date literals (``TODAY``, ``YESTERDAY``, ``TOMORROW``,
 ``LAST_N_DAYS:n``, ``NEXT_N_DAYS:n``, ``THIS_MONTH``, ``LAST_MONTH``), ORDER BY (ASC/DESC,
-NULLS FIRST/LAST), LIMIT and OFFSET. Errors raise :class:`SoqlError` with a Salesforce code.
+NULLS FIRST/LAST, aggregate expressions too), LIMIT and OFFSET. Errors raise :class:`SoqlError` with a
+Salesforce code.
 """
 
 from __future__ import annotations
@@ -18,6 +23,8 @@ from typing import Any
 import attrs
 
 __all__ = [
+    "AGGREGATES",
+    "Aggregate",
     "Cmp",
     "DateLit",
     "InList",
@@ -25,6 +32,7 @@ __all__ = [
     "Logic",
     "Not",
     "ParsedQuery",
+    "SelectItem",
     "SoqlError",
     "decode_string",
     "like_regex",
@@ -54,8 +62,13 @@ _TOKEN = re.compile(
     re.VERBOSE | re.DOTALL,
 )
 
+AGGREGATES = frozenset({"COUNT", "COUNT_DISTINCT", "SUM", "AVG", "MIN", "MAX"})
+"""The aggregate functions of SOQL (``COUNT()`` without a field is the row count of the query)."""
+
 _KEYWORDS = {
     "SELECT",
+    "GROUP",
+    "HAVING",
     "FROM",
     "WHERE",
     "AND",
@@ -227,6 +240,28 @@ class Logic:
 
 
 @attrs.frozen
+class Aggregate:
+    """An aggregate function of a field: ``SUM(Amount)``; ``text`` is how WHERE/HAVING/ORDER BY name it."""
+
+    func: str
+    field: str
+
+    @property
+    def text(self) -> str:
+        """The canonical spelling (``SUM(Amount)``), the key HAVING and ORDER BY resolve."""
+        return f"{self.func}({self.field})"
+
+
+@attrs.frozen
+class SelectItem:
+    """One entry of an aggregate query's select list: a grouped field or an aggregate, and its alias."""
+
+    field: str | None = None
+    aggregate: Aggregate | None = None
+    alias: str | None = None
+
+
+@attrs.frozen
 class ParsedQuery:
     fields: tuple[str, ...]
     sobject: str
@@ -235,10 +270,18 @@ class ParsedQuery:
     limit: int | None = None
     offset: int | None = None
     children: tuple[ParsedQuery, ...] = ()  # parent-to-child subqueries, FROM = relationship name
+    items: tuple[SelectItem, ...] = ()  # the select list of an aggregate query, in order
+    group_by: tuple[str, ...] = ()
+    having: Any = None
 
     @property
     def is_count(self) -> bool:
-        return self.fields == ("COUNT()",)
+        return self.fields == ("COUNT()",) and not self.group_by
+
+    @property
+    def is_aggregate(self) -> bool:
+        """An aggregate query: its records are ``AggregateResult`` rows, one per group."""
+        return bool(self.group_by) or any(item.aggregate is not None for item in self.items)
 
 
 class _Parser:
@@ -277,10 +320,36 @@ class _Parser:
             raise SoqlError("MALFORMED_QUERY", f"unexpected token: {tok.text!r}")
         return tok.text
 
+    def aggregate(self) -> Aggregate | None:
+        """An aggregate expression at the cursor (``SUM(Amount)``), or ``None``."""
+        tok, nxt = self.peek(), self.peek(1)
+        if tok is None or tok.kind != "id" or tok.text.upper() not in AGGREGATES:
+            return None
+        if nxt is None or nxt.kind != "op" or nxt.text != "(":
+            return None
+        self.take()
+        self.take()
+        closing = self.peek()
+        if closing is not None and closing.kind == "op" and closing.text == ")":
+            raise SoqlError("MALFORMED_QUERY", f"{tok.text.upper()}() needs a field")
+        field = self.ident()
+        self.expect_op(")")
+        return Aggregate(tok.text.upper(), field)
+
+    def alias(self) -> str | None:
+        """An alias after a select item (an identifier that is not a keyword)."""
+        tok = self.peek()
+        if tok is None or tok.kind != "id" or tok.text.upper() in _KEYWORDS or "." in tok.text:
+            return None
+        self.take()
+        return tok.text
+
     def parse(self, nested: bool = False) -> ParsedQuery:
         self.expect_kw("SELECT")
         fields: list[str] = []
+        items: list[SelectItem] = []
         children: list[ParsedQuery] = []
+        aliased = False
         while True:
             tok = self.peek()
             if tok is not None and tok.kind == "op" and tok.text == "(":
@@ -288,36 +357,82 @@ class _Parser:
                     raise SoqlError("MALFORMED_QUERY", "nested subqueries are not supported here")
                 self.take()
                 children.append(self.parse(nested=True))
-            elif self.kw("COUNT") and self.peek(1) is not None and self.peek(1).text == "(":  # type: ignore[union-attr]
+            elif (
+                self.kw("COUNT")
+                and self.peek(1) is not None
+                and self.peek(1).text == "("  # type: ignore[union-attr]
+                and self.peek(2) is not None
+                and self.peek(2).text == ")"  # type: ignore[union-attr]
+            ):
                 self.take()
                 self.expect_op("(")
                 self.expect_op(")")
                 fields.append("COUNT()")
+            elif self.kw("FIELDS") and self.peek(1) is not None and self.peek(1).text == "(":  # type: ignore[union-attr]
+                self.take()
+                self.expect_op("(")
+                word = self.take().text.upper()
+                if word not in {"ALL", "STANDARD", "CUSTOM"}:
+                    raise SoqlError(
+                        "MALFORMED_QUERY", f"unexpected token: {word!r}, expecting ALL, STANDARD or CUSTOM"
+                    )
+                self.expect_op(")")
+                fields.append(f"FIELDS({word})")
             else:
-                fields.append(self.ident())
+                agg = self.aggregate()
+                if agg is not None:
+                    name = self.alias()
+                    aliased = aliased or name is not None
+                    items.append(SelectItem(aggregate=agg, alias=name))
+                else:
+                    field = self.ident()
+                    name = self.alias()
+                    aliased = aliased or name is not None
+                    fields.append(field)
+                    items.append(SelectItem(field=field, alias=name))
             tok = self.peek()
             if tok is not None and tok.kind == "op" and tok.text == ",":
                 self.take()
                 continue
             break
-        if not fields and not children:
+        if not fields and not items and not children:
             raise SoqlError("MALFORMED_QUERY", "SELECT needs at least one field")
-        if "COUNT()" in fields and (len(fields) > 1 or children):
+        if "COUNT()" in fields and (len(fields) > 1 or children or items):
             raise SoqlError("MALFORMED_QUERY", "COUNT() cannot be combined with other fields")
         self.expect_kw("FROM")
-        sobject = self.ident()
+        tok = self.take()
+        if tok.kind != "id" or tok.text.upper() in _KEYWORDS - {"GROUP"}:
+            raise SoqlError("MALFORMED_QUERY", f"unexpected token: {tok.text!r}")
+        sobject = tok.text  # ``FROM Group`` names the Group object
         if "." in sobject:
             raise SoqlError("MALFORMED_QUERY", f"unexpected token: {sobject!r}")
         where = None
         if self.kw("WHERE"):
             self.take()
             where = self.condition()
+            if _aggregates_in(where):
+                raise SoqlError("MALFORMED_QUERY", "Aggregate functions are not allowed in WHERE; use HAVING")
+        group_by: list[str] = []
+        having = None
+        if self.kw("GROUP"):
+            self.take()
+            self.expect_kw("BY")
+            group_by.append(self.ident())
+            while self.peek() is not None and self.peek().kind == "op" and self.peek().text == ",":  # type: ignore[union-attr]
+                self.take()
+                group_by.append(self.ident())
+            if self.kw("HAVING"):
+                self.take()
+                having = self.condition()
+        elif self.kw("HAVING"):
+            raise SoqlError("MALFORMED_QUERY", "HAVING needs GROUP BY")
         order: list[tuple[str, bool, bool | None]] = []
         if self.kw("ORDER"):
             self.take()
             self.expect_kw("BY")
             while True:
-                name = self.ident()
+                agg = self.aggregate()
+                name = agg.text if agg is not None else self.ident()
                 desc = False
                 nulls: bool | None = None
                 if self.kw("ASC", "DESC"):
@@ -348,7 +463,33 @@ class _Parser:
             self.expect_op(")")
         elif tok is not None:
             raise SoqlError("MALFORMED_QUERY", f"unexpected token: {tok.text!r}")
-        return ParsedQuery(tuple(fields), sobject, where, tuple(order), limit, offset, tuple(children))
+        aggregate_query = bool(group_by) or any(item.aggregate is not None for item in items)
+        if aggregate_query:
+            if children:
+                raise SoqlError("MALFORMED_QUERY", "Nested queries are not supported in aggregate queries")
+            grouped = {g.lower() for g in group_by}
+            for field in fields:
+                if field != "COUNT()" and field.lower() not in grouped:
+                    raise SoqlError("MALFORMED_QUERY", f"Field must be grouped or aggregated: {field}")
+            for name, _, _ in order:
+                if "(" not in name and name.lower() not in grouped:
+                    raise SoqlError("MALFORMED_QUERY", f"Ordered field must be grouped or aggregated: {name}")
+            if fields == ["COUNT()"]:
+                items = []
+        elif aliased:
+            raise SoqlError("MALFORMED_QUERY", "Aliases are only allowed in aggregate queries")
+        return ParsedQuery(
+            tuple(fields),
+            sobject,
+            where,
+            tuple(order),
+            limit,
+            offset,
+            tuple(children),
+            tuple(items) if aggregate_query else (),
+            tuple(group_by),
+            having,
+        )
 
     def integer(self) -> int:
         tok = self.take()
@@ -385,7 +526,8 @@ class _Parser:
         return self.atom()
 
     def atom(self) -> Any:
-        field = self.ident()
+        agg = self.aggregate()
+        field = agg.text if agg is not None else self.ident()
         if self.kw("LIKE"):
             self.take()
             tok = self.take()
@@ -447,6 +589,15 @@ class _Parser:
                     return DateLit(word, self.integer())
                 return DateLit(word)
         raise SoqlError("MALFORMED_QUERY", f"unexpected token: {tok.text!r}")
+
+
+def _aggregates_in(node: Any) -> bool:
+    if isinstance(node, Logic):
+        return any(_aggregates_in(n) for n in node.nodes)
+    if isinstance(node, Not):
+        return _aggregates_in(node.node)
+    field = getattr(node, "field", "")
+    return isinstance(field, str) and "(" in field
 
 
 def parse_soql(text: str) -> ParsedQuery:
