@@ -160,3 +160,14 @@ def test_the_import_graph_sees_lazy_and_type_only_imports() -> None:
 
 def test_no_module_of_msplink_is_in_an_import_circle() -> None:
     assert _circles(_import_graph()) == []
+
+
+def test_hand_written_modules_stay_readable() -> None:
+    """No module in src over ~1,000 lines unless it is generated (headed "generated ... do not edit")."""
+    large = {}
+    for module in sorted(SRC.rglob("*.py")):
+        lines = module.read_text(encoding="utf-8").splitlines()
+        head = "\n".join(lines[:20]).lower()
+        if len(lines) > 1000 and not ("generated" in head and "do not edit" in head):
+            large[str(module.relative_to(SRC))] = len(lines)
+    assert large == {}

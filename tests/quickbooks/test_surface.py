@@ -220,14 +220,6 @@ def _private_imports(path: Path) -> list[str]:
     return bad
 
 
-def test_modules_stay_readable():
-    sizes = {
-        str(p.relative_to(PACKAGE)): len(p.read_text(encoding="utf-8").splitlines())
-        for p in PACKAGE.rglob("*.py")
-    }
-    assert {k: v for k, v in sizes.items() if v > 1000} == {}
-
-
 def test_api_calls_count_every_request_batch_included(qbo, sandbox):
     sandbox.clear_log()
     qbo.customers.create(m.Customer(display_name="Counted"))
