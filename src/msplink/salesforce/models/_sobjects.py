@@ -17,7 +17,7 @@ from typing import Any, ClassVar, TypeVar
 
 import attrs
 
-from msplink.salesforce.models._converter import api_name, format_datetime, sobject_converter
+from msplink.salesforce.models._converter import api_name, format_datetime, structure_sobject
 
 __all__ = [
     "Account",
@@ -82,7 +82,7 @@ def _lookup(data: Mapping[str, Any], path: str) -> Any:
     return current
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class SObject:
     """Base of the typed sObject models.
 
@@ -109,11 +109,7 @@ class SObject:
     @classmethod
     def from_api(cls: type[_S], data: Mapping[str, Any]) -> _S:
         """Parse a record payload (query row, GET body, collections retrieve entry)."""
-        model = sobject_converter.structure(dict(data), cls)
-        custom = {k: v for k, v in data.items() if k.endswith("__c")}
-        object.__setattr__(model, "custom", custom)
-        object.__setattr__(model, "raw", data)
-        return model
+        return structure_sobject(data, cls)
 
     @classmethod
     def api_fields(cls) -> tuple[str, ...]:
@@ -160,7 +156,7 @@ class SObject:
             return default
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class Account(SObject):
     """An Account (key prefix ``001``)."""
 
@@ -193,7 +189,7 @@ class Account(SObject):
     owner_id: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class Contact(SObject):
     """A Contact (key prefix ``003``)."""
 
@@ -224,7 +220,7 @@ class Contact(SObject):
     owner_id: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class Lead(SObject):
     """A Lead (key prefix ``00Q``); converted leads are read-only."""
 
@@ -270,7 +266,7 @@ class Lead(SObject):
     owner_id: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class Opportunity(SObject):
     """An Opportunity (key prefix ``006``); ``is_won``/``is_closed`` derive from the stage."""
 
@@ -293,7 +289,7 @@ class Opportunity(SObject):
     owner_id: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class Case(SObject):
     """A Case (key prefix ``500``)."""
 
@@ -317,7 +313,7 @@ class Case(SObject):
     owner_id: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class Task(SObject):
     """A Task (key prefix ``00T``); ``who_id``/``what_id`` are polymorphic."""
 
@@ -338,7 +334,7 @@ class Task(SObject):
     owner_id: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class Contract(SObject):
     """A Contract (key prefix ``800``); create as Draft, then activate."""
 
@@ -365,7 +361,7 @@ class Contract(SObject):
     owner_id: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class User(SObject):
     """A User (key prefix ``005``)."""
 
