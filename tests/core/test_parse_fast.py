@@ -19,11 +19,11 @@ from typing import Any
 
 import httpx
 import pytest
+from benchmarks import _payloads as bench
 from dateutil import parser as date_parser
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from benchmarks import _payloads as bench
 from msplink._core import parse_datetime
 from msplink._core._hooks import FastStructurer, ParseError
 from msplink.connectwise import ConnectWiseClient
