@@ -73,7 +73,7 @@ CW_CASES: list[tuple[type[Any], dict[str, Any]]] = [
 CW_CASES = [(cls, _decimal_json(payload)) for cls, payload in CW_CASES]
 
 QBO_CASES: list[tuple[type[Any], dict[str, Any]]] = [
-    (cls, qbo_sample(name)[cls.entity_name])
+    (cls, qbo_sample(name)[cls.entity_name])  # type: ignore[attr-defined]
     for name, cls in [
         ("account-read-response.json", qbo.Account),
         ("bill-read-response.json", qbo.Bill),

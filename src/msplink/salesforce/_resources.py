@@ -855,8 +855,9 @@ class AsyncSObjects(Generic[_M]):
     async def create_many(
         self, records: Records, /, *, all_or_none: bool = False, bulk_threshold: int = DEFAULT_BULK_THRESHOLD
     ) -> builtins.list[SaveResult]:
-        """Create records: sObject Collections (POST /composite/sobjects, 200 per call), or a Bulk 2.0
-        insert job above ``bulk_threshold`` records. Results are in input order."""
+        """Create records: sObject Collections (POST /composite/sobjects, 200 per call, the chunks
+        concurrently up to the client's rate limit), or a Bulk 2.0 insert job above
+        ``bulk_threshold`` records. Results are in input order."""
         return await self._x.run(
             plans.create_many(
                 self._v,
@@ -866,6 +867,7 @@ class AsyncSObjects(Generic[_M]):
                 bulk_threshold=bulk_threshold,
                 max_upload_bytes=self._bulk.max_upload_bytes,
                 retry=self._x.retry,
+                concurrency=None,
             )
         )
 
@@ -888,8 +890,9 @@ class AsyncSObjects(Generic[_M]):
         all_or_none: bool = False,
         bulk_threshold: int = DEFAULT_BULK_THRESHOLD,
     ) -> builtins.list[SaveResult]:
-        """Upsert by external id: Collections (PATCH /composite/sobjects/{type}/{field}, 200 per call),
-        or a Bulk 2.0 upsert job above ``bulk_threshold`` records. Results are in input order."""
+        """Upsert by external id: Collections (PATCH /composite/sobjects/{type}/{field}, 200 per call,
+        the chunks concurrently up to the client's rate limit), or a Bulk 2.0 upsert job above
+        ``bulk_threshold`` records. Results are in input order."""
         return await self._x.run(
             plans.upsert_many(
                 self._v,
@@ -900,6 +903,7 @@ class AsyncSObjects(Generic[_M]):
                 bulk_threshold=bulk_threshold,
                 max_upload_bytes=self._bulk.max_upload_bytes,
                 retry=self._x.retry,
+                concurrency=None,
             )
         )
 
