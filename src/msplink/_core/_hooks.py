@@ -117,6 +117,7 @@ class _Emitter:
             "_dict": dict,
             "_list": list,
             "_tuple": tuple,
+            "_map": map,
             "_slow": owner.reference_hook(cls),
             "_E": {},
         }
@@ -154,6 +155,10 @@ class _Emitter:
                 item = args[0]
                 if item is Any:
                     return f"_tuple({var}) if {var}.__class__ is _list else {fallback}"
+                if isinstance(item, type) and self.owner.is_model(item):
+                    # each item's hook checks it is an object (else the reference path decides)
+                    items = self.name("s", self.owner.hook(item))
+                    return f"_tuple(_map({items}, {var})) if {var}.__class__ is _list else {fallback}"
                 inner = self.convert("e", item, self.fallback(item, "e"))
                 return f"_tuple([{inner} for e in {var}]) if {var}.__class__ is _list else {fallback}"
         return fallback
