@@ -55,8 +55,8 @@ def examples(session: nox.Session) -> None:
 
 @nox.session
 def bench(session: nox.Session) -> None:
-    """Run the benchmarks (API-call counts, throughput, memory) and print their report."""
-    session.install("-e", ".[test]")
+    """Run the benchmarks (API-call counts, throughput, memory, parsing side by side with the peers)."""
+    session.install("-e", ".[test,bench]")
     session.run("python", "-m", "benchmarks", *session.posargs)
 
 

@@ -7,6 +7,7 @@ hooks; nobody uses the global ``cattrs`` converter.
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Mapping
 from datetime import date, datetime, timezone
 from decimal import Decimal, InvalidOperation
@@ -69,15 +70,27 @@ def parse_datetime(value: object, *, default_tz: timezone = timezone.utc) -> dat
     return result
 
 
+_FROMISOFORMAT_FIRST = sys.version_info >= (3, 11)
+"""On 3.11+ ``datetime.fromisoformat`` reads every ISO 8601 form the vendors send (``Z``, offsets
+without a colon, fractions of any length) about 15x faster than dateutil's ``isoparse``; 3.10's only
+reads ``datetime.isoformat()`` output, so there ``isoparse`` stays first (the old order)."""
+
+
 def _parse_datetime_text(text: str) -> datetime:
+    if _FROMISOFORMAT_FIRST:
+        try:
+            return datetime.fromisoformat(text)
+        except ValueError:
+            pass
     try:
         return date_parser.isoparse(text)
     except (ValueError, OverflowError):
         pass
-    try:
-        return datetime.fromisoformat(text)
-    except ValueError:
-        pass
+    if not _FROMISOFORMAT_FIRST:
+        try:
+            return datetime.fromisoformat(text)
+        except ValueError:
+            pass
     try:
         return date_parser.parse(text)
     except (ValueError, OverflowError):

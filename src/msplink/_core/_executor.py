@@ -24,6 +24,7 @@ import tenacity
 from msplink._core._call import Call
 from msplink._core._converter import dumps
 from msplink._core._hints import HintFor, os_reason, with_hint
+from msplink._core._hooks import ParseError
 from msplink._core._plan import Plan, arun_plan, run_plan
 from msplink._core._progress import note_wait
 from msplink._core._ratelimit import AsyncRateLimiter, RateLimit, RateLimiter
@@ -191,8 +192,9 @@ def handle_response(platform: Platform, call: Call[T], response: httpx.Response)
     except MsplinkError:
         raise
     except _PARSE_FAILURES as exc:
+        where = f" at {exc.path}" if isinstance(exc, ParseError) else ""
         detail = ErrorDetail(
-            code="malformed_response", message=f"unreadable response body ({type(exc).__name__})"
+            code="malformed_response", message=f"unreadable response body ({type(exc).__name__}{where})"
         )
         raise build_api_error(platform, call, response, details=(detail,), cls=APIError) from exc
 

@@ -20,7 +20,7 @@ import logging
 from collections.abc import Callable, Mapping, MutableMapping, Sequence
 from typing import Any, TypeVar
 
-from msplink._core import Call, Plan, RetryPolicy, Sleep
+from msplink._core import Call, Gather, Plan, RetryPolicy, Sleep
 from msplink.errors import (
     APIError,
     ConfigurationError,
@@ -98,20 +98,39 @@ def collection_write(
     *,
     all_or_none: bool,
     retry: RetryPolicy,
+    concurrency: int | None = 1,
 ) -> Plan[list[SaveResult]]:
     """Send ``items`` in chunks of 200 (one call each); resend records refused with
     ``UNABLE_TO_LOCK_ROW`` up to ``retry.max_attempts`` calls per chunk, waiting ``retry.backoff``.
 
     Every chunk's call is built before the first is sent, so a malformed record fails before any I/O.
 
+    Args:
+        items: The records (or ids).
+        build: The collection call of one chunk.
+        all_or_none: Sent as ``allOrNone`` (a chunk rolls back whole).
+        retry: Bounds the row-lock resends and paces them.
+        concurrency: ``1`` sends the chunks one after another and stops at the first failed call
+            (the sync client). Otherwise the first call of every chunk goes out as one ``Gather``:
+            concurrently on the async client, at most ``concurrency`` at once (``None``: as many as
+            the client's rate limit lets run, 8 by default, REFERENCE §13: short requests are not
+            capped per org, a tenant should keep to ~4-8). A failed call is then raised once every
+            chunk in flight has finished, so chunks after it may have been written.
+
     Returns:
         One result per item, in input order.
     """
     chunks = [items[i : i + calls.COLLECTION_SIZE] for i in range(0, len(items), calls.COLLECTION_SIZE)]
     first_calls = [build(chunk) for chunk in chunks]
+    answers: tuple[Any, ...] = ()
+    if concurrency != 1 and len(first_calls) > 1:
+        answers = yield Gather(first_calls, concurrency=concurrency)
+        for answer in answers:
+            if isinstance(answer, MsplinkError):
+                raise answer
     out: list[SaveResult] = []
-    for chunk, call in zip(chunks, first_calls, strict=True):
-        results: list[SaveResult] = list((yield call))
+    for number, (chunk, call) in enumerate(zip(chunks, first_calls, strict=True)):
+        results: list[SaveResult] = list(answers[number] if answers else (yield call))
         for attempt in range(1, retry.max_attempts):
             again = lock_resend_indices(results, all_or_none)
             if not again:
@@ -125,15 +144,23 @@ def collection_write(
 
 
 def create_records(
-    version: str, records: Records, *, sobject: str | None, all_or_none: bool, retry: RetryPolicy
+    version: str,
+    records: Records,
+    *,
+    sobject: str | None,
+    all_or_none: bool,
+    retry: RetryPolicy,
+    concurrency: int | None = 1,
 ) -> Plan[list[SaveResult]]:
-    """sObject Collections create (POST /composite/sobjects), 200 per call, row locks resent."""
+    """sObject Collections create (POST /composite/sobjects), 200 per call, row locks resent;
+    ``concurrency`` as in :func:`collection_write`."""
     return (
         yield from collection_write(
             records,
             lambda part: calls.collection_create(version, part, sobject, all_or_none),
             all_or_none=all_or_none,
             retry=retry,
+            concurrency=concurrency,
         )
     )
 
@@ -153,15 +180,24 @@ def update_records(
 
 
 def upsert_records(
-    version: str, sobject: str, field: str, records: Records, *, all_or_none: bool, retry: RetryPolicy
+    version: str,
+    sobject: str,
+    field: str,
+    records: Records,
+    *,
+    all_or_none: bool,
+    retry: RetryPolicy,
+    concurrency: int | None = 1,
 ) -> Plan[list[SaveResult]]:
-    """sObject Collections upsert (PATCH /composite/sobjects/{type}/{field}), 200 per call."""
+    """sObject Collections upsert (PATCH /composite/sobjects/{type}/{field}), 200 per call;
+    ``concurrency`` as in :func:`collection_write`."""
     return (
         yield from collection_write(
             records,
             lambda part: calls.collection_upsert(version, sobject, field, part, all_or_none),
             all_or_none=all_or_none,
             retry=retry,
+            concurrency=concurrency,
         )
     )
 
@@ -468,9 +504,11 @@ def create_many(
     max_upload_bytes: int,
     retry: RetryPolicy,
     timeout: float = 3600.0,
+    concurrency: int | None = 1,
 ) -> Plan[list[SaveResult]]:
-    """Create records: Collections (200 per call) or, above ``bulk_threshold`` records and without
-    ``all_or_none``, one Bulk 2.0 insert job. Results are in input order."""
+    """Create records: Collections (200 per call; ``concurrency`` chunks at once, see
+    :func:`collection_write`) or, above ``bulk_threshold`` records and without ``all_or_none``, one
+    Bulk 2.0 insert job. Results are in input order."""
     if len(records) > bulk_threshold and not all_or_none:
         return (
             yield from ingest_save_results(
@@ -485,7 +523,9 @@ def create_many(
             )
         )
     return (
-        yield from create_records(version, records, sobject=sobject, all_or_none=all_or_none, retry=retry)
+        yield from create_records(
+            version, records, sobject=sobject, all_or_none=all_or_none, retry=retry, concurrency=concurrency
+        )
     )
 
 
@@ -500,9 +540,11 @@ def upsert_many(
     max_upload_bytes: int,
     retry: RetryPolicy,
     timeout: float = 3600.0,
+    concurrency: int | None = 1,
 ) -> Plan[list[SaveResult]]:
-    """Upsert by external id: Collections (200 per call) or, above ``bulk_threshold`` records and
-    without ``all_or_none``, one Bulk 2.0 upsert job. Results are in input order."""
+    """Upsert by external id: Collections (200 per call; ``concurrency`` chunks at once, see
+    :func:`collection_write`) or, above ``bulk_threshold`` records and without ``all_or_none``, one
+    Bulk 2.0 upsert job. Results are in input order."""
     if len(records) > bulk_threshold and not all_or_none:
         return (
             yield from ingest_save_results(
@@ -516,4 +558,8 @@ def upsert_many(
                 timeout=timeout,
             )
         )
-    return (yield from upsert_records(version, sobject, field, records, all_or_none=all_or_none, retry=retry))
+    return (
+        yield from upsert_records(
+            version, sobject, field, records, all_or_none=all_or_none, retry=retry, concurrency=concurrency
+        )
+    )

@@ -428,8 +428,9 @@ class SObjects(Generic[_M]):
     def create_many(
         self, records: Records, /, *, all_or_none: bool = False, bulk_threshold: int = DEFAULT_BULK_THRESHOLD
     ) -> builtins.list[SaveResult]:
-        """Create records: sObject Collections (POST /composite/sobjects, 200 per call), or a Bulk 2.0
-        insert job above ``bulk_threshold`` records. Results are in input order."""
+        """Create records: sObject Collections (POST /composite/sobjects, 200 per call; the async client
+        sends the chunks concurrently up to its rate limit), or a Bulk 2.0 insert job above
+        ``bulk_threshold`` records. Results are in input order."""
         return self._x.run(
             plans.create_many(
                 self._v,
@@ -459,8 +460,9 @@ class SObjects(Generic[_M]):
         all_or_none: bool = False,
         bulk_threshold: int = DEFAULT_BULK_THRESHOLD,
     ) -> builtins.list[SaveResult]:
-        """Upsert by external id: Collections (PATCH /composite/sobjects/{type}/{field}, 200 per call),
-        or a Bulk 2.0 upsert job above ``bulk_threshold`` records. Results are in input order."""
+        """Upsert by external id: Collections (PATCH /composite/sobjects/{type}/{field}, 200 per call;
+        the async client sends the chunks concurrently up to its rate limit), or a Bulk 2.0 upsert job
+        above ``bulk_threshold`` records. Results are in input order."""
         return self._x.run(
             plans.upsert_many(
                 self._v,
@@ -861,8 +863,9 @@ class AsyncSObjects(Generic[_M]):
     async def create_many(
         self, records: Records, /, *, all_or_none: bool = False, bulk_threshold: int = DEFAULT_BULK_THRESHOLD
     ) -> builtins.list[SaveResult]:
-        """Create records: sObject Collections (POST /composite/sobjects, 200 per call), or a Bulk 2.0
-        insert job above ``bulk_threshold`` records. Results are in input order."""
+        """Create records: sObject Collections (POST /composite/sobjects, 200 per call; the async client
+        sends the chunks concurrently up to its rate limit), or a Bulk 2.0 insert job above
+        ``bulk_threshold`` records. Results are in input order."""
         return await self._x.run(
             plans.create_many(
                 self._v,
@@ -872,6 +875,7 @@ class AsyncSObjects(Generic[_M]):
                 bulk_threshold=bulk_threshold,
                 max_upload_bytes=self._bulk.max_upload_bytes,
                 retry=self._x.retry,
+                concurrency=None,
             )
         )
 
@@ -894,8 +898,9 @@ class AsyncSObjects(Generic[_M]):
         all_or_none: bool = False,
         bulk_threshold: int = DEFAULT_BULK_THRESHOLD,
     ) -> builtins.list[SaveResult]:
-        """Upsert by external id: Collections (PATCH /composite/sobjects/{type}/{field}, 200 per call),
-        or a Bulk 2.0 upsert job above ``bulk_threshold`` records. Results are in input order."""
+        """Upsert by external id: Collections (PATCH /composite/sobjects/{type}/{field}, 200 per call;
+        the async client sends the chunks concurrently up to its rate limit), or a Bulk 2.0 upsert job
+        above ``bulk_threshold`` records. Results are in input order."""
         return await self._x.run(
             plans.upsert_many(
                 self._v,
@@ -906,6 +911,7 @@ class AsyncSObjects(Generic[_M]):
                 bulk_threshold=bulk_threshold,
                 max_upload_bytes=self._bulk.max_upload_bytes,
                 retry=self._x.retry,
+                concurrency=None,
             )
         )
 

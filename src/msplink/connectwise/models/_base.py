@@ -50,7 +50,7 @@ def wire_names(cls: type, fields: list[attrs.Attribute[Any]]) -> list[attrs.Attr
     return named
 
 
-@attrs.frozen(kw_only=True, field_transformer=wire_names)
+@attrs.frozen(kw_only=True, slots=False, field_transformer=wire_names)
 class Model:
     """Base of every wire model: ``from_api`` / ``to_api`` and the untouched payload in ``raw``.
 
@@ -89,7 +89,7 @@ class Model:
         return result
 
 
-@attrs.frozen(kw_only=True, field_transformer=wire_names)
+@attrs.frozen(kw_only=True, slots=False, field_transformer=wire_names)
 class Entity(Model):
     """An entity with an ``_info`` block; its ``lastUpdated`` / ``updatedBy`` are lifted."""
 
@@ -98,7 +98,7 @@ class Entity(Model):
     updated_by: str | None = attrs.field(default=None, metadata={"info": "updatedBy"})
 
 
-@attrs.frozen(kw_only=True, field_transformer=wire_names)
+@attrs.frozen(kw_only=True, slots=False, field_transformer=wire_names)
 class Update:
     """Base of partial updates (``<Model>Update``): fields default to ``UNSET``.
 

@@ -26,7 +26,7 @@ __all__ = [
 ]
 
 
-@attrs.frozen(kw_only=True, field_transformer=wire_names)
+@attrs.frozen(kw_only=True, slots=False, field_transformer=wire_names)
 class Reference(Model):
     """A reference to another record (``{"id", "identifier", "name", "_info"}``); unknown keys in ``raw``."""
 
@@ -38,7 +38,7 @@ class Reference(Model):
     info: Mapping[str, Any] | None = attrs.field(default=None, eq=False, metadata={"wire": "_info"})
 
 
-@attrs.frozen(kw_only=True, field_transformer=wire_names)
+@attrs.frozen(kw_only=True, slots=False, field_transformer=wire_names)
 class PriorityReference(Reference):
     """A ticket priority reference (adds ``sort`` and ``level``)."""
 
@@ -46,21 +46,21 @@ class PriorityReference(Reference):
     level: str | None = None
 
 
-@attrs.frozen(kw_only=True, field_transformer=wire_names)
+@attrs.frozen(kw_only=True, slots=False, field_transformer=wire_names)
 class AgreementReference(Reference):
     """An agreement reference (adds the agreement ``type`` name)."""
 
     type: str | None = None
 
 
-@attrs.frozen(kw_only=True, field_transformer=wire_names)
+@attrs.frozen(kw_only=True, slots=False, field_transformer=wire_names)
 class TicketReference(Reference):
     """A ticket reference (adds ``summary``)."""
 
     summary: str | None = None
 
 
-@attrs.frozen(kw_only=True, field_transformer=wire_names)
+@attrs.frozen(kw_only=True, slots=False, field_transformer=wire_names)
 class InvoiceReference(Reference):
     """An invoice reference (adds ``billingType`` and ``applyToType``)."""
 
@@ -68,7 +68,7 @@ class InvoiceReference(Reference):
     apply_to_type: str | None = None
 
 
-@attrs.frozen(kw_only=True, field_transformer=wire_names)
+@attrs.frozen(kw_only=True, slots=False, field_transformer=wire_names)
 class CurrencyReference(Reference):
     """A currency reference (symbol, ISO code and display settings)."""
 
@@ -84,7 +84,7 @@ class CurrencyReference(Reference):
     right_align: bool | None = None
 
 
-@attrs.frozen(kw_only=True, field_transformer=wire_names)
+@attrs.frozen(kw_only=True, slots=False, field_transformer=wire_names)
 class CustomFieldValue(Model):
     """One custom field value (``customFields[]``); ``value`` is polymorphic (str, bool, number, null)."""
 
@@ -99,7 +99,7 @@ class CustomFieldValue(Model):
     connect_wise_id: str | None = None
 
 
-@attrs.frozen(kw_only=True, field_transformer=wire_names)
+@attrs.frozen(kw_only=True, slots=False, field_transformer=wire_names)
 class CompanyInfo(Model):
     """The answer of ``GET /login/companyinfo/{companyId}`` (PascalCase keys; no auth needed)."""
 

@@ -26,7 +26,7 @@ __all__ = [
 ]
 
 
-@attrs.frozen(kw_only=True, field_transformer=wire_names)
+@attrs.frozen(kw_only=True, slots=False, field_transformer=wire_names)
 class Company(Entity):
     """A company (``/company/companies``).
 
@@ -106,7 +106,7 @@ class Company(Entity):
     zip: str | None = None
 
 
-@attrs.frozen(kw_only=True, field_transformer=wire_names)
+@attrs.frozen(kw_only=True, slots=False, field_transformer=wire_names)
 class CompanyUpdate(Update):
     """A partial update of a Company (JSON Patch): ``UNSET`` leaves a field, ``None`` clears it."""
 
@@ -182,7 +182,7 @@ class CompanyUpdate(Update):
     zip: Maybe[str] = UNSET
 
 
-@attrs.frozen(kw_only=True, field_transformer=wire_names)
+@attrs.frozen(kw_only=True, slots=False, field_transformer=wire_names)
 class Contact(Entity):
     """A contact (``/company/contacts``).
 
@@ -252,7 +252,7 @@ class Contact(Entity):
     zip: str | None = None
 
 
-@attrs.frozen(kw_only=True, field_transformer=wire_names)
+@attrs.frozen(kw_only=True, slots=False, field_transformer=wire_names)
 class ContactUpdate(Update):
     """A partial update of a Contact (JSON Patch): ``UNSET`` leaves a field, ``None`` clears it."""
 
@@ -318,7 +318,7 @@ class ContactUpdate(Update):
     zip: Maybe[str] = UNSET
 
 
-@attrs.frozen(kw_only=True, field_transformer=wire_names)
+@attrs.frozen(kw_only=True, slots=False, field_transformer=wire_names)
 class CompanySite(Entity):
     """A company site (``/company/companies/{id}/sites``).
 
@@ -352,7 +352,7 @@ class CompanySite(Entity):
     zip: str | None = None
 
 
-@attrs.frozen(kw_only=True, field_transformer=wire_names)
+@attrs.frozen(kw_only=True, slots=False, field_transformer=wire_names)
 class CompanySiteUpdate(Update):
     """A partial update of a CompanySite (JSON Patch): ``UNSET`` leaves a field, ``None`` clears it."""
 
@@ -382,7 +382,7 @@ class CompanySiteUpdate(Update):
     zip: Maybe[str] = UNSET
 
 
-@attrs.frozen(kw_only=True, field_transformer=wire_names)
+@attrs.frozen(kw_only=True, slots=False, field_transformer=wire_names)
 class CommunicationItem(Entity):
     """A contact communication item (``/company/contacts/{id}/communications``).
 
@@ -398,7 +398,7 @@ class CommunicationItem(Entity):
     value: str | None = None
 
 
-@attrs.frozen(kw_only=True, field_transformer=wire_names)
+@attrs.frozen(kw_only=True, slots=False, field_transformer=wire_names)
 class CommunicationItemUpdate(Update):
     """A partial update of a CommunicationItem (JSON Patch): ``UNSET`` leaves a field, ``None`` clears it."""
 

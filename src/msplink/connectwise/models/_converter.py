@@ -1,5 +1,9 @@
 """The ConnectWise converter: camelCase wire names, ``_info`` lifting, ``raw`` capture, lenient scalars.
 
+Parsing runs on hooks compiled once per class (:class:`msplink._core._hooks.FastStructurer`); the
+cattrs converters built here are their reference: the fallback for values of unusual types, the
+source of typed errors naming the field path, and (``strict=True``) the test-suite's drift check.
+
 Every field carries its wire name in ``metadata["wire"]``, put there when the class is created by
 :func:`msplink.connectwise.models._base.wire_names` (the camelCase rule plus a small per-class exceptions
 table), so the models stay plain classes (STYLE R17); ``_info.lastUpdated`` / ``_info.updatedBy`` are
@@ -18,8 +22,9 @@ import cattrs
 from cattrs.gen import make_dict_structure_fn, override
 
 from msplink._core import UNSET, make_converter, parse_datetime, parse_decimal
+from msplink._core._hooks import FastStructurer, FieldPlan
 
-__all__ = ["format_datetime", "structure", "structure_many", "unstructure_value"]
+__all__ = ["FAST", "format_datetime", "structure", "structure_many", "unstructure_value"]
 
 T = TypeVar("T")
 
@@ -125,29 +130,50 @@ _LENIENT = _build(strict=False)
 _STRICT = _build(strict=True)
 
 
+def _plan(cls: type[Any]) -> list[FieldPlan]:
+    plans: list[FieldPlan] = []
+    for field in attrs.fields(cls):
+        meta = field.metadata
+        if meta.get("raw"):
+            plans.append(FieldPlan(field.name, None, raw=True))
+        elif "info" in meta:
+            plans.append(FieldPlan(field.name, meta["info"], container="_info"))
+        else:
+            plans.append(FieldPlan(field.name, meta.get("wire", field.name)))
+    return plans
+
+
+FAST = FastStructurer(_LENIENT, is_model=_is_model, planner=_plan)
+"""The compiled hooks (``_datetime`` is ``parse_datetime`` on every non-empty string, as the default
+string parsers assume)."""
+
+
 def structure(data: Any, cls: type[T], *, strict: bool = False) -> T:
     """Parse one wire object into a model (``strict`` forbids unknown keys: used by the tests).
 
     Raises:
-        ValueError: A field has the wrong type (the message lists the field paths).
+        ValueError: A field has the wrong type (a ``ParseError`` whose message lists the field paths).
         TypeError: ``data`` is not a JSON object.
     """
+    if not strict:
+        return FAST.structure(data, cls)
     try:
-        return (_STRICT if strict else _LENIENT).structure(data, cls)
+        return _STRICT.structure(data, cls)
     except cattrs.BaseValidationError as exc:
         problems = "; ".join(cattrs.transform_error(exc, path=cls.__name__))
         raise ValueError(problems) from exc
 
 
 def structure_many(data: Any, cls: type[T]) -> list[T]:
-    """Parse a JSON array of wire objects.
+    """Parse a JSON array of wire objects (one page of a list).
 
     Raises:
         TypeError: The payload is not a JSON array.
+        ValueError: A record does not fit the model (a ``ParseError`` naming the field path).
     """
     if not isinstance(data, list):
         raise TypeError(f"expected a JSON array of {cls.__name__}, got {type(data).__name__}")
-    return [structure(item, cls) for item in data]
+    return FAST.structure_each(data, cls)
 
 
 def unstructure_value(value: Any) -> Any:

@@ -37,7 +37,7 @@ __all__ = [
 ]
 
 
-@attrs.frozen(kw_only=True, field_transformer=wire_names)
+@attrs.frozen(kw_only=True, slots=False, field_transformer=wire_names)
 class Agreement(Entity):
     """An agreement (``/finance/agreements``).
 
@@ -127,7 +127,7 @@ class Agreement(Entity):
     work_type: Reference | None = None
 
 
-@attrs.frozen(kw_only=True, field_transformer=wire_names)
+@attrs.frozen(kw_only=True, slots=False, field_transformer=wire_names)
 class AgreementUpdate(Update):
     """A partial update of a Agreement (JSON Patch): ``UNSET`` leaves a field, ``None`` clears it."""
 
@@ -213,7 +213,7 @@ class AgreementUpdate(Update):
     work_type: Maybe[Reference] = UNSET
 
 
-@attrs.frozen(kw_only=True, field_transformer=wire_names)
+@attrs.frozen(kw_only=True, slots=False, field_transformer=wire_names)
 class AgreementAddition(Entity):
     """An agreement addition (``/finance/agreements/{id}/additions``).
 
@@ -253,7 +253,7 @@ class AgreementAddition(Entity):
     uom: str | None = None
 
 
-@attrs.frozen(kw_only=True, field_transformer=wire_names)
+@attrs.frozen(kw_only=True, slots=False, field_transformer=wire_names)
 class AgreementAdditionUpdate(Update):
     """A partial update of a AgreementAddition (JSON Patch): ``UNSET`` leaves a field, ``None`` clears it."""
 
@@ -289,7 +289,7 @@ class AgreementAdditionUpdate(Update):
     uom: Maybe[str] = UNSET
 
 
-@attrs.frozen(kw_only=True, field_transformer=wire_names)
+@attrs.frozen(kw_only=True, slots=False, field_transformer=wire_names)
 class Invoice(Entity):
     """An invoice (``/finance/invoices``).
 
@@ -375,7 +375,7 @@ class Invoice(Entity):
     unbatched_batch: Reference | None = None
 
 
-@attrs.frozen(kw_only=True, field_transformer=wire_names)
+@attrs.frozen(kw_only=True, slots=False, field_transformer=wire_names)
 class InvoiceUpdate(Update):
     """A partial update of a Invoice (JSON Patch): ``UNSET`` leaves a field, ``None`` clears it."""
 
@@ -457,7 +457,7 @@ class InvoiceUpdate(Update):
     unbatched_batch: Maybe[Reference] = UNSET
 
 
-@attrs.frozen(kw_only=True, field_transformer=wire_names)
+@attrs.frozen(kw_only=True, slots=False, field_transformer=wire_names)
 class InvoicePayment(Entity):
     """A payment applied to an invoice (``/finance/invoices/{id}/payments``).
 
@@ -473,7 +473,7 @@ class InvoicePayment(Entity):
     type: str | None = None
 
 
-@attrs.frozen(kw_only=True, field_transformer=wire_names)
+@attrs.frozen(kw_only=True, slots=False, field_transformer=wire_names)
 class InvoicePaymentUpdate(Update):
     """A partial update of a InvoicePayment (JSON Patch): ``UNSET`` leaves a field, ``None`` clears it."""
 
@@ -485,7 +485,7 @@ class InvoicePaymentUpdate(Update):
     type: Maybe[str] = UNSET
 
 
-@attrs.frozen(kw_only=True, field_transformer=wire_names)
+@attrs.frozen(kw_only=True, slots=False, field_transformer=wire_names)
 class BillingTerm(Entity):
     """Billing terms (``/finance/billingTerms``).
 
@@ -500,7 +500,7 @@ class BillingTerm(Entity):
     terms_xref: str | None = None
 
 
-@attrs.frozen(kw_only=True, field_transformer=wire_names)
+@attrs.frozen(kw_only=True, slots=False, field_transformer=wire_names)
 class BillingTermUpdate(Update):
     """A partial update of a BillingTerm (JSON Patch): ``UNSET`` leaves a field, ``None`` clears it."""
 
@@ -511,7 +511,7 @@ class BillingTermUpdate(Update):
     terms_xref: Maybe[str] = UNSET
 
 
-@attrs.frozen(kw_only=True, field_transformer=wire_names)
+@attrs.frozen(kw_only=True, slots=False, field_transformer=wire_names)
 class TaxCode(Entity):
     """A tax code (``/finance/taxCodes``).
 
@@ -612,7 +612,7 @@ class TaxCode(Entity):
     work_role_ids: tuple[int, ...] | None = None
 
 
-@attrs.frozen(kw_only=True, field_transformer=wire_names)
+@attrs.frozen(kw_only=True, slots=False, field_transformer=wire_names)
 class TaxCodeUpdate(Update):
     """A partial update of a TaxCode (JSON Patch): ``UNSET`` leaves a field, ``None`` clears it."""
 

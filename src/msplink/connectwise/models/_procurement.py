@@ -35,7 +35,7 @@ __all__ = [
 ]
 
 
-@attrs.frozen(kw_only=True, field_transformer=wire_names)
+@attrs.frozen(kw_only=True, slots=False, field_transformer=wire_names)
 class PurchaseOrder(Entity):
     """A purchase order (``/procurement/purchaseorders``).
 
@@ -98,7 +98,7 @@ class PurchaseOrder(Entity):
     warehouse_contact: Reference | None = None
 
 
-@attrs.frozen(kw_only=True, field_transformer=wire_names)
+@attrs.frozen(kw_only=True, slots=False, field_transformer=wire_names)
 class PurchaseOrderUpdate(Update):
     """A partial update of a PurchaseOrder (JSON Patch): ``UNSET`` leaves a field, ``None`` clears it."""
 
@@ -157,7 +157,7 @@ class PurchaseOrderUpdate(Update):
     warehouse_contact: Maybe[Reference] = UNSET
 
 
-@attrs.frozen(kw_only=True, field_transformer=wire_names)
+@attrs.frozen(kw_only=True, slots=False, field_transformer=wire_names)
 class PurchaseOrderLineItem(Entity):
     """A purchase order line item (``/procurement/purchaseorders/{id}/lineitems``).
 
@@ -198,7 +198,7 @@ class PurchaseOrderLineItem(Entity):
     warehouse_bin: Reference | None = None
 
 
-@attrs.frozen(kw_only=True, field_transformer=wire_names)
+@attrs.frozen(kw_only=True, slots=False, field_transformer=wire_names)
 class PurchaseOrderLineItemUpdate(Update):
     """A partial update of a PurchaseOrderLineItem (JSON Patch): ``UNSET`` leaves a field, ``None`` clears it."""
 
@@ -235,7 +235,7 @@ class PurchaseOrderLineItemUpdate(Update):
     warehouse_bin: Maybe[Reference] = UNSET
 
 
-@attrs.frozen(kw_only=True, field_transformer=wire_names)
+@attrs.frozen(kw_only=True, slots=False, field_transformer=wire_names)
 class CatalogItem(Entity):
     """A catalog item (``/procurement/catalog``).
 
@@ -290,7 +290,7 @@ class CatalogItem(Entity):
     vendor_sku: str | None = None
 
 
-@attrs.frozen(kw_only=True, field_transformer=wire_names)
+@attrs.frozen(kw_only=True, slots=False, field_transformer=wire_names)
 class CatalogItemUpdate(Update):
     """A partial update of a CatalogItem (JSON Patch): ``UNSET`` leaves a field, ``None`` clears it."""
 
@@ -341,7 +341,7 @@ class CatalogItemUpdate(Update):
     vendor_sku: Maybe[str] = UNSET
 
 
-@attrs.frozen(kw_only=True, field_transformer=wire_names)
+@attrs.frozen(kw_only=True, slots=False, field_transformer=wire_names)
 class ProductItem(Entity):
     """A product item (``/procurement/products``).
 
@@ -427,7 +427,7 @@ class ProductItem(Entity):
     warehouse_id_object: Reference | None = None
 
 
-@attrs.frozen(kw_only=True, field_transformer=wire_names)
+@attrs.frozen(kw_only=True, slots=False, field_transformer=wire_names)
 class ProductItemUpdate(Update):
     """A partial update of a ProductItem (JSON Patch): ``UNSET`` leaves a field, ``None`` clears it."""
 

@@ -25,7 +25,7 @@ __all__ = [
 ]
 
 
-@attrs.frozen(kw_only=True, field_transformer=wire_names)
+@attrs.frozen(kw_only=True, slots=False, field_transformer=wire_names)
 class Project(Entity):
     """A project (``/project/projects``).
 
@@ -101,7 +101,7 @@ class Project(Entity):
     type: Reference | None = None
 
 
-@attrs.frozen(kw_only=True, field_transformer=wire_names)
+@attrs.frozen(kw_only=True, slots=False, field_transformer=wire_names)
 class ProjectUpdate(Update):
     """A partial update of a Project (JSON Patch): ``UNSET`` leaves a field, ``None`` clears it."""
 

@@ -20,7 +20,7 @@ __all__ = [
 ]
 
 
-@attrs.frozen(kw_only=True, field_transformer=wire_names)
+@attrs.frozen(kw_only=True, slots=False, field_transformer=wire_names)
 class Opportunity(Entity):
     """An opportunity (``/sales/opportunities``).
 
@@ -66,7 +66,7 @@ class Opportunity(Entity):
     type: Reference | None = None
 
 
-@attrs.frozen(kw_only=True, field_transformer=wire_names)
+@attrs.frozen(kw_only=True, slots=False, field_transformer=wire_names)
 class OpportunityUpdate(Update):
     """A partial update of a Opportunity (JSON Patch): ``UNSET`` leaves a field, ``None`` clears it."""
 

@@ -33,7 +33,7 @@ __all__ = [
 ]
 
 
-@attrs.frozen(kw_only=True, field_transformer=wire_names)
+@attrs.frozen(kw_only=True, slots=False, field_transformer=wire_names)
 class Ticket(Entity):
     """A service ticket (``/service/tickets``).
 
@@ -161,7 +161,7 @@ class Ticket(Entity):
     zip: str | None = None
 
 
-@attrs.frozen(kw_only=True, field_transformer=wire_names)
+@attrs.frozen(kw_only=True, slots=False, field_transformer=wire_names)
 class TicketUpdate(Update):
     """A partial update of a Ticket (JSON Patch): ``UNSET`` leaves a field, ``None`` clears it."""
 
@@ -285,7 +285,7 @@ class TicketUpdate(Update):
     zip: Maybe[str] = UNSET
 
 
-@attrs.frozen(kw_only=True, field_transformer=wire_names)
+@attrs.frozen(kw_only=True, slots=False, field_transformer=wire_names)
 class Board(Entity):
     """A service board (``/service/boards``).
 
@@ -358,7 +358,7 @@ class Board(Entity):
     work_type: Reference | None = None
 
 
-@attrs.frozen(kw_only=True, field_transformer=wire_names)
+@attrs.frozen(kw_only=True, slots=False, field_transformer=wire_names)
 class BoardUpdate(Update):
     """A partial update of a Board (JSON Patch): ``UNSET`` leaves a field, ``None`` clears it."""
 
@@ -427,7 +427,7 @@ class BoardUpdate(Update):
     work_type: Maybe[Reference] = UNSET
 
 
-@attrs.frozen(kw_only=True, field_transformer=wire_names)
+@attrs.frozen(kw_only=True, slots=False, field_transformer=wire_names)
 class BoardStatus(Entity):
     """A status of a service board (``/service/boards/{id}/statuses``).
 
@@ -452,7 +452,7 @@ class BoardStatus(Entity):
     time_entry_not_allowed: bool | None = None
 
 
-@attrs.frozen(kw_only=True, field_transformer=wire_names)
+@attrs.frozen(kw_only=True, slots=False, field_transformer=wire_names)
 class BoardStatusUpdate(Update):
     """A partial update of a BoardStatus (JSON Patch): ``UNSET`` leaves a field, ``None`` clears it."""
 
@@ -473,7 +473,7 @@ class BoardStatusUpdate(Update):
     time_entry_not_allowed: Maybe[bool] = UNSET
 
 
-@attrs.frozen(kw_only=True, field_transformer=wire_names)
+@attrs.frozen(kw_only=True, slots=False, field_transformer=wire_names)
 class Priority(Entity):
     """A ticket priority (``/service/priorities``).
 
@@ -491,7 +491,7 @@ class Priority(Entity):
     urgency_sort_order: str | None = None
 
 
-@attrs.frozen(kw_only=True, field_transformer=wire_names)
+@attrs.frozen(kw_only=True, slots=False, field_transformer=wire_names)
 class PriorityUpdate(Update):
     """A partial update of a Priority (JSON Patch): ``UNSET`` leaves a field, ``None`` clears it."""
 

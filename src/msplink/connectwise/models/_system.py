@@ -24,7 +24,7 @@ __all__ = [
 ]
 
 
-@attrs.frozen(kw_only=True, field_transformer=wire_names)
+@attrs.frozen(kw_only=True, slots=False, field_transformer=wire_names)
 class Member(Entity):
     """A member (``/system/members``).
 
@@ -158,7 +158,7 @@ class Member(Entity):
     work_type: Reference | None = None
 
 
-@attrs.frozen(kw_only=True, field_transformer=wire_names)
+@attrs.frozen(kw_only=True, slots=False, field_transformer=wire_names)
 class MemberUpdate(Update):
     """A partial update of a Member (JSON Patch): ``UNSET`` leaves a field, ``None`` clears it."""
 
@@ -288,7 +288,7 @@ class MemberUpdate(Update):
     work_type: Maybe[Reference] = UNSET
 
 
-@attrs.frozen(kw_only=True, field_transformer=wire_names)
+@attrs.frozen(kw_only=True, slots=False, field_transformer=wire_names)
 class Callback(Entity):
     """A callback registration (``/system/callbacks``).
 
@@ -309,7 +309,7 @@ class Callback(Entity):
     url: str | None = None
 
 
-@attrs.frozen(kw_only=True, field_transformer=wire_names)
+@attrs.frozen(kw_only=True, slots=False, field_transformer=wire_names)
 class CallbackUpdate(Update):
     """A partial update of a Callback (JSON Patch): ``UNSET`` leaves a field, ``None`` clears it."""
 

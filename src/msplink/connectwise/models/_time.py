@@ -26,7 +26,7 @@ __all__ = [
 ]
 
 
-@attrs.frozen(kw_only=True, field_transformer=wire_names)
+@attrs.frozen(kw_only=True, slots=False, field_transformer=wire_names)
 class TimeEntry(Entity):
     """A time entry (``/time/entries``).
 
@@ -96,7 +96,7 @@ class TimeEntry(Entity):
     work_type: Reference | None = None
 
 
-@attrs.frozen(kw_only=True, field_transformer=wire_names)
+@attrs.frozen(kw_only=True, slots=False, field_transformer=wire_names)
 class TimeEntryUpdate(Update):
     """A partial update of a TimeEntry (JSON Patch): ``UNSET`` leaves a field, ``None`` clears it."""
 

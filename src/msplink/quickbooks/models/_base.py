@@ -11,7 +11,7 @@ import attrs
 
 from msplink._core import UNSET
 from msplink._core._display import compact_repr, html_record, update_repr
-from msplink.quickbooks.models._converter import converter, render_full, render_update
+from msplink.quickbooks.models._converter import converter, render_full, render_update, structure
 
 __all__ = [
     "Address",
@@ -31,7 +31,7 @@ __all__ = [
 M = TypeVar("M", bound="QBOModel")
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class QBOModel:
     """Base of every QBO wire model: ``from_api``/``to_api`` and the untouched payload in ``raw``.
 
@@ -55,8 +55,14 @@ class QBOModel:
 
     @classmethod
     def from_api(cls: type[M], data: Mapping[str, Any]) -> M:
-        """Parse a wire payload (the inner object, not the ``{"Customer": ...}`` envelope)."""
-        return converter.structure(dict(data), cls)
+        """Parse a wire payload (the inner object, not the ``{"Customer": ...}`` envelope); ``raw`` is
+        ``data`` itself, never a copy.
+
+        Raises:
+            ValueError: A field does not fit its type (the message names the field paths).
+            TypeError: ``data`` is not a JSON object.
+        """
+        return structure(data, cls)
 
     def to_api(self) -> dict[str, Any]:
         """Render the set fields (``None`` left out) with their wire names."""
@@ -69,7 +75,7 @@ class QBOModel:
         return render_full(self)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class Ref(QBOModel):
     """A reference to another entity (``ReferenceType``): ``{"value": id, "name": display}``."""
 
@@ -79,7 +85,7 @@ class Ref(QBOModel):
     type: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class MetaData(QBOModel):
     """Creation and last-update timestamps (read-only)."""
 
@@ -87,28 +93,28 @@ class MetaData(QBOModel):
     last_updated_time: datetime | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class EmailAddress(QBOModel):
     """An e-mail address (``{"Address": ...}``)."""
 
     address: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class Telephone(QBOModel):
     """A phone number (``{"FreeFormNumber": ...}``)."""
 
     free_form_number: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class WebAddress(QBOModel):
     """A web address (``{"URI": ...}``)."""
 
     uri: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class Address(QBOModel):
     """A physical address."""
 
@@ -126,7 +132,7 @@ class Address(QBOModel):
     long: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class LinkedTxn(QBOModel):
     """A link to another transaction (payments applied, estimates converted, time billed)."""
 
@@ -135,7 +141,7 @@ class LinkedTxn(QBOModel):
     txn_line_id: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class CustomField(QBOModel):
     """A legacy string custom field of a sales form."""
 
@@ -145,7 +151,7 @@ class CustomField(QBOModel):
     string_value: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class Entity(QBOModel):
     """Fields common to every QBO entity: ``Id``, ``SyncToken``, ``MetaData``."""
 
@@ -157,7 +163,7 @@ class Entity(QBOModel):
     sparse: bool | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class DeletedEntity(QBOModel):
     """A deletion: the answer of a delete, or a CDC tombstone (``status: "Deleted"``)."""
 
@@ -168,7 +174,7 @@ class DeletedEntity(QBOModel):
     meta_data: MetaData | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class SparseUpdate:
     """Base of the typed sparse updates (``CustomerUpdate``, ``InvoiceUpdate`` ...).
 

@@ -14,7 +14,7 @@ from msplink.quickbooks.models._base import Address, EmailAddress, Entity, Spars
 __all__ = ["CompanyInfo", "CompanyInfoUpdate", "Preferences"]
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class CompanyInfo(Entity):
     """The company profile (``/companyinfo/{realmId}``)."""
 
@@ -36,7 +36,7 @@ class CompanyInfo(Entity):
     name_value: tuple[Mapping[str, Any], ...] | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class Preferences(Entity):
     """The company preferences (``/preferences``); each group is kept as its wire mapping.
 
@@ -56,7 +56,7 @@ class Preferences(Entity):
     other_prefs: Mapping[str, Any] | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class CompanyInfoUpdate(SparseUpdate):
     """A sparse update of :class:`CompanyInfo`: ``UNSET`` leaves a field alone, ``None`` clears it."""
 

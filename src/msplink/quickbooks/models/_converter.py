@@ -14,16 +14,19 @@ import functools
 import typing
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 import attrs
 import cattrs
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
 from msplink._core import UNSET, make_converter
+from msplink._core._hooks import FastStructurer, FieldPlan
 from msplink.errors import ConfigurationError
 
-__all__ = ["converter", "render_full", "render_update", "strict_converter", "wire_name"]
+__all__ = ["converter", "render_full", "render_update", "strict_converter", "structure", "wire_name"]
+
+T = TypeVar("T")
 
 _RENAMES: Mapping[str, str] = {
     "ap_account_ref": "APAccountRef",
@@ -100,6 +103,34 @@ converter = _build_converter()
 
 strict_converter = _build_converter(strict=True)
 """A converter that forbids unknown keys (the test-suite uses it to catch model drift)."""
+
+
+def _plan(cls: type[Any]) -> list[FieldPlan]:
+    plans: list[FieldPlan] = []
+    for attribute in attrs.fields(cls):
+        if attribute.name == "raw":
+            plans.append(FieldPlan("raw", None, raw=True))
+        elif attribute.name in _NOT_ON_THE_WIRE:
+            plans.append(FieldPlan(attribute.name, None))
+        else:
+            plans.append(FieldPlan(attribute.name, wire_name(cls, attribute.name)))
+    return plans
+
+
+_FAST = FastStructurer(converter, is_model=_is_model, planner=_plan)
+
+
+def structure(data: Any, cls: type[T]) -> T:
+    """Parse one wire object (the inner object, not the ``{"Customer": ...}`` envelope) into ``cls``.
+
+    Runs on hooks compiled once per class (:mod:`msplink._core._hooks`); :data:`converter` is their
+    reference for unusual values and for errors naming the field path. ``raw`` is ``data`` itself.
+
+    Raises:
+        ValueError: A field does not fit its type (a ``ParseError`` naming the field paths).
+        TypeError: ``data`` is not a JSON object.
+    """
+    return _FAST.structure(data, cls)
 
 
 def _full_value(value: Any) -> Any:

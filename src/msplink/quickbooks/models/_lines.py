@@ -28,7 +28,7 @@ __all__ = [
 ]
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class SalesItemLineDetail(QBOModel):
     """Detail of a sales item line (``Amount`` must equal ``round(Qty x UnitPrice, 2)``)."""
 
@@ -46,7 +46,7 @@ class SalesItemLineDetail(QBOModel):
     markup_info: Mapping[str, Any] | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class DiscountLineDetail(QBOModel):
     """Detail of a discount line."""
 
@@ -55,7 +55,7 @@ class DiscountLineDetail(QBOModel):
     discount_account_ref: Ref | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class DescriptionLineDetail(QBOModel):
     """Detail of a description-only line."""
 
@@ -63,7 +63,7 @@ class DescriptionLineDetail(QBOModel):
     tax_code_ref: Ref | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class GroupLineDetail(QBOModel):
     """Detail of a bundle (group) line; its inner lines stay in ``raw``."""
 
@@ -71,7 +71,7 @@ class GroupLineDetail(QBOModel):
     quantity: Decimal | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class AccountBasedExpenseLineDetail(QBOModel):
     """Detail of an expense line booked to an account (bills, purchase orders)."""
 
@@ -83,7 +83,7 @@ class AccountBasedExpenseLineDetail(QBOModel):
     tax_amount: Decimal | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class ItemBasedExpenseLineDetail(QBOModel):
     """Detail of an expense line for an item (bills, purchase orders)."""
 
@@ -96,7 +96,7 @@ class ItemBasedExpenseLineDetail(QBOModel):
     tax_code_ref: Ref | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class JournalEntryEntity(QBOModel):
     """The customer, vendor or employee a journal line is about."""
 
@@ -104,7 +104,7 @@ class JournalEntryEntity(QBOModel):
     entity_ref: Ref | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class JournalEntryLineDetail(QBOModel):
     """Detail of a journal entry line (``PostingType`` Debit or Credit)."""
 
@@ -118,7 +118,7 @@ class JournalEntryLineDetail(QBOModel):
     tax_amount: Decimal | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class TaxLineDetail(QBOModel):
     """Detail of a computed tax line."""
 
@@ -128,7 +128,7 @@ class TaxLineDetail(QBOModel):
     net_amount_taxable: Decimal | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class Line(QBOModel):
     """A transaction line; ``detail_type`` names which ``*_detail`` attribute is set."""
 
@@ -150,7 +150,7 @@ class Line(QBOModel):
     project_ref: Ref | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class TxnTaxDetail(QBOModel):
     """Transaction tax: the tax code applied, the computed total and tax lines."""
 
@@ -159,7 +159,7 @@ class TxnTaxDetail(QBOModel):
     tax_line: tuple[Line, ...] | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class ScheduleInfo(QBOModel):
     """When a recurring template runs."""
 
@@ -178,7 +178,7 @@ class ScheduleInfo(QBOModel):
     previous_date: date | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class RecurringInfo(QBOModel):
     """The recurrence of a recurring-transaction template."""
 

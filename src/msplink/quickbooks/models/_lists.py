@@ -33,7 +33,7 @@ __all__ = [
 ]
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class Item(Entity):
     """A product or service (``/item``)."""
 
@@ -64,7 +64,7 @@ class Item(Entity):
     qty_on_purchase_order: Decimal | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class Account(Entity):
     """A chart-of-accounts account (``/account``)."""
 
@@ -84,7 +84,7 @@ class Account(Entity):
     currency_ref: Ref | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class Term(Entity):
     """A payment term (``/term``)."""
 
@@ -100,7 +100,7 @@ class Term(Entity):
     discount_day_of_month: int | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class TaxRateDetail(QBOModel):
     """One tax rate of a tax code."""
 
@@ -109,14 +109,14 @@ class TaxRateDetail(QBOModel):
     tax_order: int | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class TaxRateList(QBOModel):
     """A list of tax rate details."""
 
     tax_rate_detail: tuple[TaxRateDetail, ...] | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class TaxCode(Entity):
     """A tax code (``/taxcode``, read-only)."""
 
@@ -130,7 +130,7 @@ class TaxCode(Entity):
     purchase_tax_rate_list: TaxRateList | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class TaxRate(Entity):
     """A tax rate (``/taxrate``, read-only); ``rate_value`` is a percentage."""
 
@@ -145,7 +145,7 @@ class TaxRate(Entity):
     display_type: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class Class(Entity):
     """A class (``/class``) for class tracking."""
 
@@ -157,7 +157,7 @@ class Class(Entity):
     fully_qualified_name: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class Department(Entity):
     """A department, shown as "Location" in QBO (``/department``)."""
 
@@ -169,7 +169,7 @@ class Department(Entity):
     fully_qualified_name: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class ItemUpdate(SparseUpdate):
     """A sparse update of an :class:`Item`: ``UNSET`` leaves a field alone, ``None`` clears it."""
 
@@ -197,7 +197,7 @@ class ItemUpdate(SparseUpdate):
     reorder_point: Maybe[Decimal] = UNSET
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class AccountUpdate(SparseUpdate):
     """A sparse update of an :class:`Account`: ``UNSET`` leaves a field alone, ``None`` clears it."""
 
@@ -214,7 +214,7 @@ class AccountUpdate(SparseUpdate):
     currency_ref: Maybe[Ref] = UNSET
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class TermUpdate(SparseUpdate):
     """A sparse update of a :class:`Term`: ``UNSET`` leaves a field alone, ``None`` clears it."""
 
@@ -230,7 +230,7 @@ class TermUpdate(SparseUpdate):
     discount_day_of_month: Maybe[int] = UNSET
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class ClassUpdate(SparseUpdate):
     """A sparse update of a :class:`Class`: ``UNSET`` leaves a field alone, ``None`` clears it."""
 
@@ -241,7 +241,7 @@ class ClassUpdate(SparseUpdate):
     parent_ref: Maybe[Ref] = UNSET
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class DepartmentUpdate(SparseUpdate):
     """A sparse update of a :class:`Department`: ``UNSET`` leaves a field alone, ``None`` clears it."""
 

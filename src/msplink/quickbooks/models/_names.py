@@ -26,7 +26,7 @@ from msplink.quickbooks.models._base import (
 __all__ = ["Customer", "CustomerUpdate", "Employee", "EmployeeUpdate", "Vendor", "VendorUpdate"]
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class _NameBase(Entity):
     display_name: str | None = None
     title: str | None = None
@@ -49,7 +49,7 @@ class _NameBase(Entity):
     balance: Decimal | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class Customer(_NameBase):
     """A customer (``/customer``); DisplayName is unique across customers, vendors and employees."""
 
@@ -75,7 +75,7 @@ class Customer(_NameBase):
     is_project: bool | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class Vendor(_NameBase):
     """A vendor (``/vendor``)."""
 
@@ -89,7 +89,7 @@ class Vendor(_NameBase):
     ap_account_ref: Ref | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class Employee(_NameBase):
     """An employee (``/employee``), needed as ``EmployeeRef`` of time activities."""
 
@@ -106,7 +106,7 @@ class Employee(_NameBase):
     gender: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class _NameUpdate(SparseUpdate):
     display_name: Maybe[str] = UNSET
     title: Maybe[str] = UNSET
@@ -127,7 +127,7 @@ class _NameUpdate(SparseUpdate):
     currency_ref: Maybe[Ref] = UNSET
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class CustomerUpdate(_NameUpdate):
     """A sparse update of a :class:`Customer`: ``UNSET`` leaves a field alone, ``None`` clears it."""
 
@@ -151,7 +151,7 @@ class CustomerUpdate(_NameUpdate):
     is_project: Maybe[bool] = UNSET
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class VendorUpdate(_NameUpdate):
     """A sparse update of a :class:`Vendor`: ``UNSET`` leaves a field alone, ``None`` clears it."""
 
@@ -165,7 +165,7 @@ class VendorUpdate(_NameUpdate):
     ap_account_ref: Maybe[Ref] = UNSET
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class EmployeeUpdate(_NameUpdate):
     """A sparse update of an :class:`Employee`: ``UNSET`` leaves a field alone, ``None`` clears it."""
 

@@ -25,7 +25,7 @@ from msplink.quickbooks.models._base import (
     Ref,
     SparseUpdate,
 )
-from msplink.quickbooks.models._converter import converter
+from msplink.quickbooks.models._converter import structure
 from msplink.quickbooks.models._lines import Line, RecurringInfo, TxnTaxDetail
 
 __all__ = [
@@ -47,7 +47,7 @@ __all__ = [
 ]
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class _Transaction(Entity):
     doc_number: str | None = None
     txn_date: date | None = None
@@ -67,7 +67,7 @@ class _Transaction(Entity):
     global_tax_calculation: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class _SalesTransaction(_Transaction):
     customer_ref: Ref | None = None
     customer_memo: Mapping[str, Any] | None = None
@@ -94,7 +94,7 @@ class _SalesTransaction(_Transaction):
     tax_exemption_ref: Ref | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class Invoice(_SalesTransaction):
     """An invoice (``/invoice``): ``CustomerRef`` and at least one line; void and delete supported."""
 
@@ -107,7 +107,7 @@ class Invoice(_SalesTransaction):
     invoice_link: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class Estimate(_SalesTransaction):
     """An estimate (``/estimate``)."""
 
@@ -117,7 +117,7 @@ class Estimate(_SalesTransaction):
     accepted_date: date | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class Payment(_Transaction):
     """A received payment (``/payment``); each line applies an amount to one linked invoice."""
 
@@ -132,7 +132,7 @@ class Payment(_Transaction):
     ar_account_ref: Ref | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class TimeActivity(Entity):
     """A time activity (``/timeactivity``): billable time of an employee or vendor."""
 
@@ -160,7 +160,7 @@ class TimeActivity(Entity):
     description: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class Bill(_Transaction):
     """A vendor bill (``/bill``)."""
 
@@ -173,7 +173,7 @@ class Bill(_Transaction):
     home_balance: Decimal | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class PurchaseOrder(_Transaction):
     """A purchase order (``/purchaseorder``)."""
 
@@ -194,7 +194,7 @@ class PurchaseOrder(_Transaction):
     sales_term_ref: Ref | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class JournalEntry(_Transaction):
     """A journal entry (``/journalentry``): debits must equal credits."""
 
@@ -202,7 +202,7 @@ class JournalEntry(_Transaction):
     adjustment: bool | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class RecurringTransaction(Entity):
     """A recurring template (``/recurringtransaction``) wrapping one transaction.
 
@@ -233,7 +233,7 @@ class RecurringTransaction(Entity):
     @classmethod
     def from_api(cls, data: Mapping[str, Any]) -> RecurringTransaction:
         """Parse a wrapped template; ``Id`` and ``SyncToken`` are lifted from the transaction."""
-        parsed = converter.structure(dict(data), cls)
+        parsed = structure(data, cls)
         template = parsed.template
         if template is not None:
             parsed = attrs.evolve(
@@ -253,7 +253,7 @@ class RecurringTransaction(Entity):
 # ------------------------------------------------------------------------------------- sparse updates
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class _TransactionUpdate(SparseUpdate):
     doc_number: Maybe[str] = UNSET
     txn_date: Maybe[date] = UNSET
@@ -271,7 +271,7 @@ class _TransactionUpdate(SparseUpdate):
     global_tax_calculation: Maybe[str] = UNSET
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class _SalesTransactionUpdate(_TransactionUpdate):
     customer_ref: Maybe[Ref] = UNSET
     customer_memo: Maybe[Mapping[str, Any]] = UNSET
@@ -296,7 +296,7 @@ class _SalesTransactionUpdate(_TransactionUpdate):
     tax_exemption_ref: Maybe[Ref] = UNSET
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class InvoiceUpdate(_SalesTransactionUpdate):
     """A sparse update of an :class:`Invoice`: ``UNSET`` leaves a field alone, ``None`` clears it."""
 
@@ -308,7 +308,7 @@ class InvoiceUpdate(_SalesTransactionUpdate):
     allow_ipn_payment: Maybe[bool] = UNSET
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class EstimateUpdate(_SalesTransactionUpdate):
     """A sparse update of an :class:`Estimate`: ``UNSET`` leaves a field alone, ``None`` clears it."""
 
@@ -318,7 +318,7 @@ class EstimateUpdate(_SalesTransactionUpdate):
     accepted_date: Maybe[date] = UNSET
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class PaymentUpdate(_TransactionUpdate):
     """A sparse update of a :class:`Payment`: ``UNSET`` leaves a field alone, ``None`` clears it."""
 
@@ -333,7 +333,7 @@ class PaymentUpdate(_TransactionUpdate):
     ar_account_ref: Maybe[Ref] = UNSET
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class TimeActivityUpdate(SparseUpdate):
     """A sparse update of a :class:`TimeActivity`: ``UNSET`` leaves a field alone, ``None`` clears it."""
 
@@ -361,7 +361,7 @@ class TimeActivityUpdate(SparseUpdate):
     description: Maybe[str] = UNSET
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class BillUpdate(_TransactionUpdate):
     """A sparse update of a :class:`Bill`: ``UNSET`` leaves a field alone, ``None`` clears it."""
 
@@ -372,7 +372,7 @@ class BillUpdate(_TransactionUpdate):
     due_date: Maybe[date] = UNSET
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class PurchaseOrderUpdate(_TransactionUpdate):
     """A sparse update of a :class:`PurchaseOrder`: ``UNSET`` leaves a field alone, ``None`` clears it."""
 
@@ -393,7 +393,7 @@ class PurchaseOrderUpdate(_TransactionUpdate):
     sales_term_ref: Maybe[Ref] = UNSET
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class JournalEntryUpdate(_TransactionUpdate):
     """A sparse update of a :class:`JournalEntry`: ``UNSET`` leaves a field alone, ``None`` clears it."""
 

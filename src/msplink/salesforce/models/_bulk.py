@@ -15,7 +15,7 @@ from msplink.salesforce.models._results import RecordError
 __all__ = ["BulkRecordResult", "IngestResult", "JobInfo"]
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class JobInfo:
     """A Bulk API 2.0 job (ingest or query); some answers (``PATCH`` state changes) carry no ``id``."""
 
@@ -53,7 +53,7 @@ class JobInfo:
         return self.state in {"JobComplete", "Failed", "Aborted"}
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class BulkRecordResult:
     """One row of a Bulk 2.0 ingest result, correlated back to the record sent.
 
@@ -74,7 +74,7 @@ class BulkRecordResult:
     processed: bool = True
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class IngestResult:
     """A finished Bulk 2.0 ingest: the job and every row's outcome."""
 

@@ -10,14 +10,16 @@ Both converters are built on :func:`msplink._core.make_converter` (Decimal, tz-a
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, TypeVar
 
 import attrs
 import cattrs
 from cattrs.gen import make_dict_structure_fn, override
 
 from msplink._core import make_converter
+from msplink._core._hooks import FastStructurer, FieldPlan
 
 __all__ = [
     "RENAMES",
@@ -27,7 +29,10 @@ __all__ = [
     "format_datetime",
     "pascal",
     "sobject_converter",
+    "structure_sobject",
 ]
+
+T = TypeVar("T")
 
 RENAMES: dict[str, str] = {}
 """Attribute names whose API name is not their PascalCase form (none of the typed fields today)."""
@@ -93,3 +98,36 @@ sobject_converter = _sobject_converter()
 
 camel_converter = _camel_converter()
 """Structures describe and Bulk job bodies (camelCase keys)."""
+
+
+def custom_fields(data: Mapping[str, Any]) -> dict[str, Any]:
+    """The custom fields (``__c``) of a record payload, as sent."""
+    return {k: v for k, v in data.items() if k.endswith("__c")}
+
+
+def _sobject_plan(cls: type[Any]) -> list[FieldPlan]:
+    plans: list[FieldPlan] = []
+    for attribute in attrs.fields(cls):
+        if attribute.name == "raw":
+            plans.append(FieldPlan("raw", None, raw=True))
+        elif attribute.name == "custom":
+            plans.append(FieldPlan("custom", None, compute=custom_fields))
+        else:
+            plans.append(FieldPlan(attribute.name, api_name(attribute.name)))
+    return plans
+
+
+_SOBJECTS = FastStructurer(sobject_converter, is_model=attrs.has, planner=_sobject_plan)
+
+
+def structure_sobject(data: Any, cls: type[T]) -> T:
+    """Parse a record payload into a typed sObject: standard fields by API name, ``custom`` the
+    ``__c`` fields, ``raw`` the payload itself (never a copy).
+
+    Runs on hooks compiled once per class (:mod:`msplink._core._hooks`); :data:`sobject_converter`
+    is their reference for unusual values and for errors naming the field path.
+
+    Raises:
+        ValueError: A field does not fit its type (a ``ParseError`` naming the field paths).
+    """
+    return _SOBJECTS.structure(data, cls)

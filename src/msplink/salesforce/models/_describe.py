@@ -12,7 +12,7 @@ from msplink.salesforce.models._converter import camel_converter
 __all__ = ["FieldDescribe", "PicklistValue", "SObjectDescribe"]
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class PicklistValue:
     """One picklist entry of a describe."""
 
@@ -22,7 +22,7 @@ class PicklistValue:
     default_value: bool = False
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class FieldDescribe:
     """One field of an object describe."""
 
@@ -55,7 +55,7 @@ class FieldDescribe:
         return tuple(p.value for p in self.picklist_values if p.active)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class SObjectDescribe:
     """An object describe (``GET /sobjects/{type}/describe``)."""
 

@@ -26,7 +26,7 @@ __all__ = [
 ]
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class RecordError:
     """One per-record error (``statusCode`` in collections, ``errorCode`` elsewhere, Bulk CSV text).
 
@@ -71,7 +71,7 @@ class RecordError:
         return f"[{self.code}] {self.message}{where}"
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class SaveResult:
     """The outcome of one record write (create, update, upsert, delete; single or collections).
 
@@ -108,7 +108,7 @@ class SaveResult:
         return tuple(e.code for e in self.errors)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class Limit:
     """One org limit: ``max`` and ``remaining``."""
 
@@ -121,7 +121,7 @@ class Limit:
         return self.max - self.remaining
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class Limits:
     """The org limits (``GET /limits``), by name (``DailyApiRequests`` ...)."""
 
@@ -151,7 +151,7 @@ _USAGE = re.compile(r"api-usage=(\d+)/(\d+)")
 _PER_APP = re.compile(r"per-app-api-usage=(\d+)/(\d+)\(appName=([^)]*)\)")
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class LimitInfo:
     """The last ``Sforce-Limit-Info`` reading: ``api-usage=used/max`` (and per-app usage).
 
@@ -197,7 +197,7 @@ class LimitInfo:
         return self.used / self.max if self.max else 0.0
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class UpdatedResult:
     """``GET /sobjects/{type}/updated``: ids changed in the window and the next ``start``."""
 
@@ -216,7 +216,7 @@ class UpdatedResult:
         )
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class DeletedRecord:
     """One deleted record: its id and when it was deleted."""
 
@@ -224,7 +224,7 @@ class DeletedRecord:
     deleted_date: datetime
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class DeletedResult:
     """``GET /sobjects/{type}/deleted``: deletes in the window and how far back the log goes."""
 
@@ -249,7 +249,7 @@ class DeletedResult:
         )
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class CompositeSubrequest:
     """One subrequest of ``POST /composite``.
 
@@ -269,7 +269,7 @@ class CompositeSubrequest:
     http_headers: Mapping[str, str] = attrs.field(factory=dict)
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class CompositeSubresponse:
     """One subresponse of ``POST /composite``."""
 

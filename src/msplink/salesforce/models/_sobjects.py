@@ -18,7 +18,11 @@ from typing import Any, ClassVar, TypeVar
 import attrs
 
 from msplink._core._display import compact_repr, html_record
-from msplink.salesforce.models._converter import api_name, format_datetime, sobject_converter
+from msplink.salesforce.models._converter import (
+    api_name,
+    format_datetime,
+    structure_sobject,
+)
 
 __all__ = [
     "Account",
@@ -83,7 +87,7 @@ def _lookup(data: Mapping[str, Any], path: str) -> Any:
     return current
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class SObject:
     """Base of the typed sObject models.
 
@@ -122,11 +126,7 @@ class SObject:
     @classmethod
     def from_api(cls: type[_S], data: Mapping[str, Any]) -> _S:
         """Parse a record payload (query row, GET body, collections retrieve entry)."""
-        model = sobject_converter.structure(dict(data), cls)
-        custom = {k: v for k, v in data.items() if k.endswith("__c")}
-        object.__setattr__(model, "custom", custom)
-        object.__setattr__(model, "raw", data)
-        return model
+        return structure_sobject(data, cls)
 
     @classmethod
     def api_fields(cls) -> tuple[str, ...]:
@@ -173,7 +173,7 @@ class SObject:
             return default
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class Account(SObject):
     """An Account (key prefix ``001``)."""
 
@@ -206,7 +206,7 @@ class Account(SObject):
     owner_id: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class Contact(SObject):
     """A Contact (key prefix ``003``)."""
 
@@ -237,7 +237,7 @@ class Contact(SObject):
     owner_id: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class Lead(SObject):
     """A Lead (key prefix ``00Q``); converted leads are read-only."""
 
@@ -283,7 +283,7 @@ class Lead(SObject):
     owner_id: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class Opportunity(SObject):
     """An Opportunity (key prefix ``006``); ``is_won``/``is_closed`` derive from the stage."""
 
@@ -306,7 +306,7 @@ class Opportunity(SObject):
     owner_id: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class Case(SObject):
     """A Case (key prefix ``500``)."""
 
@@ -330,7 +330,7 @@ class Case(SObject):
     owner_id: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class Task(SObject):
     """A Task (key prefix ``00T``); ``who_id``/``what_id`` are polymorphic."""
 
@@ -351,7 +351,7 @@ class Task(SObject):
     owner_id: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class Contract(SObject):
     """A Contract (key prefix ``800``); create as Draft, then activate."""
 
@@ -378,7 +378,7 @@ class Contract(SObject):
     owner_id: str | None = None
 
 
-@attrs.frozen(kw_only=True)
+@attrs.frozen(kw_only=True, slots=False)
 class User(SObject):
     """A User (key prefix ``005``)."""
 
