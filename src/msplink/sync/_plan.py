@@ -410,14 +410,18 @@ class _Planner:
         self.matched: dict[str, tuple[str, str]] = {}
         self.chosen: dict[str, str] = {}
         self.undecided: dict[str, tuple[MatchRule | None, tuple[str, ...]]] = {}
+        self.contested: dict[str, tuple[MatchRule, tuple[str, ...]]] = {}
+        self.contested_targets: set[str] = set()
 
     def prematch(self, incoming: Sequence[Incoming]) -> None:
         """Match the page's unlinked records to a fixed point.
 
         Linked targets and decided matches are claimed first; then each round links every record
-        whose first decisive rule finds exactly one unclaimed candidate, until a round links none.
-        A record left ambiguous is ambiguous among what nobody else in the page took, so applying
-        the plan and planning again gives the same answer (page order breaks exact ties).
+        whose first decisive rule finds exactly one unclaimed candidate that no other record of the
+        page finds as its only candidate, until a round links none. Records competing for the same
+        single candidate are *contested*: none of them gets it (each is a conflict for a person, never
+        a guess by page order). A record left ambiguous is ambiguous among what nobody else in the
+        page took, so applying the plan and planning again gives the same answer.
         """
         self.claimed.update(inc.target.id for inc in incoming if inc.target is not None)
         open_: list[Incoming] = []
@@ -437,14 +441,23 @@ class _Planner:
         progress = True
         while progress:
             progress = False
-            for inc in open_:
-                if inc.ref.id in self.matched:
-                    continue
-                rule, hits = self._decisive(inc)
+            pending = [inc for inc in open_ if inc.ref.id not in self.matched and inc.ref.id not in self.contested]
+            decisions = {inc.ref.id: self._decisive(inc) for inc in pending}
+            wanted: dict[str, int] = {}
+            for rule, hits in decisions.values():
                 if rule is not None and len(hits) == 1:
-                    self.matched[inc.ref.id] = (hits[0], rule.name)
-                    self.claimed.add(hits[0])
-                    progress = True
+                    wanted[hits[0]] = wanted.get(hits[0], 0) + 1
+            for inc in pending:
+                rule, hits = decisions[inc.ref.id]
+                if rule is not None and len(hits) == 1:
+                    if wanted[hits[0]] > 1 or hits[0] in self.contested_targets:
+                        self.contested[inc.ref.id] = (rule, hits)
+                        self.contested_targets.add(hits[0])
+                        self.undecided.pop(inc.ref.id, None)
+                    else:
+                        self.matched[inc.ref.id] = (hits[0], rule.name)
+                        self.claimed.add(hits[0])
+                        progress = True
                 else:
                     self.undecided[inc.ref.id] = (rule, hits)
 
@@ -546,6 +559,18 @@ class _Planner:
         if inc.ref.id in self.matched:
             target_id, rule_name = self.matched[inc.ref.id]
             return self._diff(inc, self.targets[target_id], decisions, new_link=rule_name)
+        if inc.ref.id in self.contested:
+            rule, hits = self.contested[inc.ref.id]
+            candidates = tuple(self.targets[h].ref for h in hits)
+            conflict = Conflict(
+                flow=self.spec.flow, kind="match", entity=inc.entity, field="$match", source=inc.ref,
+                candidates=candidates, source_value=rule.name,
+            )  # fmt: skip
+            return PlanItem(
+                action=Action.CONFLICT, source=inc.ref, entity=inc.entity, conflicts=(conflict,),
+                candidates=candidates, rule=rule.name,
+                reason=f"{rule.name} finds the same record for another record of this page",
+            )  # fmt: skip
         # the last prematch round saw the final claims: its answer for this record stands
         rule, hits = self.undecided.get(inc.ref.id) or self._decisive(inc)
         if rule is None:
