@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Collection, Iterable
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
 import attrs
 
@@ -37,6 +37,11 @@ def _mapper(instance: object, attribute: attrs.Attribute[Any], value: object) ->
         getattr(value, "from_canonical", None)
     ):
         raise ConfigurationError(f"Flow.{attribute.name} needs to_canonical and from_canonical callables")
+
+
+def _as_mapper(value: MapperLike | Mapper[Any]) -> MapperLike:
+    """A ``msplink.mappers`` row serves as is (the validator checks both directions exist)."""
+    return cast(MapperLike, value)
 
 
 def _fields(value: Iterable[str] | None) -> frozenset[str] | None:
@@ -96,8 +101,8 @@ class Flow:
     name: str = attrs.field(validator=_name)
     source: Source | AsyncSource
     target: Target | AsyncTarget
-    source_mapper: MapperLike = attrs.field(validator=_mapper)
-    target_mapper: MapperLike = attrs.field(validator=_mapper)
+    source_mapper: MapperLike = attrs.field(converter=_as_mapper, validator=_mapper)
+    target_mapper: MapperLike = attrs.field(converter=_as_mapper, validator=_mapper)
     config: Any = None
     direction: Direction = attrs.field(default=Direction.ONE_WAY, converter=Direction)
     match: tuple[MatchRule, ...] = attrs.field(default=(by_link(),), converter=_rules)
@@ -117,9 +122,7 @@ class Flow:
                 raise ConfigurationError(f"Flow.match takes MatchRule values, got {type(rule).__name__}")
         if self.overlap < timedelta(0):
             raise ConfigurationError("Flow.overlap cannot be negative")
-        if self.fields is None and (
-            _wire_declared(self.source_mapper) or _wire_declared(self.target_mapper)
-        ):
+        if self.fields is None and (_wire_declared(self.source_mapper) or _wire_declared(self.target_mapper)):
             raise ConfigurationError(
                 f"flow {self.name!r}: name the canonical fields it syncs with fields=(...) "
                 "(msplink.mappers rows declare the wire fields they read and write, and a field only "

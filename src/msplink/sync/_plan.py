@@ -46,6 +46,7 @@ from msplink.sync._values import (
     in_scope,
     leaf,
     merge_paths,
+    scoped,
     value_hash,
 )
 
@@ -441,7 +442,9 @@ class _Planner:
         progress = True
         while progress:
             progress = False
-            pending = [inc for inc in open_ if inc.ref.id not in self.matched and inc.ref.id not in self.contested]
+            pending = [
+                inc for inc in open_ if inc.ref.id not in self.matched and inc.ref.id not in self.contested
+            ]
             decisions = {inc.ref.id: self._decisive(inc) for inc in pending}
             wanted: dict[str, int] = {}
             for rule, hits in decisions.values():
@@ -550,7 +553,7 @@ class _Planner:
             entity=inc.entity,
             unlink=unlink,
             applied=applied,
-            record=inc.record,
+            record=scoped(inc.record, self.spec.fields),
             source_hashes=source_hashes,
             target_hashes=target_hashes,
         )
@@ -560,16 +563,16 @@ class _Planner:
             target_id, rule_name = self.matched[inc.ref.id]
             return self._diff(inc, self.targets[target_id], decisions, new_link=rule_name)
         if inc.ref.id in self.contested:
-            rule, hits = self.contested[inc.ref.id]
-            candidates = tuple(self.targets[h].ref for h in hits)
+            contest_rule, contested = self.contested[inc.ref.id]
+            candidates = tuple(self.targets[h].ref for h in contested)
             conflict = Conflict(
                 flow=self.spec.flow, kind="match", entity=inc.entity, field="$match", source=inc.ref,
-                candidates=candidates, source_value=rule.name,
+                candidates=candidates, source_value=contest_rule.name,
             )  # fmt: skip
             return PlanItem(
                 action=Action.CONFLICT, source=inc.ref, entity=inc.entity, conflicts=(conflict,),
-                candidates=candidates, rule=rule.name,
-                reason=f"{rule.name} finds the same record for another record of this page",
+                candidates=candidates, rule=contest_rule.name,
+                reason=f"{contest_rule.name} finds the same record for another record of this page",
             )  # fmt: skip
         # the last prematch round saw the final claims: its answer for this record stands
         rule, hits = self.undecided.get(inc.ref.id) or self._decisive(inc)
