@@ -413,6 +413,7 @@ class _Planner:
         self.undecided: dict[str, tuple[MatchRule | None, tuple[str, ...]]] = {}
         self.contested: dict[str, tuple[MatchRule, tuple[str, ...]]] = {}
         self.contested_targets: set[str] = set()
+        self._keys: dict[MatchRule, dict[str, set[str]]] = {}
 
     def prematch(self, incoming: Sequence[Incoming]) -> None:
         """Match the page's unlinked records to a fixed point.
@@ -464,18 +465,34 @@ class _Planner:
                 else:
                     self.undecided[inc.ref.id] = (rule, hits)
 
+    def _by_key(self, rule: MatchRule) -> dict[str, set[str]]:
+        """Target ids by the keys ``rule`` finds them by (computed once per page and rule)."""
+        index = self._keys.get(rule)
+        if index is None:
+            index = {}
+            side = self.spec.target
+            for tid, cur in self.targets.items():
+                if (cur.ref.system, cur.ref.object_type) != side:
+                    continue
+                for key in rule.target_keys(cur.record, tid):
+                    index.setdefault(key, set()).add(tid)
+            self._keys[rule] = index
+        return index
+
     def _decisive(self, inc: Incoming) -> tuple[MatchRule | None, tuple[str, ...]]:
-        """The first rule that finds any unclaimed candidate, and its candidates."""
-        system, object_type = self.spec.target
-        pool = [
-            (tid, cur.record)
-            for tid, cur in sorted(self.targets.items())
-            if tid not in self.claimed and (cur.ref.system, cur.ref.object_type) == (system, object_type)
-        ]
+        """The first rule that finds any unclaimed candidate, and its candidates (as
+        ``MatchRule.candidates`` would over the unclaimed targets, through a per-page key index)."""
         for rule in self.spec.rules:
-            hits = rule.candidates(inc.record, inc.ref.id, pool)
+            keys = rule.source_keys(inc.record, inc.ref.id)
+            if not keys:
+                continue
+            index = self._by_key(rule)
+            hits: set[str] = set()
+            for key in keys:
+                hits |= index.get(key, set())
+            hits -= self.claimed
             if hits:
-                return rule, hits
+                return rule, tuple(sorted(hits))
         return None, ()
 
     def _scoped(self, record: object, system: str | None) -> dict[str, object]:
