@@ -71,9 +71,7 @@ class Trap:
 class Wrapped:
     """A proxy whose named methods pass through ``trap`` before (and after) the real call."""
 
-    def __init__(
-        self, inner: Any, hooks: dict[str, Callable[[Callable[..., Any]], Callable[..., Any]]]
-    ) -> None:
+    def __init__(self, inner: Any, hooks: dict[str, Callable[[Any], Any]]) -> None:
         self._inner = inner
         self._hooks = hooks
 
