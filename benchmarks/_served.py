@@ -12,10 +12,12 @@ import json
 import sys
 import threading
 import time
+from typing import Any
 
 import uvicorn
 
 from msplink.sandbox import ConnectWiseSandbox, QuickBooksSandbox, Sandbox
+from msplink.testing import FakeClock
 
 
 def serve(sandbox: Sandbox) -> str:
@@ -31,8 +33,14 @@ def serve(sandbox: Sandbox) -> str:
 
 def main(argv: list[str]) -> int:
     n = int(argv[0])
-    cw = ConnectWiseSandbox(enforce_rate_limits=False, raise_internal_errors=False)
-    qbo = QuickBooksSandbox(enforce_rate_limits=False, raise_internal_errors=False)
+    clock = FakeClock()  # throttling budgets wait in virtual time (as in a seeded world)
+    timing: dict[str, Any] = {
+        "clock": clock.monotonic,
+        "sleep": clock.sleep,
+        "async_sleep": clock.async_sleep,
+    }
+    cw = ConnectWiseSandbox(enforce_rate_limits=False, raise_internal_errors=False, **timing)
+    qbo = QuickBooksSandbox(enforce_rate_limits=False, raise_internal_errors=False, **timing)
     term = cw.insert("billingTerms", {"name": "Net 30 days"})
     for i in range(n):
         cw.insert(

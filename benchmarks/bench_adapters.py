@@ -43,6 +43,7 @@ from msplink.quickbooks import QuickBooksClient
 from msplink.sync import Flow, SQLiteStateStore, by_email, by_link, by_name
 from msplink.sync import run as sync_run
 from msplink.sync.adapters import ConnectWiseAdapter, QuickBooksAdapter
+from msplink.testing import FakeClock
 
 ROOT = Path(__file__).resolve().parents[1]
 FIELDS = ("name", "email", "phone", "website", "billing_address.city", "billing_address.postal_code", "terms")
@@ -89,9 +90,16 @@ def _sync(n: int, folder: Path) -> dict[str, Any]:
             {"default_currency": "USD", "terms": {"Net 30 days": info["term_id"]}}
         )
         cw_transport, qbo_transport = Redirect(info["cw_url"]), Redirect(info["qbo_url"])
-        cw_client = ConnectWiseClient(**info["cw"], transport=cw_transport)
+        clock = FakeClock()  # client-side rate limiters wait in virtual time: zero latency
+        cw_client = ConnectWiseClient(
+            **info["cw"], transport=cw_transport, sleep=clock.sleep, clock=clock.monotonic
+        )
         qbo_client = QuickBooksClient(
-            realm_id=info["realm_id"], auth=info["qbo_token"], transport=qbo_transport
+            realm_id=info["realm_id"],
+            auth=info["qbo_token"],
+            transport=qbo_transport,
+            sleep=clock.sleep,
+            clock=clock.monotonic,
         )
         cw_mapper = find_mapper("connectwise", "company", Customer)
         qbo_mapper = find_mapper("quickbooks", "Customer", Customer)
