@@ -423,3 +423,14 @@ def test_qbo_clearing_an_address_is_a_full_update_of_the_current_customer(world:
     assert result.ok and result.version == "1"
     assert stored.bill_addr is None and stored.primary_phone is None
     assert stored.display_name == "Oakridge Motors Corp." and stored.web_addr is not None
+
+
+def test_cw_a_read_ending_on_a_full_page_stops_there(world: World) -> None:
+    """A resumed forward-only walk whose last page is full (no Link header) is not mistaken for an
+    endpoint without forward-only paging (the client once fell back to navigable pages there)."""
+    with world.clients() as c:
+        adapter = ConnectWiseAdapter(c.cw, CW_MAPPER, config=world.config, now=world.clock.now, page_size=17)
+        first = adapter.read_changes(None, None)
+        second = adapter.read_changes(None, first.next_token)
+    assert (len(first.records), len(second.records), second.next_token) == (17, 17, None)
+    assert len(_queries(world)) == 2 and "page=" not in _queries(world)[1]
