@@ -18,8 +18,9 @@ generator. :func:`drive` and :func:`adrive` are the only drivers; the sync adapt
 
 :class:`KeyIndex` holds the normalised match keys of every target record for the rules a platform
 cannot search server-side (a normalised name: ``Acme, Inc.`` = ``ACME LLC``). It is read once per
-adapter (projected to the mapper's fields, page by page, only the keys kept), then kept fresh by a
-delta read riding on each look-up.
+adapter (projected to the mapper's fields, page by page, only the keys kept), kept in step with the
+adapter's own writes, and refreshed from the platform's change stamp by a look-up that needs it at
+most once a minute (records changed by others since then are found at the next refresh).
 """
 
 from __future__ import annotations
