@@ -217,10 +217,13 @@ class _ConnectWise(AdapterBase):
         """Index wire records; return each with its canonical form."""
         out = []
         for model in models:
+            record_id = str(model.id)
+            if self.index.written(record_id):  # msplink's own: linked, never a candidate
+                self.index.put(record_id, (), model.last_updated)
+                continue
             canonical = self.canonical(model)
             if canonical is not None:
-                updated = model.last_updated
-                self.index.put(str(model.id), self.keys_of(canonical, str(model.id)), updated)
+                self.index.put(record_id, self.keys_of(canonical, record_id), model.last_updated)
             out.append((model, canonical))
         return out
 
@@ -355,7 +358,7 @@ class _ConnectWise(AdapterBase):
             return WriteResult(key=op.key, id=op.target_id)
         record_id = str(model.id)
         self.remember(record_id, model)
-        self._index_records([model])
+        self.index.forget(record_id)  # linked from now on: never a match candidate
         return WriteResult(key=op.key, id=record_id, version=self.version_of(model))
 
     # --- target: settling creates ----------------------------------------------------------
@@ -375,7 +378,7 @@ class _ConnectWise(AdapterBase):
                 out.append(None)
                 continue
             self.remember(str(model.id), model)
-            self._index_records([model])
+            self.index.forget(str(model.id))
             out.append(self.remote(model))
         return out
 

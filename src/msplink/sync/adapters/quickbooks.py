@@ -240,6 +240,9 @@ class _QuickBooks(AdapterBase):
         self._refreshed_at = now
 
     def _index(self, entity: Any) -> Any:
+        if self.index.written(str(entity.id)):  # msplink's own: linked, never a candidate
+            self.index.put(str(entity.id), (), _stamp(entity))
+            return None
         canonical = self.canonical(entity)
         if canonical is not None:
             self.index.put(str(entity.id), self.keys_of(canonical, str(entity.id)), _stamp(entity))
@@ -365,7 +368,7 @@ class _QuickBooks(AdapterBase):
             return WriteResult(key=op.key, id=op.target_id)
         record_id = str(entity.id)
         self.remember(record_id, entity)
-        self._index(entity)
+        self.index.forget(record_id)  # linked from now on: never a match candidate
         return WriteResult(key=op.key, id=record_id, version=entity.sync_token)
 
     # --- target: settling creates ----------------------------------------------------------
@@ -384,7 +387,7 @@ class _QuickBooks(AdapterBase):
                 out.append(None)
                 continue
             self.remember(str(entity.id), entity)
-            self._index(entity)
+            self.index.forget(str(entity.id))
             out.append(self.remote(entity))
         return out
 

@@ -265,6 +265,9 @@ class _Salesforce(AdapterBase):
         if model.is_deleted:
             self.index.drop(str(model.id))
             return None
+        if self.index.written(str(model.id)):  # msplink's own: linked, never a candidate
+            self.index.put(str(model.id), (), _utc(model.system_modstamp))
+            return None
         canonical = self.canonical(model)
         if canonical is not None:
             self.index.put(str(model.id), self.keys_of(canonical, str(model.id)), _utc(model.system_modstamp))
@@ -402,7 +405,7 @@ class _Salesforce(AdapterBase):
         if not result.success:
             return WriteResult(key=op.key, error=_error(result.errors))
         record_id = str(result.id or op.target_id)
-        self.index.drop(record_id)  # re-indexed at the next refresh (the answer holds no values)
+        self.index.forget(record_id)  # linked from now on: never a match candidate
         return WriteResult(key=op.key, id=record_id)
 
     # --- target: settling creates ----------------------------------------------------------
@@ -435,7 +438,7 @@ class _Salesforce(AdapterBase):
                 out.append(None)
                 continue
             self.remember(str(model.id), model)
-            self._index(model)
+            self.index.forget(str(model.id))
             out.append(self.remote(model))
         return out
 
