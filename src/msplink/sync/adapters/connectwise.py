@@ -208,8 +208,16 @@ class _ConnectWise(AdapterBase):
         return [self.remote(m) for m in models]
 
     def _list_ids(self) -> Steps[list[str]]:
-        models = yield from self._all(None, ["id"])
-        return [str(m.id) for m in models]
+        ids: list[str] = []
+        cursor: str | None = None
+        while True:  # page by page: only the ids are kept
+            page = yield from self._page(None, cursor, ["id"])
+            if page is None:
+                return ids
+            ids.extend(str(m.id) for m in page.items)
+            cursor = page.next_cursor
+            if cursor is None:
+                return ids
 
     # --- target: look-ups ------------------------------------------------------------------
 

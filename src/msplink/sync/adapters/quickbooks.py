@@ -159,17 +159,22 @@ class _QuickBooks(AdapterBase):
             )
         )
 
-    def _all(self, conditions: Sequence[Any]) -> Steps[list[Any]]:
-        out: list[Any] = []
+    def _walk(self, conditions: Sequence[Any], visit: Callable[[Sequence[Any]], None]) -> Steps[None]:
+        """Every matching entity, page by page (only one page held at a time)."""
         cursor: str | None = None
         while True:
             page = yield from self._query(conditions, cursor)
             if page is None:
-                return out
-            out.extend(page.items)
+                return
+            visit(page.items)
             cursor = page.next_cursor
             if cursor is None:
-                return out
+                return
+
+    def _all(self, conditions: Sequence[Any]) -> Steps[list[Any]]:
+        out: list[Any] = []
+        yield from self._walk(conditions, out.extend)
+        return out
 
     # --- source ----------------------------------------------------------------------------
 
@@ -204,8 +209,9 @@ class _QuickBooks(AdapterBase):
         return [self.remote(e) for e in found]
 
     def _list_ids(self) -> Steps[list[str]]:
-        entities = yield from self._all(self._scope())
-        return [str(e.id) for e in entities]
+        ids: list[str] = []
+        yield from self._walk(self._scope(), lambda items: ids.extend(str(e.id) for e in items))
+        return ids
 
     # --- target: look-ups ------------------------------------------------------------------
 
@@ -232,10 +238,14 @@ class _QuickBooks(AdapterBase):
             return
         since = self.index.delta_since() if self.index.loaded else None
         conditions = self._scope(*([qq.field(_STAMP) >= since] if since is not None else []))
-        for entity in (yield from self._all(conditions)):
-            canonical = self._index(entity)
-            if canonical is not None and self.matches(canonical, str(entity.id), wanted):
-                found[str(entity.id)] = entity
+
+        def visit(items: Sequence[Any]) -> None:
+            for entity in items:
+                canonical = self._index(entity)
+                if canonical is not None and self.matches(canonical, str(entity.id), wanted):
+                    found[str(entity.id)] = entity
+
+        yield from self._walk(conditions, visit)
         self.index.loaded = True
         self._refreshed_at = now
 
