@@ -237,7 +237,8 @@ class AccountsAndContacts:
             sf, sf_contact_row, config=cfg, external_id_field="CW_Contact_Id__c",
             integration_user=sf_integration_user, now=now,
         )  # fmt: skip
-        cw_contacts = cw_cls(cw, cw_contact_row, config=cfg, now=now, name_field="last_name")
+        # a create whose answer was lost is found again by its e-mail (people share last names)
+        cw_contacts = cw_cls(cw, cw_contact_row, config=cfg, now=now, name_field="email")
         to_cw_contacts = Flow(
             name=SF_CONTACTS,
             source=sf_contacts,

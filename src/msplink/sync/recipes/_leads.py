@@ -442,7 +442,8 @@ class LeadsToConnectWise:
         )
         leads = sf_cls(sf, lead_row, config=cfg, now=now, name_field="last_name")
         # no integration user: the contacts msplink creates are read back (once) for their ids
-        cw_contacts = cw_cls(cw, cw_contact_row, config=cfg, now=now, name_field="last_name")
+        # a create whose answer was lost is found again by its e-mail (people share last names)
+        cw_contacts = cw_cls(cw, cw_contact_row, config=cfg, now=now, name_field="email")
         contacts = Flow(
             name=CONTACTS,
             source=leads,
