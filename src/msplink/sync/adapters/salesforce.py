@@ -136,7 +136,9 @@ class _Salesforce(AdapterBase):
         extra = [self.external_id_field] if self.external_id_field else []
         self.fields: tuple[str, ...] = tuple(dict.fromkeys([*_AUDIT, *reads, *extra]))
         canonical = getattr(getattr(mapper, "canonical", None), "__name__", "")
-        custom = [f for _, f in config.custom_fields_for(canonical, "salesforce")] if config is not None else []
+        custom = (
+            [f for _, f in config.custom_fields_for(canonical, "salesforce")] if config is not None else []
+        )
         self._writable = frozenset({*mapper.writes, *custom}) - {"Id"}
         """What an update may send: the mapper's writes plus the config's custom fields of the record."""
         self._described = False
