@@ -2,8 +2,8 @@
 
 The small world of seed 0 holds 34 CW companies with 67 contacts and 27 SF accounts with 51 contacts.
 23 businesses are in both, their names spelt differently (case, punctuation, Inc/LLC/Ltd) and a few
-of their contacts' e-mails in another case; 6 accounts already hold their ``CW_Company_Id__c`` (and
-their contacts ``CW_Contact_Id__c``). One CW company, "Stonebridge Auto Repair LLC", has two SF
+of their contacts' e-mails in another case; 8 accounts already hold their ``CW_Company_Id__c`` (and
+19 of their contacts ``CW_Contact_Id__c``). One CW company, "Stonebridge Auto Repair LLC", has two SF
 accounts of the same normalised name (the ambiguous pair of ``world.facts()``: "Stonebridge Auto
 Repair L.L.C." is the same business, "Stonebridge Auto Repair Inc." is not). Three accounts are in
 Salesforce only ("seaside storage", "Atlas Bakery, LLC", and the twin), one more ("Sterling Family
@@ -17,9 +17,9 @@ Hand-computed first sync (flows in order):
   are created; both Stonebridge accounts find the one CW company by name: 2 match conflicts;
   "Sterling Family Medicine Ltd" fails (owner unmapped): 22 + 2 + 2 + 1 = 27;
 - companies -> accounts: the 11 CW-only companies (3 CW only + 8 CW and QuickBooks) are created
-  in Salesforce; 22 accounts are updated (16 get their CW id, 16 their CW name, overlapping; the 2
-  accounts created a step before get their new CW id); 2 are echoes of step 1; CW 16 has two
-  candidates: 1 conflict: 11 + 22 + 2 + 1 = 36 companies;
+  in Salesforce; 22 accounts are updated (the 14 linked ones without a CW id and the 2 created a step
+  before get it, 16 take the company's spelling of their name: the two sets overlap); 2 are echoes of
+  step 1; CW 16 has two candidates: 1 conflict: 11 + 22 + 2 + 1 = 36 companies;
 - SF contacts -> CW contacts: 44 link by CW id or e-mail, the 4 contacts of the 2 new companies are
   created under them, 3 wait as dead letters for a company (2 of the twin, 1 of Sterling): 51;
 - CW contacts -> SF contacts: the 23 contacts of the 11 new accounts are created under them; 29 get
