@@ -110,11 +110,13 @@ def table() -> str:
         "CW_Opportunity_Id__c": "the ConnectWise opportunity (Closed Won -> CW)",
         "CW_Ticket_Id__c": "the ConnectWise ticket of a case",
         "CW_Agreement_Id__c": "the ConnectWise agreement of a contract (renewals)",
+        "Lead.CW_Contact_Id__c": "the ConnectWise contact a lead became (written back)",
+        "Lead.CW_Company_Id__c": "the ConnectWise company of that contact (written back)",
     }
     for obj, field in _custom_fields():
         flags = ", ".join(f for f, on in (("external id", field.external_id), ("unique", field.unique)) if on)
         rows.append(
-            f"| {obj} | `{field.name}` | Text({field.length}), {flags} | {purpose.get(field.name, '')} |"
+            f"| {obj} | `{field.name}` | Text({field.length}), {flags} | {purpose.get(f'{obj}.{field.name}', purpose.get(field.name, ''))} |"
         )
     rows.append("| Invoice__c (custom object) | `Name` | Text | invoice number |")
     for name, (kind, detail) in INVOICE_FIELDS.items():

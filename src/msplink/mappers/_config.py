@@ -68,6 +68,10 @@ VALUE_MAP_TABLES: Final = (
     "employees",
     "work_types",
     "expense_accounts",
+    "industries",
+    "account_types",
+    "account_ratings",
+    "lead_sources",
 )
 """The names of the :class:`ValueMap` tables of a :class:`MappingConfig`, and what they map:
 
@@ -81,6 +85,10 @@ VALUE_MAP_TABLES: Final = (
 * ``employees``: CW member identifier -> QBO Employee id (TimeActivity)
 * ``work_types``: CW work type name -> QBO service Item id (TimeActivity, time invoice lines)
 * ``expense_accounts``: canonical expense-account key -> QBO Account id (bill account lines)
+* ``industries``: SF Industry -> CW company market (picklist; empty: the names pass unchanged)
+* ``account_types``: SF Account Type -> CW company type (picklist; empty: unchanged)
+* ``account_ratings``: SF Account Rating -> CW company status (empty: CW statuses are not read as ratings)
+* ``lead_sources``: SF Lead Source / Account Source -> CW lead source (picklist; empty: unchanged)
 """
 
 
@@ -372,6 +380,11 @@ class MappingConfig:
         employees: CW member identifier -> QBO Employee id.
         work_types: CW work type -> QBO service Item id.
         expense_accounts: canonical expense-account key -> QBO Account id.
+        industries: SF Industry -> CW company market (empty: names pass unchanged).
+        account_types: SF Account Type -> CW company type (empty: names pass unchanged).
+        account_ratings: SF Account Rating -> CW company status (empty: CW statuses are not
+            read as ratings, SF ratings pass unchanged).
+        lead_sources: SF Lead Source / Account Source -> CW lead source (empty: unchanged).
         custom_fields: Custom fields carried across systems.
         connectwise_ids: Per CW reference kind (``billing_terms``, ``tax_codes``, ``billing_cycles``,
             ``ticket_statuses``, ``priorities``, ``stages`` ...) the record id of each name, so
@@ -401,6 +414,10 @@ class MappingConfig:
     employees: ValueMap = _value_map_field()
     work_types: ValueMap = _value_map_field()
     expense_accounts: ValueMap = _value_map_field()
+    industries: ValueMap = _value_map_field()
+    account_types: ValueMap = _value_map_field()
+    account_ratings: ValueMap = _value_map_field()
+    lead_sources: ValueMap = _value_map_field()
     custom_fields: tuple[CustomFieldMapping, ...] = attrs.field(default=(), converter=tuple)
     connectwise_ids: Mapping[str, ValueMap] = attrs.field(
         factory=dict, converter=_freeze_id_tables, hash=False

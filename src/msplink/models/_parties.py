@@ -37,7 +37,10 @@ class Customer(Record):
         credit_limit: Credit limit, when set.
         account_number: Account number.
         customer_type: Type/category label (CW company type, SF Account Type).
-        industry: Industry label.
+        industry: Industry label (CW company market, SF Account Industry).
+        rating: Account rating (SF Account Rating; the CW company status it maps to, when the
+            ``account_ratings`` table of a ``MappingConfig`` pairs them).
+        lead_source: Where the customer came from (CW company lead source, SF Account Source).
         parent: The parent organisation.
         owner: The account owner (a CW member / SF user).
         notes: Free text.
@@ -64,6 +67,8 @@ class Customer(Record):
     account_number: str | None = None
     customer_type: str | None = None
     industry: str | None = None
+    rating: str | None = None
+    lead_source: str | None = None
     parent: Link | None = None
     owner: Link | None = None
     notes: str | None = None

@@ -407,6 +407,7 @@ def _config(seeded: Seeded) -> MappingConfig:
             "map": {"High": "Priority 2 - High", "Medium": "Priority 3 - Medium", "Low": "Priority 4 - Low"},
             "reverse": {"Priority 1 - Emergency": "High"},
         },
+        "account_types": {"Customer - Direct": "Client", "Prospect": "Prospect"},
         "owners": {seeded.sf_users[m.identifier]: m.identifier for m in MEMBERS if m.sf_user and m.in_cw},
         "employees": dict(q["employees"]),
         "work_types": {name: items[f"work:{name}"] for name, _, mapped in WORK_TYPES if mapped},

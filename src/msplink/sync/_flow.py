@@ -90,6 +90,10 @@ class Flow:
         filter: A predicate on the canonical source record; ``False`` skips it (reason ``filtered``).
         detect_deletes: After a complete read of a source without a delete feed, list every source
             id and delete (guards permitting) the targets of linked records that are gone.
+        fill_blanks: Treat a blank (``None``) that msplink never synced for a record and field as
+            "not known" rather than as a value: it neither overwrites, contests nor clears the other
+            side's value, and the other side's value fills it (whatever the field's owner). A value
+            someone cleared after msplink synced it is a change like any other and flows by owner.
         overlap: How far before the watermark each read starts again (late commits, equal
             timestamps); records already processed at the same version are dropped.
         max_attempts: Write attempts per record within a run before it becomes a dead letter
@@ -111,6 +115,7 @@ class Flow:
     guards: Guards = attrs.field(factory=Guards)
     filter: Callable[[Any], bool] | None = None
     detect_deletes: bool = False
+    fill_blanks: bool = False
     overlap: timedelta = timedelta(minutes=1)
     max_attempts: int = attrs.field(default=2, validator=_positive)
     report_limit: int = attrs.field(default=10_000, validator=_positive)

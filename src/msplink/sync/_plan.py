@@ -14,7 +14,9 @@ ledger's hashes of the values last synced on each side:
 - owner ``SOURCE``: ``t`` becomes ``s``;
 - owner ``REVIEW``: changed on both sides since the last sync -> a conflict, neither side written;
   changed in the source only -> written; changed in the target only -> left for the reverse flow;
-- a decided conflict: the decided value is written wherever it is missing.
+- a decided conflict: the decided value is written wherever it is missing;
+- with ``Flow.fill_blanks``, a ``None`` the ledger has no hash for (never synced) is not known: a
+  source blank writes nothing, a target blank counts as unchanged (so the source value fills it).
 """
 
 from __future__ import annotations
@@ -378,6 +380,7 @@ class Spec:
     guards: Guards = attrs.field(factory=Guards)
     filter: Callable[[Any], bool] | None = None
     one_way: bool = True
+    fill_blanks: bool = False
 
     @classmethod
     def of(cls, flow: Any) -> Spec:
@@ -392,6 +395,7 @@ class Spec:
             guards=flow.guards,
             filter=flow.filter,
             one_way=flow.direction.value == "one_way",
+            fill_blanks=bool(getattr(flow, "fill_blanks", False)),
         )
 
 
@@ -690,6 +694,12 @@ class _Planner:
             owner = spec.owner(path)
             source_changed = left.get(path) != hs
             target_changed = right.get(path) != ht
+            if spec.fill_blanks:
+                if s is None and path not in left:  # a blank never synced: nothing to say
+                    pure = pure and not target_changed
+                    continue
+                if t is None and path not in right:
+                    target_changed = False
             if owner is Owner.TARGET or (owner is Owner.REVIEW and not source_changed):
                 pure = pure and not target_changed
                 continue

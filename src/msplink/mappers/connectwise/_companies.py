@@ -152,12 +152,15 @@ _COMPANY_MAPPED: Final = frozenset(
         "custom_fields",
         "annual_revenue",
         "number_of_employees",
+        "market",
+        "lead_source",
     }
 )
 
 
 UNMAPPED_COMPANY_FIELDS: Final = unmapped_fields(cw.Company, _COMPANY_MAPPED)
-"""Company attributes not carried (``status`` is read into ``Customer.active`` but never written)."""
+"""Company attributes not carried (``status`` is read into ``Customer.active``, and into
+``Customer.rating`` when the config's ``account_ratings`` table pairs statuses with ratings)."""
 
 
 _VENDOR_MAPPED: Final = frozenset(
@@ -198,6 +201,10 @@ def company_to_customer(
 ) -> Customer:
     """Map a CW company (``GET /company/companies/{id}``) to a canonical :class:`Customer`.
 
+    The market is the customer's ``industry``, the first company type its ``customer_type``, the
+    lead source its ``lead_source``; the status is its ``rating`` only when the config's
+    ``account_ratings`` table pairs Salesforce ratings with ConnectWise statuses.
+
     Args:
         company: The wire model, or its raw JSON payload (parsed with ``from_api``).
         config: Lookup tables (default: an empty ``MappingConfig``).
@@ -232,6 +239,9 @@ def company_to_customer(
         credit_limit=opt_money(c.credit_limit, currency, "Customer.credit_limit"),
         account_number=c.account_number,
         customer_type=c.types[0].name if c.types else None,
+        industry=reference_name(c.market) or None,
+        rating=c.status.name if cfg.account_ratings and c.status is not None and c.status.name else None,
+        lead_source=c.lead_source or None,
         parent=link_in(c.parent_company, "company"),
         owner=member_link_in(c.territory_manager),
         annual_revenue=opt_money(c.annual_revenue, currency, "Customer.annual_revenue"),
@@ -244,7 +254,9 @@ def company_from_canonical(customer: Customer, config: MappingConfig | None = No
     """Build a CW company (``POST /company/companies``) from a canonical :class:`Customer`.
 
     A new company (no ConnectWise ref) without an ``identifier`` gets one derived from its name
-    (:func:`derive_identifier`).
+    (:func:`derive_identifier`). The ``industry`` is written as the market (id from
+    ``connectwise_ids.markets``) and a ``rating`` as the status (``connectwise_ids.company_statuses``),
+    the latter only when the ``account_ratings`` table is configured.
 
     Args:
         customer: Link to the paying customer, when the caller knows it.
@@ -282,6 +294,9 @@ def company_from_canonical(customer: Customer, config: MappingConfig | None = No
         credit_limit=customer.credit_limit.amount if customer.credit_limit is not None else None,
         account_number=customer.account_number,
         types=_types_out(customer.customer_type, cfg),
+        market=named_reference("markets", customer.industry, cfg),
+        status=named_reference("company_statuses", customer.rating, cfg) if cfg.account_ratings else None,
+        lead_source=customer.lead_source,
         parent_company=reference_out(customer.parent, "company", "Company.parentCompany"),
         territory_manager=member_out(customer.owner, cfg, "Company.territoryManager"),
         invoice_to_email_address=customer.email,

@@ -22,6 +22,8 @@ from msplink.mappers.salesforce._shared import (
     own_id,
     owner_in,
     owner_out,
+    picklist_in,
+    picklist_out,
     refs_of,
     street_of,
     updated_in,
@@ -75,12 +77,14 @@ _ACCOUNT_MAPPED: Final = frozenset(
         "owner_id",
         "annual_revenue",
         "number_of_employees",
+        "rating",
+        "account_source",
     }
 )
 
 
 UNMAPPED_ACCOUNT_FIELDS: Final = unmapped_fields(sf.Account, _ACCOUNT_MAPPED)
-"""Account attributes not carried (rating, source)."""
+"""Account attributes not carried."""
 
 
 @total("Customer")
@@ -88,6 +92,10 @@ def account_to_customer(
     account: sf.Account | Mapping[str, Any], config: MappingConfig | None = None
 ) -> Customer:
     """Map a Salesforce Account (``GET /services/data/vXX.X/sobjects/Account/{id}``) to a :class:`Customer`.
+
+    The picklists ``Industry``, ``Type``, ``Rating`` and ``AccountSource`` are translated to
+    ConnectWise's vocabulary with the config's ``industries``, ``account_types``,
+    ``account_ratings`` and ``lead_sources`` tables (an empty table passes the value unchanged).
 
     Args:
         account: The wire model, or its raw JSON payload (parsed with ``from_api``).
@@ -114,8 +122,10 @@ def account_to_customer(
             a.shipping_street, a.shipping_city, a.shipping_state, a.shipping_postal_code, a.shipping_country
         ),
         account_number=a.account_number,
-        customer_type=a.type,
-        industry=a.industry,
+        customer_type=picklist_in(cfg, "account_types", a.type, "Customer.customer_type"),
+        industry=picklist_in(cfg, "industries", a.industry, "Customer.industry"),
+        rating=picklist_in(cfg, "account_ratings", a.rating, "Customer.rating"),
+        lead_source=picklist_in(cfg, "lead_sources", a.account_source, "Customer.lead_source"),
         parent=link_in(a.parent_id, "Account", a.get("Parent.Name")),
         owner=owner_in(a, a.owner_id, cfg),
         notes=a.description,
@@ -130,6 +140,8 @@ def account_to_customer(
 def account_from_canonical(customer: Customer, config: MappingConfig | None = None) -> sf.Account:
     """Build a Salesforce Account (``POST .../sobjects/Account`` or upsert by ``CW_Company_Id__c``) from a customer.
 
+    Picklists go back to Salesforce's vocabulary through the same tables as :func:`account_to_customer`.
+
     Args:
         customer: Link to the paying customer, when the caller knows it.
         config: Lookup tables (default: an empty ``MappingConfig``).
@@ -143,8 +155,10 @@ def account_from_canonical(customer: Customer, config: MappingConfig | None = No
     return sf.Account(
         id=own_id(customer, "Account"),
         name=customer.name,
-        type=customer.customer_type,
-        industry=customer.industry,
+        type=picklist_out(cfg, "account_types", customer.customer_type, "Account.Type"),
+        industry=picklist_out(cfg, "industries", customer.industry, "Account.Industry"),
+        rating=picklist_out(cfg, "account_ratings", customer.rating, "Account.Rating"),
+        account_source=picklist_out(cfg, "lead_sources", customer.lead_source, "Account.AccountSource"),
         parent_id=id_out(customer.parent, "Account", "Account.ParentId"),
         account_number=customer.account_number,
         billing_street=street_of(billing.street_lines),
@@ -232,7 +246,7 @@ def contact_to_contact(
             c.mailing_street, c.mailing_city, c.mailing_state, c.mailing_postal_code, c.mailing_country
         ),
         owner=owner_in(c, c.owner_id, cfg),
-        lead_source=c.lead_source,
+        lead_source=picklist_in(cfg, "lead_sources", c.lead_source, "Contact.lead_source"),
     )
 
 
@@ -264,7 +278,7 @@ def contact_from_canonical(contact: Contact, config: MappingConfig | None = None
         mailing_state=address.region,
         mailing_postal_code=address.postal_code,
         mailing_country=address.country,
-        lead_source=contact.lead_source,
+        lead_source=picklist_out(cfg, "lead_sources", contact.lead_source, "Contact.LeadSource"),
         owner_id=owner_out(contact.owner, cfg, "Contact.OwnerId"),
         custom={
             **custom_fields_out(contact.custom_fields, "Contact", cfg),
@@ -339,7 +353,7 @@ def lead_to_contact(lead: sf.Lead | Mapping[str, Any], config: MappingConfig | N
         address=address_in(ld.street, ld.city, ld.state, ld.postal_code, ld.country),
         owner=owner_in(ld, ld.owner_id, cfg),
         lead_status=ld.status,
-        lead_source=ld.lead_source,
+        lead_source=picklist_in(cfg, "lead_sources", ld.lead_source, "Contact.lead_source"),
         converted=bool(ld.is_converted),
     )
 
@@ -368,7 +382,7 @@ def lead_from_canonical(contact: Contact, config: MappingConfig | None = None) -
         email=contact.email,
         phone=contact.phone,
         mobile_phone=contact.mobile_phone,
-        lead_source=contact.lead_source,
+        lead_source=picklist_out(cfg, "lead_sources", contact.lead_source, "Lead.LeadSource"),
         street=street_of(address.street_lines),
         city=address.city,
         state=address.region,

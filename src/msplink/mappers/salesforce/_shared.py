@@ -38,6 +38,8 @@ __all__ = [
     "own_id",
     "owner_in",
     "owner_out",
+    "picklist_in",
+    "picklist_out",
     "refs_of",
     "stamp_of",
     "street_of",
@@ -92,6 +94,31 @@ _EMPTY: Final = MappingConfig()
 def config_or_empty(config: MappingConfig | None) -> MappingConfig:
     """The given config, or the shared empty one."""
     return config if config is not None else _EMPTY
+
+
+def picklist_in(config: MappingConfig, table: str, value: str | None, path: str) -> str | None:
+    """A Salesforce picklist value in ConnectWise's vocabulary, through the config table ``table``
+    (``industries``, ``account_types``, ``lead_sources``); an empty table passes values unchanged.
+
+    Raises:
+        MappingError: The table is configured but has no entry (and no default) for the value.
+    """
+    if not value:
+        return None
+    values = config.table(table)
+    return values.get(value, path=path, table=table) if values else value
+
+
+def picklist_out(config: MappingConfig, table: str, value: str | None, path: str) -> str | None:
+    """The Salesforce picklist value of a ConnectWise-vocabulary value (the inverse of :func:`picklist_in`).
+
+    Raises:
+        MappingError: The table is configured but cannot say which Salesforce value it is.
+    """
+    if not value:
+        return None
+    values = config.table(table)
+    return values.inverse(value, path=path, table=table) if values else value
 
 
 def stamp_of(record: sf.SObject) -> datetime | None:

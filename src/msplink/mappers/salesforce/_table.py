@@ -40,6 +40,7 @@ MAPPERS: tuple[Mapper[Any], ...] = (
         from_canonical=account_from_canonical,
         reads=(
             "AccountNumber",
+            "AccountSource",
             "AnnualRevenue",
             "BillingCity",
             "BillingCountry",
@@ -60,6 +61,7 @@ MAPPERS: tuple[Mapper[Any], ...] = (
             "Parent.Name",
             "ParentId",
             "Phone",
+            "Rating",
             "ShippingCity",
             "ShippingCountry",
             "ShippingPostalCode",
@@ -71,6 +73,7 @@ MAPPERS: tuple[Mapper[Any], ...] = (
         ),
         writes=(
             "AccountNumber",
+            "AccountSource",
             "AnnualRevenue",
             "BillingCity",
             "BillingCountry",
@@ -87,6 +90,7 @@ MAPPERS: tuple[Mapper[Any], ...] = (
             "OwnerId",
             "ParentId",
             "Phone",
+            "Rating",
             "ShippingCity",
             "ShippingCountry",
             "ShippingPostalCode",

@@ -330,6 +330,10 @@ def standard_objects() -> dict[str, ObjectSpec]:
             _ref("ConvertedAccountId", "Account", "ConvertedAccount", readonly=True),
             _ref("ConvertedContactId", "Contact", "ConvertedContact", readonly=True),
             _ref("ConvertedOpportunityId", "Opportunity", "ConvertedOpportunity", readonly=True),
+            # the ConnectWise contact and company a lead became (leads_to_connectwise writes them back);
+            # not unique: several leads can be one person, many people one company
+            _s("CW_Contact_Id__c", length=50, external_id=True, custom=True),
+            _s("CW_Company_Id__c", length=50, external_id=True, custom=True),
         ],
         "Opportunity": [
             *_system(),

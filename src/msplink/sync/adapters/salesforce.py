@@ -53,7 +53,18 @@ from msplink.sync.adapters._base import (
 )
 from msplink.sync.adapters._shared import budget_chunks, intent_of, pair_creates, top_level_diff
 
-__all__ = ["RESOURCES", "AsyncSalesforceAdapter", "SalesforceAdapter"]
+__all__ = [
+    "BULK_THRESHOLD",
+    "DEFAULT_INDEX_RULES",
+    "PAGE_SIZE",
+    "REFRESH_EVERY",
+    "RESOURCES",
+    "SETTLE_SKEW",
+    "SOQL_BUDGET",
+    "AsyncSalesforceAdapter",
+    "SalesforceAdapter",
+    "Steps",
+]
 
 RESOURCES: Final[Mapping[str, str]] = {
     "Account": "accounts",
@@ -135,6 +146,12 @@ class _Salesforce(AdapterBase):
         reads = [f for f in mapper.reads_for(config) if "." not in f or f.count(".") == 1]
         extra = [self.external_id_field] if self.external_id_field else []
         self.fields: tuple[str, ...] = tuple(dict.fromkeys([*_AUDIT, *reads, *extra]))
+        canonical = getattr(getattr(mapper, "canonical", None), "__name__", "")
+        custom = (
+            [f for _, f in config.custom_fields_for(canonical, "salesforce")] if config is not None else []
+        )
+        self._writable = frozenset({*mapper.writes, *custom}) - {"Id"}
+        """What an update may send: the mapper's writes plus the config's custom fields of the record."""
         self._described = False
         self._refreshed_at: datetime | None = None
 
@@ -390,7 +407,7 @@ class _Salesforce(AdapterBase):
             canonical = self.canonical(current)
             if canonical is not None:
                 before = self.mapper.from_canonical(canonical, self.config).to_api()
-        names = top_level_diff(before, after, set(self.mapper.writes) - {"Id"})
+        names = top_level_diff(before, after, self._writable)
         if self.external_id_field and not (current is not None and current.raw.get(self.external_id_field)):
             after = {**after, self.external_id_field: after.get(self.external_id_field) or op.source.id}
             names.append(self.external_id_field)  # stamp a record matched by name: later upserts find it

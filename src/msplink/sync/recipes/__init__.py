@@ -14,7 +14,13 @@ from typing import Any
 
 import attrs
 
-__all__ = ["RECIPES", "Recipe", "companies_and_customers"]
+__all__ = [
+    "RECIPES",
+    "Recipe",
+    "accounts_and_contacts",
+    "companies_and_customers",
+    "leads_to_connectwise",
+]
 
 
 @attrs.frozen(kw_only=True)
@@ -36,14 +42,20 @@ class Recipe:
     flows: Callable[..., Any]
 
 
+from msplink.sync.recipes._accounts import accounts_and_contacts  # noqa: E402
 from msplink.sync.recipes._companies import companies_and_customers  # noqa: E402
+from msplink.sync.recipes._leads import leads_to_connectwise  # noqa: E402
 
 RECIPES: Mapping[str, Recipe] = MappingProxyType(
     {
         recipe.name: Recipe(
             name=recipe.name, summary=recipe.summary, systems=recipe.systems, run=recipe, flows=recipe.flows
         )
-        for recipe in (companies_and_customers,)
+        for recipe in (
+            companies_and_customers,
+            accounts_and_contacts,
+            leads_to_connectwise,
+        )
     }
 )
 """Every recipe by name (read-only)."""
