@@ -37,6 +37,7 @@ from msplink.errors import (
     RateLimitError,
     ServerError,
 )
+from msplink.salesforce import models as sf
 from msplink.salesforce import soql
 from msplink.sync._identity import MatchRule
 from msplink.sync._model import Action
@@ -78,6 +79,17 @@ _CONFLICT: Final = frozenset({"DUPLICATE_VALUE", "DUPLICATES_DETECTED", "DUPLICA
 
 def _utc(value: datetime | None) -> datetime | None:
     return value.astimezone(timezone.utc) if value is not None else None
+
+
+def _model(row: Any) -> Any:
+    """A typed row as it is; a plain record of an untyped sObject (``client.sobject("Invoice__c")``
+    answers dicts) as a generic :class:`~msplink.salesforce.models.SObject`."""
+    return row if isinstance(row, sf.SObject) else sf.SObject.from_api(row)
+
+
+def _wire(payload: Any) -> dict[str, Any]:
+    """The API body of a mapper's output: a typed model's ``to_api()``, or a plain record as it is."""
+    return dict(payload) if isinstance(payload, Mapping) else dict(payload.to_api())
 
 
 def _error(codes: Sequence[Any]) -> MsplinkError:
@@ -135,6 +147,10 @@ class _Salesforce(AdapterBase):
         reads = [f for f in mapper.reads_for(config) if "." not in f or f.count(".") == 1]
         extra = [self.external_id_field] if self.external_id_field else []
         self.fields: tuple[str, ...] = tuple(dict.fromkeys([*_AUDIT, *reads, *extra]))
+        self._writable = frozenset(mapper.writes) | (
+            frozenset(mapper.reads_for(config)) - frozenset(mapper.reads)
+        )
+        """What an update may send: the mapper's writes plus the custom fields the config maps."""
         self._described = False
         self._refreshed_at: datetime | None = None
 
@@ -190,7 +206,7 @@ class _Salesforce(AdapterBase):
     def _rows(self, statement: str, *, deleted: bool = False) -> Steps[list[Any]]:
         """Every row of one statement (following ``nextRecordsUrl``)."""
         rows = yield Do(lambda c: self._res(c).query(statement, include_deleted=deleted).to_list())
-        return list(rows)
+        return [_model(row) for row in rows]
 
     def _keyset(
         self, base: soql.Condition | None, after: tuple[datetime, str] | None, *, deleted: bool
@@ -210,7 +226,7 @@ class _Salesforce(AdapterBase):
         page = yield FirstPage(
             lambda c: self._res(c).query(statement, include_deleted=deleted, page_size=batch)
         )
-        items = list(page.items) if page is not None else []
+        items = [_model(row) for row in page.items] if page is not None else []
         if not items or (page is not None and page.next_cursor is None and len(items) < self.page_size):
             return items, None
         last_row = items[-1]
@@ -373,7 +389,7 @@ class _Salesforce(AdapterBase):
         return [results[n] for n in range(len(ops))]
 
     def _create_body(self, op: WriteOp) -> dict[str, Any]:
-        body: dict[str, Any] = op.payload.to_api()
+        body = _wire(op.payload)
         body.pop("Id", None)
         if self.external_id_field and not body.get(self.external_id_field):
             body[self.external_id_field] = op.source.id
@@ -381,13 +397,13 @@ class _Salesforce(AdapterBase):
 
     def _update_body(self, op: WriteOp) -> dict[str, Any] | None:
         current = self.remembered(op.target_id or "")
-        after = op.payload.to_api()
+        after = _wire(op.payload)
         before: dict[str, Any] = {}
         if current is not None:
             canonical = self.canonical(current)
             if canonical is not None:
-                before = self.mapper.from_canonical(canonical, self.config).to_api()
-        names = top_level_diff(before, after, set(self.mapper.writes) - {"Id"})
+                before = _wire(self.mapper.from_canonical(canonical, self.config))
+        names = top_level_diff(before, after, self._writable - {"Id"})
         if self.external_id_field and not (current is not None and current.raw.get(self.external_id_field)):
             after = {**after, self.external_id_field: after.get(self.external_id_field) or op.source.id}
             names.append(self.external_id_field)  # stamp a record matched by name: later upserts find it
