@@ -51,6 +51,8 @@ from msplink.sync.adapters._base import (
     FirstPage,
     Steps,
     SyncMethods,
+    adrive,
+    drive,
 )
 from msplink.sync.adapters._shared import budget_chunks, intent_of, pair_creates, top_level_diff
 
@@ -130,6 +132,7 @@ class _Salesforce(AdapterBase):
         batch_size: int = 2000,
         bulk_threshold: int = BULK_THRESHOLD,
         page_size: int = PAGE_SIZE,
+        where: Mapping[str, Any] | None = None,
     ) -> None:
         super().__init__(
             client, mapper, config=config, integration_user=integration_user, now=now, index_rules=index_rules
@@ -142,6 +145,8 @@ class _Salesforce(AdapterBase):
                 f"batch_size and bulk_threshold must be at least 1, page_size 1..{PAGE_SIZE}"
             )
         self.page_size = page_size
+        self.where: dict[str, Any] = {soql.check_identifier(k): v for k, v in (where or {}).items()}
+        """Field values every read of changes is limited to (``{"IsWon": True}``)."""
         self._batch_size = batch_size
         self.bulk_threshold = bulk_threshold
         reads = [f for f in mapper.reads_for(config) if "." not in f or f.count(".") == 1]
@@ -243,6 +248,9 @@ class _Salesforce(AdapterBase):
             stamp, _, last = page_token.partition("|")
             after = (datetime.fromisoformat(stamp), last)
         base = soql.F("SystemModstamp") >= since if since is not None else None
+        for field, value in self.where.items():
+            equal = soql.F(field) == value
+            base = equal if base is None else soql.and_(base, equal)
         items, position = yield from self._keyset(base, after, deleted=True)
         token = f"{position[0].isoformat()}|{position[1]}" if position is not None else None
         return ChangePage(records=[self.remote(m) for m in items], next_token=token)
@@ -261,6 +269,17 @@ class _Salesforce(AdapterBase):
                 for model in (yield from self._rows(statement, deleted=deleted)):
                     found[str(model.id)] = model
         return list(found.values())
+
+    def _related(self, field: str, values: Sequence[str]) -> Steps[list[RemoteRecord]]:
+        """The live records whose ``field`` holds one of ``values`` (``AccountId IN (...)``)."""
+        name = soql.check_identifier(field)
+        found: dict[str, Any] = {}
+        for chunk in budget_chunks(sorted(set(values)), len, SOQL_BUDGET, 500):
+            yield from self._ready()
+            statement = self._select(soql.F(name).in_(chunk), order=False, limit=50_000)
+            for model in (yield from self._rows(statement)):
+                found[str(model.id)] = model
+        return [self.remote(m) for m in found.values()]
 
     def _fetch(self, ids: Sequence[str]) -> Steps[list[RemoteRecord]]:
         models = yield from self._by_ids(list(dict.fromkeys(ids)), deleted=True)
@@ -475,8 +494,19 @@ class SalesforceAdapter(_Salesforce, SyncMethods):
         batch_size: Writes per :meth:`write` call.
         bulk_threshold: Above this many records in one call, creates and upserts go through Bulk 2.0.
         page_size: Records per read request (``LIMIT`` of each keyset page, at most 2,000).
+        where: Field values every read of changes is limited to (``{"IsWon": True}``: won
+            opportunities only); fetches and look-ups by id are not limited.
     """
+
+    def related(self, field: str, values: Sequence[str]) -> list[RemoteRecord]:
+        """The live records whose ``field`` holds one of ``values`` (``SELECT ... WHERE AccountId IN
+        (...)``, sized to the statement limit): the children of some parents."""
+        return drive(self.client, self._related(field, values))
 
 
 class AsyncSalesforceAdapter(_Salesforce, AsyncMethods):
     """The async twin of :class:`SalesforceAdapter` (over an ``AsyncSalesforceClient``)."""
+
+    async def related(self, field: str, values: Sequence[str]) -> list[RemoteRecord]:
+        """See :meth:`SalesforceAdapter.related`."""
+        return await adrive(self.client, self._related(field, values))
