@@ -14,7 +14,15 @@ from typing import Any
 
 import attrs
 
-__all__ = ["RECIPES", "Recipe", "companies_and_customers"]
+__all__ = [
+    "RECIPES",
+    "Recipe",
+    "closed_won_to_connectwise",
+    "companies_and_customers",
+    "invoices_to_salesforce",
+    "renewals_to_salesforce",
+    "tickets_to_cases",
+]
 
 
 @attrs.frozen(kw_only=True)
@@ -36,14 +44,24 @@ class Recipe:
     flows: Callable[..., Any]
 
 
+from msplink.sync.recipes._cases import tickets_to_cases  # noqa: E402
+from msplink.sync.recipes._closed_won import closed_won_to_connectwise  # noqa: E402
 from msplink.sync.recipes._companies import companies_and_customers  # noqa: E402
+from msplink.sync.recipes._renewals import renewals_to_salesforce  # noqa: E402
+from msplink.sync.recipes._sf_invoices import invoices_to_salesforce  # noqa: E402
 
 RECIPES: Mapping[str, Recipe] = MappingProxyType(
     {
         recipe.name: Recipe(
             name=recipe.name, summary=recipe.summary, systems=recipe.systems, run=recipe, flows=recipe.flows
         )
-        for recipe in (companies_and_customers,)
+        for recipe in (
+            companies_and_customers,
+            invoices_to_salesforce,
+            tickets_to_cases,
+            renewals_to_salesforce,
+            closed_won_to_connectwise,
+        )
     }
 )
 """Every recipe by name (read-only)."""
