@@ -260,7 +260,7 @@ class TicketsToCases:
 
         cases = Flow(
             name=CASE_FLOW,
-            source=enriched_source(inner, _with_descriptions(cw, cw_ticket, config, wanted), clients=(cw,)),
+            source=enriched_source(inner, _with_descriptions(cw, cw_ticket, config, wanted)),
             target=sf_adapter(sf, case, config=config, external_id_field="CW_Ticket_Id__c", now=now),
             source_mapper=cw_ticket,
             target_mapper=case,

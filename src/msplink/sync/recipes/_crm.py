@@ -166,12 +166,6 @@ def sf_adapter(client: Any, mapper: Any, **options: Any) -> Any:
     return cls(client, mapper, **options)
 
 
-def _counter(client: Any) -> tuple[str, int]:
-    name = type(client).__name__.lower()
-    system = next((s for s in ("connectwise", "quickbooks", "salesforce") if s in name), name)
-    return system, int(client.api_calls.total)
-
-
 # ------------------------------------------------------------------------------- enriched sources
 
 
@@ -184,13 +178,11 @@ class _Enriched:
         expand: Expand,
         *,
         object: str | None = None,
-        clients: Sequence[Any] = (),
         fetch_ids: Callable[[Sequence[str]], Sequence[str]] | None = None,
     ) -> None:
         self.inner = inner
         self.expand = expand
         self._object = object
-        self.clients = tuple(clients)
         self.fetch_ids = fetch_ids or (lambda ids: list(ids))
 
     @property
@@ -218,12 +210,9 @@ class _Enriched:
 
     @property
     def api_calls(self) -> Mapping[str, int]:
-        """The inner adapter's calls plus those of the other clients the expansion uses."""
-        calls = dict(self.inner.api_calls)
-        for client in self.clients:
-            system, count = _counter(client)
-            calls[system] = max(calls.get(system, 0), count)
-        return calls
+        """The inner adapter's client's calls (the expansion calls through the same client)."""
+        value: Mapping[str, int] = self.inner.api_calls
+        return value
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.system}:{self.object})"
@@ -237,7 +226,6 @@ class EnrichedSource(_Enriched):
         expand: ``expand(records, read)``: the records to hand to the engine (a plan, see
             :data:`Steps`).
         object: The object of the records handed over, when the expansion changes it.
-        clients: Other clients the expansion calls (their API calls are reported too).
         fetch_ids: The inner ids to fetch for the ids of records handed over, when the expansion
             makes records of its own (default: the same ids).
     """
@@ -280,12 +268,12 @@ def enriched_source(
     expand: Expand,
     *,
     object: str | None = None,
-    clients: Sequence[Any] = (),
     fetch_ids: Callable[[Sequence[str]], Sequence[str]] | None = None,
 ) -> EnrichedSource | AsyncEnrichedSource:
-    """An :class:`EnrichedSource`, or its async twin when ``inner`` is an async adapter."""
+    """An :class:`EnrichedSource` (its expansion calls through the inner adapter's client), or its async
+    twin when ``inner`` is an async adapter."""
     cls = AsyncEnrichedSource if inspect.iscoroutinefunction(inner.read_changes) else EnrichedSource
-    return cls(inner, expand, object=object, clients=clients, fetch_ids=fetch_ids)
+    return cls(inner, expand, object=object, fetch_ids=fetch_ids)
 
 
 # ------------------------------------------------------------------------------- owner target
@@ -348,6 +336,11 @@ class _OwnerTarget:
         """The inner adapter's (the owner look-ups go through the same client)."""
         value: Mapping[str, int] = self.inner.api_calls
         return value
+
+    def now(self) -> datetime:
+        """The inner adapter's clock (the engine journals creates by it)."""
+        moment: datetime = self.inner.now()
+        return moment
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.inner!r})"

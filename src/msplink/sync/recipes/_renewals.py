@@ -398,7 +398,6 @@ class RenewalsToSalesforce:
                 inner,
                 _terms(cw, state, day, within_days),
                 object=TERM_OBJECT,
-                clients=(cw,),
                 fetch_ids=_agreement_ids,
             ),
             target=account_owner_target(writer, sf, account_field="account_id"),

@@ -260,14 +260,14 @@ class InvoicesToSalesforce:
         if not tasks:
             return links, invoices
         task_linked = linked_to(state, SALESFORCE, "Task")
-        task_mapper = find_mapper("salesforce", "Task", Task)
+        task_mapper = _completed(find_mapper("salesforce", "Task", Task))
         follow_up = _follow_up_mapper(cw_invoice, day, task_priority)
         inner = cw_adapter(cw, cw_invoice, config=config, integration_user=cw_integration_user, now=now)
         sweep = _overdue_sweep(cw, inner, day)
-        target = sf_adapter(sf, _completed(task_mapper), config=config, name_field="subject", now=now)
+        target = sf_adapter(sf, task_mapper, config=config, name_field="subject", now=now)
         overdue = Flow(
             name=TASK_FLOW,
-            source=enriched_source(inner, sweep, clients=(cw,)),
+            source=enriched_source(inner, sweep),
             target=account_owner_target(target, sf, account_field="what_id"),
             source_mapper=follow_up,
             target_mapper=task_mapper,
