@@ -167,19 +167,28 @@ def _case_mapper(case: Mapper[Ticket]) -> Mapper[Ticket]:
 
 
 def _with_descriptions(
-    cw: Any, mapper: Mapper[Ticket], config: MappingConfig | None, in_scope: Callable[[Ticket], bool]
+    cw: Any,
+    mapper: Mapper[Ticket],
+    config: MappingConfig | None,
+    in_scope: Callable[[Ticket], bool],
+    state: Any,
 ) -> Callable[[list[RemoteRecord], Read | None], Steps[list[RemoteRecord]]]:
-    """The case flow's expansion: each ticket in scope gets its first detail note as its description
+    """The case flow's expansion: each ticket in scope that the flow has not processed at its version
+    gets its first detail note as its description
     (``GET /service/tickets/{id}/notes?conditions=detailDescriptionFlag = true&orderBy=id asc``)."""
     where = "detailDescriptionFlag = true"  # a constant conditions expression: nothing to quote
     inbound = mapper.to_canonical
     assert inbound is not None  # noqa: S101 - the ticket row maps inbound
 
     def expand(records: list[RemoteRecord], read: Read | None) -> Steps[list[RemoteRecord]]:
+        done = state.processed(CASE_FLOW, [r.id for r in records]) if records else {}
         out = []
         for record in records:
             model = record.data
             if model is None or model.id is None or model.initial_description is not None:
+                out.append(record)
+                continue
+            if read is not None and done.get(record.id) == record.version:  # re-read in the overlap
                 out.append(record)
                 continue
             try:
@@ -260,7 +269,7 @@ class TicketsToCases:
 
         cases = Flow(
             name=CASE_FLOW,
-            source=enriched_source(inner, _with_descriptions(cw, cw_ticket, config, wanted)),
+            source=enriched_source(inner, _with_descriptions(cw, cw_ticket, config, wanted, state)),
             target=sf_adapter(sf, case, config=config, external_id_field="CW_Ticket_Id__c", now=now),
             source_mapper=cw_ticket,
             target_mapper=case,

@@ -87,7 +87,7 @@ Expand = Callable[[list[RemoteRecord], "Read | None"], Steps[list[RemoteRecord]]
 read of changes they come from (``None`` for a fetch by id)."""
 
 COMPANY_LINK_FLOW: Final = "crm:cw-companies-to-sf-accounts"
-"""The flow linking ConnectWise companies to Salesforce accounts (``+create`` when it creates)."""
+"""The flow linking ConnectWise companies to Salesforce accounts (``:create`` when it creates)."""
 
 
 @attrs.frozen
@@ -525,7 +525,7 @@ def company_account_flow(
     then the normalised name, then the web domain; an ambiguous name waits in the conflict log. A
     matched account is only linked, never changed (the accounts and contacts sync owns that). With
     ``create_accounts`` a company with no account gets one (name, phone, website, billing address,
-    ``CW_Company_Id__c``); the flow is then ``crm:cw-companies-to-sf-accounts+create``.
+    ``CW_Company_Id__c``); the flow is then ``crm:cw-companies-to-sf-accounts:create``.
 
     Args:
         cw: A ConnectWise client (sync or async).
@@ -553,7 +553,7 @@ def company_account_flow(
             "billing_address.country",
         )
     return Flow(
-        name=COMPANY_LINK_FLOW + ("+create" if create_accounts else ""),
+        name=COMPANY_LINK_FLOW + (":create" if create_accounts else ""),
         source=cw_adapter(cw, company, config=config, integration_user=cw_integration_user, now=now),
         target=sf_adapter(sf, account, config=config, external_id_field="CW_Company_Id__c", now=now),
         source_mapper=company,

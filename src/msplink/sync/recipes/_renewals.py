@@ -259,15 +259,18 @@ def _terms(
     cw_client: Any, state: Any, today: date, within_days: int
 ) -> Callable[[list[RemoteRecord], Read | None], Steps[list[RemoteRecord]]]:
     """The renewal flow's expansion: each agreement as its current term, plus each earlier term that
-    has an opportunity; the additions are read for the terms that can be in scope."""
+    has an opportunity; the additions are read for the terms that can be in scope and that the flow has
+    not processed at this version."""
     account_linked = linked_to(state, SALESFORCE, "Account")
 
     def expand(records: list[RemoteRecord], read: Read | None) -> Steps[list[RemoteRecord]]:
         earlier: dict[str, list[str]] = defaultdict(list)
+        done: dict[str, str] = {}
         if records:
             for source_id, _ in state.pairs((CONNECTWISE, TERM_OBJECT), (SALESFORCE, "Opportunity")):
                 agreement_id, _, end = source_id.partition("@")
                 earlier[agreement_id].append(end)
+            done = state.processed(RENEWAL_FLOW, [term_id(r.id, _end_of(r.data)) for r in records if r.data])
         out: list[RemoteRecord] = []
         for record in records:
             agreement = record.data
@@ -284,6 +287,8 @@ def _terms(
             }
             if near and company is not None:
                 wanted = wanted or account_linked([ExternalRef(CONNECTWISE, "company", str(company))])
+            if read is not None and not older and done.get(current) == record.version:
+                wanted = False  # re-read in the overlap: the engine drops it unread
             additions: tuple[Any, ...] = ()
             if wanted and agreement.id is not None:
                 number = int(agreement.id)
