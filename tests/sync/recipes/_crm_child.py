@@ -9,7 +9,7 @@ point was never reached.
 It is the harness of ``tests/sync/_sigkill_recipe_child.py`` (``Redirect``, ``Trap``, ``Wrapped``,
 ``store``) around the two clients of the CRM recipes; the points:
 
-- ``cw.read``: a ConnectWise list (a read of changes, a look-up, a child collection) is about to go out;
+- ``cw.read``: a ConnectWise list (a read of changes, a look-up, agreement additions) is about to go out;
 - ``cw.create:after``: a ConnectWise create was applied and its answer is lost with the process;
 - ``sf.read``: a SOQL query is about to go out;
 - ``sf.write:before`` / ``sf.write:after``: a Salesforce collections write (create, upsert, update)
@@ -51,7 +51,12 @@ def clients(spec: dict[str, Any], trap: Trap) -> tuple[Any, Any]:
         "list": _around(trap, "cw.read"),
         "create": _around(trap, "cw.create", before=False, after=True),
     }
-    cw_wrapped = {name: Wrapped(getattr(cw, name), cw_hooks) for name in CW_RESOURCES}
+
+    def children(method: Any) -> Any:  # agreements.additions(id), invoices.payments(id)
+        return lambda parent: Wrapped(method(parent), cw_hooks)
+
+    nested = {**cw_hooks, "additions": children, "payments": children}
+    cw_wrapped = {name: Wrapped(getattr(cw, name), nested) for name in CW_RESOURCES}
     sf_wrapped = {name: Wrapped(getattr(sf, name), _sf_hooks(trap)) for name in SF_RESOURCES}
 
     def sobject(method: Any) -> Any:
