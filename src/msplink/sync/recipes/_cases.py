@@ -22,7 +22,7 @@ detail note (``initialDescription`` is write-only in ConnectWise): one
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from typing import Any, Final
 
@@ -86,6 +86,14 @@ DEFAULT_ORIGINS: Final[Mapping[str, str]] = {
 """CW ticket source -> Salesforce Case ``Origin`` (the standard Origin values are Phone, Email, Web)."""
 
 
+def _names(values: Iterable[str]) -> frozenset[str]:
+    return frozenset(values)
+
+
+def _some_names(values: Iterable[str] | None) -> frozenset[str] | None:
+    return None if values is None else frozenset(values)
+
+
 @attrs.frozen(kw_only=True)
 class TicketScope:
     """Which open ConnectWise tickets get a Case (a closed ticket never gets a new one).
@@ -102,11 +110,11 @@ class TicketScope:
     """
 
     priorities: frozenset[str] = attrs.field(
-        default=frozenset({"Priority 1 - Emergency", "Priority 2 - High"}), converter=frozenset
+        default=frozenset({"Priority 1 - Emergency", "Priority 2 - High"}), converter=_names
     )
-    statuses: frozenset[str] = attrs.field(default=frozenset({"Escalated"}), converter=frozenset)
+    statuses: frozenset[str] = attrs.field(default=frozenset({"Escalated"}), converter=_names)
     escalated: bool = True
-    boards: frozenset[str] | None = attrs.field(default=None, converter=attrs.converters.optional(frozenset))
+    boards: frozenset[str] | None = attrs.field(default=None, converter=_some_names)
 
     def __call__(self, ticket: Ticket) -> bool:
         """Whether an open ticket is in scope."""
