@@ -105,7 +105,9 @@ ONBOARDING_FIELDS: Final = (
     "customer",
     "contact",
     "owner",
+    "opened_at",
 )
+"""What the onboarding flow writes, once (a project starts on the close date: ``opened_at``)."""
 WRITE_BACK: Final = {
     "ticket": "CW_Ticket_Id__c",
     "project": "CW_Project_Id__c",
