@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from msplink.sandbox import World, seed_world
-from msplink.sync import MemoryStateStore, SQLiteStateStore, StateStore, arun
+from msplink.sync import MemoryStateStore, SQLiteStateStore, arun
 from msplink.sync.recipes import RECIPES, closed_won_to_connectwise
 from tests.sync.recipes._crm import (
     cw_rows,
@@ -58,9 +58,8 @@ def _notes(world: World, ticket_id: int) -> list[str]:
     return [n["text"] for n in world.cw.store.data["ticketNotes"].values() if n["ticketId"] == ticket_id]
 
 
-def test_a_closed_won_opportunity_yields_exactly_one_company_contact_and_ticket(
-    world: World, store: StateStore
-) -> None:
+def test_a_closed_won_opportunity_yields_exactly_one_company_contact_and_ticket(world: World) -> None:
+    store = MemoryStateStore()  # both stores: see test_invoices_to_salesforce
     facts = world.facts()
     assert facts.closed_won_opportunity == WON
     companies, contacts, tickets = (len(cw_rows(world, t)) for t in ("companies", "contacts", "tickets"))

@@ -19,7 +19,7 @@ import pytest
 
 from msplink.connectwise import models as cw
 from msplink.sandbox import World, seed_world
-from msplink.sync import MemoryStateStore, SQLiteStateStore, StateStore, arun
+from msplink.sync import MemoryStateStore, SQLiteStateStore, arun
 from msplink.sync.recipes import RECIPES, renewals_to_salesforce
 from tests.sync.recipes._crm import (
     cw_rows,
@@ -55,9 +55,8 @@ def _edit(world: World, agreement_id: int, **values: Any) -> None:
     world.clock.advance(60)
 
 
-def test_a_dry_run_plans_what_the_first_run_writes_and_a_rerun_writes_nothing(
-    world: World, store: StateStore
-) -> None:
+def test_a_dry_run_plans_what_the_first_run_writes_and_a_rerun_writes_nothing(world: World) -> None:
+    store = MemoryStateStore()  # both stores: see test_invoices_to_salesforce
     before = snapshot(world)
     dry = sync(renewals_to_salesforce, world, store, dry_run=True)
     assert dry.writes == 0 and snapshot(world) == before

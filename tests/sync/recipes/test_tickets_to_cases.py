@@ -18,7 +18,7 @@ import pytest
 
 from msplink.connectwise import models as cw
 from msplink.sandbox import World, seed_world
-from msplink.sync import MemoryStateStore, SQLiteStateStore, StateStore, arun
+from msplink.sync import MemoryStateStore, SQLiteStateStore, arun
 from msplink.sync.recipes import RECIPES, tickets_to_cases
 from msplink.sync.recipes._cases import TicketScope
 from tests.sync.recipes._crm import (
@@ -67,9 +67,8 @@ def _in_scope(ticket: dict[str, Any]) -> bool:
     )
 
 
-def test_a_dry_run_plans_what_the_first_run_writes_and_a_rerun_writes_nothing(
-    world: World, store: StateStore
-) -> None:
+def test_a_dry_run_plans_what_the_first_run_writes_and_a_rerun_writes_nothing(world: World) -> None:
+    store = MemoryStateStore()  # both stores: see test_invoices_to_salesforce
     before = snapshot(world)
     dry = sync(tickets_to_cases, world, store, dry_run=True)
     assert dry.writes == 0 and snapshot(world) == before
