@@ -229,6 +229,8 @@ class TicketsToCases:
     name: Final = NAME
     summary: Final = "ConnectWise tickets (high priority, escalated) -> Salesforce Cases on the account"
     systems: Final = ("connectwise", "salesforce")
+    Scope: Final = TicketScope
+    """The scope option's type: ``tickets_to_cases(..., scope=tickets_to_cases.Scope(boards=[...]))``."""
 
     def flows(
         self,
