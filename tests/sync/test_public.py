@@ -55,7 +55,9 @@ def test_errors_are_sync_errors() -> None:
 def test_the_recipe_registry_lists_each_recipe_with_its_summary_and_systems() -> None:
     assert "companies_and_customers" in recipes.RECIPES  # the reference recipe; others register theirs
     for name, recipe in recipes.RECIPES.items():
-        assert recipe.name == name and recipe.run is getattr(recipes, name) and recipe.summary and recipe.systems
+        assert (
+            recipe.name == name and recipe.run is getattr(recipes, name) and recipe.summary and recipe.systems
+        )
     entry = recipes.RECIPES["companies_and_customers"]
     assert entry.run is recipes.companies_and_customers
     assert entry.flows == recipes.companies_and_customers.flows
