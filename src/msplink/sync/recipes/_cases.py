@@ -312,8 +312,8 @@ class TicketsToCases:
         """Sync ConnectWise tickets to Salesforce Cases once (see the module docstring).
 
         Args:
-            cw: A ``ConnectWiseClient``.
-            sf: A ``SalesforceClient``.
+            cw: A ``ConnectWiseClient`` (``GET /service/tickets``, ``GET /service/tickets/{id}/notes``, ``GET /company/companies``).
+            sf: A ``SalesforceClient`` (SOQL on ``Account`` and ``Case``, ``PATCH /composite/sobjects/Case/CW_Ticket_Id__c``).
             state: The state store the flows share.
             config: The ``MappingConfig`` (``case_statuses``, ``case_priorities``).
             dry_run: Plan and report only (the case flow's dry run sees the company links the first

@@ -424,8 +424,8 @@ class ClosedWonToConnectWise:
         """Onboard Closed Won opportunities in ConnectWise once (see the module docstring).
 
         Args:
-            cw: A ``ConnectWiseClient``.
-            sf: A ``SalesforceClient``.
+            cw: A ``ConnectWiseClient`` (``POST /company/companies``, ``/company/contacts``, ``/service/tickets`` (``/project/projects``)).
+            sf: A ``SalesforceClient`` (SOQL on ``Opportunity``, ``Account``, ``Contact``; ``PATCH /composite/sobjects``).
             state: The state store the flows share.
             config: The ``MappingConfig``.
             dry_run: Plan and report only. A dry run cannot foresee the write-back (the records it

@@ -28,7 +28,7 @@ from typing import Any, Final, TypeVar
 import attrs
 
 from msplink.mappers import MappingConfig, find_mapper
-from msplink.models import ExternalRef, Link
+from msplink.models import Customer, ExternalRef, Link
 from msplink.sync import (
     Action,
     ChangePage,
@@ -70,9 +70,11 @@ __all__ = [
     "cw_adapter",
     "enriched_source",
     "is_async",
+    "link_refs",
     "linked_to",
-    "listing",
+    "planned_state",
     "run_steps",
+    "same_kind",
     "sf_adapter",
 ]
 
@@ -134,11 +136,6 @@ async def arun_steps(steps: Steps[T]) -> T:
         return value
     finally:
         steps.close()
-
-
-def listing(resource: Any, statement: str) -> Any:
-    """Every row of a query (``resource.query(statement).to_list()``; awaitable for an async client)."""
-    return resource.query(statement).to_list()
 
 
 def is_async(client: Any) -> bool:
@@ -535,8 +532,6 @@ def company_account_flow(
         cw_integration_user: The ConnectWise API member msplink writes as.
         now: The clock of the adapters.
     """
-    from msplink.models import Customer
-
     company = find_mapper("connectwise", "company", Customer)
     account = find_mapper("salesforce", "Account", Customer)
     fields: tuple[str, ...] = ("name",)

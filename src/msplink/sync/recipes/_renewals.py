@@ -441,8 +441,8 @@ class RenewalsToSalesforce:
         """Sync ConnectWise agreement renewals to Salesforce once (see the module docstring).
 
         Args:
-            cw: A ``ConnectWiseClient``.
-            sf: A ``SalesforceClient``.
+            cw: A ``ConnectWiseClient`` (``GET /finance/agreements`` and ``.../{id}/additions``, ``GET /company/companies``).
+            sf: A ``SalesforceClient`` (SOQL on ``Account`` and ``Opportunity``, ``PATCH /composite/sobjects/Opportunity/CW_Renewal_Term__c``).
             state: The state store the flows share.
             config: The ``MappingConfig`` (``opportunity_stages``).
             dry_run: Plan and report only (the renewal flow's dry run sees the company links the first

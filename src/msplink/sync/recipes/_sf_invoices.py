@@ -306,8 +306,8 @@ class InvoicesToSalesforce:
         """Sync ConnectWise invoices to Salesforce once (see the module docstring for what it does).
 
         Args:
-            cw: A ``ConnectWiseClient``.
-            sf: A ``SalesforceClient``.
+            cw: A ``ConnectWiseClient`` (``GET /finance/invoices``, ``GET /company/companies``).
+            sf: A ``SalesforceClient`` (SOQL, ``PATCH /composite/sobjects/Invoice__c/CW_Invoice_Id__c``, ``POST /composite/sobjects`` (Tasks)).
             state: The state store the flows share.
             config: The ``MappingConfig``.
             dry_run: Plan and report only (the dry run of the later flows sees the company links the
