@@ -79,6 +79,7 @@ def connectwise_payloads() -> Payloads:
         out["connectwise", "time_entry"] = [*_raw(cw.time_entries.list()), cw_payloads.TIME_ENTRY]
         out["connectwise", "ticket"] = [*_raw(cw.tickets.list()), cw_payloads.TICKET]
         out["connectwise", "opportunity"] = [*_raw(cw.opportunities.list()), cw_payloads.OPPORTUNITY]
+        out["connectwise", "project"] = _raw(cw.projects.list())
         out["connectwise", "purchase_order"] = [*_raw(cw.purchase_orders.list()), cw_payloads.PURCHASE_ORDER]
     return out
 

@@ -53,7 +53,7 @@ payloads = st.one_of(st.dictionaries(keys, json_values, max_size=6), json_values
 def test_every_inbound_mapper_is_covered():
     names = {f.__name__ for f in INBOUND}
     assert {"company_to_customer", "customer_to_customer", "account_to_customer", "case_to_ticket"} <= names
-    assert len(INBOUND) == 30
+    assert len(INBOUND) == 31
 
 
 @pytest.mark.parametrize(

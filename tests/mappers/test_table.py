@@ -112,7 +112,7 @@ def test_every_public_mapper_function_is_in_its_table(system: str) -> None:
 
 
 def test_tables_have_one_mapper_per_key_and_find_mapper_finds_each() -> None:
-    assert len(MAPPERS) == len(cwm.MAPPERS) + len(qbm.MAPPERS) + len(sfm.MAPPERS) == 32
+    assert len(MAPPERS) == len(cwm.MAPPERS) + len(qbm.MAPPERS) + len(sfm.MAPPERS) == 33
     assert len({m.key for m in MAPPERS}) == len(MAPPERS)
     for mapper in MAPPERS:
         assert find_mapper(mapper.system, mapper.object, mapper.canonical) is mapper

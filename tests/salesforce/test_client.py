@@ -239,7 +239,7 @@ def test_describe_is_cached_and_exposes_metadata(client, sandbox):
     assert sandbox.count("GET", r"/describe$") == 1
     assert set(describe.required_fields) == {"Name", "StageName", "CloseDate"}
     assert "Closed Won" in describe.picklists["StageName"]
-    assert describe.external_id_fields == ("CW_Opportunity_Id__c",)
+    assert describe.external_id_fields == ("CW_Opportunity_Id__c", "CW_Renewal_Term__c")
 
 
 def test_limits_and_limit_info(client, sandbox):

@@ -53,14 +53,18 @@ def test_errors_are_sync_errors() -> None:
 
 
 def test_the_recipe_registry_lists_each_recipe_with_its_summary_and_systems() -> None:
-    assert "companies_and_customers" in recipes.RECIPES  # the other recipes test their own entries
-    assert all(name == entry.name and name in recipes.__all__ for name, entry in recipes.RECIPES.items())
+    assert "companies_and_customers" in recipes.RECIPES  # the reference recipe; others register theirs
+    for name, recipe in recipes.RECIPES.items():
+        assert (
+            recipe.name == name and recipe.run is getattr(recipes, name) and recipe.summary and recipe.systems
+        )
     entry = recipes.RECIPES["companies_and_customers"]
     assert entry.run is recipes.companies_and_customers
     assert entry.flows == recipes.companies_and_customers.flows
     assert entry.systems == ("connectwise", "quickbooks")
     assert entry.summary.startswith("ConnectWise companies <-> QuickBooks customers")
     assert recipes.__all__ == sorted(recipes.__all__) and {"RECIPES", "Recipe"} <= set(recipes.__all__)
+    assert set(recipes.__all__) == {"RECIPES", "Recipe", *recipes.RECIPES}
     assert reports.__all__ == []
 
 

@@ -9,7 +9,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from msplink.mappers.salesforce import INVOICE_RECORD_FIELDS
-from msplink.sandbox.salesforce._schema import FieldSpec, standard_objects
+from msplink.sandbox.salesforce._schema import FieldSpec, invoice_fields, standard_objects
 
 ROOT = Path(__file__).parents[2]
 FOLDER = ROOT / "docs" / "salesforce-metadata"
@@ -112,12 +112,16 @@ def table() -> str:
         "CW_Agreement_Id__c": "the ConnectWise agreement of a contract (renewals)",
         "Lead.CW_Contact_Id__c": "the ConnectWise contact a lead became (written back)",
         "Lead.CW_Company_Id__c": "the ConnectWise company of that contact (written back)",
+        "Opportunity.CW_Company_Id__c": "the ConnectWise company a won deal went to (written back)",
+        "Opportunity.CW_Ticket_Id__c": "the onboarding ticket of a won deal (written back)",
+        "Opportunity.CW_Project_Id__c": "the onboarding project of a won deal (written back)",
+        "Opportunity.CW_Agreement_Id__c": "the ConnectWise agreement a renewal renews",
+        "Opportunity.CW_Renewal_Term__c": "agreement id and end date of a renewal (upsert key)",
     }
     for obj, field in _custom_fields():
         flags = ", ".join(f for f, on in (("external id", field.external_id), ("unique", field.unique)) if on)
-        rows.append(
-            f"| {obj} | `{field.name}` | Text({field.length}), {flags} | {purpose.get(f'{obj}.{field.name}', purpose.get(field.name, ''))} |"
-        )
+        used = purpose.get(f"{obj}.{field.name}", purpose.get(field.name, ""))
+        rows.append(f"| {obj} | `{field.name}` | Text({field.length}), {flags} | {used} |")
     rows.append("| Invoice__c (custom object) | `Name` | Text | invoice number |")
     for name, (kind, detail) in INVOICE_FIELDS.items():
         shown = (
@@ -158,7 +162,7 @@ def test_metadata_files_are_well_formed_and_complete() -> None:
     # Every field the invoice mapper writes by default exists on the object (``CurrencyIsoCode`` is
     # standard in multi-currency orgs).
     names = {n for n in INVOICE_RECORD_FIELDS.values() if n not in {"Name", "CurrencyIsoCode"}}
-    assert names == set(INVOICE_FIELDS)
+    assert names == set(INVOICE_FIELDS) == {f.name for f in invoice_fields()}  # the world's org has it too
 
 
 def test_the_guide_lists_the_same_fields() -> None:

@@ -32,6 +32,7 @@ from msplink.sandbox._worldtables import (
 from msplink.sandbox.connectwise._store import Store
 from msplink.sandbox.quickbooks._state import Company
 from msplink.sandbox.salesforce._org import Org
+from msplink.sandbox.salesforce._schema import INVOICE_OBJECT, invoice_fields
 
 __all__ = [
     "CW_REFERENCE_IDS",
@@ -682,7 +683,10 @@ def seed_quickbooks(company: Company, bp: Blueprint, seeded: Seeded) -> None:
 
 
 def customise_org(org: Org) -> None:
-    """The MSP's Salesforce customisation: a ``Qualified`` lead status (the org's lead process)."""
+    """The MSP's Salesforce customisation: a ``Qualified`` lead status (the org's lead process) and an
+    invoice custom object (``Invoice__c``, where CW invoices are shown)."""
+    if INVOICE_OBJECT.lower() not in org.objects:
+        org.add_object(INVOICE_OBJECT, key_prefix="a01", fields=invoice_fields())
     lead = org.spec("Lead")
     status = lead.field("Status")
     if status is not None and "Qualified" not in status.picklist:

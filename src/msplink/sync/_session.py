@@ -732,7 +732,7 @@ class Session:
                 target_hashes=item.target_hashes,
                 pure=item.pure,
                 applied=item.applied,
-                created_at=_now(),
+                created_at=self._target_now(),
             )
             by_key[key] = item
         results: dict[str, WriteResult | None] = {}
@@ -742,6 +742,13 @@ class Session:
         for key, item in by_key.items():
             self._record(changes, item, results.get(key), *entities[item.source.id], key=key)
         self._commit(changes, mark)
+
+    def _target_now(self) -> datetime:
+        """The time by the target adapter's clock (``now``, when it has one): journalled creates are
+        settled by comparing it with the target's own creation times."""
+        clock = getattr(self.flow.target, "now", None)
+        moment = clock() if callable(clock) else None
+        return moment.astimezone(timezone.utc) if isinstance(moment, datetime) else _now()
 
     def _values(self, item: PlanItem) -> dict[str, Any]:
         if item.record is None:

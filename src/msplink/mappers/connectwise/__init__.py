@@ -58,6 +58,13 @@ from msplink.mappers.connectwise._opportunities import (
     opportunity_from_canonical,
     opportunity_to_opportunity,
 )
+from msplink.mappers.connectwise._projects import (
+    PROJECT_BILLING_METHOD,
+    PROJECT_DAYS,
+    UNMAPPED_PROJECT_FIELDS,
+    project_from_canonical,
+    project_to_ticket,
+)
 from msplink.mappers.connectwise._purchase_orders import (
     UNMAPPED_PURCHASE_ORDER_FIELDS,
     UNMAPPED_PURCHASE_ORDER_LINE_FIELDS,
@@ -78,6 +85,8 @@ from msplink.mappers.connectwise._time import (
 __all__ = [
     "BILLING_CYCLE_NAMES",
     "MAPPERS",
+    "PROJECT_BILLING_METHOD",
+    "PROJECT_DAYS",
     "SYSTEM",
     "UNMAPPED_ADDITION_FIELDS",
     "UNMAPPED_AGREEMENT_FIELDS",
@@ -87,6 +96,7 @@ __all__ = [
     "UNMAPPED_INVOICE_FIELDS",
     "UNMAPPED_OPPORTUNITY_FIELDS",
     "UNMAPPED_PAYMENT_FIELDS",
+    "UNMAPPED_PROJECT_FIELDS",
     "UNMAPPED_PURCHASE_ORDER_FIELDS",
     "UNMAPPED_PURCHASE_ORDER_LINE_FIELDS",
     "UNMAPPED_TICKET_FIELDS",
@@ -114,6 +124,8 @@ __all__ = [
     "opportunity_from_canonical",
     "opportunity_to_opportunity",
     "product_item_to_invoice_line",
+    "project_from_canonical",
+    "project_to_ticket",
     "purchase_order_from_canonical",
     "purchase_order_to_purchase_order",
     "site_from_canonical",

@@ -35,6 +35,7 @@ from msplink.mappers.connectwise._invoices import (
     time_entry_to_invoice_line,
 )
 from msplink.mappers.connectwise._opportunities import opportunity_from_canonical, opportunity_to_opportunity
+from msplink.mappers.connectwise._projects import project_from_canonical, project_to_ticket
 from msplink.mappers.connectwise._purchase_orders import (
     purchase_order_from_canonical,
     purchase_order_to_purchase_order,
@@ -594,6 +595,42 @@ MAPPERS: tuple[Mapper[Any], ...] = (
             "status",
             "summary",
             "type",
+        ),
+    ),
+    Mapper(
+        system=SYSTEM,
+        object="project",
+        canonical=Ticket,
+        to_canonical=project_to_ticket,
+        from_canonical=project_from_canonical,
+        reads=(
+            "_info",
+            "board",
+            "closedFlag",
+            "company",
+            "contact",
+            "customFields",
+            "description",
+            "estimatedStart",
+            "id",
+            "manager",
+            "name",
+            "status",
+        ),
+        writes=(
+            "billingMethod",
+            "board",
+            "closedFlag",
+            "company",
+            "contact",
+            "customFields",
+            "description",
+            "estimatedEnd",
+            "estimatedStart",
+            "id",
+            "manager",
+            "name",
+            "status",
         ),
     ),
     Mapper(

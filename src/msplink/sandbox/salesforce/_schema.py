@@ -365,6 +365,11 @@ def standard_objects() -> dict[str, ObjectSpec]:
             _s("IsClosed", type="boolean", readonly=True, default=False),
             _s("IsWon", type="boolean", readonly=True, default=False),
             _s("CW_Opportunity_Id__c", length=50, external_id=True, unique=True, custom=True),
+            _s("CW_Company_Id__c", length=50, custom=True),
+            _s("CW_Ticket_Id__c", length=50, custom=True),
+            _s("CW_Project_Id__c", length=50, custom=True),
+            _s("CW_Agreement_Id__c", length=50, custom=True),
+            _s("CW_Renewal_Term__c", length=80, external_id=True, unique=True, custom=True),
         ],
         "Case": [
             *_system(queues=True),
@@ -479,6 +484,24 @@ def standard_objects() -> dict[str, ObjectSpec]:
             spec.add(f)
         out[name.lower()] = spec
     return out
+
+
+INVOICE_OBJECT = "Invoice__c"
+"""The MSP's invoice custom object (use case 14: CW invoices visible in Salesforce)."""
+
+
+def invoice_fields() -> list[FieldSpec]:
+    """The fields of the invoice custom object (``Name`` and the system fields come with every custom
+    object): what ``msplink.mappers.salesforce.invoice_record_from_canonical`` writes."""
+    return [
+        _ref("Account__c", "Account", "Account__r", child_relationship="Invoices__r", custom=True),
+        _s("Amount__c", type="currency", custom=True),
+        _s("Balance__c", type="currency", custom=True),
+        _s("Invoice_Date__c", type="date", custom=True),
+        _s("Due_Date__c", type="date", custom=True),
+        _s("Status__c", length=40, custom=True),
+        _s("CW_Invoice_Id__c", length=50, external_id=True, unique=True, custom=True),
+    ]
 
 
 def name_object() -> ObjectSpec:

@@ -37,6 +37,7 @@ from msplink.errors import (
     RateLimitError,
     ServerError,
 )
+from msplink.salesforce import models as sf
 from msplink.salesforce import soql
 from msplink.sync._identity import MatchRule
 from msplink.sync._model import Action
@@ -50,6 +51,8 @@ from msplink.sync.adapters._base import (
     FirstPage,
     Steps,
     SyncMethods,
+    adrive,
+    drive,
 )
 from msplink.sync.adapters._shared import budget_chunks, intent_of, pair_creates, top_level_diff
 
@@ -91,6 +94,17 @@ def _utc(value: datetime | None) -> datetime | None:
     return value.astimezone(timezone.utc) if value is not None else None
 
 
+def _model(row: Any) -> Any:
+    """A typed row as it is; a plain record of an untyped sObject (``client.sobject("Invoice__c")``
+    answers dicts) as a generic :class:`~msplink.salesforce.models.SObject`."""
+    return row if isinstance(row, sf.SObject) else sf.SObject.from_api(row)
+
+
+def _wire(payload: Any) -> dict[str, Any]:
+    """The API body of a mapper's output: a typed model's ``to_api()``, or a plain record as it is."""
+    return dict(payload) if isinstance(payload, Mapping) else dict(payload.to_api())
+
+
 def _error(codes: Sequence[Any]) -> MsplinkError:
     """A typed error for a failed record of a collections / Bulk answer."""
     details = tuple(ErrorDetail(code=e.code, message=e.message, fields=tuple(e.fields or ())) for e in codes)
@@ -129,6 +143,7 @@ class _Salesforce(AdapterBase):
         batch_size: int = 2000,
         bulk_threshold: int = BULK_THRESHOLD,
         page_size: int = PAGE_SIZE,
+        where: Mapping[str, Any] | None = None,
     ) -> None:
         super().__init__(
             client, mapper, config=config, integration_user=integration_user, now=now, index_rules=index_rules
@@ -141,6 +156,8 @@ class _Salesforce(AdapterBase):
                 f"batch_size and bulk_threshold must be at least 1, page_size 1..{PAGE_SIZE}"
             )
         self.page_size = page_size
+        self.where: dict[str, Any] = {soql.check_identifier(k): v for k, v in (where or {}).items()}
+        """Field values every read of changes is limited to (``{"IsWon": True}``)."""
         self._batch_size = batch_size
         self.bulk_threshold = bulk_threshold
         reads = [f for f in mapper.reads_for(config) if "." not in f or f.count(".") == 1]
@@ -207,7 +224,7 @@ class _Salesforce(AdapterBase):
     def _rows(self, statement: str, *, deleted: bool = False) -> Steps[list[Any]]:
         """Every row of one statement (following ``nextRecordsUrl``)."""
         rows = yield Do(lambda c: self._res(c).query(statement, include_deleted=deleted).to_list())
-        return list(rows)
+        return [_model(row) for row in rows]
 
     def _keyset(
         self, base: soql.Condition | None, after: tuple[datetime, str] | None, *, deleted: bool
@@ -227,7 +244,7 @@ class _Salesforce(AdapterBase):
         page = yield FirstPage(
             lambda c: self._res(c).query(statement, include_deleted=deleted, page_size=batch)
         )
-        items = list(page.items) if page is not None else []
+        items = [_model(row) for row in page.items] if page is not None else []
         if not items or (page is not None and page.next_cursor is None and len(items) < self.page_size):
             return items, None
         last_row = items[-1]
@@ -244,6 +261,9 @@ class _Salesforce(AdapterBase):
             stamp, _, last = page_token.partition("|")
             after = (datetime.fromisoformat(stamp), last)
         base = soql.F("SystemModstamp") >= since if since is not None else None
+        for field, value in self.where.items():
+            equal = soql.F(field) == value
+            base = equal if base is None else soql.and_(base, equal)
         items, position = yield from self._keyset(base, after, deleted=True)
         token = f"{position[0].isoformat()}|{position[1]}" if position is not None else None
         return ChangePage(records=[self.remote(m) for m in items], next_token=token)
@@ -262,6 +282,17 @@ class _Salesforce(AdapterBase):
                 for model in (yield from self._rows(statement, deleted=deleted)):
                     found[str(model.id)] = model
         return list(found.values())
+
+    def _related(self, field: str, values: Sequence[str]) -> Steps[list[RemoteRecord]]:
+        """The live records whose ``field`` holds one of ``values`` (``AccountId IN (...)``)."""
+        name = soql.check_identifier(field)
+        found: dict[str, Any] = {}
+        for chunk in budget_chunks(sorted(set(values)), len, SOQL_BUDGET, 500):
+            yield from self._ready()
+            statement = self._select(soql.F(name).in_(chunk), order=False, limit=50_000)
+            for model in (yield from self._rows(statement)):
+                found[str(model.id)] = model
+        return [self.remote(m) for m in found.values()]
 
     def _fetch(self, ids: Sequence[str]) -> Steps[list[RemoteRecord]]:
         models = yield from self._by_ids(list(dict.fromkeys(ids)), deleted=True)
@@ -393,7 +424,7 @@ class _Salesforce(AdapterBase):
         return [results[n] for n in range(len(ops))]
 
     def _create_body(self, op: WriteOp) -> dict[str, Any]:
-        body: dict[str, Any] = op.payload.to_api()
+        body = _wire(op.payload)
         body.pop("Id", None)
         if self.external_id_field and not body.get(self.external_id_field):
             body[self.external_id_field] = op.source.id
@@ -401,13 +432,13 @@ class _Salesforce(AdapterBase):
 
     def _update_body(self, op: WriteOp) -> dict[str, Any] | None:
         current = self.remembered(op.target_id or "")
-        after = op.payload.to_api()
+        after = _wire(op.payload)
         before: dict[str, Any] = {}
         if current is not None:
             canonical = self.canonical(current)
             if canonical is not None:
-                before = self.mapper.from_canonical(canonical, self.config).to_api()
-        names = top_level_diff(before, after, self._writable)
+                before = _wire(self.mapper.from_canonical(canonical, self.config))
+        names = top_level_diff(before, after, self._writable - {"Id"})
         if self.external_id_field and not (current is not None and current.raw.get(self.external_id_field)):
             after = {**after, self.external_id_field: after.get(self.external_id_field) or op.source.id}
             names.append(self.external_id_field)  # stamp a record matched by name: later upserts find it
@@ -479,8 +510,19 @@ class SalesforceAdapter(_Salesforce, SyncMethods):
         batch_size: Writes per :meth:`write` call.
         bulk_threshold: Above this many records in one call, creates and upserts go through Bulk 2.0.
         page_size: Records per read request (``LIMIT`` of each keyset page, at most 2,000).
+        where: Field values every read of changes is limited to (``{"IsWon": True}``: won
+            opportunities only); fetches and look-ups by id are not limited.
     """
+
+    def related(self, field: str, values: Sequence[str]) -> list[RemoteRecord]:
+        """The live records whose ``field`` holds one of ``values`` (``SELECT ... WHERE AccountId IN
+        (...)``, sized to the statement limit): the children of some parents."""
+        return drive(self.client, self._related(field, values))
 
 
 class AsyncSalesforceAdapter(_Salesforce, AsyncMethods):
     """The async twin of :class:`SalesforceAdapter` (over an ``AsyncSalesforceClient``)."""
+
+    async def related(self, field: str, values: Sequence[str]) -> list[RemoteRecord]:
+        """See :meth:`SalesforceAdapter.related`."""
+        return await adrive(self.client, self._related(field, values))

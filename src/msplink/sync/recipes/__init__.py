@@ -18,8 +18,12 @@ __all__ = [
     "RECIPES",
     "Recipe",
     "accounts_and_contacts",
+    "closed_won_to_connectwise",
     "companies_and_customers",
+    "invoices_to_salesforce",
     "leads_to_connectwise",
+    "renewals_to_salesforce",
+    "tickets_to_cases",
 ]
 
 
@@ -43,8 +47,12 @@ class Recipe:
 
 
 from msplink.sync.recipes._accounts import accounts_and_contacts  # noqa: E402
+from msplink.sync.recipes._cases import tickets_to_cases  # noqa: E402
+from msplink.sync.recipes._closed_won import closed_won_to_connectwise  # noqa: E402
 from msplink.sync.recipes._companies import companies_and_customers  # noqa: E402
 from msplink.sync.recipes._leads import leads_to_connectwise  # noqa: E402
+from msplink.sync.recipes._renewals import renewals_to_salesforce  # noqa: E402
+from msplink.sync.recipes._sf_invoices import invoices_to_salesforce  # noqa: E402
 
 RECIPES: Mapping[str, Recipe] = MappingProxyType(
     {
@@ -55,6 +63,10 @@ RECIPES: Mapping[str, Recipe] = MappingProxyType(
             companies_and_customers,
             accounts_and_contacts,
             leads_to_connectwise,
+            invoices_to_salesforce,
+            tickets_to_cases,
+            renewals_to_salesforce,
+            closed_won_to_connectwise,
         )
     }
 )
