@@ -59,7 +59,7 @@ def test_the_recipe_registry_lists_each_recipe_with_its_summary_and_systems() ->
     assert entry.flows == recipes.companies_and_customers.flows
     assert entry.systems == ("connectwise", "quickbooks")
     assert entry.summary.startswith("ConnectWise companies <-> QuickBooks customers")
-    assert recipes.__all__ == ["RECIPES", "Recipe", "companies_and_customers"]
+    assert recipes.__all__ == ["RECIPES", "Recipe", "companies_and_customers", "invoices_to_quickbooks"]
     assert reports.__all__ == []
 
 
