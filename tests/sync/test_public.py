@@ -53,13 +53,19 @@ def test_errors_are_sync_errors() -> None:
 
 
 def test_the_recipe_registry_lists_each_recipe_with_its_summary_and_systems() -> None:
-    assert sorted(recipes.RECIPES) == ["companies_and_customers", "invoices_to_quickbooks"]
+    assert sorted(recipes.RECIPES) == [
+        "companies_and_customers",
+        "invoices_to_quickbooks",
+        "time_to_quickbooks",
+    ]
     entry = recipes.RECIPES["companies_and_customers"]
     assert entry.run is recipes.companies_and_customers
     assert entry.flows == recipes.companies_and_customers.flows
     assert entry.systems == ("connectwise", "quickbooks")
     assert entry.summary.startswith("ConnectWise companies <-> QuickBooks customers")
-    assert recipes.__all__ == ["RECIPES", "Recipe", "companies_and_customers", "invoices_to_quickbooks"]
+    assert recipes.__all__ == [
+        "RECIPES", "Recipe", "companies_and_customers", "invoices_to_quickbooks", "time_to_quickbooks",
+    ]  # fmt: skip
     assert reports.__all__ == [
         "InvoiceDifference", "Reconciliation", "UnmappedMappings", "reconcile", "reconciliation", "unmapped",
         "unmapped_from",

@@ -14,7 +14,7 @@ from typing import Any
 
 import attrs
 
-__all__ = ["RECIPES", "Recipe", "companies_and_customers", "invoices_to_quickbooks"]
+__all__ = ["RECIPES", "Recipe", "companies_and_customers", "invoices_to_quickbooks", "time_to_quickbooks"]
 
 
 @attrs.frozen(kw_only=True)
@@ -38,6 +38,7 @@ class Recipe:
 
 from msplink.sync.recipes._companies import companies_and_customers  # noqa: E402
 from msplink.sync.recipes._invoices import invoices_to_quickbooks  # noqa: E402
+from msplink.sync.recipes._time import time_to_quickbooks  # noqa: E402
 
 RECIPES: Mapping[str, Recipe] = MappingProxyType(
     {
@@ -47,6 +48,7 @@ RECIPES: Mapping[str, Recipe] = MappingProxyType(
         for recipe in (
             companies_and_customers,
             invoices_to_quickbooks,
+            time_to_quickbooks,
         )
     }
 )
