@@ -19,7 +19,9 @@ from msplink.sync.recipes._invoicing import InvoiceBundle, bundle_to_invoice, qb
 from msplink.sync.recipes._postings import contributions, tag
 from msplink.sync.recipes._time import _minutes
 
-CONFIG = MappingConfig(default_item="1", penny_adjustment_item="99", catalog_items={"A": "7"})
+CONFIG = MappingConfig.from_dict(
+    {"default_item": "1", "penny_adjustment_item": "99", "catalog_items": {"A": "7"}}
+)
 QBO_INVOICE = find_mapper("quickbooks", "Invoice", Invoice)
 
 money = st.decimals(min_value=Decimal("-9999.9999"), max_value=Decimal("9999.9999"), places=4)
