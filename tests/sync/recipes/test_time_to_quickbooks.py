@@ -364,3 +364,32 @@ def test_sigkill_then_a_rerun_posts_each_entry_once(
     finally:
         cw_served.stop()
         qbo_served.stop()
+
+
+def test_the_posting_index_reads_everything_once_then_what_changed(world: World) -> None:
+    from msplink.sync import LookupRequest
+    from msplink.sync.recipes._postings import posting_target
+
+    with world.clients() as c:
+        target = posting_target(c.qbo, mode="journal", config=world.config, now=world.clock.now)
+        assert target.lookup(LookupRequest(ids=["7"])) == []
+        expense, liability = world.config.labour_expense_account, world.config.labour_liability_account
+        c.qbo.journal_entries.create(
+            {
+                "TxnDate": "2026-03-01",
+                "Line": [
+                    {"DetailType": "JournalEntryLineDetail", "Amount": Decimal("10.00"),
+                     "Description": f"Labour cost {tag({'7': Decimal('10')})}",
+                     "JournalEntryLineDetail": {"PostingType": "Debit", "AccountRef": {"value": expense}}},
+                    {"DetailType": "JournalEntryLineDetail", "Amount": Decimal("10.00"), "Description": "Labour cost",
+                     "JournalEntryLineDetail": {"PostingType": "Credit", "AccountRef": {"value": liability}}},
+                ],
+            }
+        )  # fmt: skip
+        assert target.lookup(LookupRequest(ids=["7"])) == []  # refreshed at most once a minute
+        world.clock.advance(120)
+        world.qbo.clear_log()
+        [found] = target.lookup(LookupRequest(ids=["7"]))
+    assert found.data.net == Decimal("10")
+    [query] = [r for r in world.qbo.requests if r.path.endswith("/query")]
+    assert query.status == 200
