@@ -1,8 +1,10 @@
-"""Child process of the recipe SIGKILL tests: run ``companies_and_customers`` once and die at a point.
+"""Child process of the recipe SIGKILL tests: run a recipe once and die at a point.
 
 ``python -m tests.sync._sigkill_recipe_child WORKDIR POINT NTH`` reads ``WORKDIR/run.json`` (the URLs
 of the ConnectWise and QuickBooks sandboxes served by the parent over real sockets, their credentials,
-the mapping config and the world's clock), opens ``WORKDIR/state.db`` and runs the recipe; the
+the mapping config and the world's clock; optionally ``recipe``, a name in ``RECIPES`` (default
+``companies_and_customers``), and ``options``, its own keyword arguments), opens ``WORKDIR/state.db``
+and runs the recipe; the
 ``NTH`` time the named point is reached it sends itself SIGKILL. Exit code 3: the point was never
 reached.
 
@@ -35,7 +37,7 @@ from msplink.connectwise import ConnectWiseClient
 from msplink.mappers import MappingConfig
 from msplink.quickbooks import QuickBooksClient
 from msplink.sync import SQLiteStateStore
-from msplink.sync.recipes import companies_and_customers
+from msplink.sync.recipes import RECIPES
 
 
 class Redirect(httpx.BaseTransport):
@@ -154,13 +156,15 @@ def main(argv: list[str]) -> int:
     trap = Trap(point, nth)
     cw, qbo = clients(spec, trap)
     moment = datetime.fromisoformat(spec["now"])
-    companies_and_customers(
+    recipe = RECIPES[spec.get("recipe", "companies_and_customers")].run
+    recipe(
         cw=cw,
         qbo=qbo,
         state=store(workdir / "state.db", trap),
         config=MappingConfig.from_dict(spec["config"]),
         cw_integration_user=spec["integration_user"],
         now=lambda: moment,
+        **spec.get("options", {}),
     )
     return 3
 

@@ -88,6 +88,11 @@ class Flow:
             mapper reads and the target mapper reads and writes, when they say, else every field.
         guards: Blast-radius limits.
         filter: A predicate on the canonical source record; ``False`` skips it (reason ``filtered``).
+        locked: ``locked(source, target)`` on the canonical source record and the target's current
+            canonical record (``None`` for a deleted source): a reason (``"paid"``) to leave that target
+            as it is, or ``None``. A
+            locked target is neither updated nor deleted: the item is a SKIP with that reason (a LINK
+            carrying it, for a new match), and its differences are not recorded as synced.
         detect_deletes: After a complete read of a source without a delete feed, list every source
             id and delete (guards permitting) the targets of linked records that are gone.
         fill_blanks: Treat a blank (``None``) that msplink never synced for a record and field as
@@ -114,6 +119,7 @@ class Flow:
     fields: frozenset[str] | None = attrs.field(default=None, converter=_fields)
     guards: Guards = attrs.field(factory=Guards)
     filter: Callable[[Any], bool] | None = None
+    locked: Callable[[Any, Any], str | None] | None = None
     detect_deletes: bool = False
     fill_blanks: bool = False
     overlap: timedelta = timedelta(minutes=1)
@@ -230,4 +236,5 @@ class Flow:
             policies=tuple(p.flipped() for p in self.policies),
             fields=self.fields if fields is None else frozenset(fields),
             filter=filter,
+            locked=None,
         )

@@ -70,6 +70,9 @@ REASONS: Final = (
 - ``unmapped``: the source mapper declined the record (returned ``None``);
 - ``authored_by_integration_user``: the record's last change is msplink's own write (the platform
   names the integration user and the version is the one msplink's write returned).
+
+Any other reason is the text a flow's ``locked`` hook returned for a target record it leaves as it
+is (``paid``: a QuickBooks invoice with a payment applied).
 """
 
 STATUSES: Final = (

@@ -379,6 +379,7 @@ class Spec:
     fields: frozenset[str] | None = None
     guards: Guards = attrs.field(factory=Guards)
     filter: Callable[[Any], bool] | None = None
+    locked: Callable[[Any, Any], str | None] | None = None
     one_way: bool = True
     fill_blanks: bool = False
 
@@ -394,6 +395,7 @@ class Spec:
             fields=flow.compared_fields(),
             guards=flow.guards,
             filter=flow.filter,
+            locked=flow.locked,
             one_way=flow.direction.value == "one_way",
             fill_blanks=bool(getattr(flow, "fill_blanks", False)),
         )
@@ -589,6 +591,9 @@ class _Planner:
             return PlanItem(action=Action.SKIP, reason="unchanged", target=inc.target, unlink=True, **base)
         if not self.spec.guards.allow_delete:
             return PlanItem(action=Action.SKIP, reason="guard", target=current.ref, **base)
+        locked = self.spec.locked(None, current.record) if self.spec.locked is not None else None
+        if locked:
+            return PlanItem(action=Action.SKIP, reason=locked, target=current.ref, **base)
         return PlanItem(action=Action.DELETE, target=current.ref, unlink=True, **base)
 
     def _create(self, inc: Incoming, *, unlink: bool = False, applied: tuple[int, ...] = ()) -> PlanItem:
@@ -726,6 +731,12 @@ class _Planner:
             return PlanItem(
                 action=Action.LINK if new_link else Action.SKIP, reason=None if new_link else "guard",
                 conflicts=tuple(conflicts), source_hashes=base_s, target_hashes=base_t, pure=False, **base,
+            )  # fmt: skip
+        locked = spec.locked(inc.record, current.record) if changes and spec.locked is not None else None
+        if locked:
+            return PlanItem(
+                action=Action.LINK if new_link else Action.SKIP, reason=locked, conflicts=tuple(conflicts),
+                source_hashes=base_s, target_hashes=base_t, pure=False, **base,
             )  # fmt: skip
         if changes:
             desired = merge_paths(current.record, inc.record, [c.path for c in changes], values)

@@ -20,10 +20,12 @@ __all__ = [
     "accounts_and_contacts",
     "closed_won_to_connectwise",
     "companies_and_customers",
+    "invoices_to_quickbooks",
     "invoices_to_salesforce",
     "leads_to_connectwise",
     "renewals_to_salesforce",
     "tickets_to_cases",
+    "time_to_quickbooks",
 ]
 
 
@@ -50,9 +52,11 @@ from msplink.sync.recipes._accounts import accounts_and_contacts  # noqa: E402
 from msplink.sync.recipes._cases import tickets_to_cases  # noqa: E402
 from msplink.sync.recipes._closed_won import closed_won_to_connectwise  # noqa: E402
 from msplink.sync.recipes._companies import companies_and_customers  # noqa: E402
+from msplink.sync.recipes._invoices import invoices_to_quickbooks  # noqa: E402
 from msplink.sync.recipes._leads import leads_to_connectwise  # noqa: E402
 from msplink.sync.recipes._renewals import renewals_to_salesforce  # noqa: E402
 from msplink.sync.recipes._sf_invoices import invoices_to_salesforce  # noqa: E402
+from msplink.sync.recipes._time import time_to_quickbooks  # noqa: E402
 
 RECIPES: Mapping[str, Recipe] = MappingProxyType(
     {
@@ -61,12 +65,14 @@ RECIPES: Mapping[str, Recipe] = MappingProxyType(
         )
         for recipe in (
             companies_and_customers,
+            invoices_to_quickbooks,
+            time_to_quickbooks,
             accounts_and_contacts,
             leads_to_connectwise,
+            closed_won_to_connectwise,
             invoices_to_salesforce,
             tickets_to_cases,
             renewals_to_salesforce,
-            closed_won_to_connectwise,
         )
     }
 )
