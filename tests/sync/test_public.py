@@ -43,9 +43,14 @@ def test_errors_are_sync_errors() -> None:
     assert issubclass(msplink.sync.LeaseError, SyncError)
 
 
-def test_the_recipe_registry_starts_empty_with_its_type() -> None:
-    assert dict(recipes.RECIPES) == {}
-    assert recipes.__all__ == ["RECIPES", "Recipe"]
+def test_the_recipe_registry_lists_each_recipe_with_its_summary_and_systems() -> None:
+    assert sorted(recipes.RECIPES) == ["companies_and_customers"]
+    entry = recipes.RECIPES["companies_and_customers"]
+    assert entry.run is recipes.companies_and_customers
+    assert entry.flows == recipes.companies_and_customers.flows
+    assert entry.systems == ("connectwise", "quickbooks")
+    assert entry.summary.startswith("ConnectWise companies <-> QuickBooks customers")
+    assert recipes.__all__ == ["RECIPES", "Recipe", "companies_and_customers"]
     assert reports.__all__ == []
 
 

@@ -17,7 +17,6 @@ Platform adapters implement :class:`Source` / :class:`Target` (or the async twin
 :mod:`msplink.sync.recipes` build flows for the MSP use cases.
 """
 
-from msplink.sync import recipes, reports
 from msplink.sync._engine import aapply, aplan, apply, arun, plan, run
 from msplink.sync._flow import Flow
 from msplink.sync._identity import MatchRule, by_domain, by_email, by_external_id, by_link, by_name
@@ -52,6 +51,10 @@ from msplink.sync._protocols import (
 from msplink.sync._report import SyncReport
 from msplink.sync._sqlite import SQLiteStateStore
 from msplink.sync._state import MemoryStateStore
+
+# isort: split
+# the recipes are built from the public names above, so they come last
+from msplink.sync import recipes, reports
 
 __all__ = [
     "Action",
