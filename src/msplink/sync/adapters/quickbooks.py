@@ -18,10 +18,10 @@ is a ``ConflictError`` and the engine plans the record again. Items whose outcom
 client's resends (``BatchItemResult.applied is None``) are looked up: a create by its name among the
 entities created since the batch started (``DisplayName`` is unique in QuickBooks).
 
-Look-ups: one ``/batch`` call of queries per page: ``Id IN (...)`` and ``PrimaryEmailAddr IN (...)``
-(QuickBooks compares strings case-insensitively); normalised names and domains from a
-:class:`~msplink.sync.adapters._base.KeyIndex` of the entity (no ``OR``, no normalisation in the
-query language), read once and refreshed from ``MetaData.LastUpdatedTime``.
+Look-ups: one ``/batch`` call per page, of ``Id IN (...)`` queries (linked records and candidates);
+e-mails, normalised names and domains come from a :class:`~msplink.sync.adapters._base.KeyIndex` of
+the entity (the query language has no ``OR`` and no normalisation, and a name search cannot be pushed
+down), read once and refreshed from ``MetaData.LastUpdatedTime`` at most every minute.
 """
 
 from __future__ import annotations
@@ -74,13 +74,6 @@ NAME_LISTS: Final = frozenset(
 )
 """Entities with ``Active`` (never deleted, only made inactive; queries hide inactive ones)."""
 
-EMAIL_FIELD: Final[Mapping[str, str]] = {
-    "Customer": "PrimaryEmailAddr",
-    "Vendor": "PrimaryEmailAddr",
-    "Employee": "PrimaryEmailAddr",
-}
-"""Entities whose e-mail the query language filters."""
-
 PAGE_SIZE: Final = 1000
 CDC_WINDOW: Final = timedelta(days=29)
 """Use CDC when the watermark is newer than this (Intuit's window is 30 days; a day of margin)."""
@@ -118,6 +111,7 @@ class _QuickBooks(AdapterBase):
         index_rules: Sequence[MatchRule] = DEFAULT_INDEX_RULES,
         name_field: str = "name",
         batch_size: int = 30,
+        page_size: int = PAGE_SIZE,
     ) -> None:
         super().__init__(
             client, mapper, config=config, integration_user=integration_user, now=now, index_rules=index_rules
@@ -129,6 +123,9 @@ class _QuickBooks(AdapterBase):
         self.resource = name
         self.name_field = name_field
         self._batch_size = max(1, min(batch_size, 30))
+        if not 1 <= page_size <= PAGE_SIZE:
+            raise ConfigurationError(f"page_size must be 1..{PAGE_SIZE}")
+        self.page_size = page_size
         self._refreshed_at: datetime | None = None
 
     @property
@@ -155,11 +152,10 @@ class _QuickBooks(AdapterBase):
         self, conditions: Sequence[Any], cursor: str | None, order: Sequence[str] = ("Id",)
     ) -> Steps[Any]:
         where = _joined(conditions)
+        size = self.page_size
         return (
             yield FirstPage(
-                lambda c: self._res(c).list(
-                    where=where, order_by=list(order), page_size=PAGE_SIZE, cursor=cursor
-                )
+                lambda c: self._res(c).list(where=where, order_by=list(order), page_size=size, cursor=cursor)
             )
         )
 
@@ -204,7 +200,7 @@ class _QuickBooks(AdapterBase):
         return ChangePage(records=records, next_token=token)
 
     def _fetch(self, ids: Sequence[str]) -> Steps[list[RemoteRecord]]:
-        found = yield from self._by_ids(list(dict.fromkeys(ids)), {})
+        found = yield from self._by_ids(list(dict.fromkeys(ids)))
         return [self.remote(e) for e in found]
 
     def _list_ids(self) -> Steps[list[str]]:
@@ -213,17 +209,12 @@ class _QuickBooks(AdapterBase):
 
     # --- target: look-ups ------------------------------------------------------------------
 
-    def _by_ids(self, ids: Sequence[str], emails: Mapping[str, Sequence[str]]) -> Steps[list[Any]]:
-        """One ``/batch`` call of queries: ``Id IN (...)`` and the e-mail filter."""
+    def _by_ids(self, ids: Sequence[str]) -> Steps[list[Any]]:
+        """One ``/batch`` call of ``Id IN (...)`` queries (1,000 ids each, 30 queries per call)."""
         operations = [
             BatchOperation.query(_select(self.entity, self._scope(qq.field("Id").in_(chunk))))
             for chunk in chunks(list(ids), PAGE_SIZE)
         ]
-        for field, values in emails.items():
-            operations += [
-                BatchOperation.query(_select(self.entity, self._scope(qq.field(field).in_(chunk))))
-                for chunk in chunks(list(values), 500)
-            ]
         if not operations:
             return []
         results = yield Do(lambda c: c.batch(operations))
@@ -255,9 +246,7 @@ class _QuickBooks(AdapterBase):
         return canonical
 
     def _lookup(self, request: LookupRequest) -> Steps[list[RemoteRecord]]:
-        email_field = EMAIL_FIELD.get(self.entity)
-        pushed = {"email"} if email_field else set()
-        wanted = self.wants_index(request, pushed)
+        wanted = self.wants_index(request)
         found: dict[str, Any] = {}
         if wanted:
             yield from self._refresh(wanted, found)
@@ -267,10 +256,7 @@ class _QuickBooks(AdapterBase):
         for record_id in request.ids:
             found.setdefault(record_id, None)
         missing = [i for i, e in found.items() if e is None]
-        emails = (
-            {email_field: request.keys.get("email", ())} if email_field and request.keys.get("email") else {}
-        )
-        for entity in (yield from self._by_ids(missing, emails)):
+        for entity in (yield from self._by_ids(missing)):
             found[str(entity.id)] = entity
         out = []
         for record_id, entity in found.items():
@@ -288,7 +274,7 @@ class _QuickBooks(AdapterBase):
         missing = [op.target_id for op in ops if op.action is Action.UPDATE and op.target_id]
         missing = [i for i in missing if self.remembered(i) is None]
         if missing:
-            for entity in (yield from self._by_ids(missing, {})):
+            for entity in (yield from self._by_ids(missing)):
                 self.remember(str(entity.id), entity)
         operations: list[BatchOperation] = []
         results: list[WriteResult | None] = []
@@ -436,6 +422,7 @@ class QuickBooksAdapter(_QuickBooks, SyncMethods):
         index_rules: The match keys the target index serves.
         name_field: The canonical field holding the record's name (settling creates).
         batch_size: Writes per ``/batch`` call (at most 30).
+        page_size: Records per read request (``MAXRESULTS``, default and maximum 1,000).
     """
 
 

@@ -117,6 +117,7 @@ class _Salesforce(AdapterBase):
         name_field: str = "name",
         batch_size: int = 2000,
         bulk_threshold: int = BULK_THRESHOLD,
+        page_size: int = PAGE_SIZE,
     ) -> None:
         super().__init__(
             client, mapper, config=config, integration_user=integration_user, now=now, index_rules=index_rules
@@ -124,8 +125,11 @@ class _Salesforce(AdapterBase):
         self.sobject: str = soql.check_identifier(mapper.object)
         self.external_id_field = soql.check_identifier(external_id_field) if external_id_field else None
         self.name_field = name_field
-        if batch_size < 1 or bulk_threshold < 1:
-            raise ConfigurationError("batch_size and bulk_threshold must be at least 1")
+        if batch_size < 1 or bulk_threshold < 1 or not 1 <= page_size <= PAGE_SIZE:
+            raise ConfigurationError(
+                f"batch_size and bulk_threshold must be at least 1, page_size 1..{PAGE_SIZE}"
+            )
+        self.page_size = page_size
         self._batch_size = batch_size
         self.bulk_threshold = bulk_threshold
         reads = [f for f in mapper.reads_for(config) if "." not in f or f.count(".") == 1]
@@ -173,13 +177,15 @@ class _Salesforce(AdapterBase):
             modified_by=model.last_modified_by_id,
         )
 
-    def _select(self, condition: soql.Condition | None, *, order: bool = True, limit: int = PAGE_SIZE) -> str:
+    def _select(
+        self, condition: soql.Condition | None, *, order: bool = True, limit: int | None = None
+    ) -> str:
         query = soql.select(*self.fields).from_(self.sobject)
         if condition is not None:
             query = query.where(condition)
         if order:
             query = query.order_by("SystemModstamp", "Id")
-        return query.limit(limit).render()
+        return query.limit(limit or self.page_size).render()
 
     def _rows(self, statement: str, *, deleted: bool = False) -> Steps[list[Any]]:
         """Every row of one statement (following ``nextRecordsUrl``)."""
@@ -200,11 +206,12 @@ class _Salesforce(AdapterBase):
             condition = beyond if condition is None else soql.and_(condition, beyond)
         yield from self._ready()
         statement = self._select(condition)
+        batch = max(200, self.page_size)  # Sforce-Query-Options batchSize takes 200..2,000
         page = yield FirstPage(
-            lambda c: self._res(c).query(statement, include_deleted=deleted, page_size=PAGE_SIZE)
+            lambda c: self._res(c).query(statement, include_deleted=deleted, page_size=batch)
         )
         items = list(page.items) if page is not None else []
-        if not items or (page is not None and page.next_cursor is None and len(items) < PAGE_SIZE):
+        if not items or (page is not None and page.next_cursor is None and len(items) < self.page_size):
             return items, None
         last_row = items[-1]
         return items, (
@@ -451,6 +458,7 @@ class SalesforceAdapter(_Salesforce, SyncMethods):
             external id).
         batch_size: Writes per :meth:`write` call.
         bulk_threshold: Above this many records in one call, creates and upserts go through Bulk 2.0.
+        page_size: Records per read request (``LIMIT`` of each keyset page, at most 2,000).
     """
 
 
