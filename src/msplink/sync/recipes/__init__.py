@@ -14,7 +14,7 @@ from typing import Any
 
 import attrs
 
-__all__ = ["RECIPES", "Recipe", "companies_and_customers"]
+__all__ = ["RECIPES", "Recipe", "companies_and_customers", "payments_to_connectwise"]
 
 
 @attrs.frozen(kw_only=True)
@@ -37,13 +37,17 @@ class Recipe:
 
 
 from msplink.sync.recipes._companies import companies_and_customers  # noqa: E402
+from msplink.sync.recipes._payments import payments_to_connectwise  # noqa: E402
 
 RECIPES: Mapping[str, Recipe] = MappingProxyType(
     {
         recipe.name: Recipe(
             name=recipe.name, summary=recipe.summary, systems=recipe.systems, run=recipe, flows=recipe.flows
         )
-        for recipe in (companies_and_customers,)
+        for recipe in (
+            companies_and_customers,
+            payments_to_connectwise,
+        )
     }
 )
 """Every recipe by name (read-only)."""
