@@ -14,7 +14,13 @@ from typing import Any
 
 import attrs
 
-__all__ = ["RECIPES", "Recipe", "companies_and_customers", "payments_to_connectwise"]
+__all__ = [
+    "RECIPES",
+    "Recipe",
+    "companies_and_customers",
+    "payments_to_connectwise",
+    "purchase_orders_to_quickbooks",
+]
 
 
 @attrs.frozen(kw_only=True)
@@ -38,6 +44,7 @@ class Recipe:
 
 from msplink.sync.recipes._companies import companies_and_customers  # noqa: E402
 from msplink.sync.recipes._payments import payments_to_connectwise  # noqa: E402
+from msplink.sync.recipes._purchase_orders import purchase_orders_to_quickbooks  # noqa: E402
 
 RECIPES: Mapping[str, Recipe] = MappingProxyType(
     {
@@ -47,6 +54,7 @@ RECIPES: Mapping[str, Recipe] = MappingProxyType(
         for recipe in (
             companies_and_customers,
             payments_to_connectwise,
+            purchase_orders_to_quickbooks,
         )
     }
 )
