@@ -17,6 +17,7 @@ import attrs
 __all__ = [
     "RECIPES",
     "Recipe",
+    "agreements_to_quickbooks",
     "companies_and_customers",
     "payments_to_connectwise",
     "purchase_orders_to_quickbooks",
@@ -42,6 +43,7 @@ class Recipe:
     flows: Callable[..., Any]
 
 
+from msplink.sync.recipes._agreements import agreements_to_quickbooks  # noqa: E402
 from msplink.sync.recipes._companies import companies_and_customers  # noqa: E402
 from msplink.sync.recipes._payments import payments_to_connectwise  # noqa: E402
 from msplink.sync.recipes._purchase_orders import purchase_orders_to_quickbooks  # noqa: E402
@@ -55,6 +57,7 @@ RECIPES: Mapping[str, Recipe] = MappingProxyType(
             companies_and_customers,
             payments_to_connectwise,
             purchase_orders_to_quickbooks,
+            agreements_to_quickbooks,
         )
     }
 )
