@@ -96,6 +96,7 @@ __all__ = [
     "STANDING_FLOW",
     "UNAPPLIED",
     "Application",
+    "allocate_unapplied",
     "PaymentsToConnectWise",
     "payments_to_connectwise",
 ]
@@ -358,25 +359,54 @@ class _Applications(Operations):
                     id=str(wire.id), version=wire.sync_token, updated_at=payment.updated_at, data=wire
                 )
                 unapplied.append((record, payment))
-        unapplied.sort(
-            key=lambda rp: (rp[1].payment_date or date.min, int(rp[0].id) if rp[0].id.isdigit() else 0)
-        )
-        shares: dict[str, dict[str, Decimal]] = {}
         assert self.strategy is not None  # noqa: S101 - only called with a strategy
-        for record, payment in unapplied:
-            candidates = [i for i in open_.values() if i.balance is not None and i.balance.amount > 0]
-            if not candidates:
-                break
-            split = allocate_payment(payment.unapplied, candidates, strategy=self.strategy)
-            mine: dict[str, Decimal] = {}
-            for allocation in split:
-                qbo_id = allocation.target.id_for(QUICKBOOKS, "Invoice") or ""
-                mine[qbo_id] = mine.get(qbo_id, ZERO) + allocation.amount.amount
-                left = open_[qbo_id]
-                assert left.balance is not None  # noqa: S101 - open invoices have a balance
-                open_[qbo_id] = attrs.evolve(left, balance=left.balance - allocation.amount)
-            shares[record.id] = mine
-        return unapplied, shares
+        split = allocate_unapplied([(r.id, p) for r, p in unapplied], open_, self.strategy)
+        return unapplied, split
+
+
+def allocate_unapplied(
+    payments: Sequence[tuple[str, Payment]], invoices: Mapping[str, Invoice], strategy: AllocationStrategy
+) -> dict[str, dict[str, Decimal]]:
+    """Split payments' unapplied cash over open invoices (pure).
+
+    Payments take their turn by payment date, then id; each is split by ``strategy``
+    (:func:`msplink.mappers.allocate_payment`) over what the ones before it left open, so no invoice
+    receives more than its balance and no payment gives more than its unapplied cash.
+
+    Args:
+        payments: ``(payment id, payment)`` pairs (their ``unapplied`` is split).
+        invoices: Open invoices by id (their ``balance`` is what they can take).
+        strategy: ``oldest_first``, ``largest_first`` or ``proportional``.
+
+    Returns:
+        Per payment id, the amount given to each invoice id (only positive amounts).
+    """
+    open_ = {i: inv for i, inv in invoices.items() if inv.balance is not None and inv.balance.amount > 0}
+    ordered = sorted(
+        (p for p in payments if p[1].unapplied.amount > 0),
+        key=lambda p: (
+            p[1].payment_date or date.min,
+            (0, p[0].rjust(20, "0")) if p[0].isdigit() else (1, p[0]),
+        ),
+    )
+    shares: dict[str, dict[str, Decimal]] = {}
+    for payment_id, payment in ordered:
+        candidates = [
+            attrs.evolve(inv, refs=ExternalRef(QUICKBOOKS, "Invoice", i))
+            for i, inv in open_.items()
+            if inv.balance is not None and inv.balance.amount > 0
+        ]
+        if not candidates:
+            break
+        mine: dict[str, Decimal] = {}
+        for allocation in allocate_payment(payment.unapplied, candidates, strategy=strategy):
+            invoice_id = allocation.target.id_for(QUICKBOOKS, "Invoice") or ""
+            mine[invoice_id] = mine.get(invoice_id, ZERO) + allocation.amount.amount
+            left = open_[invoice_id]
+            assert left.balance is not None  # noqa: S101 - open invoices have a balance
+            open_[invoice_id] = attrs.evolve(left, balance=left.balance - allocation.amount)
+        shares[payment_id] = {k: v for k, v in mine.items() if v > 0}
+    return shares
 
 
 def _customer(payment: Payment) -> str:
