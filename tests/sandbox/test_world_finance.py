@@ -10,6 +10,7 @@ from typing import Any, cast
 
 import pytest
 
+from msplink.connectwise import models as cw_models
 from msplink.mappers import find_mapper
 from msplink.models import Agreement, Money
 from msplink.sandbox import World, load_world, seed_world
@@ -109,3 +110,18 @@ def test_a_saved_procurement_world_loads_back(world: World, tmp_path: Path) -> N
     assert loaded.facts() == world.facts()
     rows: list[Any] = loaded.cw.records("purchaseOrders")
     assert len(rows) == 16 and len(loaded.cw.records("lineItems")) == len(world.cw.records("lineItems"))
+
+
+def test_a_deleted_invoice_payment_no_longer_pays_its_invoice(world: World) -> None:
+    """ConnectWise recomputes an invoice's ``payments`` and ``balance`` when one of its payments is
+    posted, changed or deleted (``/finance/invoices/{id}/payments``)."""
+    invoice = next(i for i in world.cw.records("invoices") if i["balance"] > 0)
+    with world.clients() as c:
+        payments = c.cw.invoices.payments(invoice["id"])
+        created = payments.create(cw_models.InvoicePayment(amount=Decimal("10.00")))
+        assert next(i for i in world.cw.records("invoices") if i["id"] == invoice["id"])["balance"] == (
+            invoice["total"] - Decimal("10.00")
+        )
+        payments.delete(int(created.id or 0))
+    after = next(i for i in world.cw.records("invoices") if i["id"] == invoice["id"])
+    assert after["balance"] == after["total"] and after["payments"] == 0
