@@ -63,7 +63,7 @@ def test_a_dry_run_writes_nothing_and_its_plan_lists_what_would_be_written(world
     state = MemoryStateStore()
     before = snapshot_payments(world)
     with world.clients() as c:
-        applications, standing = payments_to_connectwise.flows(
+        applications, _standing = payments_to_connectwise.flows(
             qbo=c.qbo, cw=c.cw, state=state, config=world.config, today=world.today, now=world.clock.now
         )
         world.cw.clear_log()

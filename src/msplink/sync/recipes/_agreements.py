@@ -29,6 +29,7 @@ from __future__ import annotations
 import calendar
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime, timedelta, timezone
+from functools import partial
 from typing import Any, Final, cast
 
 import attrs
@@ -345,7 +346,7 @@ class _Contracts(Operations):
             additions: tuple[Any, ...] = ()
             if recurring:
                 number = int(record.id)
-                additions = tuple((yield Items(lambda n=number: self.cw.agreements.additions(n).list())))
+                additions = tuple((yield Items(partial(_additions, self.cw, number))))
             stamps = ",".join(
                 f"{_raw(a).get('id')}@{(_raw(a).get('_info') or {}).get('lastUpdated')}" for a in additions
             )
@@ -380,6 +381,10 @@ class _Contracts(Operations):
     def _list_ids(self) -> Steps[list[str]]:
         ids = yield Call(lambda: self.agreements.list_ids())
         return list(ids)
+
+
+def _additions(cw: Any, agreement_id: int) -> Any:
+    return cw.agreements.additions(agreement_id).list()
 
 
 def _state_of(raw: Mapping[str, Any], today: date) -> str:
@@ -447,9 +452,7 @@ class _Templates(Operations):
                 )
                 continue
             try:
-                written = yield Call(
-                    lambda b=body, k=op.key: self.qbo.recurring_transactions.create(b, request_id=k)
-                )
+                written = yield Call(partial(self.qbo.recurring_transactions.create, body, request_id=op.key))
             except MsplinkError as exc:
                 out.append(WriteResult(key=op.key, error=exc))
                 continue
@@ -528,8 +531,8 @@ class AgreementsToQuickBooks:
                 name=AGREEMENT_FLOW,
                 source=(_AsyncContracts if asynchronous else _SyncContracts)(
                     cw=cw, agreements=agreements, state=state, today=day
-                ),  # type: ignore[arg-type]
-                target=(_AsyncTemplates if asynchronous else _SyncTemplates)(qbo, now=clock),  # type: ignore[arg-type]
+                ),
+                target=(_AsyncTemplates if asynchronous else _SyncTemplates)(qbo, now=clock),
                 source_mapper=contract_mapper(),
                 target_mapper=template_mapper(),
                 config=config,

@@ -278,7 +278,7 @@ class _Applications(Operations):
         if self.strategy is not None:
             customers = {_customer(p) for _, p in mapped.values() if p.unapplied.amount > 0}
             if related:
-                touched = {resolved[q][0] for q in resolved if resolved[q][0]}
+                touched = {cw_id for cw_id, _ in resolved.values() if cw_id}
                 others = {pid for cw_id in touched for pid in on_invoice.get(cw_id, ()) if pid not in mapped}
                 if others:
                     found = yield Call(lambda: self.payments.fetch(sorted(others)))
@@ -321,11 +321,10 @@ class _Applications(Operations):
                 if number:
                     numbers[record.id] = number
             keys = sorted(set(numbers.values()))
-            cw_found = (
-                yield Call(lambda: self.cw_invoices.lookup(LookupRequest(keys={"external_id:number": keys})))
-                if keys
-                else []
-            )
+            cw_found: list[RemoteRecord] = []
+            if keys:
+                request = LookupRequest(keys={"external_id:number": keys})
+                cw_found = yield Call(lambda: self.cw_invoices.lookup(request))
             by_number: dict[str, list[str]] = defaultdict(list)
             for record in cw_found:
                 by_number[str(getattr(record.data, "invoice_number", "") or "")].append(record.id)
@@ -621,8 +620,8 @@ class PaymentsToConnectWise:
         )
         applications = Flow(
             name=APPLY_FLOW,
-            source=source,  # type: ignore[arg-type]
-            target=payments_target,  # type: ignore[arg-type]
+            source=source,
+            target=payments_target,
             source_mapper=applications_mapper(),
             target_mapper=payment_mapper(),
             config=config,
@@ -638,10 +637,10 @@ class PaymentsToConnectWise:
             name=STANDING_FLOW,
             source=(_AsyncStandingSource if asynchronous else _SyncStandingSource)(
                 cw, standing, STANDING_FIELDS
-            ),  # type: ignore[arg-type]
+            ),
             target=(_AsyncStandingTarget if asynchronous else _SyncStandingTarget)(
                 cw, standing, STANDING_FIELDS, config
-            ),  # type: ignore[arg-type]
+            ),
             source_mapper=standing_mapper(standing, source=True),
             target_mapper=standing_mapper(standing, source=False),
             config=config,

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
+from functools import partial
 from typing import Any, Final
 
 import attrs
@@ -194,7 +195,7 @@ class InvoicePayments(Operations):
         out: list[RemoteRecord] = []
         for invoice_id in sorted(set(invoice_ids), key=_id_order):
             number = int(invoice_id)
-            items = yield Items(lambda n=number: self.cw.invoices.payments(n).list())
+            items = yield Items(partial(_list_payments, self.cw, number))
             out.extend(self.remote(invoice_id, p) for p in items)
         return out
 
@@ -237,10 +238,7 @@ class InvoicePayments(Operations):
                 self.balances[str(invoice_id)] = open_ - amount
                 creates.append((op, invoice_id, model))
         answers = yield Many(
-            tuple(
-                (lambda n=invoice_id, m=model: self.cw.invoices.payments(n).create(m))
-                for _, invoice_id, model in creates
-            )
+            tuple(partial(_create_payment, self.cw, invoice_id, model) for _, invoice_id, model in creates)
         )
         unsure: list[WriteOp] = []
         for (op, invoice_id, _), answer in zip(creates, answers, strict=True):
@@ -265,9 +263,9 @@ class InvoicePayments(Operations):
                 for op in unsure
             ]
             landed = yield from self._settle(intents)
-            for op, record in zip(unsure, landed, strict=True):
-                if record is not None:
-                    results[op.key] = WriteResult(key=op.key, id=record.id, version=record.version)
+            for op, found in zip(unsure, landed, strict=True):
+                if found is not None:
+                    results[op.key] = WriteResult(key=op.key, id=found.id, version=found.version)
         for op in ops:
             if op.action is Action.UPDATE:
                 results[op.key] = yield from self._update(op)
@@ -307,7 +305,7 @@ class InvoicePayments(Operations):
         out: list[RemoteRecord | None] = []
         for intent, key in zip(intents, wanted, strict=True):
             since = intent.created_at - SETTLE_SKEW if intent.created_at is not None else None
-            chosen = None
+            chosen: RemoteRecord | None = None
             for record in sorted(found, key=lambda r: _id_order(r.id.split(":")[1]), reverse=True):
                 raw = _raw(record.data)
                 entered = _stamp(raw, "dateEntered")
@@ -321,6 +319,14 @@ class InvoicePayments(Operations):
                 taken.add(chosen.id)
             out.append(chosen)
         return out
+
+
+def _list_payments(cw: Any, invoice_id: int) -> Any:
+    return cw.invoices.payments(invoice_id).list()
+
+
+def _create_payment(cw: Any, invoice_id: int, model: Any) -> Any:
+    return cw.invoices.payments(invoice_id).create(model)
 
 
 def _key_of(record: RemoteRecord) -> str:
@@ -509,9 +515,7 @@ class StandingSource(Operations):
         out: list[RemoteRecord] = []
         for start in range(0, len(numbers), 100):
             chunk = ",".join(str(n) for n in numbers[start : start + 100])
-            items = yield Items(
-                lambda c=chunk: self.cw.invoices.list(where=f"id in ({c})", fields=self.fields)
-            )
+            items = yield Items(partial(self.cw.invoices.list, where=f"id in ({chunk})", fields=self.fields))
             out.extend(self._remote(i) for i in items)
         return out
 
@@ -617,7 +621,7 @@ class StandingTarget(StandingSource):
                 continue
             path = f"/finance/invoices/{int(op.target_id or 0)}"
             try:
-                response = yield Call(lambda p=patch, u=path: self.cw.request("PATCH", u, json=p))
+                response = yield Call(partial(self.cw.request, "PATCH", path, json=patch))
             except MsplinkError as exc:
                 out.append(WriteResult(key=op.key, error=exc))
                 continue

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import datetime
+from functools import partial
 from typing import Any, Final, Literal, cast
 
 import attrs
@@ -188,7 +189,7 @@ class _Orders(Operations):
                 out.append(attrs.evolve(record, data=Order(order=po, status=status)))
                 continue
             number = int(record.id)
-            lines = yield Items(lambda n=number: self.cw.purchase_orders.line_items(n).list())
+            lines = yield Items(partial(_line_items, self.cw, number))
             vendor = _linked(self.state, _ref_id(getattr(po, "vendor_company", None)), "Vendor")
             client = _ref_id(getattr(po, "customer_company", None))
             customer = _linked(self.state, client, "Customer")
@@ -211,6 +212,10 @@ class _Orders(Operations):
     def _list_ids(self) -> Steps[list[str]]:
         ids = yield Call(lambda: self.orders.list_ids())
         return list(ids)
+
+
+def _line_items(cw: Any, order_id: int) -> Any:
+    return cw.purchase_orders.line_items(order_id).list()
 
 
 class _Vendors(Operations):
@@ -298,7 +303,7 @@ def bill_mapper(*, received_only: bool, bill_lines: BillLines, expense_account: 
         for line in bill.lines:
             customer = line.customer
             client = customer.id_for(CONNECTWISE, "company") if customer is not None else None
-            if customer is not None and client in data.customers:
+            if customer is not None and client is not None and client in data.customers:
                 customer = customer.with_ref(ExternalRef(QUICKBOOKS, "Customer", data.customers[client]))
             line = attrs.evolve(line, customer=customer)
             if bill_lines == "accounts" and line.account is None:
@@ -382,7 +387,7 @@ class PurchaseOrdersToQuickBooks:
         vendor_mapper = find_mapper(QUICKBOOKS, "Vendor", Vendor)
         vendors = Flow(
             name=VENDOR_FLOW,
-            source=vendor_source,  # type: ignore[arg-type]
+            source=vendor_source,
             target=qbo_cls(qbo, vendor_mapper, config=config, now=now),
             source_mapper=find_mapper(CONNECTWISE, "company", Vendor),
             target_mapper=vendor_mapper,
@@ -397,7 +402,7 @@ class PurchaseOrdersToQuickBooks:
             name=BILL_FLOW,
             source=(_AsyncOrders if asynchronous else _SyncOrders)(
                 cw=cw, orders=cw_cls(cw, po_row, config=config, now=now), state=state, statuses=statuses_set
-            ),  # type: ignore[arg-type]
+            ),
             target=qbo_cls(
                 qbo,
                 find_mapper(QUICKBOOKS, "Bill", VendorBill),
