@@ -221,7 +221,7 @@ def _line_items(cw: Any, order_id: int) -> Any:
 class _Vendors(Operations):
     """The vendor companies of the purchase orders in scope (``GET /procurement/purchaseorders``, then
     ``GET /company/companies?conditions=id in (...)``): a vendor is read when one of its orders changes
-    (its change time is the order's, so the watermark follows the orders)."""
+    (its change time is the newest order's of the read, so the watermark follows the orders)."""
 
     system = CONNECTWISE
     object = "company"
@@ -240,16 +240,22 @@ class _Vendors(Operations):
 
     def _read_changes(self, since: datetime | None, page_token: str | None) -> Steps[ChangePage]:
         page = yield Call(lambda: self.orders.read_changes(since, page_token))
-        newest: dict[str, datetime] = {}
+        vendors: set[str] = set()
+        stamps = [r.updated_at for r in page.records if r.updated_at is not None]
         for record in page.records:
             if record.deleted or _status_of(record.data) not in self.statuses:
                 continue
             vendor = _ref_id(getattr(record.data, "vendor_company", None))
-            if vendor is not None and record.updated_at is not None:
-                newest[vendor] = max(newest.get(vendor, record.updated_at), record.updated_at)
-        found = (yield Call(lambda: self.companies.fetch(sorted(newest)))) if newest else []
+            if vendor is not None:
+                vendors.add(vendor)
+        found: list[RemoteRecord] = []
+        if vendors:
+            found = yield Call(lambda: self.companies.fetch(sorted(vendors)))
+        newest = max(stamps) if stamps else None
         records = [
-            attrs.evolve(r, updated_at=max(newest[r.id], r.updated_at) if r.updated_at else newest[r.id])
+            attrs.evolve(r, updated_at=max(d for d in (newest, r.updated_at) if d is not None))
+            if newest is not None
+            else r
             for r in found
         ]
         return ChangePage(records=records, next_token=page.next_token, ordered=False)
