@@ -53,7 +53,7 @@ def test_errors_are_sync_errors() -> None:
 
 
 def test_the_recipe_registry_lists_each_recipe_with_its_summary_and_systems() -> None:
-    assert sorted(recipes.RECIPES) == ["companies_and_customers"]
+    assert "companies_and_customers" in recipes.RECIPES  # the other recipes test their own entries
     entry = recipes.RECIPES["companies_and_customers"]
     assert entry.run is recipes.companies_and_customers
     assert entry.flows == recipes.companies_and_customers.flows
