@@ -74,11 +74,11 @@ from msplink.sync.recipes._io_steps import (
     Call,
     Items,
     Operations,
+    RecipeMapper,
     Steps,
     SyncOperations,
     is_async_client,
 )
-from msplink.sync.recipes._payments_cw import RecipeMapper
 
 __all__ = [
     "AGREEMENT_FLOW",

@@ -38,6 +38,7 @@ __all__ = [
     "Items",
     "Many",
     "Operations",
+    "RecipeMapper",
     "Steps",
     "SyncOperations",
     "adrive",
@@ -162,6 +163,16 @@ def merge_calls(*counters: Mapping[str, int]) -> dict[str, int]:
         for system, count in counter.items():
             out[system] = max(out.get(system, 0), int(count))
     return out
+
+
+@attrs.frozen
+class RecipeMapper:
+    """A mapper pair for a flow (``to_canonical``, ``from_canonical``, the canonical paths they carry)."""
+
+    to_canonical: Callable[[Any, Any], Any]
+    from_canonical: Callable[[Any, Any], Any]
+    reads: tuple[str, ...] = ()
+    writes: tuple[str, ...] = ()
 
 
 class Operations(abc.ABC):

@@ -73,6 +73,7 @@ from msplink.sync.recipes._io_steps import (
     Call,
     Items,
     Operations,
+    RecipeMapper,
     Steps,
     SyncOperations,
     is_async_client,
@@ -81,7 +82,6 @@ from msplink.sync.recipes._io_steps import (
 from msplink.sync.recipes._payments_cw import (
     APPLICATION_FIELD,
     InvoicePayments,
-    RecipeMapper,
     Standing,
     StandingSource,
     StandingTarget,

@@ -33,7 +33,7 @@ from msplink.mappers import MappingConfig, find_mapper
 from msplink.models import CONNECTWISE, ExternalRef, Invoice, InvoiceStatus, Link, Payment
 from msplink.sync import Action, ChangePage, Intent, LookupRequest, RemoteRecord, WriteOp, WriteResult
 from msplink.sync._values import decode, encode, field_values
-from msplink.sync.recipes._io_steps import Call, Items, Many, Operations, Steps
+from msplink.sync.recipes._io_steps import Call, Items, Many, Operations, RecipeMapper, Steps
 
 __all__ = [
     "APPLICATION_FIELD",
@@ -43,6 +43,7 @@ __all__ = [
     "StandingTarget",
     "application_key",
     "InvoicePayments",
+    "RecipeMapper",
     "payment_mapper",
     "standing_mapper",
 ]
@@ -104,16 +105,6 @@ def _ambiguous(error: MsplinkError) -> bool:
 
 
 # --------------------------------------------------------------------------------- payment mapper
-
-
-@attrs.frozen
-class RecipeMapper:
-    """A mapper pair for a flow (``to_canonical``, ``from_canonical``, the canonical paths they carry)."""
-
-    to_canonical: Callable[[Any, Any], Any]
-    from_canonical: Callable[[Any, Any], Any]
-    reads: tuple[str, ...] = ()
-    writes: tuple[str, ...] = ()
 
 
 def payment_mapper() -> RecipeMapper:

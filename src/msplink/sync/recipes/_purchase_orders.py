@@ -63,12 +63,12 @@ from msplink.sync.recipes._io_steps import (
     Call,
     Items,
     Operations,
+    RecipeMapper,
     Steps,
     SyncOperations,
     is_async_client,
     merge_calls,
 )
-from msplink.sync.recipes._payments_cw import RecipeMapper
 
 __all__ = [
     "BILL_FIELDS",
