@@ -43,7 +43,6 @@ from msplink.sync._values import (
     encode,
     field_values,
     get_path,
-    in_scope,
     leaf,
     merge_paths,
     scoped,
@@ -525,8 +524,7 @@ class _Planner:
         return None, ()
 
     def _scoped(self, record: object, system: str | None) -> dict[str, object]:
-        fields = self.spec.fields
-        return {p: v for p, v in field_values(record, system=system).items() if in_scope(p, fields)}
+        return field_values(record, system=system, fields=self.spec.fields)
 
     def _hashes(self, record: object) -> tuple[dict[str, str], dict[str, str]]:
         """Ledger hashes of a created record: each side renders links in its own system."""

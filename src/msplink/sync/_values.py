@@ -103,20 +103,26 @@ def _flatten(out: dict[str, object], path: str, value: object, system: str | Non
         out[path] = leaf(value, system)
 
 
-def field_values(record: object, *, system: str | None = None) -> dict[str, object]:
+def field_values(
+    record: object, *, system: str | None = None, fields: frozenset[str] | None = None
+) -> dict[str, object]:
     """Flatten a canonical record into ``path -> value`` (envelope attributes left out).
 
     Args:
         record: A canonical record (any attrs instance).
         system: Compare links by their id in this system (the flow's target system).
+        fields: Only the paths in scope of these fields (``in_scope``); ``None``: every path.
 
     Returns:
         Leaf values by dotted path; a ``None`` sub-record is one ``None`` leaf at its own path.
     """
     out: dict[str, object] = {}
     for attribute in _fields_of(record):
-        if attribute.name not in ENVELOPE:
-            _flatten(out, attribute.name, getattr(record, attribute.name), system)
+        name = attribute.name
+        if name not in ENVELOPE and (fields is None or in_scope(name, fields)):
+            _flatten(out, name, getattr(record, name), system)
+    if fields is not None:
+        return {p: v for p, v in out.items() if in_scope(p, fields)}
     return out
 
 
