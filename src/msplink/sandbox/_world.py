@@ -36,6 +36,7 @@ from msplink.quickbooks import (
 from msplink.salesforce import AsyncSalesforceClient, ClientCredentialsAuth, SalesforceClient
 from msplink.sandbox._worldfacts import WorldFacts, build_facts
 from msplink.sandbox._worldgen import company_count, plan_world
+from msplink.sandbox._worldprocurement import PO_STATUSES, procurement_counts, seed_procurement
 from msplink.sandbox._worldseed import (
     Seeded,
     customise_org,
@@ -283,7 +284,13 @@ def _sandboxes(
     )
 
 
-def seed_world(size: str | int = "small", seed: int = 0, *, today: date | datetime | None = None) -> World:
+def seed_world(
+    size: str | int = "small",
+    seed: int = 0,
+    *,
+    today: date | datetime | None = None,
+    procurement: bool = False,
+) -> World:
     """Seed the three sandboxes as one MSP (deterministic for ``seed``).
 
     Companies appear in two or three systems with realistic spelling differences (case, punctuation,
@@ -299,6 +306,10 @@ def seed_world(size: str | int = "small", seed: int = 0, *, today: date | dateti
         seed: The seed of every generated value.
         today: The world's today (a date: 09:00 UTC that day; or an aware datetime). Default: derived
             from the seed (2026-03-02 plus ``seed % 97`` days).
+        procurement: Also seed the MSP's vendors (ConnectWise companies of type ``Vendor``, two of them
+            QuickBooks vendors already) and purchase orders to them with line items, received quantities
+            and freight (``facts().purchase_order`` is the worked example). Off by default: the vendors
+            are ConnectWise companies, and the default world's company counts are pinned by tests.
 
     Raises:
         ValueError: Unknown size, or a naive ``today``.
@@ -313,7 +324,12 @@ def seed_world(size: str | int = "small", seed: int = 0, *, today: date | dateti
         seed_connectwise(cw.store, blueprint, seeded)
         seed_quickbooks(qbo.company, blueprint, seeded)
         seed_salesforce(sf.org, blueprint, seeded)
+        bought = seed_procurement(cw.store, qbo.company, blueprint, seeded) if procurement else None
         facts = build_facts(blueprint, seeded, cw=cw.store, qbo=qbo.company, sf=sf.org)
+    if bought is not None:
+        facts = attrs.evolve(
+            facts, counts={**facts.counts, **procurement_counts(bought)}, purchase_order=bought.example
+        )
     config = _config(seeded)
     return World(seed=seed, size=n, now=now, clock=clock, config=config, facts=facts, cw=cw, qbo=qbo, sf=sf)
 
@@ -372,6 +388,9 @@ def _config(seeded: Seeded) -> MappingConfig:
         stage: str(i + 1) for i, stage in enumerate(dict.fromkeys(OPPORTUNITY_STAGES.values()))
     }
     cw_ids["opportunity_statuses"] = {"Open": "1", "Won": "2", "Lost": "3"}
+    cw_ids["billing_statuses"] = {"Sent": "1", "Paid": "2", "Partially Paid": "3"}
+    cw_ids["purchase_order_statuses"] = {name: str(i) for name, i in PO_STATUSES.items()}
+    cw_ids["custom_fields"] = {"Overdue": "7"}
     data: dict[str, Any] = {
         "default_currency": "USD",
         "tax_mode": "us",
@@ -411,7 +430,11 @@ def _config(seeded: Seeded) -> MappingConfig:
         "owners": {seeded.sf_users[m.identifier]: m.identifier for m in MEMBERS if m.sf_user and m.in_cw},
         "employees": dict(q["employees"]),
         "work_types": {name: items[f"work:{name}"] for name, _, mapped in WORK_TYPES if mapped},
-        "expense_accounts": {"hardware": accounts["Hardware COGS"], "labour": accounts["Labour Cost"]},
+        "expense_accounts": {
+            "hardware": accounts["Hardware COGS"],
+            "labour": accounts["Labour Cost"],
+            "freight": accounts["Cost of Goods Sold"],
+        },
         "connectwise_ids": cw_ids,
     }
     return MappingConfig.from_dict(data)

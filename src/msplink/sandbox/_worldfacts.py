@@ -87,7 +87,10 @@ class WorldFacts:
     ``leads.qualified``, ``leads.converted``, ``ambiguous_pairs``.
 
     The worked examples (``None`` only in worlds too small to hold one) are ids in their system: CW
-    ids for agreements, invoices and tickets; QBO ids for payments; SF ids for opportunities and leads.
+    ids for agreements, invoices, tickets and the purchase order; QBO ids for payments; SF ids for
+    opportunities and leads. Worlds seeded with ``procurement=True`` add ``vendors``,
+    ``vendors.in_quickbooks`` and ``purchase_orders.<status>`` counts and ``purchase_order`` (a received
+    order with three lines, one on a SKU QuickBooks has no item for, and freight; ``None`` otherwise).
     """
 
     seed: int
@@ -108,6 +111,7 @@ class WorldFacts:
     qualified_lead: str | None
     converted_lead: str | None
     unmapped: Mapping[str, tuple[str, ...]]
+    purchase_order: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-able form (dates as ``date`` objects; :mod:`msplink.sandbox._worldstore` tags them)."""
@@ -142,6 +146,7 @@ class WorldFacts:
         values["counts"] = dict(data["counts"])
         values["multi_invoice_payment_invoices"] = tuple(data["multi_invoice_payment_invoices"])
         values["unmapped"] = {k: tuple(v) for k, v in data["unmapped"].items()}
+        values.setdefault("purchase_order", None)
         return cls(**values)
 
 

@@ -129,10 +129,16 @@ class AgreementPlan:
     cancelled: bool = False
 
     @property
-    def bill_amount(self) -> Decimal:
-        """The amount billed per cycle (one-time: once)."""
-        months = CYCLE_MONTHS[self.cycle]
-        return sum((CATALOG_BY_SKU[s].price * q * months for s, q in self.additions), Decimal(0))
+    def months(self) -> int:
+        """Months per billing cycle (one-time: 1)."""
+        return CYCLE_MONTHS[self.cycle]
+
+    @property
+    def per_cycle(self) -> Decimal:
+        """What the agreement bills per cycle: its additions at their per-cycle prices (a catalog price is
+        per month, so a quarterly addition costs three months). The agreement's own ``billAmount`` is 0:
+        ConnectWise bills ``billAmount`` *plus* every addition, each addition one invoice line."""
+        return sum((CATALOG_BY_SKU[s].price * q * self.months for s, q in self.additions), Decimal(0))
 
 
 @attrs.frozen(kw_only=True)

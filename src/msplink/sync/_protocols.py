@@ -294,7 +294,11 @@ class Source(_SourceInfo, Protocol):
 
     def fetch(self, ids: Sequence[str]) -> Sequence[RemoteRecord]:
         """Read these records by id, in as few calls as the platform allows (missing ids are left
-        out; deleted ones come back as tombstones where the platform can say so)."""
+        out; deleted ones come back as tombstones where the platform can say so).
+
+        A source whose records fan out of one vendor record (each application of a QBO payment to one
+        invoice) may return the other records of the same vendor record too: the engine plans them
+        with the ones asked for, so retrying one of them brings the whole vendor record up to date."""
 
     def list_ids(self) -> Sequence[str]:
         """Every live id of the object (projected to ids only), for delete detection."""

@@ -403,6 +403,8 @@ class Session:
             found = yield from self._ask(Fetch(tuple(chunk)), "fetching source records")
             by_id = {r.id: r for r in found}
             records = [by_id.get(i) or RemoteRecord(id=i, version="deleted", deleted=True) for i in chunk]
+            asked = set(chunk)
+            records += [r for r in found if r.id not in asked]  # records that come with the ones asked for
             yield from self._page(records, replay=True)
 
     def _read(self) -> Loop[None]:

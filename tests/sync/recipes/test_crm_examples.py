@@ -34,7 +34,7 @@ def _no_real_accounts(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
             ],
         ),
         ("tickets_to_cases", ["dry run: 14 creates planned, 0 written", "rerun: 0 writes", "'Escalated': 8"]),
-        ("renewals_to_salesforce", ["dry run: 5 creates planned, 0 written", "rerun: 0 writes", "29658.96"]),
+        ("renewals_to_salesforce", ["dry run: 5 creates planned, 0 written", "rerun: 0 writes", "14829.48"]),
         (
             "invoices_to_salesforce",
             [

@@ -132,13 +132,13 @@ def test_an_agreement_ending_in_30_days_yields_one_renewal_with_the_right_amount
     store = MemoryStateStore()
     sync(renewals_to_salesforce, world, store)
     # by hand: "Heritage Realty Corp. - Backup monthly" ends 2026-03-19 (16 days on); per month it bills
-    # 1,235.79 plus its additions 18 x 22.00 (M365-BP) and 21 x 39.99 (FW-SUB): 2,471.58 a month,
-    # 29,658.96 a year; the Heritage Realty account belongs to user 005SB0000000003YAA
+    # no fee of its own (billAmount 0) plus its additions 18 x 22.00 (M365-BP) and 21 x 39.99 (FW-SUB):
+    # 1,235.79 a month, 14,829.48 a year; the Heritage Realty account belongs to user 005SB0000000003YAA
     [renewal] = [o for term, o in _renewals(world).items() if term.startswith("17@")]
     assert renewal["Name"] == "Renewal: Heritage Realty Corp. - Backup monthly (2026-03-19)"
-    monthly = Decimal("1235.79") + 18 * Decimal("22.00") + 21 * Decimal("39.99")
-    assert monthly == Decimal("2471.58")
-    assert renewal["Amount"] == 12 * monthly == Decimal("29658.96")
+    monthly = Decimal("0.00") + 18 * Decimal("22.00") + 21 * Decimal("39.99")
+    assert monthly == Decimal("1235.79")
+    assert renewal["Amount"] == 12 * monthly == Decimal("14829.48")
     [account] = [a for a in sf_rows(world, "Account") if a["Id"] == renewal["AccountId"]]
     assert (account["Name"], account["OwnerId"], renewal["OwnerId"]) == (
         "Heritage Realty, Corp.",
@@ -151,7 +151,7 @@ def test_an_agreement_ending_in_30_days_yields_one_renewal_with_the_right_amount
         "17@2026-03-19",
     )
     assert renewal["Description"] == (
-        "Renews Heritage Realty Corp. - Backup monthly (Monthly, MRR 2471.58 USD), ending 2026-03-19."
+        "Renews Heritage Realty Corp. - Backup monthly (Monthly, MRR 1235.79 USD), ending 2026-03-19."
     )
     for _ in range(2):
         world.clock.advance(3600)

@@ -437,18 +437,22 @@ class Writes:
         if spec.name == "communications" and parent_id is not None and parent_id in self.data["contacts"]:
             self.store.refresh_contact_items(parent_id)
         if spec.name == "payments" and parent_id is not None:
-            invoice = self.data["invoices"].get(parent_id)
-            if invoice is not None:
-                paid = sum(
-                    (Decimal(str(p.get("amount", 0))) for p in self.store.scope(spec.name, parent_id)),
-                    Decimal(0),
-                )
-                total = Decimal(str(invoice.get("total", 0) or 0))
-                invoice["payments"] = paid
-                invoice["balance"] = total - paid - Decimal(str(invoice.get("credits", 0) or 0))
-                self._touch(invoice, member)
+            self._rebalance(parent_id, member)
         if spec.callback_type:
             self._deliver(spec, record, member, action, request)
+
+    def _rebalance(self, invoice_id: int, member: ApiMember) -> None:
+        """An invoice's ``payments`` and ``balance`` after one of its payments was written or deleted."""
+        invoice = self.data["invoices"].get(invoice_id)
+        if invoice is None:
+            return
+        paid = sum(
+            (Decimal(str(p.get("amount", 0))) for p in self.store.scope("payments", invoice_id)), Decimal(0)
+        )
+        total = Decimal(str(invoice.get("total", 0) or 0))
+        invoice["payments"] = paid
+        invoice["balance"] = total - paid - Decimal(str(invoice.get("credits", 0) or 0))
+        self._touch(invoice, member)
 
     def _create(self, request: SandboxRequest, spec: Collection) -> SandboxResponse:
         member = self._auth(request)
@@ -615,6 +619,8 @@ class Writes:
                     self.parents[child.name].pop(cid, None)
         if spec.name == "communications" and parent is not None and parent in self.data["contacts"]:
             self.store.refresh_contact_items(parent)
+        if spec.name == "payments" and parent is not None:
+            self._rebalance(parent, member)  # a deleted payment no longer pays its invoice
         if spec.callback_type:
             self._deliver(spec, record, member, "deleted", request)
         return SandboxResponse.empty(204)

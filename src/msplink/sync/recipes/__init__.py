@@ -18,11 +18,14 @@ __all__ = [
     "RECIPES",
     "Recipe",
     "accounts_and_contacts",
+    "agreements_to_quickbooks",
     "closed_won_to_connectwise",
     "companies_and_customers",
     "invoices_to_quickbooks",
     "invoices_to_salesforce",
     "leads_to_connectwise",
+    "payments_to_connectwise",
+    "purchase_orders_to_quickbooks",
     "renewals_to_salesforce",
     "tickets_to_cases",
     "time_to_quickbooks",
@@ -49,11 +52,14 @@ class Recipe:
 
 
 from msplink.sync.recipes._accounts import accounts_and_contacts  # noqa: E402
+from msplink.sync.recipes._agreements import agreements_to_quickbooks  # noqa: E402
 from msplink.sync.recipes._cases import tickets_to_cases  # noqa: E402
 from msplink.sync.recipes._closed_won import closed_won_to_connectwise  # noqa: E402
 from msplink.sync.recipes._companies import companies_and_customers  # noqa: E402
 from msplink.sync.recipes._invoices import invoices_to_quickbooks  # noqa: E402
 from msplink.sync.recipes._leads import leads_to_connectwise  # noqa: E402
+from msplink.sync.recipes._payments import payments_to_connectwise  # noqa: E402
+from msplink.sync.recipes._purchase_orders import purchase_orders_to_quickbooks  # noqa: E402
 from msplink.sync.recipes._renewals import renewals_to_salesforce  # noqa: E402
 from msplink.sync.recipes._sf_invoices import invoices_to_salesforce  # noqa: E402
 from msplink.sync.recipes._time import time_to_quickbooks  # noqa: E402
@@ -67,6 +73,9 @@ RECIPES: Mapping[str, Recipe] = MappingProxyType(
             companies_and_customers,
             invoices_to_quickbooks,
             time_to_quickbooks,
+            payments_to_connectwise,
+            purchase_orders_to_quickbooks,
+            agreements_to_quickbooks,
             accounts_and_contacts,
             leads_to_connectwise,
             closed_won_to_connectwise,

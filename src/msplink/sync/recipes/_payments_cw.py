@@ -1,0 +1,627 @@
+"""The ConnectWise side of ``payments_to_connectwise``: invoice payments as a sync target, and the
+invoices' standing (paid / partly paid status, overdue flag) as a source and a target.
+
+ConnectWise keeps a payment as a child of its invoice (``/finance/invoices/{id}/payments``, REFERENCE
+§10.6); posting one lowers the invoice's ``balance``. A payment has no field msplink could stamp, so
+it is recognised by what it is: its invoice, amount and payment date (the *application key*). The
+target's ids are ``<invoice id>:<payment id>`` (a payment is only reachable through its invoice).
+
+Updates are JSON Patch ``replace`` operations (REFERENCE §6.1), sent with the client's ``request()``:
+the generated partial-update models live in the vendor package, which the recipes do not import.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import date, datetime, timedelta, timezone
+from decimal import Decimal
+from functools import partial
+from typing import Any, Final
+
+import attrs
+
+from msplink._core import loads_json
+from msplink.errors import (
+    MappingError,
+    MsplinkError,
+    NotFoundError,
+    RateLimitError,
+    ServerError,
+    TransportError,
+)
+from msplink.mappers import MappingConfig, find_mapper
+from msplink.models import CONNECTWISE, ExternalRef, Invoice, InvoiceStatus, Link, Payment
+from msplink.sync import Action, ChangePage, Intent, LookupRequest, RemoteRecord, WriteOp, WriteResult
+from msplink.sync._values import decode, encode, field_values
+from msplink.sync.recipes._io_steps import Call, Items, Many, Operations, RecipeMapper, Steps
+
+__all__ = [
+    "APPLICATION_FIELD",
+    "PAYMENT_OBJECT",
+    "STANDING_OBJECT",
+    "StandingSource",
+    "StandingTarget",
+    "application_key",
+    "InvoicePayments",
+    "RecipeMapper",
+    "payment_mapper",
+    "standing_mapper",
+]
+
+PAYMENT_OBJECT: Final = "invoice_payment"
+STANDING_OBJECT: Final = "invoice_standing"
+APPLICATION_FIELD: Final = "custom_fields.application"
+"""Where both sides of the payment flow carry the application key (the match rule reads it)."""
+
+SETTLE_SKEW: Final = timedelta(minutes=5)
+CENT: Final = Decimal("0.01")
+
+
+def application_key(invoice_id: str, amount: Decimal, day: date | None) -> str:
+    """``<invoice id>|<amount to the cent>|<payment date>``: one payment applied to one invoice."""
+    return f"{invoice_id}|{amount.quantize(CENT)}|{day.isoformat() if day else ''}"
+
+
+def _raw(value: Any) -> Mapping[str, Any]:
+    raw = getattr(value, "raw", value)
+    return raw if isinstance(raw, Mapping) else {}
+
+
+def _stamp(raw: Mapping[str, Any], key: str = "lastUpdated") -> datetime | None:
+    info = raw.get("_info")
+    text = info.get(key) if isinstance(info, Mapping) else None
+    if not text:
+        return None
+    try:
+        return datetime.fromisoformat(str(text).replace("Z", "+00:00")).astimezone(timezone.utc)
+    except ValueError:
+        return None
+
+
+def _day(value: object) -> date | None:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str) and value:
+        try:
+            return datetime.fromisoformat(value.replace("Z", "+00:00")).date()
+        except ValueError:
+            return None
+    return None
+
+
+def _decimal(value: object) -> Decimal:
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, (int, str)) and not isinstance(value, bool):
+        return Decimal(value)
+    return Decimal(0)
+
+
+def _ambiguous(error: MsplinkError) -> bool:
+    """Whether a failed create may have landed (no answer, a 5xx): look before writing again."""
+    return isinstance(error, (TransportError, ServerError)) and not isinstance(error, RateLimitError)
+
+
+# --------------------------------------------------------------------------------- payment mapper
+
+
+def payment_mapper() -> RecipeMapper:
+    """CW invoice payment <-> a canonical one-invoice :class:`~msplink.models.Payment` (the table row
+    ``find_mapper("connectwise", "payment", Payment)``, plus the application key)."""
+    row = find_mapper(CONNECTWISE, "payment", Payment)
+
+    def to_canonical(wire: Any, config: Any) -> Payment:
+        payment = row.to_canonical(wire, config)  # type: ignore[misc]
+        invoices = tuple(a for a in payment.allocations if a.target_type == "Invoice")
+        key = ""
+        if len(invoices) == 1:
+            invoice_id = invoices[0].target.id_for(CONNECTWISE, "invoice") or ""
+            key = application_key(invoice_id, payment.total.amount, payment.payment_date)
+        return attrs.evolve(payment, allocations=invoices, method=None, custom_fields={"application": key})
+
+    def from_canonical(payment: Payment, config: Any) -> tuple[int, Any]:
+        pairs = row.from_canonical(attrs.evolve(payment, method=None), config)  # type: ignore[misc]
+        if len(pairs) != 1:
+            raise MappingError("Payment.allocations", "a ConnectWise payment applies to exactly one invoice")
+        invoice_id, model = pairs[0]
+        return int(invoice_id), model
+
+    fields = ("total", "payment_date", "allocations")
+    return RecipeMapper(to_canonical=to_canonical, from_canonical=from_canonical, reads=fields, writes=fields)
+
+
+def _payment_version(raw: Mapping[str, Any]) -> str:
+    info = raw.get("_info")
+    stamp = info.get("lastUpdated") if isinstance(info, Mapping) else None
+    return f"{stamp}#{_decimal(raw.get('amount')).quantize(CENT)}#{raw.get('paymentDate')}"
+
+
+# ------------------------------------------------------------------------------ payments target
+
+
+class InvoicePayments(Operations):
+    """ConnectWise invoice payments as a sync target (``system`` connectwise, ``object``
+    ``invoice_payment``; ids ``<invoice id>:<payment id>``).
+
+    Look-ups read the payments of each invoice named by an id or an application key
+    (``GET /finance/invoices/{id}/payments``, one call per invoice) and the invoices' balances
+    (``GET /finance/invoices?conditions=id in (...)``). Creates refuse to pay more than an invoice's open
+    balance (a dead letter for a person: the invoice was paid some other way); a create whose answer
+    is lost is settled at once by looking for its application key among the payments entered since.
+    """
+
+    system = CONNECTWISE
+    object = PAYMENT_OBJECT
+
+    def __init__(self, cw: Any, invoices: Any, *, now: Callable[[], datetime], batch_size: int = 10) -> None:
+        self.cw = cw
+        self.invoices = invoices
+        self.now = now
+        self._batch_size = batch_size
+        self.balances: dict[str, Decimal] = {}
+
+    @property
+    def batch_size(self) -> int:
+        """Writes per call of :meth:`write` (one request each)."""
+        return self._batch_size
+
+    @property
+    def api_calls(self) -> Mapping[str, int]:
+        """The ConnectWise client's own request counter."""
+        return {CONNECTWISE: int(self.cw.api_calls.total)}
+
+    def remote(self, invoice_id: str, payment: Any) -> RemoteRecord:
+        """A payment as the engine sees it."""
+        raw = _raw(payment)
+        return RemoteRecord(
+            id=f"{invoice_id}:{raw.get('id')}",
+            version=_payment_version(raw),
+            updated_at=_stamp(raw),
+            data=payment,
+        )
+
+    def _payments_of(self, invoice_ids: Iterable[str]) -> Steps[list[RemoteRecord]]:
+        out: list[RemoteRecord] = []
+        for invoice_id in sorted(set(invoice_ids), key=_id_order):
+            number = int(invoice_id)
+            items = yield Items(partial(_list_payments, self.cw, number))
+            out.extend(self.remote(invoice_id, p) for p in items)
+        return out
+
+    def _read_balances(self, invoice_ids: Iterable[str]) -> Steps[None]:
+        wanted = sorted({i for i in invoice_ids if i.isdigit()}, key=_id_order)
+        if not wanted:
+            return
+        found = yield Call(lambda: self.invoices.fetch(wanted))
+        for record in found:
+            self.balances[record.id] = _decimal(_raw(record.data).get("balance"))
+
+    def _lookup(self, request: LookupRequest) -> Steps[list[RemoteRecord]]:
+        invoice_ids = {i.split(":")[0] for i in request.ids}
+        invoice_ids |= {k.split("|")[0] for k in request.keys.get("application", ())}
+        invoice_ids = {i for i in invoice_ids if i.isdigit()}
+        yield from self._read_balances(invoice_ids)
+        return (yield from self._payments_of(invoice_ids))
+
+    def _write(self, ops: Sequence[WriteOp]) -> Steps[list[WriteResult]]:
+        results: dict[str, WriteResult] = {}
+        creates: list[tuple[WriteOp, int, Any]] = []
+        unknown = [str(op.payload[0]) for op in ops if op.action is Action.CREATE and op.payload is not None]
+        yield from self._read_balances(i for i in unknown if i not in self.balances)
+        for op in ops:
+            if op.action is Action.CREATE:
+                invoice_id, model = op.payload
+                open_ = self.balances.get(str(invoice_id), Decimal(0))
+                amount = _decimal(model.amount)
+                if amount > open_:
+                    results[op.key] = WriteResult(
+                        key=op.key,
+                        error=MappingError(
+                            "Payment.total",
+                            f"more than the open balance of ConnectWise invoice {invoice_id} ({open_}): it "
+                            "was paid some other way; record the payment by hand or void one of them",
+                            value=str(amount),
+                        ),
+                    )
+                    continue
+                self.balances[str(invoice_id)] = open_ - amount
+                creates.append((op, invoice_id, model))
+        answers = yield Many(
+            tuple(partial(_create_payment, self.cw, invoice_id, model) for _, invoice_id, model in creates)
+        )
+        unsure: list[WriteOp] = []
+        for (op, invoice_id, _), answer in zip(creates, answers, strict=True):
+            if isinstance(answer, MsplinkError):
+                if _ambiguous(answer):
+                    unsure.append(op)
+                results[op.key] = WriteResult(key=op.key, error=answer)
+            else:
+                record = self.remote(str(invoice_id), answer)
+                results[op.key] = WriteResult(key=op.key, id=record.id, version=record.version)
+        if unsure:
+            started = self.now()
+            intents = [
+                Intent(
+                    key=op.key,
+                    flow="",
+                    action=op.action,
+                    source=op.source,
+                    values=_values(op),
+                    created_at=started,
+                )
+                for op in unsure
+            ]
+            landed = yield from self._settle(intents)
+            for op, found in zip(unsure, landed, strict=True):
+                if found is not None:
+                    results[op.key] = WriteResult(key=op.key, id=found.id, version=found.version)
+        for op in ops:
+            if op.action is Action.UPDATE:
+                results[op.key] = yield from self._update(op)
+            elif op.action is Action.DELETE:
+                results[op.key] = yield from self._delete(op)
+        return [results[op.key] for op in ops]
+
+    def _update(self, op: WriteOp) -> Steps[WriteResult]:
+        invoice_id, _, payment_id = (op.target_id or "").partition(":")
+        _, model = op.payload
+        patch = [
+            {"op": "replace", "path": "amount", "value": _decimal(model.amount)},
+            {"op": "replace", "path": "paymentDate", "value": _wire_day(model.payment_date)},
+        ]
+        path = f"/finance/invoices/{int(invoice_id)}/payments/{int(payment_id)}"
+        try:
+            response = yield Call(lambda: self.cw.request("PATCH", path, json=patch))
+        except MsplinkError as exc:
+            return WriteResult(key=op.key, error=exc)
+        record = self.remote(invoice_id, loads_json(response.content))
+        return WriteResult(key=op.key, id=record.id, version=record.version)
+
+    def _delete(self, op: WriteOp) -> Steps[WriteResult]:
+        invoice_id, _, payment_id = (op.target_id or "").partition(":")
+        try:
+            yield Call(lambda: self.cw.invoices.payments(int(invoice_id)).delete(int(payment_id)))
+        except NotFoundError:
+            pass
+        except MsplinkError as exc:
+            return WriteResult(key=op.key, error=exc)
+        return WriteResult(key=op.key, id=op.target_id)
+
+    def _settle(self, intents: Sequence[Intent]) -> Steps[list[RemoteRecord | None]]:
+        wanted = [_intended(i) for i in intents]
+        found = yield from self._payments_of(k.split("|")[0] for k in wanted if k)
+        taken: set[str] = set()
+        out: list[RemoteRecord | None] = []
+        for intent, key in zip(intents, wanted, strict=True):
+            since = intent.created_at - SETTLE_SKEW if intent.created_at is not None else None
+            chosen: RemoteRecord | None = None
+            for record in sorted(found, key=lambda r: _id_order(r.id.split(":")[1]), reverse=True):
+                raw = _raw(record.data)
+                entered = _stamp(raw, "dateEntered")
+                if record.id in taken or key != _key_of(record):
+                    continue
+                if since is not None and entered is not None and entered < since:
+                    continue
+                chosen = record
+                break
+            if chosen is not None:
+                taken.add(chosen.id)
+            out.append(chosen)
+        return out
+
+
+def _list_payments(cw: Any, invoice_id: int) -> Any:
+    return cw.invoices.payments(invoice_id).list()
+
+
+def _create_payment(cw: Any, invoice_id: int, model: Any) -> Any:
+    return cw.invoices.payments(invoice_id).create(model)
+
+
+def _key_of(record: RemoteRecord) -> str:
+    raw = _raw(record.data)
+    return application_key(record.id.split(":")[0], _decimal(raw.get("amount")), _day(raw.get("paymentDate")))
+
+
+def _values(op: WriteOp) -> dict[str, Any]:
+    return {p: encode(v) for p, v in field_values(op.record, system=CONNECTWISE).items()}
+
+
+def _intended(intent: Intent) -> str:
+    """The application key a journalled create meant to write (from its encoded compared values)."""
+    allocations = decode(intent.values.get("allocations"))
+    day = decode(intent.values.get("payment_date"))
+    if not isinstance(allocations, tuple) or len(allocations) != 1:
+        return ""
+    allocation = allocations[0]
+    invoice_id = allocation.target.id_for(CONNECTWISE, "invoice") or ""
+    return application_key(invoice_id, allocation.amount.amount, day if isinstance(day, date) else None)
+
+
+def _wire_day(value: object) -> str | None:
+    day = _day(value)
+    return f"{day.isoformat()}T00:00:00Z" if day is not None else None
+
+
+def _id_order(value: str) -> tuple[int, str]:
+    return (0, value.rjust(20, "0")) if value.isdigit() else (1, value)
+
+
+# ---------------------------------------------------------------------------- invoice standing
+
+
+@attrs.frozen(kw_only=True)
+class Standing:
+    """How an invoice should show, or shows, in ConnectWise.
+
+    Attributes:
+        paid_status: The billing status name for a paid invoice (``None``: not managed).
+        partly_paid_status: The name for a partly paid invoice (``None``: not managed).
+        open_status: The name an invoice returns to when it is open again (``None``: left as it is).
+        overdue_field: The caption of the ConnectWise custom field flagging overdue invoices.
+        today: The day overdue is judged on.
+    """
+
+    paid_status: str | None
+    partly_paid_status: str | None
+    open_status: str | None
+    overdue_field: str | None
+    today: date
+
+    def fields(self) -> tuple[str, ...]:
+        """The canonical paths the standing flow syncs."""
+        out = ["status"] if self.paid_status or self.partly_paid_status else []
+        if self.overdue_field:
+            out.append("custom_fields.overdue")
+        return tuple(out)
+
+    def current(self, raw: Mapping[str, Any]) -> InvoiceStatus:
+        """What the invoice's billing status name says (only the names this recipe writes count)."""
+        status = raw.get("status")
+        name = status.get("name") if isinstance(status, Mapping) else None
+        if name and name == self.paid_status:
+            return InvoiceStatus.PAID
+        if name and name == self.partly_paid_status:
+            return InvoiceStatus.PARTIALLY_PAID
+        return InvoiceStatus.OPEN
+
+    def desired(self, raw: Mapping[str, Any]) -> InvoiceStatus:
+        """What the balance says (open invoices keep their status unless ``open_status`` is set)."""
+        total, balance = _decimal(raw.get("total")), _decimal(raw.get("balance"))
+        if total > 0 and balance <= 0 and self.paid_status:
+            return InvoiceStatus.PAID
+        if 0 < balance < total and self.partly_paid_status:
+            return InvoiceStatus.PARTIALLY_PAID
+        current = self.current(raw)
+        if current is not InvoiceStatus.OPEN and self.open_status is None:
+            return current  # nothing to return it to: leave it
+        return InvoiceStatus.OPEN if current is not InvoiceStatus.OPEN else current
+
+    def overdue(self, raw: Mapping[str, Any]) -> bool:
+        """Whether the invoice is past due with a balance on :attr:`today`."""
+        due = _day(raw.get("dueDate"))
+        return due is not None and due < self.today and _decimal(raw.get("balance")) > 0
+
+    def flagged(self, raw: Mapping[str, Any]) -> bool:
+        """Whether the invoice's overdue custom field is set."""
+        for field in raw.get("customFields") or ():
+            if isinstance(field, Mapping) and field.get("caption") == self.overdue_field:
+                return field.get("value") is True or str(field.get("value")).casefold() in {
+                    "true",
+                    "yes",
+                    "1",
+                }
+        return False
+
+    def name_for(self, status: InvoiceStatus) -> str | None:
+        """The billing status name written for ``status``."""
+        return {
+            InvoiceStatus.PAID: self.paid_status,
+            InvoiceStatus.PARTIALLY_PAID: self.partly_paid_status,
+        }.get(status, self.open_status)
+
+
+def _standing_invoice(raw: Mapping[str, Any], status: InvoiceStatus, overdue: bool, currency: str) -> Invoice:
+    return Invoice(
+        refs=ExternalRef(CONNECTWISE, "invoice", str(raw.get("id"))),
+        customer=Link(),
+        currency=currency,
+        number=raw.get("invoiceNumber"),
+        status=status,
+        custom_fields={"overdue": overdue},
+    )
+
+
+def standing_mapper(standing: Standing, *, source: bool) -> RecipeMapper:
+    """CW invoice -> its standing: desired (``source``: from the balance and today) or current."""
+
+    def to_canonical(wire: Any, config: Any) -> Invoice:
+        raw = _raw(wire)
+        currency = config.default_currency if isinstance(config, MappingConfig) else "USD"
+        if source:
+            return _standing_invoice(raw, standing.desired(raw), standing.overdue(raw), currency)
+        return _standing_invoice(raw, standing.current(raw), standing.flagged(raw), currency)
+
+    def from_canonical(invoice: Invoice, config: Any) -> Invoice:
+        return invoice
+
+    fields = standing.fields()
+    return RecipeMapper(to_canonical=to_canonical, from_canonical=from_canonical, reads=fields, writes=fields)
+
+
+def _standing_version(raw: Mapping[str, Any], standing: Standing) -> str:
+    info = raw.get("_info")
+    stamp = info.get("lastUpdated") if isinstance(info, Mapping) else None
+    return f"{stamp}#{raw.get('balance')}#{standing.overdue(raw)}"
+
+
+class StandingSource(Operations):
+    """CW invoices whose standing may have changed (``system`` connectwise, ``object`` invoice): those
+    changed since the watermark, and every open invoice (one may fall overdue without changing).
+
+    One read of ``GET /finance/invoices?conditions=balance > 0 OR lastUpdated >= [since]`` (every
+    page; the first run reads every invoice); the version carries the balance and the overdue verdict of the day, so an invoice is planned
+    again when either moves.
+    """
+
+    system = CONNECTWISE
+    object = "invoice"
+    integration_user: str | None = None
+    has_delete_feed = True  # deleted invoices have no standing to keep
+
+    def __init__(self, cw: Any, standing: Standing, fields: Sequence[str]) -> None:
+        self.cw = cw
+        self.standing = standing
+        self.fields = list(fields)
+
+    @property
+    def api_calls(self) -> Mapping[str, int]:
+        """The ConnectWise client's own request counter."""
+        return {CONNECTWISE: int(self.cw.api_calls.total)}
+
+    def _remote(self, invoice: Any) -> RemoteRecord:
+        raw = _raw(invoice)
+        return RemoteRecord(
+            id=str(raw.get("id")),
+            version=_standing_version(raw, self.standing),
+            updated_at=_stamp(raw),
+            data=raw,
+        )
+
+    def _read_changes(self, since: datetime | None, page_token: str | None) -> Steps[ChangePage]:
+        where: str | None = None  # the first read takes every invoice
+        if since is not None:
+            moment = since.astimezone(timezone.utc).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
+            where = f"balance > 0 OR lastUpdated >= [{moment}]"
+        items = yield Items(lambda: self.cw.invoices.list(where=where, fields=self.fields))
+        records = sorted(
+            (self._remote(i) for i in items), key=lambda r: (r.updated_at is not None, r.updated_at, r.id)
+        )
+        return ChangePage(records=records, next_token=None, ordered=False)
+
+    def _fetch(self, ids: Sequence[str]) -> Steps[list[RemoteRecord]]:
+        numbers = [int(i) for i in ids if i.isdigit()]
+        out: list[RemoteRecord] = []
+        for start in range(0, len(numbers), 100):
+            chunk = ",".join(str(n) for n in numbers[start : start + 100])
+            items = yield Items(partial(self.cw.invoices.list, where=f"id in ({chunk})", fields=self.fields))
+            out.extend(self._remote(i) for i in items)
+        return out
+
+    def _list_ids(self) -> Steps[list[str]]:
+        items = yield Items(lambda: self.cw.invoices.list(fields=["id"]))
+        return [str(_raw(i).get("id")) for i in items]
+
+
+class StandingTarget(StandingSource):
+    """The same CW invoices as the target of their standing (``object`` ``invoice_standing``): look-ups
+    by id (the source's own ids, through ``by_external_id("refs.connectwise.invoice")``), updates as
+    JSON Patch ``replace`` of ``status`` and the whole ``customFields`` array
+    (``PATCH /finance/invoices/{id}``)."""
+
+    object = STANDING_OBJECT
+    batch_size = 10
+
+    def __init__(
+        self, cw: Any, standing: Standing, fields: Sequence[str], config: MappingConfig | None
+    ) -> None:
+        super().__init__(cw, standing, fields)
+        self.config = config
+        self._raw: dict[str, Mapping[str, Any]] = {}
+
+    def _remote(self, invoice: Any) -> RemoteRecord:
+        record = super()._remote(invoice)
+        self._raw[record.id] = _raw(invoice)
+        info = _raw(invoice).get("_info")
+        stamp = info.get("lastUpdated") if isinstance(info, Mapping) else None
+        return attrs.evolve(record, version=f"{stamp}")
+
+    def _lookup(self, request: LookupRequest) -> Steps[list[RemoteRecord]]:
+        ids = set(request.ids)
+        for keys in request.keys.values():
+            ids.update(keys)
+        return (yield from self._fetch(sorted(ids, key=_id_order)))
+
+    def _patch(self, op: WriteOp) -> list[dict[str, Any]]:
+        paths = {c.path for c in op.changes}
+        record: Invoice = op.payload
+        ops: list[dict[str, Any]] = []
+        if "status" in paths and record.status is not None:
+            name = self.standing.name_for(record.status)
+            status_id = self.config.cw_id("billing_statuses", name) if self.config is not None else None
+            if status_id is None:
+                raise MappingError(
+                    "Invoice.status",
+                    "no ConnectWise billing status id (connectwise_ids.billing_statuses)",
+                    value=name,
+                )
+            ops.append({"op": "replace", "path": "status", "value": {"id": status_id, "name": name}})
+        if "custom_fields.overdue" in paths:
+            caption = self.standing.overdue_field
+            field_id = self.config.cw_id("custom_fields", caption) if self.config is not None else None
+            if field_id is None:
+                raise MappingError(
+                    "Invoice.custom_fields.overdue",
+                    "no ConnectWise custom field id (connectwise_ids.custom_fields)",
+                    value=caption,
+                )
+            current = [
+                dict(f)
+                for f in self._raw.get(op.target_id or "", {}).get("customFields") or ()
+                if isinstance(f, Mapping)
+            ]
+            flag = bool(record.custom_fields.get("overdue"))
+            kept = [f for f in current if f.get("caption") != caption and f.get("id") != field_id]
+            kept.append(
+                {
+                    "id": field_id,
+                    "caption": caption,
+                    "type": "Checkbox",
+                    "entryMethod": "EntryField",
+                    "value": flag,
+                }
+            )
+            ops.append(
+                {
+                    "op": "replace",
+                    "path": "customFields",
+                    "value": sorted(kept, key=lambda f: int(f.get("id") or 0)),
+                }
+            )
+        return ops
+
+    def _write(self, ops: Sequence[WriteOp]) -> Steps[list[WriteResult]]:
+        out: list[WriteResult] = []
+        for op in ops:
+            if op.action is not Action.UPDATE:
+                out.append(
+                    WriteResult(
+                        key=op.key,
+                        error=MappingError(
+                            "Invoice", f"the standing of an invoice is only updated, not {op.action.value}d"
+                        ),
+                    )
+                )
+                continue
+            try:
+                patch = self._patch(op)
+            except MappingError as exc:
+                out.append(WriteResult(key=op.key, error=exc))
+                continue
+            path = f"/finance/invoices/{int(op.target_id or 0)}"
+            try:
+                response = yield Call(partial(self.cw.request, "PATCH", path, json=patch))
+            except MsplinkError as exc:
+                out.append(WriteResult(key=op.key, error=exc))
+                continue
+            record = self._remote(loads_json(response.content))
+            out.append(WriteResult(key=op.key, id=record.id, version=record.version))
+        return out
+
+    def _settle(self, intents: Sequence[Intent]) -> Steps[list[RemoteRecord | None]]:
+        if not intents:
+            return []
+        yield from ()
+        return [None for _ in intents]  # only updates are written: no create to settle
