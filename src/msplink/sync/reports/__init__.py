@@ -9,7 +9,13 @@ reconciliation, unmapped values, AR ageing. The modules land with the recipes th
 
 from msplink.sync.reports._ar_aging import BUCKETS, AgingRow, ArAging, ar_aging
 from msplink.sync.reports._plot import plot_mrr
-from msplink.sync.reports._unified import HIGH_PRIORITIES, CustomerRow, UnifiedReport, unified
+from msplink.sync.reports._unified import (
+    HIGH_PRIORITIES,
+    CustomerRow,
+    UnifiedReport,
+    read_active_agreements,
+    unified,
+)
 
 __all__ = [
     "BUCKETS",
@@ -20,5 +26,6 @@ __all__ = [
     "UnifiedReport",
     "ar_aging",
     "plot_mrr",
+    "read_active_agreements",
     "unified",
 ]
