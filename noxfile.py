@@ -55,9 +55,20 @@ def examples(session: nox.Session) -> None:
 
 @nox.session
 def bench(session: nox.Session) -> None:
-    """Run the benchmarks (API-call counts, throughput, memory, parsing side by side with the peers)."""
-    session.install("-e", ".[test,bench]")
-    session.run("python", "-m", "benchmarks", *session.posargs)
+    """Run the benchmarks (API-call counts, throughput, memory, parsing side by side with the peers);
+    the sync adapter benchmark runs 1k, 10k and 100k companies here."""
+    session.install("-e", ".[test,bench,sandbox]")
+    session.run(
+        "python", "-m", "benchmarks", *session.posargs, env={"MSPLINK_BENCH_SIZES": "1000,10000,100000"}
+    )
+
+
+@nox.session
+def reliability(session: nox.Session) -> None:
+    """The slow reliability profiles: every SIGKILL point, the 2,000-company fault-profile sync, the
+    full crash matrices (``MSPLINK_SLOW=1``)."""
+    session.install("-e", ".[test,sandbox]")
+    session.run("pytest", "-n", "2", "-q", "tests/sync", *session.posargs, env={"MSPLINK_SLOW": "1"})
 
 
 @nox.session
