@@ -4,6 +4,7 @@ exit code; :mod:`msplink.__main__` registers them)."""
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Sequence
 from typing import Any
 
@@ -11,6 +12,7 @@ from msplink._cli._common import (
     EXIT_OK,
     EXIT_REVIEW,
     EXIT_STOPPED,
+    EXIT_USAGE,
     add_json,
     add_source,
     add_state,
@@ -53,7 +55,7 @@ def _recipe_argument(parser: argparse.ArgumentParser, *, nargs: str | None = Non
     parser.add_argument(
         "recipe",
         nargs=nargs,
-        choices=names,
+        choices=None if nargs else names,  # argparse checks an empty "*" list against choices
         metavar="RECIPE",
         help="a recipe of msplink.sync.recipes.RECIPES: " + ", ".join(names),
     )
@@ -176,7 +178,7 @@ def _run(args: argparse.Namespace, names: Sequence[str], *, retry_dead_letters: 
                 config=ctx.config,
                 now=ctx.now,
                 dry_run=getattr(args, "dry_run", False),
-                progress=None if args.json else True,
+                progress=True if not args.json and sys.stderr.isatty() else None,
                 retry_dead_letters=retry_dead_letters,
             )
             reports.append(report)
@@ -226,6 +228,12 @@ def retry_arguments(parser: argparse.ArgumentParser) -> None:
 def retry(args: argparse.Namespace) -> int:
     """Run recipes with their dead letters retried first (default: every recipe with dead letters)."""
     names = list(args.recipe)
+    unknown = [n for n in names if n not in _recipes()]
+    if unknown:
+        sys.stderr.write(
+            f"msplink retry: unknown recipe {unknown[0]!r}: choose from {', '.join(sorted(_recipes()))}\n"
+        )
+        return EXIT_USAGE
     if not names:
         from msplink.demo import recipe_flows
 

@@ -128,6 +128,9 @@ def open_state(args: argparse.Namespace, *, create: bool = False) -> Any:
     from msplink.sync import SQLiteStateStore
 
     path = _state_path(args)
+    sandbox = getattr(args, "sandbox", None)
+    if sandbox and not args.state and (Path(sandbox) / "world.json").exists():
+        create = True  # a saved world before its first sync: its (empty) state belongs beside it
     if not create and not path.exists():
         raise ConfigurationError(f"no state store at {path} (name one with --state PATH or --sandbox DIR)")
     return SQLiteStateStore(path)
