@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -23,7 +24,7 @@ def saved(tmp_path: Path) -> Path:
     return seed_world("small", seed=1).save(tmp_path / "world")
 
 
-def _json(capsys: pytest.CaptureFixture[str]) -> object:
+def _json(capsys: pytest.CaptureFixture[str]) -> Any:
     return json.loads(capsys.readouterr().out)
 
 
@@ -66,13 +67,13 @@ def test_sync_plan_and_the_review_queues_against_a_saved_world(
 
     # dry run: every record planned, nothing written
     assert main(["sync", RECIPE, "--dry-run", "--sandbox", str(saved), "--json"]) == 0
-    [dry] = _json(capsys)  # type: ignore[misc]
+    [dry] = _json(capsys)
     assert dry["dry_run"] is True and dry["writes"] == 0
     assert dry["outcome_counts"]["planned"] == sum(dry["counts"].values()) > 0
 
     # the run: the recipe's own figures (tests/sync/test_recipe.py pins them for seed 1)
     assert main(["sync", RECIPE, "--sandbox", str(saved), "--json"]) == 1
-    [first] = _json(capsys)  # type: ignore[misc]
+    [first] = _json(capsys)
     assert first["writes"] == 29 and first["outcome_counts"]["failed"] == 1
     # the world was saved back: a second sync continues it and writes nothing
     assert main(["sync", RECIPE, "--sandbox", str(saved)]) == 0
@@ -95,20 +96,20 @@ def test_sync_plan_and_the_review_queues_against_a_saved_world(
     assert main(["resolve", str(field["id"]), "--take", "target", "--sandbox", str(saved)]) == 0
     assert "decided: the next sync of its recipe writes it" in capsys.readouterr().out
     assert main(["conflicts", "--status", "resolved", "--sandbox", str(saved), "--json"]) == 0
-    assert [c["id"] for c in _json(capsys)] == [field["id"]]  # type: ignore[union-attr]
+    assert [c["id"] for c in _json(capsys)] == [field["id"]]
 
     match = next(c for c in conflicts if c["kind"] == "match")
     assert main(["resolve", str(match["id"]), "--take", "target", "--sandbox", str(saved)]) == 3
     assert "ambiguous match" in capsys.readouterr().err
 
     assert main(["dead-letters", "--sandbox", str(saved), "--json"]) == 0
-    [letter] = _json(capsys)  # type: ignore[misc]
+    [letter] = _json(capsys)
     assert letter["error_type"] == "MappingError" and "Net 45 days" in letter["message"]
     assert main(["retry", "--sandbox", str(saved), "--json"]) == 1  # still unmapped: fails again
-    [retried] = _json(capsys)  # type: ignore[misc]
+    [retried] = _json(capsys)
     assert retried["outcome_counts"]["failed"] == 1
     assert main(["dead-letters", "--sandbox", str(saved), "--json"]) == 0
-    assert [d["attempts"] for d in _json(capsys)] == [2]  # type: ignore[union-attr]
+    assert [d["attempts"] for d in _json(capsys)] == [2]
 
 
 def test_text_output_is_readable(saved: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -139,7 +140,7 @@ def test_configuration_errors_exit_3(
 
 
 def test_sync_in_a_subprocess(saved: Path, tmp_path: Path) -> None:
-    result = subprocess.run(
+    result = subprocess.run(  # noqa: S603 - our own module
         [sys.executable, "-m", "msplink", "sync", RECIPE, "--sandbox", str(saved), "--json"],
         capture_output=True,
         text=True,
