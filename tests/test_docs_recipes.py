@@ -26,5 +26,13 @@ def test_every_recipe_is_in_the_index_with_a_page_in_the_nav() -> None:
 
 def test_docs_pages_are_in_the_nav() -> None:
     nav = (DOCS.parent / "mkdocs.yml").read_text(encoding="utf-8")
-    for page in ("quickstart.md", "cli.md", "reports.md", "review.md", "mapping-config.md", "testing-flows.md", "recipes/index.md"):
+    for page in (
+        "quickstart.md",
+        "cli.md",
+        "reports.md",
+        "review.md",
+        "mapping-config.md",
+        "testing-flows.md",
+        "recipes/index.md",
+    ):
         assert page in nav, page
