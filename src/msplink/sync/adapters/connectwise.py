@@ -56,7 +56,18 @@ from msplink.sync.adapters._shared import (
     top_level_diff,
 )
 
-__all__ = ["RESOURCES", "AsyncConnectWiseAdapter", "ConnectWiseAdapter"]
+__all__ = [
+    "DEFAULT_INDEX_RULES",
+    "IDS_PER_REQUEST",
+    "PAGE_SIZE",
+    "REFRESH_EVERY",
+    "RESOURCES",
+    "SETTLE_SKEW",
+    "URL_BUDGET",
+    "AsyncConnectWiseAdapter",
+    "ConnectWiseAdapter",
+    "Steps",
+]
 
 RESOURCES: Final[Mapping[str, str]] = {
     "company": "companies",

@@ -49,7 +49,18 @@ from msplink.sync.adapters._base import (
 )
 from msplink.sync.adapters._shared import intent_of, pair_creates, sorted_records, top_level_diff
 
-__all__ = ["NAME_LISTS", "RESOURCES", "AsyncQuickBooksAdapter", "QuickBooksAdapter"]
+__all__ = [
+    "CDC_WINDOW",
+    "DEFAULT_INDEX_RULES",
+    "NAME_LISTS",
+    "PAGE_SIZE",
+    "REFRESH_EVERY",
+    "RESOURCES",
+    "SETTLE_SKEW",
+    "AsyncQuickBooksAdapter",
+    "QuickBooksAdapter",
+    "Steps",
+]
 
 RESOURCES: Final[Mapping[str, str]] = {
     "Customer": "customers",

@@ -53,7 +53,18 @@ from msplink.sync.adapters._base import (
 )
 from msplink.sync.adapters._shared import budget_chunks, intent_of, pair_creates, top_level_diff
 
-__all__ = ["RESOURCES", "AsyncSalesforceAdapter", "SalesforceAdapter"]
+__all__ = [
+    "BULK_THRESHOLD",
+    "DEFAULT_INDEX_RULES",
+    "PAGE_SIZE",
+    "REFRESH_EVERY",
+    "RESOURCES",
+    "SETTLE_SKEW",
+    "SOQL_BUDGET",
+    "AsyncSalesforceAdapter",
+    "SalesforceAdapter",
+    "Steps",
+]
 
 RESOURCES: Final[Mapping[str, str]] = {
     "Account": "accounts",
