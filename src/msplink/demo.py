@@ -33,9 +33,17 @@ from typing import Any, Final, TextIO
 import attrs
 
 from msplink.sandbox import World, WorldClients, load_world, seed_world
-from msplink.sync import Conflict, DeadLetter, MemoryStateStore, SQLiteStateStore, StateStore, SyncReport
+from msplink.sync import (
+    Conflict,
+    DeadLetter,
+    MemoryStateStore,
+    SQLiteStateStore,
+    StateStore,
+    SyncReport,
+    recipes,
+)
 from msplink.sync import reports as sync_reports
-from msplink.sync.recipes import RECIPES, Recipe
+from msplink.sync.recipes import Recipe
 
 __all__ = [
     "PAGE_SIZES",
@@ -329,7 +337,7 @@ def _run_pass(
 ) -> list[Step]:
     steps = []
     for number, name in enumerate(order, 1):
-        recipe = RECIPES[name]
+        recipe = recipes.RECIPES[name]
         bar = _Progress(name, progress, stream)
         started = time.perf_counter()
         try:
@@ -398,9 +406,9 @@ def _demo(
 ) -> DemoReport:
     flows = {
         name: recipe_flows(recipe, clients, config=world.config, now=world.clock.now)
-        for name, recipe in RECIPES.items()
+        for name, recipe in recipes.RECIPES.items()
     }
-    order = dependency_order(RECIPES, flows)
+    order = dependency_order(recipes.RECIPES, flows)
     where = (
         f"world and state kept in {workdir} ({'continued' if resumed else 'new'})"
         if workdir is not None
@@ -494,7 +502,7 @@ def _describe(number: int, step: Step) -> Iterator[str]:
     report = step.report
     outcomes = {k: v for k, v in report.outcome_counts.items() if v}
     records = sum(report.counts.values())
-    summary = RECIPES[step.recipe].summary
+    summary = recipes.RECIPES[step.recipe].summary
     yield f"  {number}. {step.recipe}: {summary}"
     done = ", ".join(f"{n} {status}" for status, n in outcomes.items()) or "nothing to do"
     yield f"     read {records} records -> {report.writes} writes ({done})"
