@@ -183,4 +183,8 @@ def _logging(verbose: int) -> Iterator[None]:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except BrokenPipeError:  # `python -m msplink runs | head`: the reader left, which is fine
+        sys.stderr.close()
+        sys.exit(0)

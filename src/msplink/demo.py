@@ -419,7 +419,7 @@ def _demo(
         f"ConnectWise, QuickBooks and Salesforce sandboxes; {where}"
     )
     say("")
-    say(f"First pass: {len(order)} recipes in dependency order")
+    say(f"First pass: {len(order)} recipe{'s' if len(order) != 1 else ''} in dependency order")
     calls = _Calls(world)
     first = _run_pass(
         1, world, clients, state, order, flows, calls, progress=progress, stream=stream, say=say
@@ -555,7 +555,8 @@ def _review(
 def _conflict_text(c: Conflict) -> str:
     source = f"{c.source.system} {c.source.object_type} {c.source.id}"
     if c.kind == "match":
-        return f"{c.flow}: {source} matches {len(c.candidates)} records equally well"
+        n = len(c.candidates)
+        return f"{c.flow}: {source}: no certain match ({n} candidate{'s' if n != 1 else ''}, possibly claimed by another record)"
     if c.kind == "missing":
         return f"{c.flow}: {source}: its linked record is gone"
     return f"{c.flow}: {source} field {c.field!r}: {c.source_value!r} here, {c.target_value!r} there"
