@@ -50,8 +50,9 @@ def public_names(module: types.ModuleType) -> set[str]:
         if name.startswith("_") or name == "annotations" or getattr(typing, name, object()) is value:
             continue
         if isinstance(value, types.ModuleType):
-            if value.__name__ == f"{module.__name__}.{name}" and name in submodules:
-                names.add(name)
+            lazy = name in getattr(module, "__all__", ()) and hasattr(module, "__getattr__")
+            if value.__name__ == f"{module.__name__}.{name}" and (name in submodules or lazy):
+                names.add(name)  # imported by name, or loaded on first use by the package's __getattr__
             continue
         if isinstance(value, type) or inspect.isroutine(value) or isinstance(value, typing.TypeVar):
             home = getattr(value, "__module__", "") or ""

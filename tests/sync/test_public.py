@@ -67,6 +67,7 @@ def test_the_recipe_registry_lists_each_recipe_with_its_summary_and_systems() ->
     assert set(recipes.__all__) == {"RECIPES", "Recipe", *recipes.RECIPES}
     assert {"mrr", "reconciliation", "unmapped"} <= set(reports.__all__)
     assert all(hasattr(reports, name) for name in reports.__all__)
+    assert {"ArAging", "UnifiedReport", "ar_aging", "plot_mrr", "unified"} <= set(reports.__all__)
 
 
 def test_only_sync_adapters_import_vendor_packages_and_mappers_never_import_sync() -> None:

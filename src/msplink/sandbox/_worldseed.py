@@ -15,7 +15,7 @@ from typing import Any
 
 import attrs
 
-from msplink.sandbox._worldgen import Blueprint, Business, InvoicePlan
+from msplink.sandbox._worldgen import Blueprint, Business, InvoicePlan, TicketPlan
 from msplink.sandbox._worldtables import (
     BILLING_TERMS,
     CATALOG,
@@ -371,6 +371,7 @@ def _cw_business(store: Store, bp: Blueprint, b: Business, seeded: Seeded) -> No
                 "company": cref,
                 "contact": store.ref_of("contacts", contacts[plan_t.contact]),
                 "closedFlag": plan_t.status == "Closed",
+                **({"closedDate": _stamp(_closed_at(plan_t))} if plan_t.status == "Closed" else {}),
                 "escalationLevel": plan_t.escalation_level,
                 "severity": "High" if plan_t.escalation_level else "Medium",
                 "impact": "High" if plan_t.escalation_level else "Medium",
@@ -416,6 +417,11 @@ def _cw_business(store: Store, bp: Blueprint, b: Business, seeded: Seeded) -> No
                 entry.start + timedelta(hours=float(entry.hours)),
             )
     seeded.cw_tickets[b.key] = [t["id"] for t in tickets]
+
+
+def _closed_at(ticket: TicketPlan) -> datetime:
+    """When a closed ticket closed: the end of its last time entry (ConnectWise sets ``closedDate``)."""
+    return max(e.start + timedelta(hours=float(e.hours)) for e in ticket.time)
 
 
 def _cw_invoices(
