@@ -171,3 +171,39 @@ def test_hand_written_modules_stay_readable() -> None:
         if len(lines) > 1000 and not ("generated" in head and "do not edit" in head):
             large[str(module.relative_to(SRC))] = len(lines)
     assert large == {}
+
+
+# ------------------------------------------------------------------------------------------------ sync
+
+SYNC_ADAPTERS = "sync/adapters/"
+"""The only part of ``msplink.sync`` that talks to vendor clients."""
+
+
+def test_only_the_sync_adapters_import_vendor_packages() -> None:
+    vendors = tuple(f"msplink.{p}" for p in (*VENDORS, "sandbox", "testing"))
+    bad = _forbidden("sync", vendors)
+    assert [b for b in bad if not b.startswith(SYNC_ADAPTERS)] == []
+    assert {b.split(" imports ")[0] for b in bad} == {
+        "sync/adapters/connectwise.py",
+        "sync/adapters/quickbooks.py",
+        "sync/adapters/salesforce.py",
+    }  # each adapter imports its own vendor ...
+    for vendor in VENDORS:  # ... and only its own
+        others = tuple(f"msplink.{p}" for p in VENDORS if p != vendor)
+        module = SRC / SYNC_ADAPTERS / f"{vendor}.py"
+        assert not [n for n in _imports(module) if any(n == o or n.startswith(o + ".") for o in others)]
+
+
+def test_mappers_never_import_sync() -> None:
+    assert _forbidden("mappers", ("msplink.sync",)) == []
+
+
+def test_the_engine_consumes_mappers_through_the_table() -> None:
+    """No sync module names a vendor mapper module (``msplink.mappers.connectwise`` ...): flows get
+    their mapper rows from ``msplink.mappers.find_mapper`` / ``MAPPERS``."""
+    vendor_mappers = tuple(f"msplink.mappers.{v}" for v in VENDORS)
+    assert _forbidden("sync", vendor_mappers) == []
+    used = {
+        name for module in _modules("sync") for name in _imports(module) if name.startswith("msplink.mappers")
+    }
+    assert used == {"msplink.mappers"}

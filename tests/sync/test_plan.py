@@ -148,12 +148,14 @@ def test_matching_exact_ambiguous_none_and_claimed() -> None:
         (Action.UPDATE, "10", "by_email(email)"),
         (Action.CONFLICT, None, "by_name(name)"),
         (Action.CREATE, None, None),
-        (Action.LINK, "13", "by_name(name)"),
-        (Action.CREATE, None, None),  # 13 is taken by record 4 of the same page
+        # records 4 and 5 both find only 13: neither gets it by page order, a person decides
+        (Action.CONFLICT, None, "by_name(name)"),
+        (Action.CONFLICT, None, "by_name(name)"),
     ]
     assert [c.id for c in items[1].candidates] == ["11", "12"]
     assert items[1].conflicts[0].kind == "match"
-    assert items[0].link and items[3].link and not items[2].link
+    assert [c.id for c in items[3].candidates] == [c.id for c in items[4].candidates] == ["13"]
+    assert items[0].link and not items[2].link and not items[3].link
 
 
 def test_a_linked_record_whose_target_vanished_is_a_conflict() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import types
 
 import msplink.sync
-from msplink.sync import recipes, reports
+from msplink.sync import adapters, recipes, reports
 from tests.test_layering import _forbidden
 
 CONTRACT = {  # SYNC.md §2, word for word
@@ -19,7 +19,7 @@ CONTRACT = {  # SYNC.md §2, word for word
     "recipes", "reports",
 }  # fmt: skip
 ADDED = {  # what adapters and users also need; to be listed in SYNC.md §2
-    "GuardError", "LeaseError", "Watermark",
+    "GuardError", "LeaseError", "Watermark", "adapters",
     "Source", "Target", "AsyncSource", "AsyncTarget",
     "RemoteRecord", "ChangePage", "LookupRequest", "WriteOp", "WriteResult", "Intent",
 }  # fmt: skip
@@ -36,6 +36,15 @@ def test_all_is_the_contract_plus_the_adapter_protocols_both_ways() -> None:
     assert public == exported
 
 
+def test_the_subpackages_load_on_first_use() -> None:
+    assert set(adapters.__all__) == {
+        "AsyncConnectWiseAdapter", "AsyncQuickBooksAdapter", "AsyncSalesforceAdapter",
+        "ConnectWiseAdapter", "QuickBooksAdapter", "SalesforceAdapter",
+    }  # fmt: skip
+    assert msplink.sync.adapters is adapters and msplink.sync.recipes is recipes
+    assert {"adapters", "recipes", "reports"} <= set(dir(msplink.sync))
+
+
 def test_errors_are_sync_errors() -> None:
     from msplink.errors import SyncError
 
@@ -43,9 +52,14 @@ def test_errors_are_sync_errors() -> None:
     assert issubclass(msplink.sync.LeaseError, SyncError)
 
 
-def test_the_recipe_registry_starts_empty_with_its_type() -> None:
-    assert dict(recipes.RECIPES) == {}
-    assert recipes.__all__ == ["RECIPES", "Recipe"]
+def test_the_recipe_registry_lists_each_recipe_with_its_summary_and_systems() -> None:
+    assert sorted(recipes.RECIPES) == ["companies_and_customers"]
+    entry = recipes.RECIPES["companies_and_customers"]
+    assert entry.run is recipes.companies_and_customers
+    assert entry.flows == recipes.companies_and_customers.flows
+    assert entry.systems == ("connectwise", "quickbooks")
+    assert entry.summary.startswith("ConnectWise companies <-> QuickBooks customers")
+    assert recipes.__all__ == ["RECIPES", "Recipe", "companies_and_customers"]
     assert reports.__all__ == []
 
 

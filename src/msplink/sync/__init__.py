@@ -17,7 +17,9 @@ Platform adapters implement :class:`Source` / :class:`Target` (or the async twin
 :mod:`msplink.sync.recipes` build flows for the MSP use cases.
 """
 
-from msplink.sync import recipes, reports
+import importlib as _importlib
+from typing import Any as _Any
+
 from msplink.sync._engine import aapply, aplan, apply, arun, plan, run
 from msplink.sync._flow import Flow
 from msplink.sync._identity import MatchRule, by_domain, by_email, by_external_id, by_link, by_name
@@ -86,6 +88,7 @@ __all__ = [
     "WriteOp",
     "WriteResult",
     "aapply",
+    "adapters",
     "aplan",
     "apply",
     "arun",
@@ -99,3 +102,17 @@ __all__ = [
     "reports",
     "run",
 ]
+
+_SUBPACKAGES = frozenset({"adapters", "recipes", "reports"})
+
+
+def __getattr__(name: str) -> _Any:
+    """Import ``adapters``, ``recipes`` and ``reports`` on first use (the recipes are built from the
+    public names above, so importing them here eagerly would make a circle)."""
+    if name in _SUBPACKAGES:
+        return _importlib.import_module(f"msplink.sync.{name}")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

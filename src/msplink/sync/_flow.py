@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Collection, Iterable
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
 import attrs
 
 from msplink.errors import ConfigurationError
+from msplink.mappers import Mapper
 from msplink.sync._identity import MatchRule, by_link
 from msplink.sync._model import Direction, FieldPolicy, Guards, Owner
 from msplink.sync._protocols import AsyncSource, AsyncTarget, MapperLike, Source, Target
@@ -38,6 +39,11 @@ def _mapper(instance: object, attribute: attrs.Attribute[Any], value: object) ->
         raise ConfigurationError(f"Flow.{attribute.name} needs to_canonical and from_canonical callables")
 
 
+def _as_mapper(value: MapperLike | Mapper[Any]) -> MapperLike:
+    """A ``msplink.mappers`` row serves as is (the validator checks both directions exist)."""
+    return cast(MapperLike, value)
+
+
 def _fields(value: Iterable[str] | None) -> frozenset[str] | None:
     return None if value is None else frozenset(value)
 
@@ -53,6 +59,11 @@ def _policies(value: Iterable[FieldPolicy]) -> tuple[FieldPolicy, ...]:
 def _declared(mapper: object, name: str) -> frozenset[str] | None:
     value = getattr(mapper, name, None)
     return None if value is None else frozenset(value)
+
+
+def _wire_declared(mapper: object) -> bool:
+    """A ``msplink.mappers`` table row: its ``reads``/``writes`` name wire fields, not canonical paths."""
+    return isinstance(mapper, Mapper)
 
 
 @attrs.frozen(kw_only=True)
@@ -90,8 +101,8 @@ class Flow:
     name: str = attrs.field(validator=_name)
     source: Source | AsyncSource
     target: Target | AsyncTarget
-    source_mapper: MapperLike = attrs.field(validator=_mapper)
-    target_mapper: MapperLike = attrs.field(validator=_mapper)
+    source_mapper: MapperLike = attrs.field(converter=_as_mapper, validator=_mapper)
+    target_mapper: MapperLike = attrs.field(converter=_as_mapper, validator=_mapper)
     config: Any = None
     direction: Direction = attrs.field(default=Direction.ONE_WAY, converter=Direction)
     match: tuple[MatchRule, ...] = attrs.field(default=(by_link(),), converter=_rules)
@@ -111,6 +122,12 @@ class Flow:
                 raise ConfigurationError(f"Flow.match takes MatchRule values, got {type(rule).__name__}")
         if self.overlap < timedelta(0):
             raise ConfigurationError("Flow.overlap cannot be negative")
+        if self.fields is None and (_wire_declared(self.source_mapper) or _wire_declared(self.target_mapper)):
+            raise ConfigurationError(
+                f"flow {self.name!r}: name the canonical fields it syncs with fields=(...) "
+                "(msplink.mappers rows declare the wire fields they read and write, and a field only "
+                "one side carries would never converge)"
+            )
 
     @property
     def source_side(self) -> tuple[str, str]:
@@ -128,7 +145,11 @@ class Flow:
         return tuple(r for r in self.match if r.kind != "link")
 
     def compared_fields(self) -> frozenset[str] | None:
-        """The field paths this flow compares and writes (``None``: all)."""
+        """The field paths this flow compares and writes (``None``: all).
+
+        ``fields`` when given; else what the mappers declare as canonical paths (``reads`` of the
+        source mapper, ``reads`` and ``writes`` of the target mapper), intersected.
+        """
         if self.fields is not None:
             return self.fields
         declared = [
@@ -160,6 +181,8 @@ class Flow:
         source: Source | AsyncSource | None = None,
         target: Target | AsyncTarget | None = None,
         match: Collection[MatchRule] | None = None,
+        fields: Iterable[str] | None = None,
+        filter: Callable[[Any], bool] | None = None,
     ) -> Flow:
         """The reverse twin: sides and mappers swapped, owners flipped, ``TWO_WAY`` both.
 
@@ -168,6 +191,9 @@ class Flow:
             source: The reverse source (default: this flow's target, when it also reads changes).
             target: The reverse target (default: this flow's source, when it also writes).
             match: Match rules (default: the same, with ``by_external_id`` sides swapped).
+            fields: The fields the reverse flow syncs (default: the same as this flow's), e.g. without
+                a field the other side cannot write.
+            filter: The reverse flow's filter on its canonical source records (default: none).
         """
         if self.direction is not Direction.TWO_WAY:
             raise ConfigurationError(
@@ -197,4 +223,6 @@ class Flow:
             direction=Direction.TWO_WAY,
             match=rules,
             policies=tuple(p.flipped() for p in self.policies),
+            fields=self.fields if fields is None else frozenset(fields),
+            filter=filter,
         )

@@ -24,6 +24,7 @@ from msplink.sync._values import get_path
 __all__ = [
     "FREE_MAIL_DOMAINS",
     "LEGAL_SUFFIXES",
+    "REFS_PREFIX",
     "MatchRule",
     "by_domain",
     "by_email",
@@ -33,6 +34,7 @@ __all__ = [
     "domain_key",
     "email_key",
     "name_key",
+    "ref_ids",
 ]
 
 LEGAL_SUFFIXES: Final = frozenset(
@@ -146,7 +148,12 @@ class MatchRule:
 
     def _keys(self, record: object) -> frozenset[str]:
         normalise = {"email": email_key, "name": name_key, "domain": domain_key}.get(self.kind, _text)
-        keys = {normalise(_str(get_path(record, f))) for f in self.fields}
+        keys: set[str | None] = set()
+        for field in self.fields:
+            if field.startswith(REFS_PREFIX):
+                keys.update(ref_ids(record, field[len(REFS_PREFIX) :]))
+            else:
+                keys.add(normalise(_str(get_path(record, field))))
         return frozenset(k for k in keys if k)
 
     def source_keys(self, record: object, own_id: str) -> frozenset[str]:
@@ -177,6 +184,20 @@ class MatchRule:
         return tuple(sorted(tid for tid, target in targets if keys & self.target_keys(target, tid)))
 
 
+REFS_PREFIX: Final = "refs."
+"""``by_external_id("refs.<system>")``: the record's own refs in ``<system>`` (a Salesforce Account
+read with ``CW_Company_Id__c`` carries its ConnectWise company's ref)."""
+
+
+def ref_ids(record: object, system: str) -> set[str]:
+    """The ids of ``record``'s refs in ``system`` (``system`` or ``system.object``)."""
+    wanted, _, object_type = system.partition(".")
+    refs = getattr(record, "refs", None) or ()
+    return {
+        ref.id for ref in refs if ref.system == wanted and (not object_type or ref.object_type == object_type)
+    }
+
+
 def _str(value: object) -> str | None:
     return None if value is None else str(value)
 
@@ -195,10 +216,12 @@ def by_link() -> MatchRule:
 
 def by_external_id(field: str, *, on: str = "target") -> MatchRule:
     """A field that holds the other system's id (e.g. SF ``CW_Company_Id__c`` -> canonical
-    ``custom_fields.cw_company_id``).
+    ``custom_fields.cw_company_id``, or the record's refs: ``refs.connectwise``).
 
     Args:
-        field: The canonical field path holding the id.
+        field: The canonical field path holding the id; ``refs.<system>`` (or
+            ``refs.<system>.<object>``) reads the record's own refs in that system (the Salesforce
+            Account mapper turns ``CW_Company_Id__c`` into a ConnectWise ref).
         on: ``target`` when the target's field holds the source id (CW -> SF), ``source`` when the
             source's field holds the target id (SF -> CW).
     """

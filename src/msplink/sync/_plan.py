@@ -43,9 +43,9 @@ from msplink.sync._values import (
     encode,
     field_values,
     get_path,
-    in_scope,
     leaf,
     merge_paths,
+    scoped,
     value_hash,
 )
 
@@ -439,14 +439,19 @@ class _Planner:
         self.matched: dict[str, tuple[str, str]] = {}
         self.chosen: dict[str, str] = {}
         self.undecided: dict[str, tuple[MatchRule | None, tuple[str, ...]]] = {}
+        self.contested: dict[str, tuple[MatchRule, tuple[str, ...]]] = {}
+        self.contested_targets: set[str] = set()
+        self._keys: dict[MatchRule, dict[str, set[str]]] = {}
 
     def prematch(self, incoming: Sequence[Incoming]) -> None:
         """Match the page's unlinked records to a fixed point.
 
         Linked targets and decided matches are claimed first; then each round links every record
-        whose first decisive rule finds exactly one unclaimed candidate, until a round links none.
-        A record left ambiguous is ambiguous among what nobody else in the page took, so applying
-        the plan and planning again gives the same answer (page order breaks exact ties).
+        whose first decisive rule finds exactly one unclaimed candidate that no other record of the
+        page finds as its only candidate, until a round links none. Records competing for the same
+        single candidate are *contested*: none of them gets it (each is a conflict for a person, never
+        a guess by page order). A record left ambiguous is ambiguous among what nobody else in the
+        page took, so applying the plan and planning again gives the same answer.
         """
         self.claimed.update(inc.target.id for inc in incoming if inc.target is not None)
         open_: list[Incoming] = []
@@ -466,34 +471,60 @@ class _Planner:
         progress = True
         while progress:
             progress = False
-            for inc in open_:
-                if inc.ref.id in self.matched:
-                    continue
-                rule, hits = self._decisive(inc)
+            pending = [
+                inc for inc in open_ if inc.ref.id not in self.matched and inc.ref.id not in self.contested
+            ]
+            decisions = {inc.ref.id: self._decisive(inc) for inc in pending}
+            wanted: dict[str, int] = {}
+            for rule, hits in decisions.values():
                 if rule is not None and len(hits) == 1:
-                    self.matched[inc.ref.id] = (hits[0], rule.name)
-                    self.claimed.add(hits[0])
-                    progress = True
+                    wanted[hits[0]] = wanted.get(hits[0], 0) + 1
+            for inc in pending:
+                rule, hits = decisions[inc.ref.id]
+                if rule is not None and len(hits) == 1:
+                    if wanted[hits[0]] > 1 or hits[0] in self.contested_targets:
+                        self.contested[inc.ref.id] = (rule, hits)
+                        self.contested_targets.add(hits[0])
+                        self.undecided.pop(inc.ref.id, None)
+                    else:
+                        self.matched[inc.ref.id] = (hits[0], rule.name)
+                        self.claimed.add(hits[0])
+                        progress = True
                 else:
                     self.undecided[inc.ref.id] = (rule, hits)
 
+    def _by_key(self, rule: MatchRule) -> dict[str, set[str]]:
+        """Target ids by the keys ``rule`` finds them by (computed once per page and rule)."""
+        index = self._keys.get(rule)
+        if index is None:
+            index = {}
+            side = self.spec.target
+            for tid, cur in self.targets.items():
+                if (cur.ref.system, cur.ref.object_type) != side:
+                    continue
+                for key in rule.target_keys(cur.record, tid):
+                    index.setdefault(key, set()).add(tid)
+            self._keys[rule] = index
+        return index
+
     def _decisive(self, inc: Incoming) -> tuple[MatchRule | None, tuple[str, ...]]:
-        """The first rule that finds any unclaimed candidate, and its candidates."""
-        system, object_type = self.spec.target
-        pool = [
-            (tid, cur.record)
-            for tid, cur in sorted(self.targets.items())
-            if tid not in self.claimed and (cur.ref.system, cur.ref.object_type) == (system, object_type)
-        ]
+        """The first rule that finds any unclaimed candidate, and its candidates (as
+        ``MatchRule.candidates`` would over the unclaimed targets, through a per-page key index)."""
         for rule in self.spec.rules:
-            hits = rule.candidates(inc.record, inc.ref.id, pool)
+            keys = rule.source_keys(inc.record, inc.ref.id)
+            if not keys:
+                continue
+            index = self._by_key(rule)
+            hits: set[str] = set()
+            for key in keys:
+                hits |= index.get(key, set())
+            hits -= self.claimed
             if hits:
-                return rule, hits
+                return rule, tuple(sorted(hits))
         return None, ()
 
     def _scoped(self, record: object, system: str | None) -> dict[str, object]:
-        fields = self.spec.fields
-        return {p: v for p, v in field_values(record, system=system).items() if in_scope(p, fields)}
+        return field_values(record, system=system, fields=self.spec.fields)
 
     def _hashes(self, record: object) -> tuple[dict[str, str], dict[str, str]]:
         """Ledger hashes of a created record: each side renders links in its own system."""
@@ -566,7 +597,7 @@ class _Planner:
             entity=inc.entity,
             unlink=unlink,
             applied=applied,
-            record=inc.record,
+            record=scoped(inc.record, self.spec.fields),
             source_hashes=source_hashes,
             target_hashes=target_hashes,
         )
@@ -575,6 +606,18 @@ class _Planner:
         if inc.ref.id in self.matched:
             target_id, rule_name = self.matched[inc.ref.id]
             return self._diff(inc, self.targets[target_id], decisions, new_link=rule_name)
+        if inc.ref.id in self.contested:
+            contest_rule, contested = self.contested[inc.ref.id]
+            candidates = tuple(self.targets[h].ref for h in contested)
+            conflict = Conflict(
+                flow=self.spec.flow, kind="match", entity=inc.entity, field="$match", source=inc.ref,
+                candidates=candidates, source_value=contest_rule.name,
+            )  # fmt: skip
+            return PlanItem(
+                action=Action.CONFLICT, source=inc.ref, entity=inc.entity, conflicts=(conflict,),
+                candidates=candidates, rule=contest_rule.name,
+                reason=f"{contest_rule.name} finds the same record for another record of this page",
+            )  # fmt: skip
         # the last prematch round saw the final claims: its answer for this record stands
         rule, hits = self.undecided.get(inc.ref.id) or self._decisive(inc)
         if rule is None:

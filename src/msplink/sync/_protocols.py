@@ -94,15 +94,21 @@ def _records(value: Iterable[RemoteRecord]) -> tuple[RemoteRecord, ...]:
 
 @attrs.frozen(kw_only=True)
 class ChangePage:
-    """One page of changes, ordered by ``(updated_at, id)``.
+    """One page of changes.
 
     Attributes:
         records: The changed records (tombstones included where the platform has a delete feed).
         next_token: Opaque token for the next page of the same read, or ``None`` at the end.
+        ordered: Whether the read's pages come in ``(updated_at, id)`` order, so the flow's watermark
+            may move to each page's newest record as soon as the page is committed. A read paged in
+            another order (ConnectWise forward-only paging goes by id) says ``False``: its watermark
+            moves only once the whole read is committed (a crash in between re-reads the window, and
+            records already processed at the same version are dropped).
     """
 
     records: tuple[RemoteRecord, ...] = attrs.field(converter=_records)
     next_token: str | None = None
+    ordered: bool = True
 
 
 @attrs.frozen(kw_only=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from types import MappingProxyType
 from typing import Any
@@ -63,6 +63,7 @@ class SyncReport:
         watermark: The flow's watermark after the run.
         replanned: Records ``apply`` re-planned because they changed after planning.
         status: ``ok``, ``failed`` or ``guarded``.
+        parts: For a report of several flows (a recipe's), each flow's own report, in run order.
     """
 
     flow: str
@@ -80,10 +81,51 @@ class SyncReport:
     watermark: Watermark | None = None
     replanned: int = 0
     status: str = "ok"
+    parts: tuple[SyncReport, ...] = ()
+
+    @classmethod
+    def combine(cls, name: str, reports: Sequence[SyncReport]) -> SyncReport:
+        """One report for several flows run one after the other (a two-way sync, a recipe).
+
+        Counts, writes and API calls are added up; outcomes, failures and conflicts are listed in run
+        order; ``status`` is the worst of the parts; each flow's own report stays in ``parts``.
+
+        Raises:
+            ValueError: No reports.
+        """
+        if not reports:
+            raise ValueError("combine() needs at least one report")
+        counts: Counter[str] = Counter()
+        statuses: Counter[str] = Counter()
+        calls: Counter[str] = Counter()
+        for report in reports:
+            counts.update(report.counts)
+            statuses.update(report.outcome_counts)
+            calls.update(report.api_calls)
+        rank = {"ok": 0, "guarded": 1, "failed": 2}
+        return cls(
+            flow=name,
+            started_at=min(r.started_at for r in reports),
+            ended_at=max(r.ended_at for r in reports),
+            dry_run=all(r.dry_run for r in reports),
+            counts=dict(counts),
+            outcome_counts=dict(statuses),
+            writes=sum(r.writes for r in reports),
+            outcomes=tuple(o for r in reports for o in r.outcomes),
+            outcomes_dropped=sum(r.outcomes_dropped for r in reports),
+            failures=tuple(f for r in reports for f in r.failures),
+            conflicts=tuple(c for r in reports for c in r.conflicts),
+            api_calls=dict(calls),
+            replanned=sum(r.replanned for r in reports),
+            status=max((r.status for r in reports), key=lambda s: rank.get(s, 2)),
+            parts=tuple(reports),
+        )
 
     @property
     def watermarks(self) -> dict[str, str | None]:
-        """The new watermark per flow (one flow per report)."""
+        """The new watermark per flow."""
+        if self.parts:
+            return {k: v for part in self.parts for k, v in part.watermarks.items()}
         return {self.flow: str(self.watermark) if self.watermark else None}
 
     @property
@@ -121,6 +163,7 @@ class SyncReport:
             "outcome_counts": dict(self.outcome_counts),
             "api_calls": dict(self.api_calls),
             "watermark": str(self.watermark) if self.watermark else None,
+            "watermarks": self.watermarks,
             "replanned": self.replanned,
             "outcomes": [_outcome_row(o) for o in self.outcomes],
             "outcomes_dropped": self.outcomes_dropped,
@@ -171,8 +214,11 @@ class SyncReport:
             f"  planned:   {actions}",
             f"  outcomes:  {statuses}",
             f"  API calls: {calls}",
-            f"  watermark: {self.watermark or '-'}",
         ]
+        if self.parts:
+            lines.extend(f"  watermark: {flow}: {mark or '-'}" for flow, mark in self.watermarks.items())
+        else:
+            lines.append(f"  watermark: {self.watermark or '-'}")
         lines.extend(f"  failed {_ref(f.source)}: {f.error_type}: {f.message}" for f in self.failures[:20])
         if len(self.failures) > 20:
             lines.append(f"  ... {len(self.failures) - 20} more failures")

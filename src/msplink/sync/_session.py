@@ -408,9 +408,15 @@ class Session:
     def _read(self) -> Loop[None]:
         since = None if self.watermark is None else self.watermark.updated_at - self.flow.overlap
         token: str | None = None
+        newest: Watermark | None = None  # of an unordered read, held back until it completes
         while True:
             page = yield from self._ask(ReadChanges(since, token), "reading changes")
-            yield from self._page(list(page.records), replay=False)
+            records = list(page.records)
+            mark = _mark(records)
+            if not page.ordered:
+                newest = max(filter(None, (newest, mark)), default=None)
+                mark = newest if page.next_token is None else None
+            yield from self._page(records, mark=mark)
             token = page.next_token
             if token is None:
                 self.complete = True
@@ -455,10 +461,15 @@ class Session:
     # --- one page --------------------------------------------------------------------------
 
     def _page(
-        self, records: list[RemoteRecord], *, replay: bool, expected: dict[str, PlanItem] | None = None
+        self,
+        records: list[RemoteRecord],
+        *,
+        mark: Watermark | None = None,
+        replay: bool = False,
+        expected: dict[str, PlanItem] | None = None,
     ) -> Loop[None]:
+        """Plan and carry out one page; ``mark`` is where the watermark may move once it is committed."""
         flow, spec, state = self.flow, self.spec, self.state
-        mark = None if replay else _mark(records)
         latest: dict[str, RemoteRecord] = {}
         for record in records:
             latest[record.id] = record

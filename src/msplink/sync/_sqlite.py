@@ -86,6 +86,10 @@ MIGRATIONS: Final[tuple[str, ...]] = (
     ALTER TABLE runs ADD COLUMN status TEXT NOT NULL DEFAULT 'ok';
     ALTER TABLE runs ADD COLUMN error TEXT;
     """,
+    # v3: open field conflicts are found by (entity, field), not by scanning every open conflict.
+    """
+    CREATE INDEX conflicts_entity ON conflicts (tenant, entity, field);
+    """,
 )
 SCHEMA_VERSION: Final = len(MIGRATIONS)
 _CHUNK: Final = 400
@@ -453,12 +457,17 @@ class SQLiteStateStore:
         wanted = sorted(set(entities))
         out: dict[str, ExternalRef] = {}
         for chunk in _chunks(wanted):
-            sql = f"SELECT entity, system, object, id FROM identity WHERE tenant = ? AND system = ? AND entity IN ({_marks(len(chunk))})"  # noqa: S608
+            # By the entity index: an ORDER BY here made SQLite walk the primary key of every identity
+            # row of the system instead (one full scan per page: reruns grew quadratic). Sorted below.
+            sql = (
+                "SELECT entity, system, object, id FROM identity INDEXED BY identity_entity "  # noqa: S608
+                f"WHERE tenant = ? AND system = ? AND entity IN ({_marks(len(chunk))})"
+            )
             args: list[Any] = [self._tenant, system, *chunk]
             if object is not None:
                 sql += " AND object = ?"
                 args.append(object)
-            for entity, sys_, obj, id_ in self._rows(sql + " ORDER BY object, id", *args):
+            for entity, sys_, obj, id_ in sorted(self._rows(sql, *args), key=lambda r: (r[0], r[2], r[3])):
                 out.setdefault(entity, ExternalRef(sys_, obj, id_))
         return out
 
@@ -510,15 +519,16 @@ class SQLiteStateStore:
         found: dict[int, Conflict] = {}
         for chunk in _chunks(keys):
             marks = _marks(len(chunk))
-            for row in self._rows(
-                f"SELECT {self._CONFLICT_COLUMNS} FROM conflicts WHERE tenant = ? "  # noqa: S608
-                f"AND status IN ({_marks(len(statuses))}) AND (source_key IN ({marks}) OR target_key IN ({marks}))",
-                self._tenant,
-                *statuses,
-                *chunk,
-                *chunk,
-            ):
-                found[row[0]] = self._conflict(row)
+            for column, index in (("source_key", "conflicts_source"), ("target_key", "conflicts_target")):
+                # by the key's index: the status index would read every resolved and applied conflict
+                for row in self._rows(
+                    f"SELECT {self._CONFLICT_COLUMNS} FROM conflicts INDEXED BY {index} "  # noqa: S608
+                    f"WHERE tenant = ? AND {column} IN ({marks}) AND status IN ({_marks(len(statuses))})",
+                    self._tenant,
+                    *chunk,
+                    *statuses,
+                ):
+                    found[row[0]] = self._conflict(row)
         return [found[cid] for cid in sorted(found)]
 
     def journal(self, intents: Sequence[Intent]) -> None:
@@ -684,18 +694,23 @@ class SQLiteStateStore:
     def _open_conflict(self, db: sqlite3.Connection, c: Conflict) -> Conflict | None:
         args: tuple[str, ...]
         if c.kind == "field" and c.entity:
-            sql, args = "kind = 'field' AND entity = ? AND field = ?", (c.entity, c.field)
-        else:
-            sql, args = (
-                "kind = ? AND flow = ? AND source_key = ? AND field = ?",
-                (c.kind, c.flow, _key(c.source), c.field),
+            index, sql, args = (
+                "conflicts_entity",
+                "entity = ? AND field = ? AND kind = 'field'",
+                (c.entity, c.field),
             )
-        row = db.execute(
-            f"SELECT {self._CONFLICT_COLUMNS} FROM conflicts WHERE tenant = ? AND status = 'open' AND {sql} "  # noqa: S608
-            "ORDER BY id LIMIT 1",
+        else:
+            index, sql, args = (
+                "conflicts_source",
+                "source_key = ? AND kind = ? AND flow = ? AND field = ?",
+                (_key(c.source), c.kind, c.flow, c.field),
+            )
+        rows = db.execute(
+            f"SELECT {self._CONFLICT_COLUMNS} FROM conflicts INDEXED BY {index} "  # noqa: S608
+            f"WHERE tenant = ? AND {sql} AND status = 'open'",
             (self._tenant, *args),
-        ).fetchone()
-        return None if row is None else self._conflict(row)
+        ).fetchall()
+        return None if not rows else self._conflict(min(rows, key=lambda r: int(r[0])))
 
     def _upsert_conflicts(self, db: sqlite3.Connection, conflicts: Sequence[Conflict], stamp: str) -> None:
         for found in conflicts:

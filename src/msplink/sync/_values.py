@@ -37,6 +37,7 @@ __all__ = [
     "in_scope",
     "leaf",
     "merge_paths",
+    "scoped",
     "value_hash",
 ]
 
@@ -102,20 +103,26 @@ def _flatten(out: dict[str, object], path: str, value: object, system: str | Non
         out[path] = leaf(value, system)
 
 
-def field_values(record: object, *, system: str | None = None) -> dict[str, object]:
+def field_values(
+    record: object, *, system: str | None = None, fields: frozenset[str] | None = None
+) -> dict[str, object]:
     """Flatten a canonical record into ``path -> value`` (envelope attributes left out).
 
     Args:
         record: A canonical record (any attrs instance).
         system: Compare links by their id in this system (the flow's target system).
+        fields: Only the paths in scope of these fields (``in_scope``); ``None``: every path.
 
     Returns:
         Leaf values by dotted path; a ``None`` sub-record is one ``None`` leaf at its own path.
     """
     out: dict[str, object] = {}
     for attribute in _fields_of(record):
-        if attribute.name not in ENVELOPE:
-            _flatten(out, attribute.name, getattr(record, attribute.name), system)
+        name = attribute.name
+        if name not in ENVELOPE and (fields is None or in_scope(name, fields)):
+            _flatten(out, name, getattr(record, name), system)
+    if fields is not None:
+        return {p: v for p, v in out.items() if in_scope(p, fields)}
     return out
 
 
@@ -195,6 +202,43 @@ def merge_paths(base: Any, source: object, paths: Iterable[str], values: Mapping
         if get_path(source, head) is None and _is_empty(get_path(result, head)):
             result = attrs.evolve(result, **{head: None})
     return result
+
+
+def scoped(record: Any, fields: frozenset[str] | None, prefix: str = "") -> Any:
+    """``record`` with every field outside ``fields`` back at its default (envelope attributes kept).
+
+    A create writes what the flow syncs, nothing else: a field the flow does not carry (a tax code the
+    flow leaves to people) is neither written nor mapped, so it cannot fail the create.
+    """
+    if fields is None or record is None or not attrs.has(type(record)) or isinstance(record, _LEAVES):
+        return record
+    changes: dict[str, Any] = {}
+    for attribute in _fields_of(record):
+        name = attribute.name
+        if not prefix and name in ENVELOPE:
+            continue
+        path = f"{prefix}{name}"
+        value = getattr(record, name)
+        if not in_scope(path, fields):
+            default: Any = attribute.default
+            if default is attrs.NOTHING:
+                continue  # required: the mapper needs it whatever the flow syncs
+            fresh = default.factory() if isinstance(default, attrs.Factory) else default  # type: ignore[arg-type]
+            if fresh != value:
+                changes[name] = fresh
+        elif _partly(path, fields):
+            inner = scoped(value, fields, path + ".")
+            if inner is not value:
+                changes[name] = inner
+    if not changes:
+        return record
+    evolved: Any = record
+    return attrs.evolve(evolved, **changes)
+
+
+def _partly(path: str, fields: frozenset[str]) -> bool:
+    """Whether only some paths below ``path`` are in scope (``billing_address.city`` but not all of it)."""
+    return path not in fields and not any(path.startswith(f + ".") for f in fields)
 
 
 # --------------------------------------------------------------------------------------- codec

@@ -14,7 +14,7 @@ from typing import Any
 
 import attrs
 
-__all__ = ["RECIPES", "Recipe"]
+__all__ = ["RECIPES", "Recipe", "companies_and_customers"]
 
 
 @attrs.frozen(kw_only=True)
@@ -36,5 +36,14 @@ class Recipe:
     flows: Callable[..., Any]
 
 
-RECIPES: Mapping[str, Recipe] = MappingProxyType({})
+from msplink.sync.recipes._companies import companies_and_customers  # noqa: E402
+
+RECIPES: Mapping[str, Recipe] = MappingProxyType(
+    {
+        recipe.name: Recipe(
+            name=recipe.name, summary=recipe.summary, systems=recipe.systems, run=recipe, flows=recipe.flows
+        )
+        for recipe in (companies_and_customers,)
+    }
+)
 """Every recipe by name (read-only)."""

@@ -1,0 +1,470 @@
+"""What the three platform adapters share: steps over a client, their two drivers, the key index.
+
+Each adapter operation (read a page of changes, look targets up, write a batch, settle journalled
+creates) is written once, as a generator that *yields steps* and receives their results:
+
+- :class:`Do`: call the client (``fn(client)``); the async driver awaits what the async client
+  returns. Sync and async clients have the same resource names and verbs, so one ``fn`` serves both;
+- :class:`FirstPage`: ``fn(client)`` returns a paginator; the step's result is its first
+  :class:`~msplink._core.Page` (reads page on by cursor, one step per page);
+- :class:`Each`: several calls; the result is a tuple with, per call, its value or the
+  :class:`~msplink.errors.MsplinkError` it raised. The async driver runs them concurrently
+  (ConnectWise writes, one call per record).
+
+A :class:`~msplink.errors.MsplinkError` of a ``Do`` / ``FirstPage`` step is thrown into the
+generator. :func:`drive` and :func:`adrive` are the only drivers; the sync adapter's methods are
+``drive(client, self._x(...))`` and the async twin's ``await adrive(client, self._x(...))``
+(:class:`SyncMethods`, :class:`AsyncMethods`): the logic exists once, as in ``msplink._core._plan``.
+
+:class:`KeyIndex` holds the normalised match keys of every target record for the rules a platform
+cannot search server-side (a normalised name: ``Acme, Inc.`` = ``ACME LLC``). It is read once per
+adapter (projected to the mapper's fields, page by page, only the keys kept), then kept fresh by a
+delta read riding on each look-up.
+"""
+
+from __future__ import annotations
+
+import abc
+import hashlib
+import inspect
+import json
+from collections import OrderedDict, defaultdict
+from collections.abc import (
+    AsyncIterator,
+    Callable,
+    Collection,
+    Generator,
+    Iterable,
+    Iterator,
+    Mapping,
+    Sequence,
+)
+from datetime import datetime, timedelta, timezone
+from typing import Any, TypeVar
+
+import attrs
+
+from msplink.errors import MappingError, MsplinkError
+from msplink.sync._identity import MatchRule, by_domain, by_email, by_name
+from msplink.sync._protocols import ChangePage, Intent, LookupRequest, RemoteRecord, WriteOp, WriteResult
+from msplink.sync._values import get_path
+
+__all__ = [
+    "DEFAULT_INDEX_RULES",
+    "SETTLE_SKEW",
+    "AdapterBase",
+    "AsyncMethods",
+    "Do",
+    "Each",
+    "FirstPage",
+    "KeyIndex",
+    "Steps",
+    "SyncMethods",
+    "adrive",
+    "chunks",
+    "content_hash",
+    "drive",
+    "utc_now",
+]
+
+T = TypeVar("T")
+
+SETTLE_SKEW = timedelta(minutes=5)
+"""How far before an intent was journalled a record may say it was created and still be the intent's
+create (clocks of msplink and the platform differ)."""
+
+INDEX_OVERLAP = timedelta(minutes=2)
+"""How far before the newest indexed change each index refresh reads again (late commits)."""
+
+RAW_CACHE = 5000
+"""Wire records kept from look-ups (the newest), so an update can send only the fields it changes."""
+
+DEFAULT_INDEX_RULES: tuple[MatchRule, ...] = (by_email(), by_name(), by_domain())
+"""The keys a target index serves (e-mail, normalised name, web domain)."""
+
+
+# ------------------------------------------------------------------------------------------- steps
+
+
+@attrs.frozen
+class Do:
+    """A step: call the client, ``fn(client)`` (awaited by the async driver when it returns an awaitable)."""
+
+    fn: Callable[[Any], Any]
+
+
+@attrs.frozen
+class FirstPage:
+    """A step: ``fn(client)`` returns a paginator; the result is its first page (``None`` if none)."""
+
+    fn: Callable[[Any], Any]
+
+
+@attrs.frozen
+class Each:
+    """A step: several calls, results (or the ``MsplinkError`` each raised) in order.
+
+    Attributes:
+        fns: The calls, each ``fn(client)``.
+        concurrency: At most this many in flight on the async driver (the sync driver runs them in order).
+    """
+
+    fns: tuple[Callable[[Any], Any], ...]
+    concurrency: int = 8
+
+
+Step = Do | FirstPage | Each
+Steps = Generator[Step, Any, T]
+
+
+def drive(client: Any, plan: Steps[T]) -> T:
+    """Run a plan with a sync client."""
+    try:
+        step = next(plan)
+        while True:
+            try:
+                if isinstance(step, Each):
+                    result: Any = tuple(_capture(fn, client) for fn in step.fns)
+                elif isinstance(step, FirstPage):
+                    result = next(iter(step.fn(client).pages()), None)
+                else:
+                    result = step.fn(client)
+            except MsplinkError as exc:
+                step = plan.throw(exc)
+            else:
+                step = plan.send(result)
+    except StopIteration as stop:
+        value: T = stop.value
+        return value
+    finally:
+        plan.close()
+
+
+async def adrive(client: Any, plan: Steps[T]) -> T:
+    """Run a plan with an async client (``Each`` runs concurrently)."""
+    try:
+        step = next(plan)
+        while True:
+            try:
+                if isinstance(step, Each):
+                    result: Any = await _gather(client, step)
+                elif isinstance(step, FirstPage):
+                    result = await _first_page(step.fn(client))
+                else:
+                    result = await _value(step.fn(client))
+            except MsplinkError as exc:
+                step = plan.throw(exc)
+            else:
+                step = plan.send(result)
+    except StopIteration as stop:
+        value: T = stop.value
+        return value
+    finally:
+        plan.close()
+
+
+def _capture(fn: Callable[[Any], Any], client: Any) -> Any:
+    try:
+        return fn(client)
+    except MsplinkError as exc:
+        return exc
+
+
+async def _value(result: Any) -> Any:
+    return await result if inspect.isawaitable(result) else result
+
+
+async def _first_page(paginator: Any) -> Any:
+    pages: AsyncIterator[Any] = paginator.pages()
+    try:
+        async for page in pages:
+            return page
+        return None
+    finally:
+        closing = getattr(pages, "aclose", None)
+        if closing is not None:
+            await closing()
+
+
+async def _gather(client: Any, step: Each) -> tuple[Any, ...]:
+    import asyncio
+
+    limit = asyncio.Semaphore(max(1, step.concurrency))
+
+    async def one(fn: Callable[[Any], Any]) -> Any:
+        async with limit:
+            try:
+                return await _value(fn(client))
+            except MsplinkError as exc:
+                return exc
+
+    return tuple(await asyncio.gather(*(one(fn) for fn in step.fns)))
+
+
+# ------------------------------------------------------------------------------------- helpers
+
+
+def utc_now() -> datetime:
+    """The current time, UTC (the default clock of the adapters)."""
+    return datetime.now(timezone.utc)
+
+
+def chunks(items: Sequence[T], size: int) -> Iterator[list[T]]:
+    """``items`` in lists of at most ``size``."""
+    step = max(1, size)
+    for start in range(0, len(items), step):
+        yield list(items[start : start + step])
+
+
+def content_hash(data: Mapping[str, Any], keys: Collection[str] | None = None) -> str:
+    """A short stable hash of a wire record's values (``keys`` only, when given).
+
+    Platforms whose change stamp has second resolution (ConnectWise ``lastUpdated``) add it to the
+    version, so two reads with the same version always hold the same values.
+    """
+    picked = {k: v for k, v in data.items() if keys is None or k in keys}
+    text = json.dumps(picked, sort_keys=True, separators=(",", ":"), default=str, ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+
+
+class KeyIndex:
+    """The normalised match keys of every record of a target object (ids only, no payloads).
+
+    Attributes:
+        loaded: Whether the full read is done (after it, deltas keep the index fresh).
+        mark: The newest change time indexed (the next delta reads from it, minus an overlap).
+    """
+
+    def __init__(self) -> None:
+        self.loaded = False
+        self.mark: datetime | None = None
+        self._ids: dict[tuple[str, str], set[str]] = defaultdict(set)
+        self._keys: dict[str, tuple[tuple[str, str], ...]] = {}
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    def put(self, record_id: str, keys: Iterable[tuple[str, str]], updated_at: datetime | None) -> None:
+        """Index (or re-index) one record."""
+        self.drop(record_id)
+        kept = tuple(sorted(set(keys)))
+        self._keys[record_id] = kept
+        for key in kept:
+            self._ids[key].add(record_id)
+        if updated_at is not None and (self.mark is None or updated_at > self.mark):
+            self.mark = updated_at
+
+    def drop(self, record_id: str) -> None:
+        """Forget one record (deleted, or about to be re-indexed)."""
+        for key in self._keys.pop(record_id, ()):
+            bucket = self._ids.get(key)
+            if bucket is not None:
+                bucket.discard(record_id)
+                if not bucket:
+                    del self._ids[key]
+
+    def find(self, kind: str, keys: Iterable[str]) -> set[str]:
+        """Ids of the records holding any of ``keys`` of this kind."""
+        found: set[str] = set()
+        for key in keys:
+            found |= self._ids.get((kind, key), set())
+        return found
+
+    def delta_since(self) -> datetime | None:
+        """Where the next refresh reads from (``None``: nothing indexed yet, read from the start)."""
+        return None if self.mark is None else self.mark - INDEX_OVERLAP
+
+
+# ------------------------------------------------------------------------------------ the base
+
+
+class AdapterBase(abc.ABC):
+    """What every platform adapter holds: the client, the mapper row, the config, a clock, the index.
+
+    Subclasses write the six operations as plans (``_read_changes``, ``_fetch``, ``_list_ids``,
+    ``_lookup``, ``_write``, ``_settle``); :class:`SyncMethods` / :class:`AsyncMethods` drive them.
+    """
+
+    system: str = ""
+
+    def __init__(
+        self,
+        client: Any,
+        mapper: Any,
+        *,
+        config: Any = None,
+        integration_user: str | None = None,
+        now: Callable[[], datetime] | None = None,
+        index_rules: Sequence[MatchRule] = DEFAULT_INDEX_RULES,
+    ) -> None:
+        if getattr(mapper, "system", self.system) != self.system:
+            raise ValueError(f"a {mapper.system} mapper cannot drive a {self.system} adapter")
+        self.client = client
+        self.mapper = mapper
+        self.config = config
+        self._integration_user = integration_user
+        self.now = now or utc_now
+        self.index = KeyIndex()
+        self.index_rules: tuple[MatchRule, ...] = tuple(index_rules)
+        self._raw: OrderedDict[str, Any] = OrderedDict()
+
+    # --- protocol attributes ---------------------------------------------------------------
+
+    @property
+    def object(self) -> str:
+        """The vendor object (the mapper's: ``company``, ``Customer``, ``Account``)."""
+        value: str = self.mapper.object
+        return value
+
+    @property
+    def integration_user(self) -> str | None:
+        """The platform user msplink writes as (its changes are recognised as msplink's own)."""
+        return self._integration_user
+
+    @property
+    def api_calls(self) -> Mapping[str, int]:
+        """The client's own request counter (every attempt, retries included), by system."""
+        return {self.system: int(self.client.api_calls.total)}
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.system}:{self.object})"
+
+    # --- mapping helpers -------------------------------------------------------------------
+
+    def canonical(self, data: Any) -> Any:
+        """The canonical record of a wire record, or ``None`` when it cannot be mapped."""
+        try:
+            return self.mapper.to_canonical(data, self.config)
+        except MappingError:
+            return None
+
+    def name_of(self, data: Any, field: str = "name") -> str | None:
+        """The canonical name of a wire record (settling creates by name), or ``None``."""
+        canonical = self.canonical(data)
+        value = get_path(canonical, field) if canonical is not None else None
+        return value if isinstance(value, str) else None
+
+    def keys_of(self, canonical: Any, record_id: str) -> set[tuple[str, str]]:
+        """The index keys of a canonical record: ``(lookup kind, normalised key)``."""
+        keys: set[tuple[str, str]] = set()
+        for rule in self.index_rules:
+            keys.update((rule.lookup_kind, k) for k in rule.target_keys(canonical, record_id))
+        return keys
+
+    def wants_index(self, request: LookupRequest, pushed: Collection[str] = ()) -> dict[str, tuple[str, ...]]:
+        """The requested key kinds the index must answer (those not searched on the platform)."""
+        wanted = {kind: keys for kind, keys in request.keys.items() if keys and kind not in pushed}
+        served = {rule.lookup_kind for rule in self.index_rules}
+        missing = [kind for kind in wanted if kind not in served]
+        if missing:
+            for kind in missing:
+                self.index_rules += (_rule_for(kind),)
+            self.index = KeyIndex()  # the new kinds need every record read again
+        return wanted
+
+    def matches(self, canonical: Any, record_id: str, wanted: Mapping[str, Collection[str]]) -> bool:
+        """Whether a record is a candidate for any wanted key."""
+        if not wanted:
+            return False
+        return any(k in wanted.get(kind, ()) for kind, k in self.keys_of(canonical, record_id))
+
+    # --- wire records seen by look-ups (for sparse updates) -------------------------------
+
+    def remember(self, record_id: str, data: Any) -> None:
+        """Keep the newest wire record of a target (bounded, oldest dropped first)."""
+        self._raw[record_id] = data
+        self._raw.move_to_end(record_id)
+        while len(self._raw) > RAW_CACHE:
+            self._raw.popitem(last=False)
+
+    def remembered(self, record_id: str) -> Any:
+        """The wire record a look-up last returned for ``record_id`` (``None`` if not kept)."""
+        return self._raw.get(record_id)
+
+    # --- the six operations, as plans (subclasses) ----------------------------------------
+
+    @abc.abstractmethod
+    def _read_changes(self, since: datetime | None, page_token: str | None) -> Steps[ChangePage]:
+        """Plan: one page of records changed at or after ``since``."""
+
+    @abc.abstractmethod
+    def _fetch(self, ids: Sequence[str]) -> Steps[list[RemoteRecord]]:
+        """Plan: records by id."""
+
+    @abc.abstractmethod
+    def _list_ids(self) -> Steps[list[str]]:
+        """Plan: every live id."""
+
+    @abc.abstractmethod
+    def _lookup(self, request: LookupRequest) -> Steps[list[RemoteRecord]]:
+        """Plan: linked records and match candidates."""
+
+    @abc.abstractmethod
+    def _write(self, ops: Sequence[WriteOp]) -> Steps[list[WriteResult]]:
+        """Plan: one batch of writes."""
+
+    @abc.abstractmethod
+    def _settle(self, intents: Sequence[Intent]) -> Steps[list[RemoteRecord | None]]:
+        """Plan: what journalled creates created."""
+
+
+def _rule_for(kind: str) -> MatchRule:
+    if kind.startswith("external_id:"):
+        return MatchRule("external_id", (kind.split(":", 1)[1],), "target")
+    return {"email": by_email(), "name": by_name(), "domain": by_domain()}.get(kind) or MatchRule(kind)
+
+
+class SyncMethods(AdapterBase):
+    """The sync adapter methods: each drives its plan with the sync client."""
+
+    def read_changes(self, since: datetime | None, page_token: str | None) -> ChangePage:
+        """Read one page of changes at or after ``since`` (see :class:`~msplink.sync.Source`)."""
+        return drive(self.client, self._read_changes(since, page_token))
+
+    def fetch(self, ids: Sequence[str]) -> list[RemoteRecord]:
+        """Read records by id (see :class:`~msplink.sync.Source`)."""
+        return drive(self.client, self._fetch(ids))
+
+    def list_ids(self) -> list[str]:
+        """Every live id (see :class:`~msplink.sync.Source`)."""
+        return drive(self.client, self._list_ids())
+
+    def lookup(self, request: LookupRequest) -> list[RemoteRecord]:
+        """Linked records and match candidates (see :class:`~msplink.sync.Target`)."""
+        return drive(self.client, self._lookup(request))
+
+    def write(self, ops: Sequence[WriteOp]) -> list[WriteResult]:
+        """Apply a batch of writes (see :class:`~msplink.sync.Target`)."""
+        return drive(self.client, self._write(ops))
+
+    def settle(self, intents: Sequence[Intent]) -> list[RemoteRecord | None]:
+        """Find what journalled creates created (see :class:`~msplink.sync.Target`)."""
+        return drive(self.client, self._settle(intents))
+
+
+class AsyncMethods(AdapterBase):
+    """The async adapter methods: each drives the same plan with the async client."""
+
+    async def read_changes(self, since: datetime | None, page_token: str | None) -> ChangePage:
+        """See :meth:`SyncMethods.read_changes`."""
+        return await adrive(self.client, self._read_changes(since, page_token))
+
+    async def fetch(self, ids: Sequence[str]) -> list[RemoteRecord]:
+        """See :meth:`SyncMethods.fetch`."""
+        return await adrive(self.client, self._fetch(ids))
+
+    async def list_ids(self) -> list[str]:
+        """See :meth:`SyncMethods.list_ids`."""
+        return await adrive(self.client, self._list_ids())
+
+    async def lookup(self, request: LookupRequest) -> list[RemoteRecord]:
+        """See :meth:`SyncMethods.lookup`."""
+        return await adrive(self.client, self._lookup(request))
+
+    async def write(self, ops: Sequence[WriteOp]) -> list[WriteResult]:
+        """See :meth:`SyncMethods.write`."""
+        return await adrive(self.client, self._write(ops))
+
+    async def settle(self, intents: Sequence[Intent]) -> list[RemoteRecord | None]:
+        """See :meth:`SyncMethods.settle`."""
+        return await adrive(self.client, self._settle(intents))

@@ -1,0 +1,466 @@
+"""Salesforce as a sync source and target (any sObject with a mapper: Account, Contact ...).
+
+Reading (SYNC.md §5): SOQL on ``SystemModstamp`` with an explicit field list (the mapper's
+``reads_for(config)``), ordered by ``SystemModstamp, Id`` and paged by keyset (each page starts after
+the last ``(SystemModstamp, Id)`` of the one before, so a page is a checkpoint). The read goes through
+``/queryAll``, which also returns the rows deleted in the window (``IsDeleted = true``, kept in the
+recycle bin ~15 days, as ``getDeleted`` reports them): tombstones come in order with the changes.
+``LastModifiedById`` is who changed a record last (the integration user is the user msplink's
+credentials log in as); the version is ``SystemModstamp``.
+
+Writing: sObject Collections (200 records per call) or, above ``bulk_threshold`` records, a Bulk 2.0
+job (``SObjects.upsert_many`` / ``create_many`` decide). With an external-id field holding the source
+id (``CW_Company_Id__c``), creates are upserts by that field: resending one after a lost answer updates
+the record it created instead of creating another, and settling finds it by the field. Updates
+(``PATCH /composite/sobjects``) carry only the fields that change.
+
+Look-ups: one SOQL per page, ``Id IN (...) OR <external id field> IN (...)`` (sized to the statement
+limit); normalised names and domains come from a
+:class:`~msplink.sync.adapters._base.KeyIndex` of the object, read once and refreshed from
+``SystemModstamp``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from datetime import datetime, timedelta, timezone
+from typing import Any, Final
+
+from msplink.errors import (
+    APIError,
+    BadRequestError,
+    ConfigurationError,
+    ConflictError,
+    ErrorDetail,
+    MsplinkError,
+    NotFoundError,
+    RateLimitError,
+    ServerError,
+)
+from msplink.salesforce import soql
+from msplink.sync._identity import MatchRule
+from msplink.sync._model import Action
+from msplink.sync._protocols import ChangePage, Intent, LookupRequest, RemoteRecord, WriteOp, WriteResult
+from msplink.sync.adapters._base import (
+    DEFAULT_INDEX_RULES,
+    SETTLE_SKEW,
+    AdapterBase,
+    AsyncMethods,
+    Do,
+    FirstPage,
+    Steps,
+    SyncMethods,
+)
+from msplink.sync.adapters._shared import budget_chunks, intent_of, pair_creates, top_level_diff
+
+__all__ = ["RESOURCES", "AsyncSalesforceAdapter", "SalesforceAdapter"]
+
+RESOURCES: Final[Mapping[str, str]] = {
+    "Account": "accounts",
+    "Contact": "contacts",
+    "Lead": "leads",
+    "Opportunity": "opportunities",
+    "Case": "cases",
+    "Task": "tasks",
+    "Contract": "contracts",
+}
+"""sObject -> the client's typed resource attribute (others use ``client.sobject(name)``)."""
+
+PAGE_SIZE: Final = 2000
+SOQL_BUDGET: Final = 8000
+"""Characters of ``IN (...)`` lists per statement (a GET ``/query`` URL stays well under 16 KB)."""
+REFRESH_EVERY: Final = timedelta(minutes=1)
+BULK_THRESHOLD: Final = 2000
+_AUDIT: Final = ("Id", "SystemModstamp", "LastModifiedById", "IsDeleted", "CreatedDate")
+_TRANSIENT: Final = frozenset({"UNABLE_TO_LOCK_ROW", "SERVER_UNAVAILABLE"})
+_CONFLICT: Final = frozenset({"DUPLICATE_VALUE", "DUPLICATES_DETECTED", "DUPLICATE_EXTERNAL_ID"})
+
+
+def _utc(value: datetime | None) -> datetime | None:
+    return value.astimezone(timezone.utc) if value is not None else None
+
+
+def _error(codes: Sequence[Any]) -> MsplinkError:
+    """A typed error for a failed record of a collections / Bulk answer."""
+    details = tuple(ErrorDetail(code=e.code, message=e.message, fields=tuple(e.fields or ())) for e in codes)
+    names = {d.code for d in details}
+    cls: type[APIError] = BadRequestError
+    if names & _TRANSIENT:
+        cls = ServerError
+    elif "REQUEST_LIMIT_EXCEEDED" in names:
+        cls = RateLimitError
+    elif names & _CONFLICT:
+        cls = ConflictError
+    elif names & {"ENTITY_IS_DELETED", "INVALID_CROSS_REFERENCE_KEY", "NOT_FOUND"}:
+        cls = NotFoundError
+    return cls(
+        platform="salesforce", status_code=200, method="POST", path="/composite/sobjects", errors=details
+    )
+
+
+class _Salesforce(AdapterBase):
+    """The plans of the Salesforce adapter (one sObject)."""
+
+    system = "salesforce"
+    has_delete_feed = True
+
+    def __init__(
+        self,
+        client: Any,
+        mapper: Any,
+        *,
+        config: Any = None,
+        external_id_field: str | None = None,
+        integration_user: str | None = None,
+        now: Callable[[], datetime] | None = None,
+        index_rules: Sequence[MatchRule] = DEFAULT_INDEX_RULES,
+        name_field: str = "name",
+        batch_size: int = 2000,
+        bulk_threshold: int = BULK_THRESHOLD,
+        page_size: int = PAGE_SIZE,
+    ) -> None:
+        super().__init__(
+            client, mapper, config=config, integration_user=integration_user, now=now, index_rules=index_rules
+        )
+        self.sobject: str = soql.check_identifier(mapper.object)
+        self.external_id_field = soql.check_identifier(external_id_field) if external_id_field else None
+        self.name_field = name_field
+        if batch_size < 1 or bulk_threshold < 1 or not 1 <= page_size <= PAGE_SIZE:
+            raise ConfigurationError(
+                f"batch_size and bulk_threshold must be at least 1, page_size 1..{PAGE_SIZE}"
+            )
+        self.page_size = page_size
+        self._batch_size = batch_size
+        self.bulk_threshold = bulk_threshold
+        reads = [f for f in mapper.reads_for(config) if "." not in f or f.count(".") == 1]
+        extra = [self.external_id_field] if self.external_id_field else []
+        self.fields: tuple[str, ...] = tuple(dict.fromkeys([*_AUDIT, *reads, *extra]))
+        self._described = False
+        self._refreshed_at: datetime | None = None
+
+    def _ready(self) -> Steps[None]:
+        """Keep only the fields the org has (``describe``, cached by the client): an org without
+        multi-currency has no ``CurrencyIsoCode``, one without a custom field has no ``X__c``."""
+        if self._described:
+            return
+        describe = yield Do(lambda c: self._res(c).describe())
+        names = {f.name.lower() for f in describe.fields}
+        relations = {f.relationship_name.lower() for f in describe.fields if f.relationship_name}
+        kept = []
+        for name in self.fields:
+            head, dot, _ = name.partition(".")
+            if (dot and head.lower() in relations) or (not dot and name.lower() in names):
+                kept.append(name)
+        if self.external_id_field and self.external_id_field.lower() not in names:
+            raise ConfigurationError(f"salesforce: {self.sobject} has no field {self.external_id_field}")
+        self.fields = tuple(kept)
+        self._described = True
+
+    @property
+    def batch_size(self) -> int:
+        """Writes per :meth:`write` call (Collections of 200 inside; Bulk 2.0 above the threshold)."""
+        return self._batch_size
+
+    def _res(self, client: Any) -> Any:
+        name = RESOURCES.get(self.sobject)
+        return getattr(client, name) if name else client.sobject(self.sobject)
+
+    def remote(self, model: Any) -> RemoteRecord:
+        """A wire record as the engine sees it."""
+        stamp = _utc(model.system_modstamp)
+        return RemoteRecord(
+            id=str(model.id),
+            version=stamp.isoformat() if stamp is not None else None,
+            updated_at=stamp,
+            data=model,
+            deleted=bool(model.is_deleted),
+            modified_by=model.last_modified_by_id,
+        )
+
+    def _select(
+        self, condition: soql.Condition | None, *, order: bool = True, limit: int | None = None
+    ) -> str:
+        query = soql.select(*self.fields).from_(self.sobject)
+        if condition is not None:
+            query = query.where(condition)
+        if order:
+            query = query.order_by("SystemModstamp", "Id")
+        return query.limit(limit or self.page_size).render()
+
+    def _rows(self, statement: str, *, deleted: bool = False) -> Steps[list[Any]]:
+        """Every row of one statement (following ``nextRecordsUrl``)."""
+        rows = yield Do(lambda c: self._res(c).query(statement, include_deleted=deleted).to_list())
+        return list(rows)
+
+    def _keyset(
+        self, base: soql.Condition | None, after: tuple[datetime, str] | None, *, deleted: bool
+    ) -> Steps[tuple[list[Any], tuple[datetime, str] | None]]:
+        """One keyset page by ``(SystemModstamp, Id)``; the position after it (``None``: the end)."""
+        condition = base
+        if after is not None:
+            stamp, last = after
+            beyond = soql.or_(
+                soql.F("SystemModstamp") > stamp,
+                soql.and_(soql.F("SystemModstamp") == stamp, soql.F("Id") > last),
+            )
+            condition = beyond if condition is None else soql.and_(condition, beyond)
+        yield from self._ready()
+        statement = self._select(condition)
+        batch = max(200, self.page_size)  # Sforce-Query-Options batchSize takes 200..2,000
+        page = yield FirstPage(
+            lambda c: self._res(c).query(statement, include_deleted=deleted, page_size=batch)
+        )
+        items = list(page.items) if page is not None else []
+        if not items or (page is not None and page.next_cursor is None and len(items) < self.page_size):
+            return items, None
+        last_row = items[-1]
+        return items, (
+            _utc(last_row.system_modstamp) or datetime.min.replace(tzinfo=timezone.utc),
+            str(last_row.id),
+        )
+
+    # --- source ----------------------------------------------------------------------------
+
+    def _read_changes(self, since: datetime | None, page_token: str | None) -> Steps[ChangePage]:
+        after: tuple[datetime, str] | None = None
+        if page_token:
+            stamp, _, last = page_token.partition("|")
+            after = (datetime.fromisoformat(stamp), last)
+        base = soql.F("SystemModstamp") >= since if since is not None else None
+        items, position = yield from self._keyset(base, after, deleted=True)
+        token = f"{position[0].isoformat()}|{position[1]}" if position is not None else None
+        return ChangePage(records=[self.remote(m) for m in items], next_token=token)
+
+    def _by_ids(
+        self, ids: Sequence[str], externals: Sequence[str] = (), *, deleted: bool = False
+    ) -> Steps[list[Any]]:
+        found: dict[str, Any] = {}
+        groups: list[tuple[str, list[str]]] = [("Id", list(ids))]
+        if self.external_id_field and externals:
+            groups.append((self.external_id_field, list(externals)))
+        for field, values in groups:
+            for chunk in budget_chunks(values, len, SOQL_BUDGET, 500):
+                yield from self._ready()
+                statement = self._select(soql.F(field).in_(chunk), order=False, limit=50_000)
+                for model in (yield from self._rows(statement, deleted=deleted)):
+                    found[str(model.id)] = model
+        return list(found.values())
+
+    def _fetch(self, ids: Sequence[str]) -> Steps[list[RemoteRecord]]:
+        models = yield from self._by_ids(list(dict.fromkeys(ids)), deleted=True)
+        return [self.remote(m) for m in models]
+
+    def _list_ids(self) -> Steps[list[str]]:
+        ids: list[str] = []
+        after: tuple[datetime, str] | None = None
+        while True:
+            items, after = yield from self._keyset(None, after, deleted=False)
+            ids.extend(str(m.id) for m in items)
+            if after is None:
+                return ids
+
+    # --- target: look-ups ------------------------------------------------------------------
+
+    def _index(self, model: Any) -> Any:
+        if model.is_deleted:
+            self.index.drop(str(model.id))
+            return None
+        canonical = self.canonical(model)
+        if canonical is not None:
+            self.index.put(str(model.id), self.keys_of(canonical, str(model.id)), _utc(model.system_modstamp))
+        return canonical
+
+    def _refresh(self, wanted: Mapping[str, Sequence[str]], found: dict[str, Any]) -> Steps[None]:
+        now = self.now()
+        if self.index.loaded and self._refreshed_at is not None and now - self._refreshed_at < REFRESH_EVERY:
+            return
+        since = self.index.delta_since() if self.index.loaded else None
+        base = soql.F("SystemModstamp") >= since if since is not None else None
+        after: tuple[datetime, str] | None = None
+        while True:
+            items, after = yield from self._keyset(base, after, deleted=since is not None)
+            for model in items:
+                canonical = self._index(model)
+                if canonical is not None and self.matches(canonical, str(model.id), wanted):
+                    found[str(model.id)] = model
+            if after is None:
+                break
+        self.index.loaded = True
+        self._refreshed_at = now
+
+    def _lookup(self, request: LookupRequest) -> Steps[list[RemoteRecord]]:
+        pushed = (
+            {k for k in request.keys if k.startswith("external_id:")} if self.external_id_field else set()
+        )
+        wanted = self.wants_index(request, pushed)
+        found: dict[str, Any] = {}
+        if wanted:
+            yield from self._refresh(wanted, found)
+            for kind, keys in wanted.items():
+                for record_id in self.index.find(kind, keys):
+                    found.setdefault(record_id, None)
+        for record_id in request.ids:
+            found.setdefault(record_id, None)
+        missing = [i for i, m in found.items() if m is None]
+        externals = sorted({k for kind in pushed for k in request.keys.get(kind, ())})
+        for model in (yield from self._by_ids(missing, externals)):
+            found[str(model.id)] = model
+        out = []
+        for record_id, model in found.items():
+            if model is None:
+                self.index.drop(record_id)
+                continue
+            self.remember(record_id, model)
+            out.append(self.remote(model))
+        return out
+
+    # --- target: writes --------------------------------------------------------------------
+
+    def _write(self, ops: Sequence[WriteOp]) -> Steps[list[WriteResult]]:
+        started = self.now()
+        results: dict[int, WriteResult] = {}
+        creates: list[tuple[int, dict[str, Any]]] = []
+        updates: list[tuple[int, dict[str, Any]]] = []
+        deletes: list[int] = []
+        for n, op in enumerate(ops):
+            try:
+                if op.action is Action.CREATE:
+                    creates.append((n, self._create_body(op)))
+                elif op.action is Action.DELETE:
+                    deletes.append(n)
+                else:
+                    body = self._update_body(op)
+                    if body is None:
+                        results[n] = WriteResult(key=op.key, id=op.target_id, version=op.version)
+                    else:
+                        updates.append((n, body))
+            except MsplinkError as exc:
+                results[n] = WriteResult(key=op.key, error=exc)
+        field = self.external_id_field
+        threshold = self.bulk_threshold
+        if creates:
+            bodies = [b for _, b in creates]
+            if field:
+                saved = yield Do(lambda c: self._res(c).upsert_many(field, bodies, bulk_threshold=threshold))
+            else:
+                saved = yield Do(lambda c: self._res(c).create_many(bodies, bulk_threshold=threshold))
+            for (n, _), result in zip(creates, saved, strict=True):
+                results[n] = self._saved(ops[n], result)
+        if updates:
+            bodies = [b for _, b in updates]
+            saved = yield Do(lambda c: self._res(c).update_many(bodies))
+            for (n, _), result in zip(updates, saved, strict=True):
+                results[n] = self._saved(ops[n], result)
+        if deletes:
+            ids = [str(ops[n].target_id) for n in deletes]
+            saved = yield Do(lambda c: self._res(c).delete_many(ids))
+            for n, result in zip(deletes, saved, strict=True):
+                if result.success or "ENTITY_IS_DELETED" in result.codes:
+                    self.index.drop(str(ops[n].target_id))
+                    results[n] = WriteResult(key=ops[n].key, id=ops[n].target_id)
+                else:
+                    results[n] = WriteResult(key=ops[n].key, error=_error(result.errors))
+        unsure = [
+            n
+            for n, _ in creates
+            if not field and not results[n].ok and isinstance(results[n].error, ServerError)
+        ]
+        if unsure:
+            landed = yield from self._settle([intent_of(ops[n], started) for n in unsure])
+            for n, record in zip(unsure, landed, strict=True):
+                if record is not None:
+                    results[n] = WriteResult(key=ops[n].key, id=record.id, version=record.version)
+        return [results[n] for n in range(len(ops))]
+
+    def _create_body(self, op: WriteOp) -> dict[str, Any]:
+        body: dict[str, Any] = op.payload.to_api()
+        body.pop("Id", None)
+        if self.external_id_field and not body.get(self.external_id_field):
+            body[self.external_id_field] = op.source.id
+        return body
+
+    def _update_body(self, op: WriteOp) -> dict[str, Any] | None:
+        current = self.remembered(op.target_id or "")
+        after = op.payload.to_api()
+        before: dict[str, Any] = {}
+        if current is not None:
+            canonical = self.canonical(current)
+            if canonical is not None:
+                before = self.mapper.from_canonical(canonical, self.config).to_api()
+        names = top_level_diff(before, after, set(self.mapper.writes) - {"Id"})
+        if self.external_id_field and not (current is not None and current.raw.get(self.external_id_field)):
+            after = {**after, self.external_id_field: after.get(self.external_id_field) or op.source.id}
+            names.append(self.external_id_field)  # stamp a record matched by name: later upserts find it
+        if not names:
+            return None
+        body = {k: after.get(k) for k in names}
+        body["Id"] = op.target_id
+        body["attributes"] = {"type": self.sobject}
+        return body
+
+    def _saved(self, op: WriteOp, result: Any) -> WriteResult:
+        if not result.success:
+            return WriteResult(key=op.key, error=_error(result.errors))
+        record_id = str(result.id or op.target_id)
+        self.index.drop(record_id)  # re-indexed at the next refresh (the answer holds no values)
+        return WriteResult(key=op.key, id=record_id)
+
+    # --- target: settling creates ----------------------------------------------------------
+
+    def _settle(self, intents: Sequence[Intent]) -> Steps[list[RemoteRecord | None]]:
+        if not intents:
+            return []
+        if self.external_id_field:
+            models = yield from self._by_ids([], [i.source.id for i in intents])
+            by_source = {str(m.raw.get(self.external_id_field)): m for m in models}
+            chosen: list[Any] = [by_source.get(i.source.id) for i in intents]
+        else:
+            times = [i.created_at for i in intents if i.created_at is not None]
+            since = min(times) - SETTLE_SKEW if times else None
+            condition = soql.F("CreatedDate") >= since if since is not None else None
+            rows = []
+            after: tuple[datetime, str] | None = None
+            while True:
+                items, after = yield from self._keyset(condition, after, deleted=False)
+                rows.extend(items)
+                if after is None:
+                    break
+            candidates = [
+                (str(m.id), self.name_of(m, self.name_field), _utc(m.created_date), m) for m in rows
+            ]
+            chosen = pair_creates(intents, candidates, self.name_field)
+        out: list[RemoteRecord | None] = []
+        for model in chosen:
+            if model is None:
+                out.append(None)
+                continue
+            self.remember(str(model.id), model)
+            self._index(model)
+            out.append(self.remote(model))
+        return out
+
+
+class SalesforceAdapter(_Salesforce, SyncMethods):
+    """One Salesforce sObject as a sync :class:`~msplink.sync.Source` and :class:`~msplink.sync.Target`,
+    over a :class:`~msplink.salesforce.SalesforceClient`.
+
+    Args:
+        client: The Salesforce client.
+        mapper: The sObject's mapper row: ``find_mapper("salesforce", "Account", Customer)``.
+        config: The ``MappingConfig`` (its custom fields join the SOQL field list).
+        external_id_field: An external-id field holding the source record's id
+            (``CW_Company_Id__c``): creates become idempotent upserts by it, and look-ups and settling
+            search it.
+        integration_user: The Salesforce user id msplink writes as (``LastModifiedById``).
+        now: The clock of the index refresh (default: the system clock, UTC).
+        index_rules: The match keys the target index serves.
+        name_field: The canonical field holding the record's name (settling creates without an
+            external id).
+        batch_size: Writes per :meth:`write` call.
+        bulk_threshold: Above this many records in one call, creates and upserts go through Bulk 2.0.
+        page_size: Records per read request (``LIMIT`` of each keyset page, at most 2,000).
+    """
+
+
+class AsyncSalesforceAdapter(_Salesforce, AsyncMethods):
+    """The async twin of :class:`SalesforceAdapter` (over an ``AsyncSalesforceClient``)."""

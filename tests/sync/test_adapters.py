@@ -1,0 +1,398 @@
+"""The platform adapters against the sandboxes: reads, look-ups, writes, settling, call counts, twins."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from datetime import timedelta
+from typing import Any
+
+import attrs
+import pytest
+
+from msplink.errors import ConfigurationError, SyncError
+from msplink.mappers import find_mapper
+from msplink.models import Customer, ExternalRef, Payment
+from msplink.sandbox import FaultKind, World, seed_world
+from msplink.sync import (
+    Action,
+    Flow,
+    LookupRequest,
+    MemoryStateStore,
+    RemoteRecord,
+    SyncReport,
+    WriteOp,
+    by_email,
+    by_external_id,
+    by_link,
+    by_name,
+    run,
+)
+from msplink.sync.adapters import (
+    AsyncConnectWiseAdapter,
+    AsyncQuickBooksAdapter,
+    AsyncSalesforceAdapter,
+    ConnectWiseAdapter,
+    QuickBooksAdapter,
+    SalesforceAdapter,
+)
+from tests.sync._recipes import INTEGRATION_USER, edit_company, request_counts
+
+CW_MAPPER = find_mapper("connectwise", "company", Customer)
+QBO_MAPPER = find_mapper("quickbooks", "Customer", Customer)
+SF_MAPPER = find_mapper("salesforce", "Account", Customer)
+
+
+@pytest.fixture
+def world() -> World:
+    return seed_world("small", seed=1)
+
+
+def _queries(world: World) -> list[str]:
+    return [r.query for r in world.cw.requests if r.path.endswith("/company/companies")]
+
+
+# ------------------------------------------------------------------------------------ ConnectWise
+
+
+def test_cw_reads_a_closed_window_forward_only_with_the_mapper_projection(world: World) -> None:
+    with world.clients() as c:
+        adapter = ConnectWiseAdapter(c.cw, CW_MAPPER, config=world.config, now=world.clock.now, page_size=10)
+        pages, token = [], None
+        while True:
+            page = adapter.read_changes(None, token)
+            pages.append(page)
+            token = page.next_token
+            if token is None:
+                break
+    assert [len(p.records) for p in pages] == [10, 10, 10, 4]
+    assert all(not p.ordered for p in pages)  # id order: the watermark waits for the end of the read
+    ids = [r.id for p in pages for r in p.records]
+    assert sorted(ids, key=int) == [str(n) for n in range(1, 35)]
+    for page in pages:
+        stamps = [(r.updated_at, int(r.id)) for r in page.records]
+        assert stamps == sorted(stamps)  # each page handed over in (updated_at, id) order
+    until = world.clock.now().strftime("%Y-%m-%dT%H:%M:%SZ")
+    queries = _queries(world)
+    assert len(queries) == 4
+    assert all(f"conditions=lastUpdated <= [{until}]" in q for q in queries)
+    fields = queries[0].split("fields=")[1].split("&")[0].split(",")
+    assert fields[0] == "id" and "_info" in fields and set(CW_MAPPER.reads) <= set(fields)
+    assert [q.rsplit("pageId=", 1)[-1] if "pageId" in q else None for q in queries] == [
+        None,
+        "10",
+        "20",
+        "30",
+    ]
+
+
+def test_cw_versions_hold_the_values_so_a_same_second_edit_is_a_new_version(world: World) -> None:
+    with world.clients() as c:
+        adapter = ConnectWiseAdapter(c.cw, CW_MAPPER, config=world.config, now=world.clock.now)
+        [before] = adapter.fetch(["2"])
+        edit_company(c, 2, phone_number="+1 555 123 4567")  # the clock does not move: same lastUpdated
+        [after] = adapter.fetch(["2"])
+        [again] = adapter.fetch(["2"])
+    assert before.version != after.version == again.version
+    assert after.version is not None and after.version.startswith(
+        world.clock.now().strftime("%Y-%m-%dT%H:%M:%SZ")
+    )
+    assert after.modified_by == INTEGRATION_USER
+
+
+def test_a_record_changed_during_a_read_waits_for_the_next_one(world: World) -> None:
+    with world.clients() as c:
+        adapter = ConnectWiseAdapter(c.cw, CW_MAPPER, config=world.config, now=world.clock.now, page_size=10)
+        first = adapter.read_changes(None, None)
+        world.clock.advance(5)
+        edit_company(c, 25, phone_number="+1 555 765 4321")  # page 3 of this read
+        rest: list[RemoteRecord] = []
+        token = first.next_token
+        while token is not None:
+            page = adapter.read_changes(None, token)
+            rest.extend(page.records)
+            token = page.next_token
+        assert "25" not in {r.id for r in rest}  # changed after the window closed
+        later: list[RemoteRecord] = []
+        token = None
+        while True:
+            page = adapter.read_changes(first.records[0].updated_at, token)
+            later.extend(page.records)
+            token = page.next_token
+            if token is None:
+                break
+    assert "25" in {r.id for r in later}
+
+
+def test_the_engine_moves_the_watermark_only_when_an_unordered_read_completes(world: World) -> None:
+    store = MemoryStateStore()
+    marks: list[Any] = []
+    with world.clients() as c:
+        source = ConnectWiseAdapter(c.cw, CW_MAPPER, config=world.config, now=world.clock.now, page_size=10)
+        target = QuickBooksAdapter(c.qbo, QBO_MAPPER, config=world.config, now=world.clock.now)
+        flow = Flow(
+            name="cw-to-qbo", source=source, target=target, source_mapper=CW_MAPPER, target_mapper=QBO_MAPPER,
+            config=world.config, match=(by_link(), by_email(), by_name()), fields=("name", "phone"),
+        )  # fmt: skip
+        report = run(
+            flow, state=store, progress=lambda records, writes: marks.append(store.watermark(flow.name))
+        )
+    assert marks[:3] == [None, None, None] and marks[3] is not None
+    assert report.watermark == marks[3]
+
+
+def test_cw_look_ups_find_normalised_names_from_the_index_and_fetch_ids_within_the_url_limit(
+    world: World,
+) -> None:
+    with world.clients() as c:
+        adapter = ConnectWiseAdapter(c.cw, CW_MAPPER, config=world.config, now=world.clock.now)
+        world.cw.clear_log()
+        found = adapter.lookup(
+            LookupRequest(
+                ids=[str(n) for n in range(1, 31)],
+                keys={
+                    "name": ["oakridge legal", "crescent manufacturing"],
+                    "email": ["billing@metroroofing9.example"],
+                },
+            )
+        )
+        assert request_counts(world.cw) == {"GET companies": 2}  # the index (one page), then the ids
+        again = adapter.lookup(LookupRequest(keys={"name": ["heritage realty"]}))
+        assert request_counts(world.cw) == {"GET companies": 3}  # the index is fresh: only the candidate
+        world.clock.advance(120)
+        adapter.lookup(LookupRequest(keys={"name": ["heritage realty"]}))
+    assert request_counts(world.cw) == {"GET companies": 5}  # a minute later: refreshed by lastUpdated
+    assert sorted(int(r.id) for r in found) == list(range(1, 31))
+    assert [r.id for r in again] == ["12"]
+    ids = [q for q in _queries(world) if "id in (" in q]
+    assert all(q.count(",") < 100 for q in ids)
+
+
+def test_cw_create_whose_answer_is_lost_is_found_again_not_created_twice(world: World) -> None:
+    world.cw.faults.inject(FaultKind.LOSE_RESPONSE, method="POST", path="/company/companies$", times=1)
+    with world.clients() as c:
+        adapter = ConnectWiseAdapter(c.cw, CW_MAPPER, config=world.config, now=world.clock.now)
+        record = Customer(name="Brand New Co", email="ap@brandnew.example")
+        payload = CW_MAPPER.outbound(record, world.config)
+        op = WriteOp(action=Action.CREATE, key="k1", source=ExternalRef("quickbooks", "Customer", "99"),
+                     payload=payload, record=record)  # fmt: skip
+        [result] = adapter.write([op])
+        names = [x.name for x in c.cw.companies.list(where="name = 'Brand New Co'")]
+    assert result.ok and result.id == "35"
+    assert names == ["Brand New Co"]
+    assert world.cw.faults.injected[FaultKind.LOSE_RESPONSE] == 1
+
+
+def test_cw_needs_a_known_resource_and_a_cw_mapper(world: World) -> None:
+    with world.clients() as c:
+        with pytest.raises(ConfigurationError, match="resource="):
+            ConnectWiseAdapter(c.cw, find_mapper("connectwise", "payment", _payment()))
+        with pytest.raises(ValueError, match="quickbooks mapper"):
+            ConnectWiseAdapter(c.cw, QBO_MAPPER)
+
+
+def _payment() -> Any:
+    return Payment
+
+
+# -------------------------------------------------------------------------------------- QuickBooks
+
+
+def test_qbo_first_read_pages_by_keyset_through_equal_change_times(world: World) -> None:
+    with world.clients() as c:
+        adapter = QuickBooksAdapter(c.qbo, QBO_MAPPER, config=world.config, now=world.clock.now, page_size=10)
+        world.qbo.clear_log()
+        pages, token = [], None
+        while True:
+            page = adapter.read_changes(None, token)
+            pages.append(page)
+            token = page.next_token
+            if token is None:
+                break
+    assert [len(p.records) for p in pages] == [10, 10, 9]
+    assert all(p.ordered for p in pages)
+    ids = [r.id for p in pages for r in p.records]
+    assert sorted(ids, key=int) == [str(n) for n in range(1, 30)]  # every customer once
+    stamp = pages[0].records[0].updated_at
+    assert stamp is not None
+    assert {r.updated_at for p in pages for r in p.records} == {stamp}  # all seeded in the same second
+    assert [p.next_token for p in pages[:2]] == [f"{stamp.isoformat()}|10", f"{stamp.isoformat()}|20"]
+    assert request_counts(world.qbo) == {"POST query": 3}
+
+
+def test_qbo_reads_cdc_within_its_window_and_queries_beyond_it(world: World) -> None:
+    with world.clients() as c:
+        adapter = QuickBooksAdapter(c.qbo, QBO_MAPPER, config=world.config, now=world.clock.now)
+        world.qbo.clear_log()
+        recent = adapter.read_changes(world.clock.now() - timedelta(days=2), None)
+        old = adapter.read_changes(world.clock.now() - timedelta(days=45), None)
+    assert request_counts(world.qbo) == {"GET cdc": 1, "POST query": 1}
+    assert len(recent.records) == len(old.records) == 29
+    assert recent.next_token is None and all(r.version == "0" for r in recent.records)
+
+
+def test_qbo_look_up_is_one_batch_call_after_the_index_is_read(world: World) -> None:
+    with world.clients() as c:
+        adapter = QuickBooksAdapter(c.qbo, QBO_MAPPER, config=world.config, now=world.clock.now)
+        world.qbo.clear_log()
+        found = adapter.lookup(
+            LookupRequest(ids=["1", "2"], keys={"email": ["billing@metroroofing9.example"]})
+        )
+        assert request_counts(world.qbo) == {"POST query": 1, "POST batch": 1}  # the index, then the ids
+        named = adapter.lookup(LookupRequest(ids=["3"], keys={"name": ["crescent manufacturing"]}))
+    assert sorted(r.id for r in found) == ["1", "2", "8"]  # "BILLING@METROROOFING9.EXAMPLE" too
+    assert sorted(r.id for r in named) == ["1", "3", "7"]
+    assert request_counts(world.qbo) == {"POST query": 1, "POST batch": 2}
+
+
+def test_qbo_sparse_update_sends_only_the_changed_field_and_a_resend_is_replayed(world: World) -> None:
+    with world.clients() as c:
+        adapter = QuickBooksAdapter(c.qbo, QBO_MAPPER, config=world.config, now=world.clock.now)
+        [current] = adapter.lookup(LookupRequest(ids=["2"]))
+        record = QBO_MAPPER.inbound(current.data, world.config)
+        desired = attrs.evolve(record, phone="+1 555 222 0000")
+        op = WriteOp(action=Action.UPDATE, key="u1", source=ExternalRef("connectwise", "company", "2"),
+                     target_id="2", version=current.version, payload=QBO_MAPPER.outbound(desired, world.config),
+                     record=desired)  # fmt: skip
+        operation = adapter._operation(op)
+        assert operation is not None
+        assert dict(operation.body or {}) == {
+            "Id": "2", "SyncToken": "0", "sparse": True, "PrimaryPhone": {"FreeFormNumber": "+1 555 222 0000"},
+        }  # fmt: skip
+        [first] = adapter.write([op])
+        [again] = adapter.write([op])  # the same intent resent: Intuit's requestid replay answers it
+        stored = c.qbo.customers.get("2")
+    assert first.ok and again.ok and first.version == again.version == "1"
+    assert stored.sync_token == "1" and stored.primary_phone is not None
+    assert stored.primary_phone.free_form_number == "+1 555 222 0000"
+
+
+def test_qbo_a_batch_without_answers_is_settled_by_the_names_it_created(world: World) -> None:
+    world.qbo.faults.inject(FaultKind.LOSE_RESPONSE, method="POST", path="/batch$", times=4)
+    with world.clients() as c:
+        adapter = QuickBooksAdapter(c.qbo, QBO_MAPPER, config=world.config, now=world.clock.now)
+        ops = []
+        for n in range(3):
+            record = Customer(name=f"Settled {n}", email=f"s{n}@settled.example")
+            ops.append(WriteOp(action=Action.CREATE, key=f"c{n}", source=ExternalRef("connectwise", "company", str(90 + n)),
+                               payload=QBO_MAPPER.outbound(record, world.config), record=record))  # fmt: skip
+        results = adapter.write(ops)
+        names = sorted(
+            x.display_name or ""
+            for x in c.qbo.customers.list()
+            if (x.display_name or "").startswith("Settled")
+        )
+    assert [r.ok for r in results] == [True, True, True]
+    assert names == ["Settled 0", "Settled 1", "Settled 2"]  # applied once, found by name
+    assert sorted(r.id or "" for r in results) == ["30", "31", "32"]
+
+
+# -------------------------------------------------------------------------------------- Salesforce
+
+
+def _sf_flow(world: World, c: Any) -> Flow:
+    source = ConnectWiseAdapter(
+        c.cw, CW_MAPPER, config=world.config, now=world.clock.now, integration_user=INTEGRATION_USER
+    )
+    target = SalesforceAdapter(
+        c.sf, SF_MAPPER, config=world.config, now=world.clock.now, external_id_field="CW_Company_Id__c"
+    )
+    return Flow(
+        name="cw-companies-to-sf-accounts", source=source, target=target, source_mapper=CW_MAPPER,
+        target_mapper=SF_MAPPER, config=world.config,
+        match=(by_link(), by_external_id("refs.connectwise"), by_name()),
+        fields=("name", "phone", "website", "billing_address.city"),
+    )  # fmt: skip
+
+
+def test_sf_accounts_from_cw_companies_upsert_by_external_id_and_rerun_clean(world: World) -> None:
+    store = MemoryStateStore()
+    with world.clients() as c:
+        world.sf.clear_log()
+        first = run(_sf_flow(world, c), state=store)
+        world.clock.advance(3600)
+        second = run(_sf_flow(world, c), state=store)
+        accounts = c.sf.accounts.list(fields=["Id", "Name", "CW_Company_Id__c"]).to_list()
+    assert {k: v for k, v in first.outcome_counts.items() if v} == {
+        "created": 11, "updated": 16, "linked": 6, "conflict": 1,
+    }  # fmt: skip
+    assert second.writes == 0
+    by_cw = [a.custom.get("CW_Company_Id__c") for a in accounts if a.custom.get("CW_Company_Id__c")]
+    # created and updated accounts carry their company's id (one of the 6 linked ones came with it)
+    assert len(by_cw) == len(set(by_cw)) == 11 + 16 + 1
+    [conflict] = store.conflicts()
+    assert conflict.kind == "match" and conflict.source.id == "17"  # the ambiguous Salesforce pair
+
+
+def test_sf_reads_deletes_inline_and_pages_by_keyset(world: World) -> None:
+    with world.clients() as c:
+        adapter = SalesforceAdapter(c.sf, SF_MAPPER, config=world.config, now=world.clock.now, page_size=10)
+        doomed = c.sf.accounts.list(fields=["Id"], limit=1).to_list()[0].id
+        world.clock.advance(60)
+        c.sf.accounts.delete(str(doomed))
+        pages, token = [], None
+        while True:
+            page = adapter.read_changes(None, token)
+            pages.append(page)
+            token = page.next_token
+            if token is None:
+                break
+    records = [r for p in pages for r in p.records]
+    assert [len(p.records) for p in pages] == [10, 10, 7]
+    assert len({r.id for r in records}) == 27
+    [tombstone] = [r for r in records if r.deleted]
+    assert tombstone.id == doomed and records[-1] is tombstone  # the newest change, in its place
+    assert [r.updated_at for r in records] == sorted(r.updated_at for r in records if r.updated_at)
+
+
+# ---------------------------------------------------------------------------------------- twins
+
+
+def _summary(records: Sequence[Any]) -> list[tuple[str, str | None, bool]]:
+    return sorted((r.id, r.version, r.deleted) for r in records)
+
+
+def test_the_async_adapters_read_and_look_up_what_the_sync_ones_do(world: World) -> None:
+    request = LookupRequest(ids=["1", "2"], keys={"name": ["crescent manufacturing"]})
+    with world.clients() as c:
+        sync_results = [
+            ConnectWiseAdapter(c.cw, CW_MAPPER, config=world.config, now=world.clock.now)
+            .read_changes(None, None)
+            .records,
+            QuickBooksAdapter(c.qbo, QBO_MAPPER, config=world.config, now=world.clock.now).lookup(request),
+            SalesforceAdapter(c.sf, SF_MAPPER, config=world.config, now=world.clock.now)
+            .read_changes(None, None)
+            .records,
+        ]
+
+    async def twins() -> list[Any]:
+        async with world.aclients() as a:
+            cw = AsyncConnectWiseAdapter(a.cw, CW_MAPPER, config=world.config, now=world.clock.now)
+            qb = AsyncQuickBooksAdapter(a.qbo, QBO_MAPPER, config=world.config, now=world.clock.now)
+            sf = AsyncSalesforceAdapter(a.sf, SF_MAPPER, config=world.config, now=world.clock.now)
+            return [
+                (await cw.read_changes(None, None)).records,
+                await qb.lookup(request),
+                (await sf.read_changes(None, None)).records,
+            ]
+
+    async_results = asyncio.run(twins())
+    assert [_summary(r) for r in async_results] == [_summary(r) for r in sync_results]
+
+
+def test_a_failed_look_up_aborts_the_run_with_a_sync_error_and_its_partial_report(world: World) -> None:
+    store = MemoryStateStore()
+    world.qbo.faults.inject(FaultKind.SERVER_ERROR, status=503, method="POST", path="/query$")
+    with world.clients() as c:
+        flow = Flow(
+            name="cw-to-qbo", source=ConnectWiseAdapter(c.cw, CW_MAPPER, config=world.config, now=world.clock.now),
+            target=QuickBooksAdapter(c.qbo, QBO_MAPPER, config=world.config, now=world.clock.now),
+            source_mapper=CW_MAPPER, target_mapper=QBO_MAPPER, config=world.config,
+            match=(by_link(), by_email()), fields=("name", "phone"),
+        )  # fmt: skip
+        with pytest.raises(SyncError, match="looking up target records failed") as caught:
+            run(flow, state=store)
+    report = caught.value.report
+    assert isinstance(report, SyncReport) and report.status == "failed"
+    assert store.watermark("cw-to-qbo") is None
+    assert [r.status for r in store.runs()] == ["failed"]
