@@ -87,7 +87,7 @@ def set_latency(world: World, seconds: float, *, asynchronous: bool = False) -> 
         if seconds > 0:
             sandbox.faults.inject(FaultKind.LATENCY, latency=seconds)
         # the world built its sandboxes with the fake clock's sleeps; async waits must yield
-        sandbox._async_sleep = asyncio.sleep if asynchronous else world.clock.async_sleep  # noqa: SLF001
+        sandbox._async_sleep = asyncio.sleep if asynchronous else world.clock.async_sleep
 
 
 def _qbo_auth(world: World) -> QuickBooksOAuth2:
@@ -171,9 +171,7 @@ async def async_clients(
         yield Clients(cw=cw, qbo=qbo, sf=sf)
 
 
-def recipe_kwargs(
-    function: Any, world: World, clients: Clients, **extra: Any
-) -> dict[str, Any]:
+def recipe_kwargs(function: Any, world: World, clients: Clients, **extra: Any) -> dict[str, Any]:
     """The keyword arguments a recipe (or its ``flows``) accepts, from the conventional names."""
     offered: dict[str, Any] = {
         "cw": clients.cw,
