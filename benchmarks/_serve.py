@@ -1,13 +1,14 @@
 """Serve a seeded world's three sandboxes over HTTP from a child process.
 
-``python -m benchmarks._serve SIZE SEED [--no-limits]`` seeds ``seed_world(SIZE, seed=SEED)``, serves
+``python -m benchmarks._serve SIZE SEED [--no-limits] [--latency=SECONDS]`` seeds ``seed_world(SIZE, seed=SEED)``, serves
 ConnectWise, QuickBooks and Salesforce with uvicorn on three loopback ports, prints one JSON line
 (the URLs, every credential, the mapping config, the world's clock) and serves until stdin closes.
 Used where the measuring process must hold none of the sandboxes' memory or CPU (peak memory of
 a recipe run) and where the peers, which talk HTTP through ``requests``, need a server.
 
 The world's clock is a fake one that only moves when told; with nothing advancing it, a rate
-window would never reopen, so ``--no-limits`` turns the vendors' limits off (memory runs).
+window would never reopen, so ``--no-limits`` turns the vendors' limits off (memory runs, peers). ``--latency`` makes every
+request wait that long (really, with ``asyncio.sleep``) inside the server.
 """
 
 from __future__ import annotations
@@ -63,23 +64,27 @@ async def _serve(world: Any) -> None:
 
 def main(argv: list[str]) -> int:
     """Seed and serve (see the module docstring)."""
-    from msplink.sandbox import seed_world
+    from msplink.sandbox import FaultKind, seed_world
 
     size, seed = int(argv[0]), int(argv[1])
     world = seed_world(size, seed=seed)
     if "--no-limits" in argv:
         for sandbox in (world.cw, world.qbo, world.sf):
             sandbox.enforce_rate_limits = False
+    latency = next((float(a.split("=", 1)[1]) for a in argv if a.startswith("--latency=")), 0.0)
     for sandbox in (world.cw, world.qbo, world.sf):
         sandbox.raise_internal_errors = False
+        if latency > 0:
+            sandbox._async_sleep = asyncio.sleep
+            sandbox.faults.inject(FaultKind.LATENCY, latency=latency)
     asyncio.run(_serve(world))
     return 0
 
 
 @contextmanager
-def served(size: int, seed: int, *, limits: bool = True) -> Iterator[dict[str, Any]]:
+def served(size: int, seed: int, *, limits: bool = True, latency: float = 0.0) -> Iterator[dict[str, Any]]:
     """Start the child, yield its spec, stop it."""
-    args = [sys.executable, "-m", "benchmarks._serve", str(size), str(seed)]
+    args = [sys.executable, "-m", "benchmarks._serve", str(size), str(seed), f"--latency={latency}"]
     if not limits:
         args.append("--no-limits")
     child = subprocess.Popen(  # noqa: S603 (our own interpreter and module)
@@ -101,21 +106,49 @@ def served(size: int, seed: int, *, limits: bool = True) -> Iterator[dict[str, A
             child.wait()
 
 
+_AUTH = ("/oauth2/", "/login/")
+
+
 class Redirect(httpx.BaseTransport):
-    """Send every request to a served sandbox, whatever host the client was configured with."""
+    """Send every request to a served sandbox, whatever host the client was configured with.
+
+    Attributes:
+        api_calls: Requests sent (token requests left out).
+    """
 
     def __init__(self, base: str) -> None:
         self.base = httpx.URL(base)
         self.inner = httpx.HTTPTransport()
+        self.api_calls = 0
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         """Rewrite scheme, host and port; send."""
+        self.api_calls += not any(a in request.url.path for a in _AUTH)
         request.url = request.url.copy_with(scheme=self.base.scheme, host=self.base.host, port=self.base.port)
         return self.inner.handle_request(request)
 
     def close(self) -> None:
         """Close the connection pool."""
         self.inner.close()
+
+
+class AsyncRedirect(httpx.AsyncBaseTransport):
+    """The async twin of :class:`Redirect`."""
+
+    def __init__(self, base: str) -> None:
+        self.base = httpx.URL(base)
+        self.inner = httpx.AsyncHTTPTransport(limits=httpx.Limits(max_connections=50))
+        self.api_calls = 0
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        """Rewrite scheme, host and port; send."""
+        self.api_calls += not any(a in request.url.path for a in _AUTH)
+        request.url = request.url.copy_with(scheme=self.base.scheme, host=self.base.host, port=self.base.port)
+        return await self.inner.handle_async_request(request)
+
+    async def aclose(self) -> None:
+        """Close the connection pool."""
+        await self.inner.aclose()
 
 
 if __name__ == "__main__":
