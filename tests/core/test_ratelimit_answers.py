@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 
 from benchmarks._virtual import run_virtual
+
 from msplink import RateLimit
 from msplink._core import RateLimiter
 from msplink.quickbooks import AsyncQuickBooksClient, BatchOperation, QuickBooksClient
