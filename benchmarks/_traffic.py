@@ -231,8 +231,8 @@ def _analyse_sf(t: Traffic, request: httpx.Request, response: httpx.Response | N
     if head == "jobs":
         if request.method == "PUT" and parts[-1].lower() == "batches":
             t.calls["write"] += 1
-            rows = max(0, request.content.count(b"\n") - 1) if request.content else 0
-            t.writes["bulk"] += rows
+            lines = max(0, request.content.count(b"\n") - 1) if request.content else 0
+            t.writes["bulk"] += lines
         else:
             t.calls["meta"] += 1
         return

@@ -31,7 +31,7 @@ import os
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from benchmarks._harness import Result
@@ -45,6 +45,7 @@ from msplink.quickbooks import models as qbo
 from msplink.salesforce import AsyncSalesforceClient, ClientCredentialsAuth, SalesforceClient
 from msplink.salesforce.models import Account
 
+T = TypeVar("T")
 LATENCY = float(os.environ.get("MSPLINK_BENCH_PEER_LATENCY", "0.02"))
 WORLD = int(os.environ.get("MSPLINK_BENCH_PEER_WORLD", "12000"))
 QBO_CREATES = 1000
@@ -89,7 +90,7 @@ def requests_to(routes: dict[str, str], counts: Counter[str]) -> Iterator[None]:
         adapters.HTTPAdapter.send = original
 
 
-def _timed(fn: Callable[[], object]) -> tuple[object, float, float]:
+def _timed(fn: Callable[[], T]) -> tuple[T, float, float]:
     wall, cpu = time.perf_counter(), time.process_time()
     value = fn()
     return value, time.perf_counter() - wall, time.process_time() - cpu
@@ -118,7 +119,7 @@ def quickbooks(spec: dict[str, Any]) -> list[dict[str, Any]]:
         realm_id=realm, auth=token, transport=redirect, batch_rate_limit=BATCH_BUDGET
     ) as client:
         results, wall, cpu = _timed(lambda: client.batch(creates("msplink sync")))
-    ok = sum(1 for r in results if r.error is None)  # type: ignore[attr-defined]
+    ok = sum(1 for r in results if r.error is None)
     rows.append(_row("msplink batch() sync", redirect.api_calls, wall, cpu, ok))
 
     aredirect = AsyncRedirect(url)
@@ -130,7 +131,7 @@ def quickbooks(spec: dict[str, Any]) -> list[dict[str, Any]]:
             return await aclient.batch(creates("msplink async"))
 
     results, wall, cpu = _timed(lambda: asyncio.run(run_async()))
-    ok = sum(1 for r in results if r.error is None)  # type: ignore[attr-defined]
+    ok = sum(1 for r in results if r.error is None)
     rows.append(_row("msplink batch() async", aredirect.api_calls, wall, cpu, ok))
 
     if _peer("quickbooks") is None:
@@ -172,7 +173,7 @@ def quickbooks(spec: dict[str, Any]) -> list[dict[str, Any]]:
         batch_input = customers("python-quickbooks batch")
         response, wall, cpu = _timed(lambda: batch.batch_create(batch_input, qb=qb))
         rows.append(
-            _row("python-quickbooks batch_create", counts[QBO_HOST], wall, cpu, len(response.successes))  # type: ignore[attr-defined]
+            _row("python-quickbooks batch_create", counts[QBO_HOST], wall, cpu, len(response.successes))
         )
     return rows
 
@@ -199,12 +200,15 @@ def salesforce(spec: dict[str, Any]) -> list[dict[str, Any]]:
     for label, start, threshold in (("sObject Collections", 0, 10**9), ("Bulk 2.0", 10_000, 0)):
         redirect = Redirect(url)
         with SalesforceClient(auth=auth(), transport=redirect) as client:
-            results, wall, cpu = _timed(
-                lambda c=client, s=start, t=threshold: c.accounts.upsert_many(  # type: ignore[misc]
-                    "CW_Company_Id__c", _accounts(s), bulk_threshold=t
-                )
-            )
-        ok = sum(1 for r in results if r.success)  # type: ignore[attr-defined]
+            accounts = _accounts(start)
+
+            def upsert(
+                c: SalesforceClient = client, batch: list[Account] = accounts, t: int = threshold
+            ) -> Any:
+                return c.accounts.upsert_many("CW_Company_Id__c", batch, bulk_threshold=t)
+
+            results, wall, cpu = _timed(upsert)
+        ok = sum(1 for r in results if r.success)
         rows.append(_row(f"msplink upsert_many() sync, {label}", redirect.api_calls, wall, cpu, ok))
 
     aredirect = AsyncRedirect(url)
@@ -216,7 +220,7 @@ def salesforce(spec: dict[str, Any]) -> list[dict[str, Any]]:
             )
 
     results, wall, cpu = _timed(lambda: asyncio.run(run_async()))
-    ok = sum(1 for r in results if r.success)  # type: ignore[attr-defined]
+    ok = sum(1 for r in results if r.success)
     rows.append(_row("msplink upsert_many() async, sObject Collections", aredirect.api_calls, wall, cpu, ok))
 
     simple = _peer("simple_salesforce")
@@ -232,14 +236,14 @@ def salesforce(spec: dict[str, Any]) -> list[dict[str, Any]]:
         statuses, wall, cpu = _timed(
             lambda: [sf.Account.upsert(f"CW_Company_Id__c/{r['key']}", {"Name": r["Name"]}) for r in records]
         )
-        done = sum(1 for s in statuses if s in (200, 201, 204))  # type: ignore[attr-defined]
+        done = sum(1 for s in statuses if s in (200, 201, 204))
         rows.append(_row("simple-salesforce per record", counts[host], wall, cpu, done))
         counts.clear()
         bulk = [{"Name": a.name, "CW_Company_Id__c": a.custom["CW_Company_Id__c"]} for a in _accounts(40_000)]
         result, wall, cpu = _timed(
             lambda: sf.bulk2.Account.upsert(records=bulk, external_id_field="CW_Company_Id__c", wait=0)
         )
-        done = sum(int(r.get("numberRecordsProcessed", 0)) for r in result)  # type: ignore[attr-defined]
+        done = sum(int(r.get("numberRecordsProcessed", 0)) for r in result)
         rows.append(_row("simple-salesforce bulk2", counts[host], wall, cpu, done))
     return rows
 
@@ -255,7 +259,7 @@ def connectwise(spec: dict[str, Any]) -> list[dict[str, Any]]:
     redirect = Redirect(url)
     with ConnectWiseClient(**creds, transport=redirect) as client:
         count, wall, cpu = _timed(lambda: sum(1 for _ in client.companies.list()))
-    rows.append(_row("msplink companies.list()", redirect.api_calls, wall, cpu, int(count)))  # type: ignore[call-overload]
+    rows.append(_row("msplink companies.list()", redirect.api_calls, wall, cpu, int(count)))
 
     pyconnectwise = _peer("pyconnectwise")
     if pyconnectwise is None:
@@ -269,7 +273,7 @@ def connectwise(spec: dict[str, Any]) -> list[dict[str, Any]]:
         )  # fmt: skip
         client.codebase = "v2025_1"  # pyconnectwise 0.6.1.2 only sets it when it fetched it itself
         count, wall, cpu = _timed(lambda: sum(1 for _ in client.company.companies.paginated(1, 1000).all()))
-        rows.append(_row("pyconnectwise paginated(1, 1000).all()", counts[site], wall, cpu, int(count)))  # type: ignore[call-overload]
+        rows.append(_row("pyconnectwise paginated(1, 1000).all()", counts[site], wall, cpu, int(count)))
     return rows
 
 
