@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterator, Mapping
 from datetime import timedelta
 from typing import Any
 
@@ -34,8 +34,9 @@ class Auths:
     sf: ClientCredentialsAuth
 
 
-def auths(world: World) -> Auths:
-    """A fresh QBO grant (in a memory store) and Salesforce client-credentials auth."""
+def auths(world: World, qbo_transport: httpx.BaseTransport | None = None) -> Auths:
+    """A fresh QBO grant (in a memory store) and Salesforce client-credentials auth; the QBO token
+    requests go through ``qbo_transport`` (default: the sandbox's)."""
     creds = world.qbo.credentials()
     store = MemoryTokenStore(
         OAuthToken(
@@ -51,7 +52,7 @@ def auths(world: World) -> Auths:
         store=store,
         redirect_uri=creds["redirect_uri"],
         now=world.clock.now,
-        transport=world.qbo.transport(),
+        transport=qbo_transport or world.qbo.transport(),
     )
     sf_creds = world.sf.credentials()
     sf = ClientCredentialsAuth(
@@ -67,7 +68,7 @@ class Clients:
     sf: Any
 
 
-def _transport(world: World, system: str, transports: dict[str, Any] | None) -> Any:
+def _transport(world: World, system: str, transports: Mapping[str, Any] | None) -> Any:
     given = (transports or {}).get(system)
     if given is not None:
         return given
@@ -76,7 +77,7 @@ def _transport(world: World, system: str, transports: dict[str, Any] | None) -> 
 
 @contextlib.contextmanager
 def sync_clients(
-    world: World, a: Auths, transports: dict[str, httpx.BaseTransport] | None = None
+    world: World, a: Auths, transports: Mapping[str, httpx.BaseTransport] | None = None
 ) -> Iterator[Clients]:
     """Sync clients on the world's fake clock."""
     clock = world.clock
@@ -96,7 +97,7 @@ def sync_clients(
 
 @contextlib.asynccontextmanager
 async def async_clients(
-    world: World, a: Auths, transports: dict[str, httpx.AsyncBaseTransport] | None = None
+    world: World, a: Auths, transports: Mapping[str, httpx.AsyncBaseTransport] | None = None
 ) -> AsyncIterator[Clients]:
     """Async clients waiting with ``asyncio.sleep`` (run them on a ``VirtualTimeLoop``)."""
     clock = world.clock
