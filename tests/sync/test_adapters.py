@@ -396,3 +396,41 @@ def test_a_failed_look_up_aborts_the_run_with_a_sync_error_and_its_partial_repor
     assert isinstance(report, SyncReport) and report.status == "failed"
     assert store.watermark("cw-to-qbo") is None
     assert [r.status for r in store.runs()] == ["failed"]
+
+
+def test_qbo_clearing_an_address_is_a_full_update_of_the_current_customer(world: World) -> None:
+    with world.clients() as c:
+        adapter = QuickBooksAdapter(c.qbo, QBO_MAPPER, config=world.config, now=world.clock.now)
+        [current] = adapter.lookup(LookupRequest(ids=["2"]))
+        record = QBO_MAPPER.inbound(current.data, world.config)
+        desired = attrs.evolve(record, billing_address=None, phone=None)
+        op = WriteOp(
+            action=Action.UPDATE,
+            key="u2",
+            source=ExternalRef("connectwise", "company", "2"),
+            target_id="2",
+            version=current.version,
+            payload=QBO_MAPPER.outbound(desired, world.config),
+            record=desired,
+        )
+        operation = adapter._operation(op)
+        assert operation is not None and operation.body is not None
+        assert operation.body["sparse"] is False  # a sparse null cannot clear an address
+        assert "BillAddr" not in operation.body and "PrimaryPhone" not in operation.body
+        assert operation.body["DisplayName"] == "Oakridge Motors Corp."  # the rest of the record, kept
+        [result] = adapter.write([op])
+        stored = c.qbo.customers.get("2")
+    assert result.ok and result.version == "1"
+    assert stored.bill_addr is None and stored.primary_phone is None
+    assert stored.display_name == "Oakridge Motors Corp." and stored.web_addr is not None
+
+
+def test_cw_a_read_ending_on_a_full_page_stops_there(world: World) -> None:
+    """A resumed forward-only walk whose last page is full (no Link header) is not mistaken for an
+    endpoint without forward-only paging (the client once fell back to navigable pages there)."""
+    with world.clients() as c:
+        adapter = ConnectWiseAdapter(c.cw, CW_MAPPER, config=world.config, now=world.clock.now, page_size=17)
+        first = adapter.read_changes(None, None)
+        second = adapter.read_changes(None, first.next_token)
+    assert (len(first.records), len(second.records), second.next_token) == (17, 17, None)
+    assert len(_queries(world)) == 2 and "page=" not in _queries(world)[1]

@@ -27,3 +27,30 @@ def test_every_skip_reason_and_status_is_documented() -> None:
     text = DOC.read_text(encoding="utf-8")
     for word in (*REASONS[:2], "guard", "authored_by_integration_user", *STATUSES):
         assert word in text, word
+
+
+RECIPE = DOC.parent / "recipes" / "companies_and_customers.md"
+
+
+def test_the_recipe_page_documents_its_fields_owners_and_options() -> None:
+    import inspect
+
+    from msplink.sync.recipes import _companies, companies_and_customers
+
+    text = RECIPE.read_text(encoding="utf-8")
+    for block in re.findall(r"```python\n(.*?)```", text, flags=re.S):
+        ast.parse(block.replace("await ", ""))
+    for field in _companies.COMPANY_FIELDS:
+        assert field.rsplit(".", 1)[-1] in text, field
+    for name, owner in _companies.DEFAULT_OWNERS.items():
+        assert name in text and f"Owner.{owner.name}" in text
+    options = set(inspect.signature(type(companies_and_customers).__call__).parameters) - {
+        "self", "cw", "qbo", "state", "config",
+    }  # fmt: skip
+    for option in options:
+        assert f"`{option}`" in text, option
+
+
+def test_the_sync_pages_are_in_the_docs_navigation() -> None:
+    nav = (DOC.parents[1] / "mkdocs.yml").read_text(encoding="utf-8")
+    assert "sync.md" in nav and "recipes/companies_and_customers.md" in nav

@@ -253,7 +253,11 @@ def list_call(
             start = int(text)
     if not forward_only:
         params["page"] = str(start)
-    pager = _Pager(ep.model, size, forward_only, page=start, fallback=fallback, skip=skip)
+    # a walk resumed from a cursor is past its first request: a full page without a Link header is
+    # then its last page, not an endpoint answering forward-only with navigable page 1
+    pager = _Pager(
+        ep.model, size, forward_only, page=start, first=cursor is None, fallback=fallback, skip=skip
+    )
     return Call(
         method="GET",
         path=concrete,

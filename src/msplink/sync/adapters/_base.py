@@ -44,7 +44,7 @@ from typing import Any, TypeVar
 
 import attrs
 
-from msplink.errors import MappingError, MsplinkError
+from msplink.errors import ConfigurationError, MappingError, MsplinkError
 from msplink.sync._identity import MatchRule, by_domain, by_email, by_name
 from msplink.sync._protocols import ChangePage, Intent, LookupRequest, RemoteRecord, WriteOp, WriteResult
 from msplink.sync._values import get_path
@@ -298,7 +298,7 @@ class AdapterBase(abc.ABC):
         index_rules: Sequence[MatchRule] = DEFAULT_INDEX_RULES,
     ) -> None:
         if getattr(mapper, "system", self.system) != self.system:
-            raise ValueError(f"a {mapper.system} mapper cannot drive a {self.system} adapter")
+            raise ConfigurationError(f"a {mapper.system} mapper cannot drive a {self.system} adapter")
         self.client = client
         self.mapper = mapper
         self.config = config
