@@ -29,6 +29,7 @@ import gc
 import json
 import logging
 import os
+import sys
 import tempfile
 import time
 import tracemalloc
@@ -198,6 +199,10 @@ def recipe_kwargs_names(recipe: Recipe) -> set[str]:
     return set(inspect.signature(recipe.run).parameters)
 
 
+def _progress(message: str) -> None:
+    print(f"bench_recipes: {message}", file=sys.stderr, flush=True)  # noqa: T201 - a long run's progress
+
+
 def measure(recipes: Iterable[Recipe], sizes: Iterable[int]) -> dict[str, Any]:
     """Every measurement of every recipe and size."""
     logging.disable(logging.WARNING)  # the worlds' deliberate mapping gaps log a warning per record
@@ -210,10 +215,13 @@ def measure(recipes: Iterable[Recipe], sizes: Iterable[int]) -> dict[str, Any]:
                 entry["records_per_company"] = ratio
                 for target in sizes:
                     companies = max(20, round(target / ratio))
+                    _progress(f"{recipe.name} @{target:,}: sync run ({companies:,} companies)")
                     row = sync_run(recipe, companies)
                     row["target_records"] = target
+                    _progress(f"{recipe.name} @{target:,}: async run")
                     row["async"] = async_run(recipe, companies, row)
                     if target >= 10_000:
+                        _progress(f"{recipe.name} @{target:,}: memory run")
                         row["memory"] = memory_run(recipe, companies)
                     entry[str(target)] = row
             except Exception as exc:
