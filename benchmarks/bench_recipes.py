@@ -200,7 +200,7 @@ def recipe_kwargs_names(recipe: Recipe) -> set[str]:
 
 
 def _progress(message: str) -> None:
-    print(f"bench_recipes: {message}", file=sys.stderr, flush=True)  # noqa: T201 - a long run's progress
+    print(f"bench_recipes: {message}", file=sys.stderr, flush=True)
 
 
 def measure(recipes: Iterable[Recipe], sizes: Iterable[int]) -> dict[str, Any]:
