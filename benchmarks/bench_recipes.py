@@ -33,7 +33,7 @@ import sys
 import tempfile
 import time
 import tracemalloc
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -203,13 +203,21 @@ def _progress(message: str) -> None:
     print(f"bench_recipes: {message}", file=sys.stderr, flush=True)
 
 
-def measure(recipes: Iterable[Recipe], sizes: Iterable[int]) -> dict[str, Any]:
-    """Every measurement of every recipe and size."""
+def measure(
+    recipes: Iterable[Recipe],
+    sizes: Iterable[int],
+    out: dict[str, Any] | None = None,
+    save: Callable[[], None] = lambda: None,
+) -> dict[str, Any]:
+    """Every measurement of every recipe and size, into ``out`` (entries of sizes not measured now are
+    kept); ``save()`` is called after each size, so a long run keeps what it measured."""
     logging.disable(logging.WARNING)  # the worlds' deliberate mapping gaps log a warning per record
+    out = {} if out is None else out
     try:
-        out: dict[str, Any] = {}
         for recipe in recipes:
-            entry: dict[str, Any] = {"systems": list(recipe.systems), "summary": recipe.summary}
+            entry: dict[str, Any] = out.setdefault(recipe.name, {})
+            entry.update(systems=list(recipe.systems), summary=recipe.summary)
+            entry.pop("error", None)
             try:
                 ratio = records_per_company(recipe)
                 entry["records_per_company"] = ratio
@@ -224,9 +232,10 @@ def measure(recipes: Iterable[Recipe], sizes: Iterable[int]) -> dict[str, Any]:
                         _progress(f"{recipe.name} @{target:,}: memory run")
                         row["memory"] = memory_run(recipe, companies)
                     entry[str(target)] = row
+                    save()
             except Exception as exc:
                 entry["error"] = f"{type(exc).__name__}: {exc}"
-            out[recipe.name] = entry
+                save()
         return out
     finally:
         logging.disable(logging.NOTSET)
@@ -301,14 +310,24 @@ def results(report: dict[str, Any]) -> Iterable[Result]:
 
 
 def run() -> list[Result]:
-    """Measure every recipe, write ``results/recipes.json`` and ``recipes.md``, return the targets."""
-    report = {
+    """Measure every recipe, write ``results/recipes.json`` and ``recipes.md`` (merged with the sizes
+    an earlier run measured), return the targets."""
+    RESULTS.mkdir(exist_ok=True)
+    path = RESULTS / "recipes.json"
+    earlier = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    report: dict[str, Any] = {
         "machine": machine(),
         "latency_s": LATENCY,
-        "sizes": list(SIZES),
-        "recipes": measure(RECIPES.values(), SIZES),
+        "sizes": sorted(
+            set(SIZES) | set(earlier.get("sizes", [])) if earlier.get("latency_s") == LATENCY else SIZES
+        ),
+        "recipes": earlier.get("recipes", {}) if earlier.get("latency_s") == LATENCY else {},
     }
-    RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "recipes.json").write_text(json.dumps(report, indent=2, default=str) + "\n", encoding="utf-8")
-    (RESULTS / "recipes.md").write_text(markdown(report), encoding="utf-8")
+
+    def save() -> None:
+        path.write_text(json.dumps(report, indent=2, default=str) + "\n", encoding="utf-8")
+        (RESULTS / "recipes.md").write_text(markdown(report), encoding="utf-8")
+
+    measure(RECIPES.values(), SIZES, report["recipes"], save)
+    save()
     return list(results(report))
