@@ -31,6 +31,7 @@ from msplink.sync import (
     MemoryStateStore,
     SQLiteStateStore,
     StateStore,
+    SyncReport,
     arun,
     run,
 )
@@ -309,3 +310,32 @@ def test_the_recipe_refuses_async_clients_and_is_registered() -> None:
 
     asyncio.run(call())
     assert RECIPES["companies_and_customers"].run is companies_and_customers
+
+
+def test_the_recipe_report_adds_up_its_flows_and_renders(world: World) -> None:
+    report = sync(world, MemoryStateStore())
+    forward, backward = report.parts
+    assert report.flow == "companies_and_customers" and (forward.flow, backward.flow) == (FORWARD, BACKWARD)
+    for key in ("create", "update", "skip", "conflict"):
+        assert report.counts[key] == forward.counts[key] + backward.counts[key]
+    assert report.writes == forward.writes + backward.writes
+    assert dict(report.api_calls) == {
+        s: forward.api_calls.get(s, 0) + backward.api_calls.get(s, 0) for s in ("connectwise", "quickbooks")
+    }
+    assert report.outcomes == forward.outcomes + backward.outcomes
+    assert report.watermarks == {FORWARD: str(forward.watermark), BACKWARD: str(backward.watermark)}
+    assert report.to_dict()["watermarks"] == report.watermarks
+    text = str(report)
+    assert f"watermark: {FORWARD}: {forward.watermark}" in text and "29 writes" in text
+    with pytest.raises(ValueError, match="at least one"):
+        SyncReport.combine("nothing", [])
+
+
+def test_mixed_sync_and_async_clients_are_refused(world: World) -> None:
+    async def call() -> None:
+        async with world.aclients() as a:
+            with world.clients() as c:
+                with pytest.raises(TypeError, match="two sync clients or two async clients"):
+                    companies_and_customers.flows(cw=c.cw, qbo=a.qbo, config=world.config)
+
+    asyncio.run(call())

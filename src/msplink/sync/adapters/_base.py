@@ -18,8 +18,10 @@ generator. :func:`drive` and :func:`adrive` are the only drivers; the sync adapt
 
 :class:`KeyIndex` holds the normalised match keys of every target record for the rules a platform
 cannot search server-side (a normalised name: ``Acme, Inc.`` = ``ACME LLC``). It is read once per
-adapter (projected to the mapper's fields, page by page, only the keys kept), then kept fresh by a
-delta read riding on each look-up.
+adapter (projected to the mapper's fields, page by page, only the keys kept), kept in step with the
+adapter's own writes, and refreshed from the platform's change stamp by a look-up that needs it at
+most every five minutes (records others create meanwhile are found at the next refresh; a create
+that would duplicate one of them is refused by the platform's unique names and retried).
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ import abc
 import hashlib
 import inspect
 import json
-from collections import OrderedDict, defaultdict
+from collections import OrderedDict
 from collections.abc import (
     AsyncIterator,
     Callable,
@@ -51,6 +53,7 @@ from msplink.sync._values import get_path
 
 __all__ = [
     "DEFAULT_INDEX_RULES",
+    "REFRESH_EVERY",
     "SETTLE_SKEW",
     "AdapterBase",
     "AsyncMethods",
@@ -73,8 +76,12 @@ SETTLE_SKEW = timedelta(minutes=5)
 """How far before an intent was journalled a record may say it was created and still be the intent's
 create (clocks of msplink and the platform differ)."""
 
-INDEX_OVERLAP = timedelta(minutes=2)
+INDEX_OVERLAP = timedelta(minutes=1)
 """How far before the newest indexed change each index refresh reads again (late commits)."""
+
+REFRESH_EVERY = timedelta(minutes=5)
+"""At most this often a look-up re-reads what changed in the target since the index was read: each
+refresh also reads msplink's own recent writes again (they are changes), about 1.2 times each."""
 
 RAW_CACHE = 5000
 """Wire records kept from look-ups (the newest), so an update can send only the fields it changes."""
@@ -228,46 +235,75 @@ def content_hash(data: Mapping[str, Any], keys: Collection[str] | None = None) -
 
 
 class KeyIndex:
-    """The normalised match keys of every record of a target object (ids only, no payloads).
+    """The normalised match keys of the records of a target object that may still be matched.
+
+    Compact on purpose (about 40 bytes a key): keys are kept as their hashes, so two different keys
+    sharing a hash only make a record a candidate it is not, which the engine re-checks on the record
+    itself (over-fetching is fine). Records msplink writes are linked, so never candidates: the
+    adapters keep them out (:meth:`forget`), and the index holds what others created.
 
     Attributes:
-        loaded: Whether the full read is done (after it, deltas keep the index fresh).
-        mark: The newest change time indexed (the next delta reads from it, minus an overlap).
+        loaded: Whether the full read is done (after it, refreshes keep the index fresh).
+        mark: The newest change time indexed (the next refresh reads from it, minus an overlap).
     """
 
     def __init__(self) -> None:
         self.loaded = False
         self.mark: datetime | None = None
-        self._ids: dict[tuple[str, str], set[str]] = defaultdict(set)
-        self._keys: dict[str, tuple[tuple[str, str], ...]] = {}
+        self._ids: dict[int, str | tuple[str, ...]] = {}
+        self._keys: dict[str, tuple[int, ...]] = {}
+        self._mine: set[str] = set()
 
     def __len__(self) -> int:
         return len(self._keys)
 
     def put(self, record_id: str, keys: Iterable[tuple[str, str]], updated_at: datetime | None) -> None:
-        """Index (or re-index) one record."""
-        self.drop(record_id)
-        kept = tuple(sorted(set(keys)))
-        self._keys[record_id] = kept
-        for key in kept:
-            self._ids[key].add(record_id)
+        """Index (or re-index) one record (records msplink wrote are left out)."""
         if updated_at is not None and (self.mark is None or updated_at > self.mark):
             self.mark = updated_at
+        if record_id in self._mine:
+            return
+        self.drop(record_id)
+        hashes = tuple(sorted({hash(key) for key in keys}))
+        if not hashes:
+            return
+        self._keys[record_id] = hashes
+        for digest in hashes:
+            held = self._ids.get(digest)
+            if held is None:
+                self._ids[digest] = record_id
+            else:
+                ids = (held,) if isinstance(held, str) else held
+                self._ids[digest] = (*ids, record_id) if record_id not in ids else ids
 
     def drop(self, record_id: str) -> None:
         """Forget one record (deleted, or about to be re-indexed)."""
-        for key in self._keys.pop(record_id, ()):
-            bucket = self._ids.get(key)
-            if bucket is not None:
-                bucket.discard(record_id)
-                if not bucket:
-                    del self._ids[key]
+        for digest in self._keys.pop(record_id, ()):
+            held = self._ids.get(digest)
+            if held is None:
+                continue
+            ids = tuple(i for i in ((held,) if isinstance(held, str) else held) if i != record_id)
+            if not ids:
+                del self._ids[digest]
+            else:
+                self._ids[digest] = ids[0] if len(ids) == 1 else ids
+
+    def forget(self, record_id: str) -> None:
+        """A record msplink wrote: linked, so never a candidate; out of the index for good."""
+        self.drop(record_id)
+        self._mine.add(record_id)
+
+    def written(self, record_id: str) -> bool:
+        """Whether msplink wrote the record (a refresh reading it again need not map it)."""
+        return record_id in self._mine
 
     def find(self, kind: str, keys: Iterable[str]) -> set[str]:
-        """Ids of the records holding any of ``keys`` of this kind."""
+        """Ids of the records holding any of ``keys`` of this kind (a superset: see above)."""
         found: set[str] = set()
         for key in keys:
-            found |= self._ids.get((kind, key), set())
+            held = self._ids.get(hash((kind, key)))
+            if held is not None:
+                found.update((held,) if isinstance(held, str) else held)
         return found
 
     def delta_since(self) -> datetime | None:

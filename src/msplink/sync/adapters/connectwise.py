@@ -25,7 +25,7 @@ with ``conditions``), read once (``fields=`` the mapper's reads) and refreshed f
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from typing import Any, Final
 
 import attrs
@@ -38,6 +38,7 @@ from msplink.sync._model import Action
 from msplink.sync._protocols import ChangePage, Intent, LookupRequest, RemoteRecord, WriteOp, WriteResult
 from msplink.sync.adapters._base import (
     DEFAULT_INDEX_RULES,
+    REFRESH_EVERY,
     SETTLE_SKEW,
     AdapterBase,
     AsyncMethods,
@@ -76,8 +77,6 @@ URL_BUDGET: Final = 1200
 """Characters of ``conditions`` per request (ConnectWise advises URLs under ~2,000 with the ``fields``)."""
 IDS_PER_REQUEST: Final = 100
 """At most this many ids in one ``id in (...)`` (practitioners report ~100 as safe)."""
-REFRESH_EVERY: Final = timedelta(minutes=1)
-"""How often (at most) a look-up re-reads what changed in the target since the index was read."""
 
 
 def _floor(moment: datetime) -> datetime:
@@ -208,8 +207,16 @@ class _ConnectWise(AdapterBase):
         return [self.remote(m) for m in models]
 
     def _list_ids(self) -> Steps[list[str]]:
-        models = yield from self._all(None, ["id"])
-        return [str(m.id) for m in models]
+        ids: list[str] = []
+        cursor: str | None = None
+        while True:  # page by page: only the ids are kept
+            page = yield from self._page(None, cursor, ["id"])
+            if page is None:
+                return ids
+            ids.extend(str(m.id) for m in page.items)
+            cursor = page.next_cursor
+            if cursor is None:
+                return ids
 
     # --- target: look-ups ------------------------------------------------------------------
 
@@ -217,15 +224,18 @@ class _ConnectWise(AdapterBase):
         """Index wire records; return each with its canonical form."""
         out = []
         for model in models:
+            record_id = str(model.id)
+            if self.index.written(record_id):  # msplink's own: linked, never a candidate
+                self.index.put(record_id, (), model.last_updated)
+                continue
             canonical = self.canonical(model)
             if canonical is not None:
-                updated = model.last_updated
-                self.index.put(str(model.id), self.keys_of(canonical, str(model.id)), updated)
+                self.index.put(record_id, self.keys_of(canonical, record_id), model.last_updated)
             out.append((model, canonical))
         return out
 
     def _refresh(self, wanted: Mapping[str, Sequence[str]], found: dict[str, Any]) -> Steps[None]:
-        """Read the whole index (first time) or what changed since (at most every minute)."""
+        """Read the whole index (first time) or what changed since (at most every five minutes)."""
         now = self.now()
         if self.index.loaded and self._refreshed_at is not None and now - self._refreshed_at < REFRESH_EVERY:
             return
@@ -355,7 +365,7 @@ class _ConnectWise(AdapterBase):
             return WriteResult(key=op.key, id=op.target_id)
         record_id = str(model.id)
         self.remember(record_id, model)
-        self._index_records([model])
+        self.index.forget(record_id)  # linked from now on: never a match candidate
         return WriteResult(key=op.key, id=record_id, version=self.version_of(model))
 
     # --- target: settling creates ----------------------------------------------------------
@@ -375,7 +385,7 @@ class _ConnectWise(AdapterBase):
                 out.append(None)
                 continue
             self.remember(str(model.id), model)
-            self._index_records([model])
+            self.index.forget(str(model.id))
             out.append(self.remote(model))
         return out
 

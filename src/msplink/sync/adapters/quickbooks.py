@@ -21,7 +21,7 @@ entities created since the batch started (``DisplayName`` is unique in QuickBook
 Look-ups: one ``/batch`` call per page, of ``Id IN (...)`` queries (linked records and candidates);
 e-mails, normalised names and domains come from a :class:`~msplink.sync.adapters._base.KeyIndex` of
 the entity (the query language has no ``OR`` and no normalisation, and a name search cannot be pushed
-down), read once and refreshed from ``MetaData.LastUpdatedTime`` at most every minute.
+down), read once and refreshed from ``MetaData.LastUpdatedTime`` at most every five minutes.
 """
 
 from __future__ import annotations
@@ -38,6 +38,7 @@ from msplink.sync._model import Action
 from msplink.sync._protocols import ChangePage, Intent, LookupRequest, RemoteRecord, WriteOp, WriteResult
 from msplink.sync.adapters._base import (
     DEFAULT_INDEX_RULES,
+    REFRESH_EVERY,
     SETTLE_SKEW,
     AdapterBase,
     AsyncMethods,
@@ -77,7 +78,6 @@ NAME_LISTS: Final = frozenset(
 PAGE_SIZE: Final = 1000
 CDC_WINDOW: Final = timedelta(days=29)
 """Use CDC when the watermark is newer than this (Intuit's window is 30 days; a day of margin)."""
-REFRESH_EVERY: Final = timedelta(minutes=1)
 _STAMP: Final = "MetaData.LastUpdatedTime"
 
 
@@ -159,17 +159,22 @@ class _QuickBooks(AdapterBase):
             )
         )
 
-    def _all(self, conditions: Sequence[Any]) -> Steps[list[Any]]:
-        out: list[Any] = []
+    def _walk(self, conditions: Sequence[Any], visit: Callable[[Sequence[Any]], None]) -> Steps[None]:
+        """Every matching entity, page by page (only one page held at a time)."""
         cursor: str | None = None
         while True:
             page = yield from self._query(conditions, cursor)
             if page is None:
-                return out
-            out.extend(page.items)
+                return
+            visit(page.items)
             cursor = page.next_cursor
             if cursor is None:
-                return out
+                return
+
+    def _all(self, conditions: Sequence[Any]) -> Steps[list[Any]]:
+        out: list[Any] = []
+        yield from self._walk(conditions, out.extend)
+        return out
 
     # --- source ----------------------------------------------------------------------------
 
@@ -204,8 +209,9 @@ class _QuickBooks(AdapterBase):
         return [self.remote(e) for e in found]
 
     def _list_ids(self) -> Steps[list[str]]:
-        entities = yield from self._all(self._scope())
-        return [str(e.id) for e in entities]
+        ids: list[str] = []
+        yield from self._walk(self._scope(), lambda items: ids.extend(str(e.id) for e in items))
+        return ids
 
     # --- target: look-ups ------------------------------------------------------------------
 
@@ -232,14 +238,21 @@ class _QuickBooks(AdapterBase):
             return
         since = self.index.delta_since() if self.index.loaded else None
         conditions = self._scope(*([qq.field(_STAMP) >= since] if since is not None else []))
-        for entity in (yield from self._all(conditions)):
-            canonical = self._index(entity)
-            if canonical is not None and self.matches(canonical, str(entity.id), wanted):
-                found[str(entity.id)] = entity
+
+        def visit(items: Sequence[Any]) -> None:
+            for entity in items:
+                canonical = self._index(entity)
+                if canonical is not None and self.matches(canonical, str(entity.id), wanted):
+                    found[str(entity.id)] = entity
+
+        yield from self._walk(conditions, visit)
         self.index.loaded = True
         self._refreshed_at = now
 
     def _index(self, entity: Any) -> Any:
+        if self.index.written(str(entity.id)):  # msplink's own: linked, never a candidate
+            self.index.put(str(entity.id), (), _stamp(entity))
+            return None
         canonical = self.canonical(entity)
         if canonical is not None:
             self.index.put(str(entity.id), self.keys_of(canonical, str(entity.id)), _stamp(entity))
@@ -365,7 +378,7 @@ class _QuickBooks(AdapterBase):
             return WriteResult(key=op.key, id=op.target_id)
         record_id = str(entity.id)
         self.remember(record_id, entity)
-        self._index(entity)
+        self.index.forget(record_id)  # linked from now on: never a match candidate
         return WriteResult(key=op.key, id=record_id, version=entity.sync_token)
 
     # --- target: settling creates ----------------------------------------------------------
@@ -384,7 +397,7 @@ class _QuickBooks(AdapterBase):
                 out.append(None)
                 continue
             self.remember(str(entity.id), entity)
-            self._index(entity)
+            self.index.forget(str(entity.id))
             out.append(self.remote(entity))
         return out
 

@@ -23,7 +23,7 @@ limit); normalised names and domains come from a
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from typing import Any, Final
 
 from msplink.errors import (
@@ -43,6 +43,7 @@ from msplink.sync._model import Action
 from msplink.sync._protocols import ChangePage, Intent, LookupRequest, RemoteRecord, WriteOp, WriteResult
 from msplink.sync.adapters._base import (
     DEFAULT_INDEX_RULES,
+    REFRESH_EVERY,
     SETTLE_SKEW,
     AdapterBase,
     AsyncMethods,
@@ -69,7 +70,6 @@ RESOURCES: Final[Mapping[str, str]] = {
 PAGE_SIZE: Final = 2000
 SOQL_BUDGET: Final = 8000
 """Characters of ``IN (...)`` lists per statement (a GET ``/query`` URL stays well under 16 KB)."""
-REFRESH_EVERY: Final = timedelta(minutes=1)
 BULK_THRESHOLD: Final = 2000
 _AUDIT: Final = ("Id", "SystemModstamp", "LastModifiedById", "IsDeleted", "CreatedDate")
 _TRANSIENT: Final = frozenset({"UNABLE_TO_LOCK_ROW", "SERVER_UNAVAILABLE"})
@@ -265,6 +265,9 @@ class _Salesforce(AdapterBase):
         if model.is_deleted:
             self.index.drop(str(model.id))
             return None
+        if self.index.written(str(model.id)):  # msplink's own: linked, never a candidate
+            self.index.put(str(model.id), (), _utc(model.system_modstamp))
+            return None
         canonical = self.canonical(model)
         if canonical is not None:
             self.index.put(str(model.id), self.keys_of(canonical, str(model.id)), _utc(model.system_modstamp))
@@ -402,7 +405,7 @@ class _Salesforce(AdapterBase):
         if not result.success:
             return WriteResult(key=op.key, error=_error(result.errors))
         record_id = str(result.id or op.target_id)
-        self.index.drop(record_id)  # re-indexed at the next refresh (the answer holds no values)
+        self.index.forget(record_id)  # linked from now on: never a match candidate
         return WriteResult(key=op.key, id=record_id)
 
     # --- target: settling creates ----------------------------------------------------------
@@ -435,7 +438,7 @@ class _Salesforce(AdapterBase):
                 out.append(None)
                 continue
             self.remember(str(model.id), model)
-            self._index(model)
+            self.index.forget(str(model.id))
             out.append(self.remote(model))
         return out
 
