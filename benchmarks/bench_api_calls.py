@@ -9,7 +9,8 @@ from benchmarks._harness import Result
 from msplink.connectwise import ConnectWiseClient
 from msplink.quickbooks import BatchOperation, QuickBooksClient
 from msplink.quickbooks import models as qbo
-from msplink.salesforce import Account, ClientCredentialsAuth, SalesforceClient
+from msplink.salesforce import ClientCredentialsAuth, SalesforceClient
+from msplink.salesforce.models import Account
 from msplink.sandbox import ConnectWiseSandbox, QuickBooksSandbox, SalesforceSandbox
 from msplink.testing import FakeClock
 

@@ -25,7 +25,6 @@ import gc
 import importlib
 import json
 import os
-import platform
 import time
 import tracemalloc
 from collections.abc import Callable, Iterable, Iterator
@@ -39,6 +38,7 @@ import httpx
 
 from benchmarks import _payloads as payloads
 from benchmarks._harness import Result
+from benchmarks._machine import machine
 from msplink.connectwise import ConnectWiseClient
 from msplink.connectwise import models as cw
 from msplink.mappers import MAPPERS
@@ -387,16 +387,7 @@ def qbo_batch_row(count: int = 1000, latency: float = 0.05) -> dict[str, Any]:
 
 
 def _machine() -> dict[str, Any]:
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:  # pragma: no cover - not Linux
-        pass
-    return {"python": platform.python_version(), "platform": platform.platform(), "cpu": cpu,
-            "cores": os.cpu_count(), "records_per_parse_measurement": RECORDS}  # fmt: skip
+    return {**machine(), "records_per_parse_measurement": RECORDS}
 
 
 def _markdown(report: dict[str, Any]) -> str:

@@ -247,7 +247,7 @@ def test_a_trailing_backslash_is_an_ordinary_character_for_the_server() -> None:
 
 def _backslash_escape_reading(text: str) -> list[str]:
     """Split ``text`` into tokens the way a server that *did* honour backslash escapes would."""
-    tokens = re.findall(r'"(?:[^"\\]|\\.)*"|\'(?:[^\'\\]|\\.)*\'|\S', text)
+    tokens = re.findall(r'(?s)"(?:[^"\\]|\\.)*"|\'(?:[^\'\\]|\\.)*\'|\S', text)
     return [t for t in tokens if t[0] in "\"'"]
 
 

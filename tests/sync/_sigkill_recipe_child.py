@@ -14,7 +14,8 @@ msplink itself):
 - ``cw.read``: a ``GET /company/companies`` read is about to be sent;
 - ``cw.create:after`` / ``cw.update:after``: a ConnectWise create / update was applied and its answer
   is lost with the process;
-- ``qbo.read``: a CDC or query read of customers is about to be sent;
+- ``qbo.read``: a CDC or query read of customers (changes, or the look-ups' key index) is about to
+  be sent;
 - ``qbo.lookup`` / ``qbo.write:before`` / ``qbo.write:after``: a ``/batch`` of queries, or of writes
   before it is sent / after it was applied;
 - ``store.<method>:before|after``: a state store method (``journal``, ``commit``, ``record_run``).

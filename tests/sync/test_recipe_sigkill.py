@@ -11,7 +11,7 @@ writes whose answer died with the process are found by settling (requestid repla
 answered a resend; the journalled creates are found by their DisplayName), ConnectWise creates by
 looking them up.
 
-Three points run by default; all twelve with ``MSPLINK_SLOW=1`` (``nox -s reliability``).
+Three points run by default; all thirteen with ``MSPLINK_SLOW=1`` (``nox -s reliability``).
 """
 
 from __future__ import annotations
@@ -52,15 +52,16 @@ uvicorn = pytest.importorskip("uvicorn")
 POINTS: tuple[tuple[int, str, int], ...] = (
     # (phase, point, nth)
     (1, "cw.read", 1),  # reading: before the first read of changes
-    (1, "qbo.lookup", 1),  # reading: the page is read, its batched look-up not sent
+    (1, "qbo.read", 1),  # reading: the page is read, its look-up (the QBO key index read) not sent
     (1, "store.journal:after", 1),  # journalling: intents durable, nothing written
     (1, "qbo.write:before", 1),  # writing: the first /batch of creates about to go out
     (1, "qbo.write:after", 1),  # writing: a /batch applied, its answer lost with the process
     (1, "store.commit:before", 2),  # committing: the first page written, its outcomes not recorded
     (1, "store.commit:after", 2),  # committing: the forward flow committed, nothing after it
-    (1, "qbo.read", 1),  # reading: the reverse flow's read of customers
+    (1, "qbo.read", 2),  # reading: the reverse flow's read of customers
     (1, "cw.create:after", 1),  # writing: a ConnectWise create applied, its answer lost
     (1, "store.record_run:before", 2),  # committing: everything done but the reverse run's log row
+    (2, "qbo.lookup", 1),  # reading: phase 2's batched look-up of the linked customers not sent
     (2, "cw.update:after", 1),  # writing: an update applied in phase 2, its answer lost
     (2, "qbo.write:after", 1),  # writing: phase 2's updates applied in QuickBooks, answer lost
 )

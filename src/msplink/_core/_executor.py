@@ -495,7 +495,7 @@ class SyncExecutor(_ExecutorBase):
         return run_plan(self, plan)
 
     def _attempt(self, call: Call[T], number: int) -> T:
-        self.rate_limiter.acquire()
+        slot = self.rate_limiter.acquire()
         self.api_calls.add()
         started = time.perf_counter()
         response: httpx.Response | None = None
@@ -506,7 +506,7 @@ class SyncExecutor(_ExecutorBase):
             except (httpx.TransportError, httpx.DecodingError) as exc:
                 raise self._transport_error(call, exc, request) from exc
         finally:
-            self.rate_limiter.release()
+            self.rate_limiter.release(slot)
             self._log_attempt(call, response, started, number)
         return handle_response(self.platform, call, response)
 
@@ -603,7 +603,7 @@ class AsyncExecutor(_ExecutorBase):
         return await arun_plan(self, plan)
 
     async def _attempt(self, call: Call[T], number: int) -> T:
-        await self.rate_limiter.acquire()
+        slot = await self.rate_limiter.acquire()
         self.api_calls.add()
         started = time.perf_counter()
         response: httpx.Response | None = None
@@ -614,7 +614,7 @@ class AsyncExecutor(_ExecutorBase):
             except (httpx.TransportError, httpx.DecodingError) as exc:
                 raise self._transport_error(call, exc, request) from exc
         finally:
-            self.rate_limiter.release()
+            self.rate_limiter.release(slot)
             self._log_attempt(call, response, started, number)
         return handle_response(self.platform, call, response)
 

@@ -63,25 +63,46 @@ class RateLimit:
             raise ConfigurationError("RateLimit.max_concurrency must be >= 1")
 
 
+class _Slot:
+    """One request's place in the window: the time it counts from."""
+
+    __slots__ = ("at",)
+
+    def __init__(self, at: float) -> None:
+        self.at = at
+
+
 class _Window:
     def __init__(self, limit: RateLimit, clock: Callable[[], float]) -> None:
         self._limit = limit
         self._clock = clock
-        self._slots: deque[float] = deque()
+        self._slots: deque[_Slot] = deque()
 
-    def reserve(self) -> float:
-        """Reserve the next slot; return the seconds to wait before using it."""
+    def reserve(self) -> tuple[float, _Slot | None]:
+        """Reserve the next slot; return the seconds to wait before using it, and the slot."""
         if self._limit.requests is None:
-            return 0.0
+            return 0.0, None
         now = self._clock()
-        while self._slots and self._slots[0] <= now - self._limit.per:
+        while self._slots and self._slots[0].at <= now - self._limit.per:
             self._slots.popleft()
         if len(self._slots) < self._limit.requests:
-            self._slots.append(now)
-            return 0.0
-        start = self._slots.popleft() + self._limit.per
-        self._slots.append(start)
-        return max(0.0, start - now)
+            slot = _Slot(now)
+            self._slots.append(slot)
+            return 0.0, slot
+        slot = _Slot(self._slots.popleft().at + self._limit.per)
+        self._slots.append(slot)
+        return max(0.0, slot.at - now), slot
+
+    def settle(self, slot: _Slot | None) -> None:
+        """The request of ``slot`` got its answer: count it from now on.
+
+        A server meters a request when it arrives (QuickBooks meters each ``/batch`` item when it
+        runs), which is after the client sent it; a slot that counted from the send would reopen up
+        to one latency early, and a full window sent at once would then be refused (QBO answers 3001
+        per item, 429 per request) and resent. Counting from the answer is never early.
+        """
+        if slot is not None:
+            slot.at = max(slot.at, self._clock())
 
 
 class RateLimiter:
@@ -102,18 +123,21 @@ class RateLimiter:
         self._window = _Window(limit, clock)
         self._slots = threading.BoundedSemaphore(limit.max_concurrency) if limit.max_concurrency else None
 
-    def acquire(self) -> None:
-        """Wait for a slot in the window and a concurrency permit."""
+    def acquire(self) -> _Slot | None:
+        """Wait for a slot in the window and a concurrency permit; return the slot for :meth:`release`."""
         with self._lock:
-            delay = self._window.reserve()
+            delay, slot = self._window.reserve()
         if delay > 0:
             _announce(self._logger, self.limit, delay)
             self._sleep(delay)
         if self._slots is not None:
             self._slots.acquire()
+        return slot
 
-    def release(self) -> None:
-        """Give the concurrency permit back."""
+    def release(self, slot: _Slot | None = None) -> None:
+        """Give the concurrency permit back; the window counts ``slot`` from now (the answer)."""
+        with self._lock:
+            self._window.settle(slot)
         if self._slots is not None:
             self._slots.release()
 
@@ -151,18 +175,31 @@ class AsyncRateLimiter:
             permits = self._slots[loop] = asyncio.Semaphore(self.limit.max_concurrency)
         return permits
 
-    async def acquire(self) -> None:
-        """Wait for a slot in the window and a concurrency permit."""
-        delay = self._window.reserve()
-        if delay > 0:
-            _announce(self._logger, self.limit, delay)
-            await self._sleep(delay)
+    async def acquire(self) -> _Slot | None:
+        """Wait for a concurrency permit, then a slot in the window; return the slot for :meth:`release`.
+
+        The permit comes first, so a slot is reserved only once no more than ``max_concurrency - 1``
+        other requests are in flight: a future slot is scheduled from the oldest one, which has then
+        (as a rule) been answered and counts from its answer (see ``_Window.settle``).
+        """
         permits = self._permits()
         if permits is not None:
             await permits.acquire()
+        try:
+            delay, slot = self._window.reserve()
+            if delay > 0:
+                _announce(self._logger, self.limit, delay)
+                await self._sleep(delay)
+        except BaseException:
+            if permits is not None:
+                permits.release()
+            raise
+        return slot
 
-    def release(self) -> None:
-        """Give the concurrency permit back (from the task that acquired it)."""
+    def release(self, slot: _Slot | None = None) -> None:
+        """Give the concurrency permit back (from the task that acquired it); the window counts
+        ``slot`` from now (the answer)."""
+        self._window.settle(slot)
         permits = self._permits()
         if permits is not None:
             permits.release()

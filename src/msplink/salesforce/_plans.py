@@ -426,6 +426,24 @@ def results(version: str, job_id: str) -> Plan[tuple[list[BulkRecordResult], ...
     return tuple(files)
 
 
+def _result_files(job: JobInfo, uploaded: int) -> tuple[str, ...]:
+    """The result files that can hold rows, by the finished job's counts: no ``failedResults`` when
+    ``numberRecordsFailed`` is 0, no ``unprocessedrecords`` when every record was processed (each is
+    one API call saved; unknown counts read every file). The row matcher still checks that the rows
+    read account for every record exactly once."""
+    processed, failed = job.number_records_processed, job.number_records_failed
+    if job.state != "JobComplete" or processed is None or failed is None:
+        return calls.RESULT_KINDS
+    wanted = []
+    if processed > failed:
+        wanted.append("successfulResults")
+    if failed > 0:
+        wanted.append("failedResults")
+    if processed < uploaded:
+        wanted.append("unprocessedrecords")
+    return tuple(wanted)
+
+
 def ingest_save_results(
     version: str,
     sobject: str,
@@ -449,10 +467,10 @@ def ingest_save_results(
     if key is not None and matcher.missing_keys:
         raise ConfigurationError(f"every record of a bulk {operation} needs a value for {key}")
     uploads = to_csv_chunks(records, max_upload_bytes)[0]
-    job_id, _ = yield from run_ingest_job(
+    job_id, job = yield from run_ingest_job(
         version, sobject, operation, external_id_field, uploads, retry=retry, timeout=timeout
     )
-    for kind in calls.RESULT_KINDS:
+    for kind in _result_files(job, len(records)):
         for row in (yield calls.ingest_results(version, job_id, kind)):
             matcher.add(row)
     if matcher.missing or matcher.unmatched_rows:

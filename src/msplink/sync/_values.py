@@ -344,4 +344,5 @@ def value_hash(value: object) -> str:
         data = json.dumps(value, ensure_ascii=False)
     else:
         data = json.dumps(_normal(encode(value)), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(data.encode("utf-8")).hexdigest()[:32]
+    # surrogatepass: a lone surrogate (valid in JSON as "\\ud800") hashes instead of raising
+    return hashlib.sha256(data.encode("utf-8", "surrogatepass")).hexdigest()[:32]

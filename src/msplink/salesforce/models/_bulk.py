@@ -9,7 +9,7 @@ from typing import Any
 
 import attrs
 
-from msplink.salesforce.models._converter import camel_converter
+from msplink.salesforce.models._converter import camel_converter, fitted
 from msplink.salesforce.models._results import RecordError
 
 __all__ = ["BulkRecordResult", "IngestResult", "JobInfo"]
@@ -42,7 +42,15 @@ class JobInfo:
 
     @classmethod
     def from_api(cls, data: Mapping[str, Any]) -> JobInfo:
-        """Parse a JobInfo body."""
+        """Parse a JobInfo body.
+
+        Raises:
+            ParseError: The payload does not fit (a ``ValueError``; the message names no value).
+        """
+        return fitted(cls.__name__, lambda: cls._from_api(data))
+
+    @classmethod
+    def _from_api(cls, data: Mapping[str, Any]) -> JobInfo:
         model = camel_converter.structure(dict(data), cls)
         object.__setattr__(model, "raw", data)
         return model

@@ -10,7 +10,7 @@ Both converters are built on :func:`msplink._core.make_converter` (Decimal, tz-a
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime, timezone
 from typing import Any, TypeVar
 
@@ -19,13 +19,14 @@ import cattrs
 from cattrs.gen import make_dict_structure_fn, override
 
 from msplink._core import make_converter
-from msplink._core._hooks import FastStructurer, FieldPlan
+from msplink._core._hooks import FastStructurer, FieldPlan, ParseError
 
 __all__ = [
     "RENAMES",
     "api_name",
     "camel",
     "camel_converter",
+    "fitted",
     "format_datetime",
     "pascal",
     "sobject_converter",
@@ -38,6 +39,30 @@ RENAMES: dict[str, str] = {}
 """Attribute names whose API name is not their PascalCase form (none of the typed fields today)."""
 
 _NOT_WIRE = frozenset({"custom", "raw"})
+
+_MISFITS: tuple[type[BaseException], ...] = (
+    TypeError,
+    AttributeError,
+    ValueError,
+    KeyError,
+    IndexError,
+    cattrs.BaseValidationError,
+)
+
+
+def fitted(name: str, build: Callable[[], T]) -> T:
+    """``build()``, with a payload that does not fit its model (a list where an object belongs, an
+    error that is a string ...) reported as a :class:`~msplink._core._hooks.ParseError` naming the
+    model, as the compiled models do, instead of whatever the parsing code happened to trip on. The
+    message names no value (payloads may hold personal data)."""
+    try:
+        return build()
+    except ParseError:
+        raise
+    except _MISFITS as exc:
+        raise ParseError(
+            f"{name}: the payload does not fit the model ({type(exc).__name__})", path=name
+        ) from exc
 
 
 def pascal(name: str) -> str:

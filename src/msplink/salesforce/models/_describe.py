@@ -7,7 +7,7 @@ from typing import Any
 
 import attrs
 
-from msplink.salesforce.models._converter import camel_converter
+from msplink.salesforce.models._converter import camel_converter, fitted
 
 __all__ = ["FieldDescribe", "PicklistValue", "SObjectDescribe"]
 
@@ -72,7 +72,15 @@ class SObjectDescribe:
 
     @classmethod
     def from_api(cls, data: Mapping[str, Any]) -> SObjectDescribe:
-        """Parse a describe body."""
+        """Parse a describe body.
+
+        Raises:
+            ParseError: The payload does not fit (a ``ValueError``; the message names no value).
+        """
+        return fitted(cls.__name__, lambda: cls._from_api(data))
+
+    @classmethod
+    def _from_api(cls, data: Mapping[str, Any]) -> SObjectDescribe:
         model = camel_converter.structure(dict(data), cls)
         object.__setattr__(model, "raw", data)
         return model

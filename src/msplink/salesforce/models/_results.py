@@ -11,6 +11,7 @@ import attrs
 
 from msplink._core import parse_datetime
 from msplink.errors import ErrorDetail
+from msplink.salesforce.models._converter import fitted
 
 __all__ = [
     "CompositeSubrequest",
@@ -42,7 +43,15 @@ class RecordError:
 
     @classmethod
     def from_api(cls, data: Mapping[str, Any]) -> RecordError:
-        """Parse ``{"statusCode"|"errorCode", "message", "fields"}``."""
+        """Parse ``{"statusCode"|"errorCode", "message", "fields"}``.
+
+        Raises:
+            ParseError: The payload does not fit (a ``ValueError``; the message names no value).
+        """
+        return fitted(cls.__name__, lambda: cls._from_api(data))
+
+    @classmethod
+    def _from_api(cls, data: Mapping[str, Any]) -> RecordError:
         code = data.get("statusCode") or data.get("errorCode") or "UNKNOWN"
         fields = data.get("fields") or ()
         return cls(code=str(code), message=str(data.get("message") or ""), fields=tuple(map(str, fields)))
@@ -91,7 +100,15 @@ class SaveResult:
 
     @classmethod
     def from_api(cls, data: Mapping[str, Any]) -> SaveResult:
-        """Parse ``{"id","success","errors","created"?}``."""
+        """Parse ``{"id","success","errors","created"?}``.
+
+        Raises:
+            ParseError: The payload does not fit (a ``ValueError``; the message names no value).
+        """
+        return fitted(cls.__name__, lambda: cls._from_api(data))
+
+    @classmethod
+    def _from_api(cls, data: Mapping[str, Any]) -> SaveResult:
         errors = tuple(RecordError.from_api(e) for e in (data.get("errors") or ()))
         created = data.get("created")
         return cls(
@@ -130,7 +147,15 @@ class Limits:
 
     @classmethod
     def from_api(cls, data: Mapping[str, Any]) -> Limits:
-        """Parse the ``/limits`` body."""
+        """Parse the ``/limits`` body.
+
+        Raises:
+            ParseError: The payload does not fit (a ``ValueError``; the message names no value).
+        """
+        return fitted(cls.__name__, lambda: cls._from_api(data))
+
+    @classmethod
+    def _from_api(cls, data: Mapping[str, Any]) -> Limits:
         values = {
             name: Limit(max=int(v.get("Max", 0)), remaining=int(v.get("Remaining", 0)))
             for name, v in data.items()
@@ -207,7 +232,15 @@ class UpdatedResult:
 
     @classmethod
     def from_api(cls, data: Mapping[str, Any]) -> UpdatedResult:
-        """Parse the body."""
+        """Parse the body.
+
+        Raises:
+            ParseError: The payload does not fit (a ``ValueError``; the message names no value).
+        """
+        return fitted(cls.__name__, lambda: cls._from_api(data))
+
+    @classmethod
+    def _from_api(cls, data: Mapping[str, Any]) -> UpdatedResult:
         latest = data.get("latestDateCovered")
         return cls(
             ids=tuple(data.get("ids") or ()),
@@ -235,7 +268,15 @@ class DeletedResult:
 
     @classmethod
     def from_api(cls, data: Mapping[str, Any]) -> DeletedResult:
-        """Parse the body."""
+        """Parse the body.
+
+        Raises:
+            ParseError: The payload does not fit (a ``ValueError``; the message names no value).
+        """
+        return fitted(cls.__name__, lambda: cls._from_api(data))
+
+    @classmethod
+    def _from_api(cls, data: Mapping[str, Any]) -> DeletedResult:
         earliest = data.get("earliestDateAvailable")
         latest = data.get("latestDateCovered")
         return cls(
@@ -280,7 +321,15 @@ class CompositeSubresponse:
 
     @classmethod
     def from_api(cls, data: Mapping[str, Any]) -> CompositeSubresponse:
-        """Parse ``{"body","httpHeaders","httpStatusCode","referenceId"}``."""
+        """Parse ``{"body","httpHeaders","httpStatusCode","referenceId"}``.
+
+        Raises:
+            ParseError: The payload does not fit (a ``ValueError``; the message names no value).
+        """
+        return fitted(cls.__name__, lambda: cls._from_api(data))
+
+    @classmethod
+    def _from_api(cls, data: Mapping[str, Any]) -> CompositeSubresponse:
         return cls(
             reference_id=str(data.get("referenceId") or ""),
             status=int(data.get("httpStatusCode") or 0),

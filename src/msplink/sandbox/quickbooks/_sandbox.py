@@ -27,6 +27,7 @@ from msplink.sandbox.quickbooks._oauth import (
     origin,
 )
 from msplink.sandbox.quickbooks._query import (
+    Condition,
     ParsedQuery,
     QueryParseError,
     QueryValidationError,
@@ -656,6 +657,8 @@ class QuickBooksSandbox(OAuthMixin, WebhookMixin, AttachmentsMixin, Sandbox):
             by_id = False
         elif by_id and order[0][1]:
             rows = reversed(self.company.data[name].values())
+        elif (picked := self._by_ids(name, conditions)) is not None:
+            rows = picked
         else:
             # Stored in id order (ids grow; updates keep their slot), pseudo tax codes first.
             rows = self.company.data[name].values()
@@ -669,6 +672,22 @@ class QuickBooksSandbox(OAuthMixin, WebhookMixin, AttachmentsMixin, Sandbox):
         for field, desc in reversed(order):
             ordered.sort(key=lambda row, f=field: sort_key(row, f), reverse=desc)  # type: ignore[misc]
         return ordered
+
+    def _by_ids(self, name: str, conditions: list[Condition]) -> list[dict[str, Any]] | None:
+        """The rows an ``Id = x`` / ``Id IN (...)`` condition names, in stored (numeric id) order, taken
+        from the table by key instead of by testing every row (a look-up of 30 ids in a 50,000-row table
+        tested 50,000 rows). ``None`` when no such condition applies or an id is not numeric (pseudo
+        tax codes keep their own order); the caller still tests every condition on the rows."""
+        for cond in conditions:
+            if cond.field.lower() != "id" or cond.op not in {"=", "IN"}:
+                continue
+            literals = cond.value if isinstance(cond.value, tuple) else (cond.value,)
+            ids = {str(literal.value) for literal in literals}
+            if not all(i.isdigit() for i in ids):
+                return None
+            table = self.company.data[name]
+            return [table[i] for i in sorted(ids, key=int) if i in table]
+        return None
 
     def _exchange_rows(self, parsed: ParsedQuery) -> list[dict[str, Any]]:
         """One rate per active currency as of the ``AsOfDate`` the statement names (default today)."""

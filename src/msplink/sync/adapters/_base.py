@@ -20,7 +20,8 @@ generator. :func:`drive` and :func:`adrive` are the only drivers; the sync adapt
 cannot search server-side (a normalised name: ``Acme, Inc.`` = ``ACME LLC``). It is read once per
 adapter (projected to the mapper's fields, page by page, only the keys kept), kept in step with the
 adapter's own writes, and refreshed from the platform's change stamp by a look-up that needs it at
-most once a minute (records changed by others since then are found at the next refresh).
+most every five minutes (records others create meanwhile are found at the next refresh; a create
+that would duplicate one of them is refused by the platform's unique names and retried).
 """
 
 from __future__ import annotations
@@ -52,6 +53,7 @@ from msplink.sync._values import get_path
 
 __all__ = [
     "DEFAULT_INDEX_RULES",
+    "REFRESH_EVERY",
     "SETTLE_SKEW",
     "AdapterBase",
     "AsyncMethods",
@@ -74,8 +76,12 @@ SETTLE_SKEW = timedelta(minutes=5)
 """How far before an intent was journalled a record may say it was created and still be the intent's
 create (clocks of msplink and the platform differ)."""
 
-INDEX_OVERLAP = timedelta(minutes=2)
+INDEX_OVERLAP = timedelta(minutes=1)
 """How far before the newest indexed change each index refresh reads again (late commits)."""
+
+REFRESH_EVERY = timedelta(minutes=5)
+"""At most this often a look-up re-reads what changed in the target since the index was read: each
+refresh also reads msplink's own recent writes again (they are changes), about 1.2 times each."""
 
 RAW_CACHE = 5000
 """Wire records kept from look-ups (the newest), so an update can send only the fields it changes."""

@@ -25,7 +25,7 @@ with ``conditions``), read once (``fields=`` the mapper's reads) and refreshed f
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from typing import Any, Final
 
 import attrs
@@ -38,6 +38,7 @@ from msplink.sync._model import Action
 from msplink.sync._protocols import ChangePage, Intent, LookupRequest, RemoteRecord, WriteOp, WriteResult
 from msplink.sync.adapters._base import (
     DEFAULT_INDEX_RULES,
+    REFRESH_EVERY,
     SETTLE_SKEW,
     AdapterBase,
     AsyncMethods,
@@ -87,8 +88,6 @@ URL_BUDGET: Final = 1200
 """Characters of ``conditions`` per request (ConnectWise advises URLs under ~2,000 with the ``fields``)."""
 IDS_PER_REQUEST: Final = 100
 """At most this many ids in one ``id in (...)`` (practitioners report ~100 as safe)."""
-REFRESH_EVERY: Final = timedelta(minutes=1)
-"""How often (at most) a look-up re-reads what changed in the target since the index was read."""
 
 
 def _floor(moment: datetime) -> datetime:
@@ -247,7 +246,7 @@ class _ConnectWise(AdapterBase):
         return out
 
     def _refresh(self, wanted: Mapping[str, Sequence[str]], found: dict[str, Any]) -> Steps[None]:
-        """Read the whole index (first time) or what changed since (at most every minute)."""
+        """Read the whole index (first time) or what changed since (at most every five minutes)."""
         now = self.now()
         if self.index.loaded and self._refreshed_at is not None and now - self._refreshed_at < REFRESH_EVERY:
             return

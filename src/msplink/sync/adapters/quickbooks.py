@@ -21,7 +21,7 @@ entities created since the batch started (``DisplayName`` is unique in QuickBook
 Look-ups: one ``/batch`` call per page, of ``Id IN (...)`` queries (linked records and candidates);
 e-mails, normalised names and domains come from a :class:`~msplink.sync.adapters._base.KeyIndex` of
 the entity (the query language has no ``OR`` and no normalisation, and a name search cannot be pushed
-down), read once and refreshed from ``MetaData.LastUpdatedTime`` at most every minute.
+down), read once and refreshed from ``MetaData.LastUpdatedTime`` at most every five minutes.
 """
 
 from __future__ import annotations
@@ -38,6 +38,7 @@ from msplink.sync._model import Action
 from msplink.sync._protocols import ChangePage, Intent, LookupRequest, RemoteRecord, WriteOp, WriteResult
 from msplink.sync.adapters._base import (
     DEFAULT_INDEX_RULES,
+    REFRESH_EVERY,
     SETTLE_SKEW,
     AdapterBase,
     AsyncMethods,
@@ -88,7 +89,6 @@ NAME_LISTS: Final = frozenset(
 PAGE_SIZE: Final = 1000
 CDC_WINDOW: Final = timedelta(days=29)
 """Use CDC when the watermark is newer than this (Intuit's window is 30 days; a day of margin)."""
-REFRESH_EVERY: Final = timedelta(minutes=1)
 _STAMP: Final = "MetaData.LastUpdatedTime"
 
 

@@ -23,7 +23,7 @@ limit); normalised names and domains come from a
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from typing import Any, Final
 
 from msplink.errors import (
@@ -44,6 +44,7 @@ from msplink.sync._model import Action
 from msplink.sync._protocols import ChangePage, Intent, LookupRequest, RemoteRecord, WriteOp, WriteResult
 from msplink.sync.adapters._base import (
     DEFAULT_INDEX_RULES,
+    REFRESH_EVERY,
     SETTLE_SKEW,
     AdapterBase,
     AsyncMethods,
@@ -83,7 +84,6 @@ RESOURCES: Final[Mapping[str, str]] = {
 PAGE_SIZE: Final = 2000
 SOQL_BUDGET: Final = 8000
 """Characters of ``IN (...)`` lists per statement (a GET ``/query`` URL stays well under 16 KB)."""
-REFRESH_EVERY: Final = timedelta(minutes=1)
 BULK_THRESHOLD: Final = 2000
 _AUDIT: Final = ("Id", "SystemModstamp", "LastModifiedById", "IsDeleted", "CreatedDate")
 _TRANSIENT: Final = frozenset({"UNABLE_TO_LOCK_ROW", "SERVER_UNAVAILABLE"})

@@ -1,0 +1,90 @@
+"""Running any registered recipe against a seeded world, for the reliability suite.
+
+Recipes share a calling convention (SYNC.md §10): keyword-only clients (``cw=``, ``qbo=``, ``sf=``),
+``state``, ``config``, plus options such as ``now``, ``cw_integration_user`` and
+``retry_dead_letters``. :func:`kwargs_for` offers the conventional names and passes those the
+recipe accepts, so every recipe in ``RECIPES`` runs here as it lands.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Iterable
+from typing import Any
+
+from msplink.sandbox import FaultKind, World
+from msplink.sync import StateStore, SyncReport
+from msplink.sync.recipes import RECIPES
+
+__all__ = [
+    "API_PATHS",
+    "INTEGRATION_USER",
+    "dead_letters",
+    "fault_profile",
+    "kwargs_for",
+    "recipe_names",
+    "sync",
+]
+
+INTEGRATION_USER = "api_sync"
+"""The API member the world's ConnectWise credentials log in as."""
+
+API_PATHS = r"/(apis/3\.0|v3/company|services/data)/"
+"""The API paths of the three sandboxes (token and login endpoints are not on them)."""
+
+
+def recipe_names() -> list[str]:
+    """Every registered recipe, by name."""
+    return sorted(RECIPES)
+
+
+def kwargs_for(function: Any, offered: dict[str, Any]) -> dict[str, Any]:
+    """The offered keyword arguments ``function`` accepts."""
+    accepted = inspect.signature(function).parameters
+    return {k: v for k, v in offered.items() if k in accepted}
+
+
+def sync(world: World, name: str, state: StateStore, **options: Any) -> SyncReport:
+    """Run recipe ``name`` once over fresh sync clients of the world."""
+    recipe = RECIPES[name]
+    with world.clients() as c:
+        offered = {
+            "cw": c.cw, "qbo": c.qbo, "sf": c.sf, "state": state, "config": world.config,
+            "now": world.clock.now, "cw_integration_user": INTEGRATION_USER, **options,
+        }  # fmt: skip
+        report: SyncReport = recipe.run(**kwargs_for(recipe.run, offered))
+    return report
+
+
+def dead_letters(state: StateStore) -> set[tuple[str, str, str, str]]:
+    """Dead letters by (flow, source system, source id, error type)."""
+    return {(d.flow, d.source.system, d.source.id, d.error_type) for d in state.dead_letters()}
+
+
+def fault_profile(world: World, seed: int, rate: float, systems: Iterable[str]) -> None:
+    """The sandbox fault profile on the API paths of ``systems`` (token endpoints spared): 429s (SF:
+    403 REQUEST_LIMIT_EXCEEDED), 503s, dropped connections, and writes applied with their answer
+    lost."""
+    boxes = {"connectwise": world.cw, "quickbooks": world.qbo, "salesforce": world.sf}
+    for system in systems:
+        sandbox = boxes[system]
+        sandbox.faults.reseed(seed)
+        sandbox.faults.inject(FaultKind.RATE_LIMIT, rate=rate, retry_after=1, path=API_PATHS)
+        sandbox.faults.inject(FaultKind.SERVER_ERROR, rate=rate, status=503, path=API_PATHS)
+        sandbox.faults.inject(FaultKind.DROP_CONNECTION, rate=rate, path=API_PATHS)
+        for method in ("POST", "PATCH"):
+            sandbox.faults.inject(FaultKind.LOSE_RESPONSE, rate=2 * rate, method=method, path=API_PATHS)
+
+
+def clear_faults(world: World) -> None:
+    """Remove every fault rule."""
+    for sandbox in (world.cw, world.qbo, world.sf):
+        sandbox.faults.clear()
+
+
+def injected(world: World) -> dict[FaultKind, int]:
+    """Faults injected so far, by kind, over the three sandboxes."""
+    return {
+        k: world.cw.faults.injected[k] + world.qbo.faults.injected[k] + world.sf.faults.injected[k]
+        for k in FaultKind
+    }

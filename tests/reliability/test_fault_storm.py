@@ -1,0 +1,89 @@
+"""Fault storm: every registered recipe under the sandboxes' fault profile ends in exactly the target
+state of a fault-free run (issue 18).
+
+For each recipe in ``RECIPES`` two copies of one seeded world are synced: one cleanly, one while the
+sandboxes of the recipe's systems answer 429s (Salesforce: 403 ``REQUEST_LIMIT_EXCEEDED``), 503s,
+drop connections and apply writes whose answer is then lost, at random (seeded), and refuse every
+update of two ConnectWise records the clean run updated (those exhaust their attempts). Then:
+
+- every record that failed is a dead letter with a typed, transient error (beyond the dead letters
+  the clean run has too: the world's deliberately unmapped values);
+- with the faults gone, one run with ``retry_dead_letters=True`` completes them: the dead letters are
+  exactly the clean run's;
+- the full snapshot of all three sandboxes (every collection, references by what they point at; see
+  ``_snapshot``) equals the clean run's: nothing missing, nothing stored twice.
+
+The fast profile (default suite) uses the 40-company world; ``MSPLINK_SLOW=1`` adds a 400-company
+world at another seed.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from msplink.errors import MsplinkError, RateLimitError, ServerError, TransportError
+from msplink.sandbox import FaultKind, World, seed_world
+from msplink.sync import MemoryStateStore, SyncReport
+from msplink.sync.recipes import RECIPES
+from tests.reliability._recipes import clear_faults, dead_letters, fault_profile, injected, recipe_names, sync
+from tests.reliability._snapshot import duplicates, first_difference, snapshot
+
+TRANSIENT = (ServerError, TransportError, RateLimitError)
+
+
+def _refuse_updates(world: World, clean: SyncReport) -> set[str]:
+    """Every PATCH of two ConnectWise records the clean run updated is answered 503."""
+    updated = [
+        o.target.id
+        for o in clean.outcomes
+        if o.status == "updated" and o.target is not None and o.target.system == "connectwise"
+    ][:2]
+    for target in updated:
+        world.cw.faults.inject(
+            FaultKind.SERVER_ERROR, rate=1.0, status=503, method="PATCH", path=f"/{target}$"
+        )
+    return set(updated)
+
+
+def storm(name: str, size: int, seed: int, rate: float) -> None:
+    systems = RECIPES[name].systems
+    clean, faulty = seed_world(size, seed=seed), seed_world(size, seed=seed)
+    clean_state, faulty_state = MemoryStateStore(), MemoryStateStore()
+    clean_report = sync(clean, name, clean_state)
+    expected_letters = dead_letters(clean_state)
+    expected = snapshot(clean)
+
+    refused = _refuse_updates(faulty, clean_report)
+    fault_profile(faulty, seed, rate, systems)
+    report = sync(faulty, name, faulty_state)
+    fired = injected(faulty)
+    assert fired[FaultKind.SERVER_ERROR] + fired[FaultKind.RATE_LIMIT] + fired[FaultKind.DROP_CONNECTION] > 0
+    assert fired[FaultKind.LOSE_RESPONSE] > 0 or report.writes == 0
+
+    letters = dead_letters(faulty_state) - expected_letters
+    if refused:
+        refused_letters = {letter for letter in letters if letter[3] == "ServerError"}
+        assert refused_letters, "the refused updates must end as dead letters"
+    assert {letter[3] for letter in letters} <= {"ServerError", "TransportError", "RateLimitError"}
+    failures = [f for f in report.failures if (f.flow, f.source.system, f.source.id, f.error_type) in letters]
+    assert len(failures) == len(letters)
+    assert all(isinstance(f.error, TRANSIENT) and isinstance(f.error, MsplinkError) for f in failures)
+
+    clear_faults(faulty)
+    sync(faulty, name, faulty_state, retry_dead_letters=True)
+    assert dead_letters(faulty_state) == expected_letters
+
+    actual = snapshot(faulty)
+    assert duplicates(actual, expected) == {}
+    assert actual == expected, first_difference(actual, expected)
+
+
+@pytest.mark.parametrize("name", recipe_names())
+def test_every_recipe_converges_exactly_under_the_fault_profile(name: str) -> None:
+    storm(name, 40, seed=11, rate=0.08)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", recipe_names())
+def test_every_recipe_converges_exactly_under_the_fault_profile_at_400_companies(name: str) -> None:
+    storm(name, 400, seed=5, rate=0.05)
