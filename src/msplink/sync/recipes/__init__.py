@@ -165,7 +165,9 @@ class Recipe:
         arguments = self._clients({"cw": cw, "qbo": qbo, "sf": sf})
         if self.flows_need_state:
             if state is None:
-                raise ConfigurationError(f"recipe {self.name} builds its flows over the state store: pass state=")
+                raise ConfigurationError(
+                    f"recipe {self.name} builds its flows over the state store: pass state="
+                )
             arguments["state"] = state
         return tuple(self.flows(**arguments, config=config, now=now, **options))
 
