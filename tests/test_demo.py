@@ -92,36 +92,47 @@ def _flow(name: str, source: tuple[str, str], target: tuple[str, str]) -> Any:
     )
 
 
-def test_dependency_order_puts_writers_before_readers() -> None:
-    company, customer, invoice = (
-        ("connectwise", "company"),
-        ("quickbooks", "Customer"),
-        ("quickbooks", "Invoice"),
+def _recipes(after: dict[str, tuple[str, ...]]) -> Any:
+    return {name: SimpleNamespace(after=names) for name, names in after.items()}
+
+
+def test_dependency_order_runs_each_recipe_after_those_it_names() -> None:
+    recipes = _recipes(
+        {
+            "payments": ("invoices",),
+            "companies": (),
+            "accounts": ("companies", "elsewhere"),
+            "invoices": ("companies",),
+        }
     )
-    account = ("salesforce", "Account")
-    flows = {
-        "invoices": [_flow("i", ("connectwise", "invoice"), invoice)],
-        "payments": [_flow("p", invoice, ("connectwise", "payment"))],
-        "companies": [_flow("f", company, customer), _flow("b", customer, company)],  # its own cycle
-        "accounts": [_flow("a", account, company), _flow("c", company, account)],
-    }
-    recipes: Any = dict.fromkeys(["payments", "companies", "accounts", "invoices"])
-    order = dependency_order(recipes, flows)
-    assert order.index("invoices") < order.index("payments")
-    # companies and accounts write each other's inputs: a cycle keeps the registry order
-    assert order.index("companies") < order.index("accounts")
-    assert set(order) == set(recipes)
+    # ties keep the registry order; a name not in the registry is no dependency
+    assert dependency_order(recipes) == ["companies", "accounts", "invoices", "payments"]
+    with pytest.raises(ValueError, match="cycle"):
+        dependency_order(_recipes({"a": ("b",), "b": ("a",), "c": ()}))
+
+
+def test_the_registry_runs_links_before_the_recipes_that_need_them() -> None:
+    order = dependency_order(RECIPES)
+    before = [
+        ("companies_and_customers", "invoices_to_quickbooks"),
+        ("invoices_to_quickbooks", "payments_to_connectwise"),
+        ("companies_and_customers", "agreements_to_quickbooks"),
+        ("leads_to_connectwise", "accounts_and_contacts"),
+        ("closed_won_to_connectwise", "accounts_and_contacts"),
+        ("accounts_and_contacts", "invoices_to_quickbooks"),
+        ("payments_to_connectwise", "invoices_to_salesforce"),
+        ("closed_won_to_connectwise", "tickets_to_cases"),
+        ("accounts_and_contacts", "renewals_to_salesforce"),
+    ]
+    for first, then in before:
+        assert order.index(first) < order.index(then), (first, then)
 
 
 @given(st.lists(st.tuples(st.integers(0, 7), st.integers(0, 7)), max_size=20))
 def test_dependency_order_respects_every_edge_of_an_acyclic_graph(edges: list[tuple[int, int]]) -> None:
-    acyclic = [(a, b) for a, b in edges if a < b]  # a writes what b reads
+    acyclic = {(a, b) for a, b in edges if a < b}  # b runs after a
     names = [f"r{i}" for i in range(8)][::-1]  # registry order opposite to the edges' direction
-    flows: dict[str, list[Any]] = {f"r{i}": [] for i in range(8)}
-    for a, b in acyclic:
-        flows[f"r{a}"].append(_flow(f"w{a}{b}", ("x", f"in{a}"), ("x", f"obj{a}{b}")))
-        flows[f"r{b}"].append(_flow(f"r{a}{b}", ("x", f"obj{a}{b}"), ("x", f"out{b}")))
-    order = dependency_order(dict.fromkeys(names), flows)  # type: ignore[arg-type]
+    order = dependency_order(_recipes({n: tuple(f"r{a}" for a, b in acyclic if f"r{b}" == n) for n in names}))
     assert sorted(order) == sorted(names)
     for a, b in acyclic:
         assert order.index(f"r{a}") < order.index(f"r{b}")

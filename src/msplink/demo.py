@@ -6,8 +6,10 @@ Read this module top to bottom as an example of using msplink: it is what the de
    :func:`msplink.sandbox.seed_world` (or continues the world saved in ``--workdir``) and opens the
    state store the recipes share (``DIR/state.sqlite``, or one in memory).
 2. :func:`dependency_order` sorts :data:`msplink.sync.recipes.RECIPES` so a recipe runs after the
-   recipes that write what it reads (each recipe's flows name their source and target objects).
-3. :func:`run_recipe` calls one recipe with the clients, state and mapping config it asks for.
+   recipes its registry entry names in ``after`` (those whose links it needs or whose new records
+   it carries on).
+3. :func:`run_recipe` calls one recipe with :meth:`Recipe.sync <msplink.sync.recipes.Recipe.sync>`,
+   which passes it the clients it declares.
 4. :func:`run_demo` runs every recipe once (the first pass), lists what waits for a person (conflicts,
    dead letters: never applied automatically), prints the reports (MRR, AR aging, reconciliation),
    then runs every recipe again: nothing changed in between, so the second pass writes nothing.
@@ -21,12 +23,11 @@ Salesforce collections of 200, ConnectWise one record per call); token requests 
 
 from __future__ import annotations
 
-import inspect
 import math
 import sys
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Final, TextIO
 
@@ -36,6 +37,7 @@ from msplink.sandbox import World, WorldClients, load_world, seed_world
 from msplink.sync import (
     Conflict,
     DeadLetter,
+    Flow,
     MemoryStateStore,
     SQLiteStateStore,
     StateStore,
@@ -97,44 +99,42 @@ def open_world(
 # ----------------------------------------------------------------------------------- the recipes
 
 
-def _accepted(function: Callable[..., Any], offered: Mapping[str, Any]) -> dict[str, Any]:
-    """The keyword arguments of ``offered`` that ``function`` takes (recipes differ in the clients
-    and options they need; each takes only its own)."""
-    parameters = inspect.signature(function).parameters
-    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters.values()):
-        return dict(offered)
-    return {name: value for name, value in offered.items() if name in parameters}
-
-
 def _clients(clients: WorldClients | Any) -> dict[str, Any]:
     return {"cw": clients.cw, "qbo": clients.qbo, "sf": clients.sf}
 
 
-def recipe_flows(recipe: Recipe, clients: WorldClients | Any, *, config: Any, now: Any = None) -> list[Any]:
-    """The recipe's flows, built over ``clients`` (building them does no I/O)."""
-    offered = {**_clients(clients), "config": config, "now": now}
-    built = recipe.flows(**_accepted(recipe.flows, offered))
-    return list(built) if isinstance(built, Iterable) else [built]
+def recipe_flows(
+    recipe: Recipe, clients: WorldClients | Any, *, state: StateStore, config: Any, now: Any = None
+) -> list[Flow]:
+    """The recipe's flows, built over ``clients`` (building them does no I/O):
+    :meth:`Recipe.make_flows <msplink.sync.recipes.Recipe.make_flows>` with the world's clients."""
+    return list(recipe.make_flows(**_clients(clients), state=state, config=config, now=now))
 
 
-def dependency_order(recipes: Mapping[str, Recipe], flows: Mapping[str, Sequence[Any]]) -> list[str]:
-    """Recipe names so that a recipe comes after the recipes that write what it reads.
+def dependency_order(recipes: Mapping[str, Recipe]) -> list[str]:
+    """Recipe names so that each comes after the recipes its :attr:`Recipe.after` names.
 
-    ``flows`` gives each recipe's flows; a flow reads ``flow.source`` and writes ``flow.target``,
-    each naming its ``(system, object)``. Recipes that write each other's inputs (a cycle: two
-    two-way syncs of the same records) keep their registry order; everything else is sorted
-    topologically, ties in registry order.
+    A recipe runs after the ones whose links it needs (an invoice's customer) and the ones whose
+    new records it carries on (a company a lead brought into ConnectWise becomes a Salesforce
+    account), so one pass in this order leaves the next pass nothing to write. Ties keep the
+    registry order; names in ``after`` that are not in ``recipes`` are ignored.
+
+    Raises:
+        ValueError: The ``after`` declarations form a cycle.
     """
     names = list(recipes)
-    reads = {n: {(f.source.system, f.source.object) for f in flows.get(n, ())} for n in names}
-    writes = {n: {(f.target.system, f.target.object) for f in flows.get(n, ())} for n in names}
-    after = {n: {m for m in names if m != n and writes[m] & reads[n]} for n in names}
     order: list[str] = []
     placed: set[str] = set()
     while len(order) < len(names):
-        ready = [n for n in names if n not in placed and after[n] <= placed]
-        if not ready:  # a cycle: the first recipe of it in registry order goes first
-            ready = [next(n for n in names if n not in placed)]
+        ready = [
+            n
+            for n in names
+            if n not in placed and all(m in placed or m not in recipes for m in recipes[n].after)
+        ]
+        if not ready:
+            raise ValueError(
+                f"the recipes' after= declarations form a cycle among {sorted(set(names) - placed)}"
+            )
         order.append(ready[0])
         placed.add(ready[0])
     return order
@@ -151,19 +151,17 @@ def run_recipe(
     progress: Any = None,
     retry_dead_letters: bool = False,
 ) -> SyncReport:
-    """Run one registered recipe with the arguments it takes (clients, state, config, options)."""
-    offered = {
+    """Run one registered recipe over the world's clients (:meth:`Recipe.sync
+    <msplink.sync.recipes.Recipe.sync>`: each recipe gets the clients it declares)."""
+    return recipe.sync(
         **_clients(clients),
-        "state": state,
-        "config": config,
-        "now": now,
-        "dry_run": dry_run,
-        "progress": progress,
-    }
-    if retry_dead_letters:
-        offered["retry_dead_letters"] = True
-    report: SyncReport = recipe.run(**_accepted(recipe.run, offered))
-    return report
+        state=state,
+        config=config,
+        now=now,
+        dry_run=dry_run,
+        progress=progress,
+        retry_dead_letters=retry_dead_letters,
+    )
 
 
 def minimum_calls(report: SyncReport, flows: Sequence[Any]) -> Counter[str]:
@@ -405,10 +403,10 @@ def _demo(
     stream: TextIO,
 ) -> DemoReport:
     flows = {
-        name: recipe_flows(recipe, clients, config=world.config, now=world.clock.now)
+        name: recipe_flows(recipe, clients, state=state, config=world.config, now=world.clock.now)
         for name, recipe in recipes.RECIPES.items()
     }
-    order = dependency_order(recipes.RECIPES, flows)
+    order = dependency_order(recipes.RECIPES)
     where = (
         f"world and state kept in {workdir} ({'continued' if resumed else 'new'})"
         if workdir is not None

@@ -13,6 +13,7 @@ from msplink._cli._common import (
     EXIT_REVIEW,
     EXIT_STOPPED,
     EXIT_USAGE,
+    Context,
     add_json,
     add_source,
     add_state,
@@ -163,17 +164,16 @@ def _review_code(report: Any) -> int:
 
 
 def _run(args: argparse.Namespace, names: Sequence[str], *, retry_dead_letters: bool = False) -> int:
-    from msplink.demo import run_recipe
-
     recipes = _recipes()
     systems = sorted({s for n in names for s in recipes[n].systems})
     worst = EXIT_OK
     reports = []
     with open_context(args, systems, save=not getattr(args, "dry_run", False)) as ctx:
         for name in names:
-            report = run_recipe(
-                recipes[name],
-                ctx,
+            report = recipes[name].sync(
+                cw=ctx.cw,
+                qbo=ctx.qbo,
+                sf=ctx.sf,
                 state=ctx.state,
                 config=ctx.config,
                 now=ctx.now,
@@ -191,6 +191,14 @@ def _run(args: argparse.Namespace, names: Sequence[str], *, retry_dead_letters: 
     return worst
 
 
+def _flows(recipe: Any, ctx: Context) -> tuple[Any, ...]:
+    """The recipe's flows over the command's clients (building them does no I/O)."""
+    flows: tuple[Any, ...] = recipe.make_flows(
+        cw=ctx.cw, qbo=ctx.qbo, sf=ctx.sf, state=ctx.state, config=ctx.config, now=ctx.now
+    )
+    return flows
+
+
 def sync(args: argparse.Namespace) -> int:
     """Run one recipe (exit 1 when records failed or conflicts wait for review)."""
     return _run(args, [args.recipe])
@@ -205,15 +213,11 @@ def plan_arguments(parser: argparse.ArgumentParser) -> None:
 
 def plan(args: argparse.Namespace) -> int:
     """Print what each flow of a recipe would write, writing nothing."""
-    from msplink.demo import recipe_flows
     from msplink.sync import plan as make_plan
 
     recipe = _recipes()[args.recipe]
     with open_context(args, recipe.systems) as ctx:
-        plans = [
-            make_plan(flow, state=ctx.state)
-            for flow in recipe_flows(recipe, ctx, config=ctx.config, now=ctx.now)
-        ]
+        plans = [make_plan(flow, state=ctx.state) for flow in _flows(recipe, ctx)]
     emit(args, [p.to_dict() for p in plans], [str(p) for p in plans])
     return EXIT_OK
 
@@ -235,17 +239,19 @@ def retry(args: argparse.Namespace) -> int:
         )
         return EXIT_USAGE
     if not names:
-        from msplink.demo import recipe_flows
+        from msplink.demo import dependency_order
 
         recipes = _recipes()
         systems = sorted({s for r in recipes.values() for s in r.systems})
         with open_context(args, systems) as ctx:
             waiting = {d.flow for d in ctx.state.dead_letters()}
-            names = [
-                name
-                for name, recipe in recipes.items()
-                if {f.name for f in recipe_flows(recipe, ctx, config=ctx.config, now=ctx.now)} & waiting
-            ]
+            # each waiting flow is retried once, by the first recipe (in dependency order) that runs it;
+            # several recipes share a flow (invoices_to_quickbooks carries companies_and_customers' one)
+            for name in dependency_order(recipes):
+                flows = {f.name for f in _flows(recipes[name], ctx)} & waiting
+                if flows:
+                    names.append(name)
+                    waiting -= flows
         if not names:
             emit(args, [], "no dead letters to retry")
             return EXIT_OK

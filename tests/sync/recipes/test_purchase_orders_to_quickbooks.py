@@ -278,3 +278,34 @@ def test_sigkill_then_a_rerun_ends_as_an_uninterrupted_run(
         assert _outcome(world, state) == uninterrupted
         world.clock.advance(3600)
         assert sync(world, state).writes == 0
+
+
+def test_companies_and_customers_leaves_the_vendors_to_this_recipe(world: World) -> None:
+    """Run first (as the demo does), companies_and_customers skips the four ConnectWise companies of
+    type ``Vendor`` (reason ``filtered``): Dell becomes a QBO vendor here, not a customer there that
+    QuickBooks would then refuse a vendor of the same name for (6240)."""
+    state = MemoryStateStore()
+    vendor_ids = sorted(
+        str(c["id"]) for c in world.cw.records("companies") if c["types"][0]["name"] == "Vendor"
+    )
+    assert len(vendor_ids) == 4
+    customers = run_recipe("companies_and_customers", world, state)
+    forward = customers.parts[0]
+    assert sorted(o.source.id for o in forward.outcomes if o.reason == "filtered") == vendor_ids
+    names = {c["DisplayName"] for c in world.qbo.entities("Customer")}
+    assert not names & {"Ingram Micro Inc.", "TD SYNNEX Corp.", "Pax8 LLC", "Dell Technologies"}
+
+    report = sync(world, state)
+    assert counts(report)[VENDOR_FLOW] == {"created": 1, "linked": 2}
+    assert counts(report)[BILL_FLOW] == {"created": 10, "skipped": 6}  # drop-shipped ones too: linked
+    assert [d for d in state.dead_letters() if d.flow in (VENDOR_FLOW, BILL_FLOW)] == []
+
+
+def test_with_no_vendor_types_the_customer_sync_takes_the_vendor_name_first(world: World) -> None:
+    """What the filter prevents: Dell made a QBO customer, so QuickBooks refuses the vendor (6240)."""
+    state = MemoryStateStore()
+    run_recipe("companies_and_customers", world, state, vendor_types=())
+    assert "Dell Technologies" in {c["DisplayName"] for c in world.qbo.entities("Customer")}
+    sync(world, state)
+    [refused] = [d for d in state.dead_letters() if d.flow == VENDOR_FLOW]
+    assert refused.error_type == "DuplicateNameError" and "6240" in refused.message

@@ -9,7 +9,7 @@ from ``msplink.mappers.find_mapper``, two :class:`~msplink.sync.Flow` values sha
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from datetime import datetime
 from typing import Any, Final
 
@@ -35,7 +35,13 @@ from msplink.sync.adapters import (
     QuickBooksAdapter,
 )
 
-__all__ = ["COMPANY_FIELDS", "DEFAULT_OWNERS", "CompaniesAndCustomers", "companies_and_customers"]
+__all__ = [
+    "COMPANY_FIELDS",
+    "DEFAULT_OWNERS",
+    "VENDOR_TYPES",
+    "CompaniesAndCustomers",
+    "companies_and_customers",
+]
 
 NAME: Final = "companies_and_customers"
 FORWARD: Final = "cw-companies-to-qbo-customers"
@@ -72,6 +78,13 @@ DEFAULT_OWNERS: Final[Mapping[str, Owner]] = {
 ConnectWise names the company; QuickBooks keeps the payment terms; e-mail, phone and billing address
 are written on both sides, so a change on both sides is a conflict for a person (``REVIEW``)."""
 
+VENDOR_TYPES: Final = ("Vendor",)
+"""The ConnectWise company types that are suppliers, not customers: a company whose (first) type is one
+of them is not made a QuickBooks customer (reason ``filtered``). ``purchase_orders_to_quickbooks``
+makes it a QuickBooks vendor instead, and QuickBooks refuses a customer and a vendor of the same
+display name (error 6240, "Duplicate Name Exists Error": names are unique across customers, vendors
+and employees; quickbooks REFERENCE.md, error codes)."""
+
 
 def _is_async(client: Any) -> bool:
     return inspect.iscoroutinefunction(getattr(getattr(client, "companies", None), "create", None)) or (
@@ -96,6 +109,7 @@ class CompaniesAndCustomers:
         cw_integration_user: str | None = None,
         guards: Guards | None = None,
         now: Callable[[], datetime] | None = None,
+        vendor_types: Collection[str] = VENDOR_TYPES,
     ) -> tuple[Flow, Flow]:
         """The two flows (ConnectWise -> QuickBooks first, then back), over sync or async clients.
 
@@ -109,6 +123,8 @@ class CompaniesAndCustomers:
                 recognised as msplink's own without being read field by field).
             guards: Blast-radius limits for both flows.
             now: The clock of the adapters (default: the system clock).
+            vendor_types: ConnectWise company types left out of the customers (default
+                :data:`VENDOR_TYPES`; ``()`` syncs every company).
         """
         asynchronous = _is_async(cw)
         if asynchronous != _is_async(qbo):
@@ -132,6 +148,7 @@ class CompaniesAndCustomers:
             policies=policies,
             fields=(*COMPANY_FIELDS, "active"),
             guards=guards or Guards(),
+            filter=_not_a_vendor(vendor_types),
         )
         backward = forward.reversed(name=BACKWARD, fields=COMPANY_FIELDS, filter=_active)
         return forward, backward
@@ -150,6 +167,7 @@ class CompaniesAndCustomers:
         guards: Guards | None = None,
         retry_dead_letters: bool = False,
         now: Callable[[], datetime] | None = None,
+        vendor_types: Collection[str] = VENDOR_TYPES,
     ) -> SyncReport:
         """Sync ConnectWise companies and QuickBooks customers, both directions, once.
 
@@ -170,6 +188,8 @@ class CompaniesAndCustomers:
             guards: Blast-radius limits for both flows.
             retry_dead_letters: Retry each flow's dead letters first.
             now: The clock of the adapters (default: the system clock).
+            vendor_types: ConnectWise company types that are suppliers, not customers (default
+                :data:`VENDOR_TYPES`).
 
         Returns:
             One report for both flows (``report.parts`` holds each flow's).
@@ -186,7 +206,7 @@ class CompaniesAndCustomers:
             run(flow, state=state, dry_run=dry_run, progress=progress, retry_dead_letters=retry_dead_letters)
             for flow in self.flows(
                 cw=cw, qbo=qbo, config=config, owners=owners, cw_integration_user=cw_integration_user,
-                guards=guards, now=now,
+                guards=guards, now=now, vendor_types=vendor_types,
             )
         ]  # fmt: skip
         return SyncReport.combine(NAME, reports)
@@ -197,6 +217,18 @@ class CompaniesAndCustomers:
 
 def _active(customer: Any) -> bool:
     return bool(getattr(customer, "active", True))
+
+
+def _not_a_vendor(vendor_types: Collection[str]) -> Callable[[Any], bool] | None:
+    """The forward flow's filter: ``False`` for a company whose type is a vendor type."""
+    if not vendor_types:
+        return None
+    skipped = frozenset(vendor_types)
+
+    def not_a_vendor(customer: Any) -> bool:
+        return getattr(customer, "customer_type", None) not in skipped
+
+    return not_a_vendor
 
 
 companies_and_customers: Final = CompaniesAndCustomers()
