@@ -12,8 +12,10 @@ from typing import Any
 import pytest
 
 from msplink.__main__ import COMMANDS, build_parser, main
-from msplink.sandbox import seed_world
+from msplink.quickbooks import models as qbo
+from msplink.sandbox import load_world, seed_world
 from msplink.sync import SQLiteStateStore
+from tests.sync._recipes import edit_company, edit_customer, person
 
 RECIPE = "companies_and_customers"
 
@@ -89,9 +91,22 @@ def test_sync_plan_and_the_review_queues_against_a_saved_world(
     ]
     assert runs[-1]["writes"] == 0 and runs[-2]["writes"] == 0
 
+    # a person changes one linked pair's phone number on both sides: the next sync asks which to keep
+    world = load_world(saved)
+    with person(world) as c:
+        edit_company(c, 10, phone_number="+1 555 111 1010")
+        edit_customer(c, "9", primary_phone=qbo.Telephone(free_form_number="+1 555 999 0909"))
+    world.save(saved)
+    assert main(["sync", RECIPE, "--sandbox", str(saved), "--json"]) == 1
+    assert [r["writes"] for r in _json(capsys)] == [0]
+
     assert main(["conflicts", "--sandbox", str(saved), "--json"]) == 0
     conflicts = _json(capsys)
-    assert isinstance(conflicts, list) and len(conflicts) == 9  # the store's open questions
+    # the store's open questions: the ambiguous pair (both directions) and the contested phone
+    assert isinstance(conflicts, list) and len(conflicts) == 4
+    assert sorted((c["kind"], c["field"]) for c in conflicts) == [
+        ("field", "phone"), ("match", "$match"), ("match", "$match"), ("match", "$match"),
+    ]  # fmt: skip
     field = next(c for c in conflicts if c["kind"] == "field")
     assert main(["resolve", str(field["id"]), "--take", "target", "--sandbox", str(saved)]) == 0
     assert "decided: the next sync of its recipe writes it" in capsys.readouterr().out

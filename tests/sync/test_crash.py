@@ -55,9 +55,10 @@ def test_the_scenario_writes_creates_updates_and_conflicts(expected: tuple[Any, 
     assert by_name["Company 02"][2] == "333"  # the owned field flowed
     assert by_name["Company 03"][1] == "three@company3.com"  # changed in a only: flowed
     assert by_name["Company Five"][1] == "c5@company5.com"  # contested name: b's stays
-    # first links with differing REVIEW fields, and the contested rename, wait for a person
+    assert by_name["Company 01"][1] == "C1@company1.com"  # the same address in another case: left as is
+    # first links with differing REVIEW fields, and the contested rename, wait for a person (not the
+    # e-mail addresses that differ only in case: Flow.same)
     assert [(c[0], c[1], c[2]) for c in state["conflicts"]] == [
-        ("field", "email", "Company 01"),
         ("field", "name", "Company 00"),
         ("field", "name", "Company 05 Renamed"),
         ("field", "notes", "Company 02"),

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from msplink.models import Customer, ExternalRef, Link
-from msplink.sync import Action, FieldChange, Guards, Owner, Plan, by_email, by_name
+from msplink.sync import Action, FieldChange, Guards, Owner, Plan, by_email, by_name, same_email
 from msplink.sync._plan import Current, Incoming, Resolution, Spec, plan_records
 from msplink.sync._values import field_values, value_hash
 
@@ -106,6 +106,32 @@ def test_equal_values_teach_the_ledger_and_skip() -> None:
     [again] = plan_records(spec(), [incoming(s, "9", "e1")], {"9": current(t)}, ledger)
     assert (again.action, again.reason) == (Action.SKIP, "echo")
     assert again.source_hashes == again.target_hashes == {}
+
+
+def test_values_a_comparison_calls_the_same_are_in_step() -> None:
+    s, t = src("1", email="Ann@X.com", notes="n"), tgt("9", email="ann@x.com", notes="n")
+    by_path = {"email": same_email}  # a Flow's default comparisons (tests/sync/test_recipe.py: in a recipe)
+    [item] = plan_records(spec(same=by_path.get), [incoming(s, "9", "e1")], {"9": current(t)}, {})
+    assert (item.action, item.reason, item.conflicts) == (Action.SKIP, "unchanged", ())
+    assert item.target_hashes["email"] == value_hash("ann@x.com")  # each side's own value is its baseline
+    assert item.source_hashes["email"] == value_hash("Ann@X.com")
+    # plain equality (no comparison): a first link with differing REVIEW values asks a person
+    [plain] = plan_records(spec(), [incoming(s, "9", "e1")], {"9": current(t)}, {})
+    assert plain.action is Action.CONFLICT and [c.field for c in plain.conflicts] == ["email"]
+
+
+@given(
+    st.from_regex(r"[A-Za-z0-9._%+-]{1,12}@[A-Za-z0-9-]{1,10}\.[A-Za-z]{2,6}", fullmatch=True),
+    st.lists(st.booleans(), min_size=40, max_size=40),
+)
+def test_property_same_email_ignores_case_and_nothing_else(address: str, flips: list[bool]) -> None:
+    recased = "".join(
+        ch.swapcase() if flip else ch for ch, flip in zip(address, flips[: len(address)], strict=True)
+    )
+    assert same_email(address, recased) and same_email(recased, address)
+    assert same_email(address, f"  {address} ")
+    assert not same_email(address, "x" + address)
+    assert not same_email(address, None) and not same_email("not an address", "NOT AN ADDRESS")
 
 
 def test_a_decided_value_is_written_and_applies_the_conflict() -> None:

@@ -22,6 +22,7 @@ ADDED = {  # what adapters and users also need; to be listed in SYNC.md §2
     "GuardError", "LeaseError", "Watermark", "adapters",
     "Source", "Target", "AsyncSource", "AsyncTarget",
     "RemoteRecord", "ChangePage", "LookupRequest", "WriteOp", "WriteResult", "Intent",
+    "same_email",
 }  # fmt: skip
 
 

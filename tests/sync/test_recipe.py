@@ -71,8 +71,8 @@ def test_first_sync_links_overlapping_records_creates_the_rest_and_asks_about_th
     report = sync(world, store)
 
     assert _flow_counts(report) == {
-        FORWARD: {"created": 7, "updated": 18, "linked": 6, "conflict": 2, "failed": 1},
-        BACKWARD: {"created": 2, "updated": 2, "skipped": 24, "conflict": 8},
+        FORWARD: {"created": 7, "updated": 18, "linked": 7, "conflict": 1, "failed": 1},
+        BACKWARD: {"created": 2, "updated": 2, "skipped": 30, "conflict": 2},
     }
     assert report.writes == 29
     with world.clients() as c:
@@ -98,6 +98,21 @@ def test_first_sync_links_overlapping_records_creates_the_rest_and_asks_about_th
     # the QBO side of the pair competes for the one CW company: both wait for the same person
     reverse = sorted(c.source.id for c in store.conflicts() if c.flow == BACKWARD and c.kind == "match")
     assert reverse == sorted(pair.candidates)
+
+    # an e-mail address QuickBooks spells in another case is the same address: no field conflict, and
+    # neither side is rewritten
+    recased = {
+        f.ids["connectwise"]: f.qbo_email
+        for f in facts.companies
+        if f.qbo_email and "connectwise" in f.ids and f.qbo_email != f.billing_email
+        and f.qbo_email.casefold() == f.billing_email.casefold()
+    }  # fmt: skip
+    assert len(recased) == 6
+    assert not [c for c in store.conflicts() if c.kind == "field"]
+    by_id = {str(x.id): x for x in cw_after}
+    assert {i: by_id[i].invoice_to_email_address for i in recased} == {
+        f.ids["connectwise"]: f.billing_email for f in facts.companies if f.ids.get("connectwise") in recased
+    }
 
     # no duplicates by name in either system
     assert len({x.display_name.casefold() for x in qbo_after}) == len(qbo_after)

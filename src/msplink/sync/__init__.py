@@ -22,7 +22,15 @@ from typing import Any as _Any
 
 from msplink.sync._engine import aapply, aplan, apply, arun, plan, run
 from msplink.sync._flow import Flow
-from msplink.sync._identity import MatchRule, by_domain, by_email, by_external_id, by_link, by_name
+from msplink.sync._identity import (
+    MatchRule,
+    by_domain,
+    by_email,
+    by_external_id,
+    by_link,
+    by_name,
+    same_email,
+)
 from msplink.sync._model import (
     Action,
     Conflict,
@@ -101,6 +109,7 @@ __all__ = [
     "recipes",
     "reports",
     "run",
+    "same_email",
 ]
 
 _SUBPACKAGES = frozenset({"adapters", "recipes", "reports"})

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Mapping
 from datetime import timedelta
+from types import MappingProxyType
 from typing import Any, cast
 
 import attrs
 
 from msplink.errors import ConfigurationError
 from msplink.mappers import Mapper
-from msplink.sync._identity import MatchRule, by_link
+from msplink.sync._identity import MatchRule, by_link, same_email
 from msplink.sync._model import Direction, FieldPolicy, Guards, Owner
 from msplink.sync._protocols import AsyncSource, AsyncTarget, MapperLike, Source, Target
 
@@ -66,6 +67,15 @@ def _wire_declared(mapper: object) -> bool:
     return isinstance(mapper, Mapper)
 
 
+_DEFAULT_SAME: Mapping[str, Callable[[Any, Any], bool]] = MappingProxyType({"email": same_email})
+"""The comparisons every flow makes unless told otherwise: ``email`` fields (every canonical model
+names its e-mail address ``email``) are the same address in any case (``same_email``)."""
+
+
+def _comparisons(value: Mapping[str, Callable[[Any, Any], bool]]) -> Mapping[str, Callable[[Any, Any], bool]]:
+    return MappingProxyType(dict(value))
+
+
 @attrs.frozen(kw_only=True)
 class Flow:
     """One directional sync between one source object and one target object.
@@ -99,6 +109,11 @@ class Flow:
             "not known" rather than as a value: it neither overwrites, contests nor clears the other
             side's value, and the other side's value fills it (whatever the field's owner). A value
             someone cleared after msplink synced it is a change like any other and flows by owner.
+        same: Field comparisons by canonical path, or by a path's last part (``email`` covers
+            ``contact.email``): ``same(source_value, target_value)`` true means the two sides are in
+            step although the values differ (default: ``{"email": same_email}``, e-mail addresses in
+            any case). Nothing is written for such a field and no conflict is raised; a later change on
+            either side is a change as usual.
         overlap: How far before the watermark each read starts again (late commits, equal
             timestamps); records already processed at the same version are dropped.
         max_attempts: Write attempts per record within a run before it becomes a dead letter
@@ -122,6 +137,9 @@ class Flow:
     locked: Callable[[Any, Any], str | None] | None = None
     detect_deletes: bool = False
     fill_blanks: bool = False
+    same: Mapping[str, Callable[[Any, Any], bool]] = attrs.field(
+        default=_DEFAULT_SAME, converter=_comparisons
+    )
     overlap: timedelta = timedelta(minutes=1)
     max_attempts: int = attrs.field(default=2, validator=_positive)
     report_limit: int = attrs.field(default=10_000, validator=_positive)
@@ -175,6 +193,12 @@ class Flow:
         for other in known[1:]:
             result &= other
         return result
+
+    def comparison(self, path: str) -> Callable[[Any, Any], bool] | None:
+        """How a field's two values are compared beyond ``==`` (:attr:`same`): by its path, else by the
+        path's last part; ``None``: plain equality."""
+        found = self.same.get(path)
+        return found if found is not None else self.same.get(path.rpartition(".")[2])
 
     def owner(self, path: str) -> Owner:
         """The owner of a field path: the most specific matching policy, else the direction's default."""

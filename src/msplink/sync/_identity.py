@@ -91,6 +91,25 @@ def email_key(email: str | None) -> str | None:
     return text if at and local and "." in domain else None
 
 
+def same_email(a: object, b: object) -> bool:
+    """Whether two field values are the same e-mail address: equal, or both addresses whose
+    :func:`email_key` (trimmed, case-folded, ``mailto:`` dropped) is equal.
+
+    Mail systems treat addresses case-insensitively in practice, and QuickBooks, ConnectWise and
+    Salesforce keep whatever case was typed: ``Billing@acme.example`` on one side and
+    ``billing@acme.example`` on the other are one address, not a conflict.
+
+    >>> same_email("Billing@Acme.example", " billing@acme.example"), same_email("a@x.example", "b@x.example")
+    (True, False)
+    """
+    if a == b:
+        return True
+    if not isinstance(a, str) or not isinstance(b, str):
+        return False
+    key = email_key(a)
+    return key is not None and key == email_key(b)
+
+
 def domain_key(value: str | None) -> str | None:
     """The registrable-looking domain of a website or e-mail address (``www.`` and scheme dropped;
     free-mail domains give ``None``).

@@ -382,6 +382,7 @@ class Spec:
     locked: Callable[[Any, Any], str | None] | None = None
     one_way: bool = True
     fill_blanks: bool = False
+    same: Callable[[str], Callable[[Any, Any], bool] | None] = lambda path: None
 
     @classmethod
     def of(cls, flow: Any) -> Spec:
@@ -398,6 +399,7 @@ class Spec:
             locked=flow.locked,
             one_way=flow.direction.value == "one_way",
             fill_blanks=bool(getattr(flow, "fill_blanks", False)),
+            same=flow.comparison,
         )
 
 
@@ -690,7 +692,7 @@ class _Planner:
                 if s == v or spec.one_way:
                     done.append(decision.conflict)
                 continue
-            if s == t:
+            if s == t or ((same := spec.same(path)) is not None and same(s, t)):
                 if left.get(path) != hs:
                     base_s[path] = hs
                 if right.get(path) != ht:
