@@ -70,19 +70,15 @@ class Org(Protocol):
 
     def find(self, record_id: str) -> tuple[ObjectSpec, Row] | None:
         """The object and row of an id."""
-        ...
 
     def name_view(self, spec: ObjectSpec, row: Mapping[str, Any]) -> Row:
         """A record seen through the ``Name`` object."""
-        ...
 
     def url(self, spec: ObjectSpec, record_id: str) -> str:
         """A record's REST URL."""
-        ...
 
     def today(self) -> date:
         """UTC today (date literals)."""
-        ...
 
 
 Getter = Callable[[Mapping[str, Any]], Any]
