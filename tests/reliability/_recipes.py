@@ -12,7 +12,7 @@ import inspect
 from collections.abc import Iterable
 from typing import Any
 
-from msplink.sandbox import FaultKind, World
+from msplink.sandbox import FaultKind, World, seed_world
 from msplink.sync import StateStore, SyncReport
 from msplink.sync.recipes import RECIPES
 
@@ -22,8 +22,10 @@ __all__ = [
     "dead_letters",
     "fault_profile",
     "kwargs_for",
+    "prepare",
     "recipe_names",
     "sync",
+    "world_for",
 ]
 
 INTEGRATION_USER = "api_sync"
@@ -31,6 +33,28 @@ INTEGRATION_USER = "api_sync"
 
 API_PATHS = r"/(apis/3\.0|v3/company|services/data)/"
 """The API paths of the three sandboxes (token and login endpoints are not on them)."""
+
+
+WORLD_OPTIONS: dict[str, dict[str, Any]] = {"purchase_orders_to_quickbooks": {"procurement": True}}
+"""``seed_world`` options a recipe needs to have anything to do: the default world holds no purchase
+orders (its vendors and orders are seeded only with ``procurement=True``)."""
+
+
+def world_for(name: str, size: int, seed: int) -> World:
+    """The seeded world recipe ``name`` runs on (with what it syncs: see :data:`WORLD_OPTIONS`)."""
+    return seed_world(size, seed=seed, **WORLD_OPTIONS.get(name, {}))
+
+
+PREREQUISITES: dict[str, tuple[str, ...]] = {"agreements_to_quickbooks": ("companies_and_customers",)}
+"""Recipes that must have run first for a recipe to have anything to write: agreement templates are
+written for companies ``companies_and_customers`` linked to QBO customers (without it, every agreement
+of the 40-company world is a dead letter and nothing is written)."""
+
+
+def prepare(world: World, name: str, state: StateStore) -> None:
+    """Run the recipes ``name`` needs first (:data:`PREREQUISITES`), fault-free, into ``state``."""
+    for first in PREREQUISITES.get(name, ()):
+        sync(world, first, state)
 
 
 def recipe_names() -> list[str]:
