@@ -52,7 +52,7 @@ _CW_PLURAL = {
     "purchaseOrder": "purchaseOrders", "product": "products", "catalogItem": "catalog",
     "member": "members", "board": "boards", "status": "statuses", "priority": "priorities",
     "billingTerms": "billingTerms", "taxCode": "taxCodes", "vendor": "companies", "phase": "phases",
-    "communicationItems": "communications", "ticket": "tickets",
+    "communicationItems": "communications",
 }  # fmt: skip
 
 Tables = dict[str, dict[str, dict[str, Any]]]  # system/collection -> id -> record
@@ -135,7 +135,12 @@ class _Labeller:
     def cw_id_field(system: str, key: str, value: Any) -> str | None:
         """The ConnectWise reference key (``company``) of a scalar field holding a ConnectWise id: a
         ConnectWise ``ticketId`` or a Salesforce ``CW_Company_Id__c``; ``None`` for any other field."""
-        if system == "connectwise" and isinstance(value, int) and key.endswith("Id") and key[:-2] in _CW_PLURAL:
+        if (
+            system == "connectwise"
+            and isinstance(value, int)
+            and key.endswith("Id")
+            and key[:-2] in _CW_PLURAL
+        ):
             return key[:-2]
         found = _CW_ID_FIELD.match(key) if system == "salesforce" and isinstance(value, str) else None
         if found is not None:
