@@ -85,10 +85,12 @@ def dead_letters(state: StateStore) -> set[tuple[str, str, str, str]]:
     return {(d.flow, d.source.system, d.source.id, d.error_type) for d in state.dead_letters()}
 
 
-def fault_profile(world: World, seed: int, rate: float, systems: Iterable[str]) -> None:
+def fault_profile(
+    world: World, seed: int, rate: float, systems: Iterable[str], *, lose_rate: float | None = None
+) -> None:
     """The sandbox fault profile on the API paths of ``systems`` (token endpoints spared): 429s (SF:
     403 REQUEST_LIMIT_EXCEEDED), 503s, dropped connections, and writes applied with their answer
-    lost."""
+    lost (at ``lose_rate`` per POST or PATCH, default ``2 * rate``)."""
     boxes = {"connectwise": world.cw, "quickbooks": world.qbo, "salesforce": world.sf}
     for system in systems:
         sandbox = boxes[system]
@@ -97,7 +99,8 @@ def fault_profile(world: World, seed: int, rate: float, systems: Iterable[str]) 
         sandbox.faults.inject(FaultKind.SERVER_ERROR, rate=rate, status=503, path=API_PATHS)
         sandbox.faults.inject(FaultKind.DROP_CONNECTION, rate=rate, path=API_PATHS)
         for method in ("POST", "PATCH"):
-            sandbox.faults.inject(FaultKind.LOSE_RESPONSE, rate=2 * rate, method=method, path=API_PATHS)
+            lost = 2 * rate if lose_rate is None else lose_rate
+            sandbox.faults.inject(FaultKind.LOSE_RESPONSE, rate=lost, method=method, path=API_PATHS)
 
 
 def clear_faults(world: World) -> None:
