@@ -12,7 +12,7 @@ import inspect
 from collections.abc import Iterable
 from typing import Any
 
-from msplink.sandbox import FaultKind, World
+from msplink.sandbox import FaultKind, World, seed_world
 from msplink.sync import StateStore, SyncReport
 from msplink.sync.recipes import RECIPES
 
@@ -22,8 +22,10 @@ __all__ = [
     "dead_letters",
     "fault_profile",
     "kwargs_for",
+    "prepare",
     "recipe_names",
     "sync",
+    "world_for",
 ]
 
 INTEGRATION_USER = "api_sync"
@@ -31,6 +33,28 @@ INTEGRATION_USER = "api_sync"
 
 API_PATHS = r"/(apis/3\.0|v3/company|services/data)/"
 """The API paths of the three sandboxes (token and login endpoints are not on them)."""
+
+
+WORLD_OPTIONS: dict[str, dict[str, Any]] = {"purchase_orders_to_quickbooks": {"procurement": True}}
+"""``seed_world`` options a recipe needs to have anything to do: the default world holds no purchase
+orders (its vendors and orders are seeded only with ``procurement=True``)."""
+
+
+def world_for(name: str, size: int, seed: int) -> World:
+    """The seeded world recipe ``name`` runs on (with what it syncs: see :data:`WORLD_OPTIONS`)."""
+    return seed_world(size, seed=seed, **WORLD_OPTIONS.get(name, {}))
+
+
+PREREQUISITES: dict[str, tuple[str, ...]] = {"agreements_to_quickbooks": ("companies_and_customers",)}
+"""Recipes that must have run first for a recipe to have anything to write: agreement templates are
+written for companies ``companies_and_customers`` linked to QBO customers (without it, every agreement
+of the 40-company world is a dead letter and nothing is written)."""
+
+
+def prepare(world: World, name: str, state: StateStore) -> None:
+    """Run the recipes ``name`` needs first (:data:`PREREQUISITES`), fault-free, into ``state``."""
+    for first in PREREQUISITES.get(name, ()):
+        sync(world, first, state)
 
 
 def recipe_names() -> list[str]:
@@ -61,10 +85,12 @@ def dead_letters(state: StateStore) -> set[tuple[str, str, str, str]]:
     return {(d.flow, d.source.system, d.source.id, d.error_type) for d in state.dead_letters()}
 
 
-def fault_profile(world: World, seed: int, rate: float, systems: Iterable[str]) -> None:
+def fault_profile(
+    world: World, seed: int, rate: float, systems: Iterable[str], *, lose_rate: float | None = None
+) -> None:
     """The sandbox fault profile on the API paths of ``systems`` (token endpoints spared): 429s (SF:
     403 REQUEST_LIMIT_EXCEEDED), 503s, dropped connections, and writes applied with their answer
-    lost."""
+    lost (at ``lose_rate`` per POST or PATCH, default ``2 * rate``)."""
     boxes = {"connectwise": world.cw, "quickbooks": world.qbo, "salesforce": world.sf}
     for system in systems:
         sandbox = boxes[system]
@@ -73,7 +99,8 @@ def fault_profile(world: World, seed: int, rate: float, systems: Iterable[str]) 
         sandbox.faults.inject(FaultKind.SERVER_ERROR, rate=rate, status=503, path=API_PATHS)
         sandbox.faults.inject(FaultKind.DROP_CONNECTION, rate=rate, path=API_PATHS)
         for method in ("POST", "PATCH"):
-            sandbox.faults.inject(FaultKind.LOSE_RESPONSE, rate=2 * rate, method=method, path=API_PATHS)
+            lost = 2 * rate if lose_rate is None else lose_rate
+            sandbox.faults.inject(FaultKind.LOSE_RESPONSE, rate=lost, method=method, path=API_PATHS)
 
 
 def clear_faults(world: World) -> None:

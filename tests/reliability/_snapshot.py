@@ -9,9 +9,17 @@ the same records in another order (a dead letter retried last gets a later id) h
 and a record linked to the wrong parent, or stored twice, does not.
 
 References are found structurally, per vendor: ConnectWise ``{"id": n, ...}`` objects (the collection
-from the key: ``company`` -> ``companies``; unknown keys keep the id), QuickBooks ``...Ref``
-``{"value": id}`` objects and ``LinkedTxn`` ``{"TxnId", "TxnType"}``, Salesforce id strings (ids
-are unique across the org).
+from the key: ``company`` -> ``companies``, a contact's ``communicationItems`` -> ``communications``;
+unknown keys keep the id) and scalar ``<name>Id`` fields (``ticketId``, ``agreementId``), QuickBooks
+``...Ref`` ``{"value": id}`` objects and ``LinkedTxn`` ``{"TxnId", "TxnType"}``, Salesforce id strings
+in any system's records (ids are unique across the org, and the pattern is the sandbox's). Ids written
+into another system's fields are references too: the Salesforce custom fields ``CW_<Object>_Id__c``
+(``CW_Company_Id__c: "36"``) point at the ConnectWise record of that collection, so a lead whose
+company was created third in one run and first in another is equal, and one linked to another
+company is not.
+
+Derived QuickBooks balances (a customer's ``Balance``) are settled first, as the API would answer
+them on the next request: the sandbox recomputes them lazily.
 """
 
 from __future__ import annotations
@@ -32,16 +40,19 @@ VOLATILE = frozenset(
         "_info", "MetaData", "SyncToken", "domain", "sparse", "time", "attributes",
         "SystemModstamp", "LastModifiedDate", "CreatedDate", "LastModifiedById", "CreatedById",
         "LastViewedDate", "LastReferencedDate", "LastActivityDate", "dateEntered", "lastUpdated",
-        "enteredBy", "updatedBy", "_href",
+        "enteredBy", "updatedBy", "_href", "dateCreated",
     }
 )  # fmt: skip
 _SF_ID = re.compile(r"^[a-zA-Z0-9]{3}SB[a-zA-Z0-9]{13}$")
+_CW_ID_FIELD = re.compile(r"^CW_([A-Za-z]+)_Id__c$")
+"""A Salesforce custom field holding a ConnectWise id (``CW_Company_Id__c``)."""
 _CW_PLURAL = {
     "company": "companies", "contact": "contacts", "site": "sites", "agreement": "agreements",
     "invoice": "invoices", "ticket": "tickets", "project": "projects", "opportunity": "opportunities",
     "purchaseOrder": "purchaseOrders", "product": "products", "catalogItem": "catalog",
     "member": "members", "board": "boards", "status": "statuses", "priority": "priorities",
     "billingTerms": "billingTerms", "taxCode": "taxCodes", "vendor": "companies", "phase": "phases",
+    "communicationItems": "communications",
 }  # fmt: skip
 
 Tables = dict[str, dict[str, dict[str, Any]]]  # system/collection -> id -> record
@@ -50,6 +61,7 @@ Tables = dict[str, dict[str, dict[str, Any]]]  # system/collection -> id -> reco
 def _tables(world: World) -> Tables:
     out: Tables = {}
     with world.cw.lock(), world.qbo.lock(), world.sf.lock():
+        world.qbo.company.settle_balances()  # derived balances, as the API would answer them
         sources: list[tuple[str, Mapping[str, Mapping[Any, Mapping[str, Any]]]]] = [
             ("connectwise", world.cw.store.data),
             ("quickbooks", world.qbo.company.data),
@@ -110,10 +122,31 @@ class _Labeller:
         if isinstance(value, (list, tuple)):
             items = [self.relabel(system, v, key, level) for v in value]
             return sorted(items, key=lambda v: json.dumps(v, sort_keys=True, default=str))
-        if system == "salesforce" and isinstance(value, str) and _SF_ID.match(value):
-            ref = self.target(system, key, value)
+        if isinstance(value, str) and _SF_ID.match(value):
+            ref = self.target("salesforce", key, value)
+            return {"->": self.label(ref, level - 1)} if ref else value
+        cw_key = self.cw_id_field(system, key, value)
+        if cw_key is not None:
+            ref = self.target("connectwise", cw_key, value)
             return {"->": self.label(ref, level - 1)} if ref else value
         return value
+
+    @staticmethod
+    def cw_id_field(system: str, key: str, value: Any) -> str | None:
+        """The ConnectWise reference key (``company``) of a scalar field holding a ConnectWise id: a
+        ConnectWise ``ticketId`` or a Salesforce ``CW_Company_Id__c``; ``None`` for any other field."""
+        if (
+            system == "connectwise"
+            and isinstance(value, int)
+            and key.endswith("Id")
+            and key[:-2] in _CW_PLURAL
+        ):
+            return key[:-2]
+        found = _CW_ID_FIELD.match(key) if system == "salesforce" and isinstance(value, str) else None
+        if found is not None:
+            name = found.group(1)
+            return name[0].lower() + name[1:]
+        return None
 
     def content(self, table: str, record: Mapping[str, Any], level: int) -> Any:
         system = table.split("/", 1)[0]

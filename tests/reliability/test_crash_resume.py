@@ -10,7 +10,9 @@ occurrence of it. A fresh copy of the world is served over real sockets (uvicorn
 with a ``SQLiteStateStore`` file and SIGKILLs itself at that occurrence
 (``tests/reliability/_crash_child.py``), and this process reruns the recipe from the same state file.
 The world must then equal the uninterrupted run's by full snapshot, with the same dead letters, no
-record twice, and a further run writes nothing.
+record twice, and a further run writes nothing. Each recipe runs on a world holding what it syncs, with
+the recipes it needs run first into its state (``_recipes.world_for`` and ``prepare``, outside the
+counted and killed run).
 
 Three cases run in the default suite; all twenty with ``MSPLINK_SLOW=1`` (``nox -s reliability``).
 """
@@ -30,12 +32,11 @@ from typing import Any
 
 import pytest
 
-from msplink.sandbox import seed_world
 from msplink.sync import SQLiteStateStore
 from msplink.sync.recipes import RECIPES
 from tests.reliability._clients import auths, sync_clients
 from tests.reliability._crash_child import Counting, Points, run_recipe, wrap_store
-from tests.reliability._recipes import INTEGRATION_USER, dead_letters
+from tests.reliability._recipes import INTEGRATION_USER, dead_letters, prepare, world_for
 from tests.reliability._snapshot import duplicates, first_difference, snapshot
 
 uvicorn = pytest.importorskip("uvicorn")
@@ -50,7 +51,7 @@ FAST = 3
 @cache
 def uninterrupted(name: str, workdir: str) -> tuple[dict[str, list[str]], frozenset[Any], dict[str, int]]:
     """The expected end state of recipe ``name`` and how often each point is reached."""
-    world = seed_world(SIZE, seed=SEED)
+    world = world_for(name, SIZE, SEED)
     counting = Counting()
     transports = {
         "cw": Points(world.cw.transport(), "cw", counting),
@@ -59,6 +60,7 @@ def uninterrupted(name: str, workdir: str) -> tuple[dict[str, list[str]], frozen
     }
     path = Path(workdir) / f"baseline-{name}.db"
     store = SQLiteStateStore(path)
+    prepare(world, name, store)
     with sync_clients(world, auths(world), transports) as c:
         clients = {"cw": c.cw, "qbo": c.qbo, "sf": c.sf}
         run_recipe(
@@ -97,7 +99,9 @@ def test_sigkill_at_a_random_point_then_a_rerun_ends_exactly_as_an_uninterrupted
 ) -> None:
     name, point, nth = draw(index, workdir)
     expected, expected_letters, _ = uninterrupted(name, workdir)
-    world = seed_world(SIZE, seed=SEED)
+    world = world_for(name, SIZE, SEED)
+    with SQLiteStateStore(tmp_path / "state.db") as first:
+        prepare(world, name, first)
     served = [Served(world.cw), Served(world.qbo), Served(world.sf)]
     try:
         spec = {

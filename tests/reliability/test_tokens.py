@@ -32,7 +32,7 @@ from benchmarks._world import set_latency
 from msplink.errors import AuthenticationError, ReauthorizationRequiredError, SyncError
 from msplink.mappers import find_mapper
 from msplink.models import Customer
-from msplink.sandbox import SandboxRequest, World, seed_world
+from msplink.sandbox import SandboxRequest, World
 from msplink.sync import Flow, MemoryStateStore, StateStore, SyncReport, arun, by_link, by_name, run
 from msplink.sync.adapters import (
     AsyncConnectWiseAdapter,
@@ -42,7 +42,14 @@ from msplink.sync.adapters import (
 )
 from msplink.sync.recipes import RECIPES
 from tests.reliability._clients import Auths, Clients, async_clients, auths, sync_clients
-from tests.reliability._recipes import API_PATHS, INTEGRATION_USER, dead_letters, kwargs_for
+from tests.reliability._recipes import (
+    API_PATHS,
+    INTEGRATION_USER,
+    dead_letters,
+    kwargs_for,
+    prepare,
+    world_for,
+)
 from tests.reliability._snapshot import first_difference, snapshot
 
 QBO_TOKEN = r"/oauth2/v1/tokens/bearer$"
@@ -106,13 +113,21 @@ def _stand_in() -> tuple[Runner, AsyncRunner]:
 
 def _cases(system: str) -> list[Any]:
     names = [n for n, r in sorted(RECIPES.items()) if system in r.systems]
-    cases = [pytest.param(_recipe(n), id=n) for n in names]
-    return cases or [pytest.param(_stand_in(), id="cw-companies-to-sf-accounts")]
+    cases = [pytest.param(n, _recipe(n), id=n) for n in names]
+    stand_in = "cw-companies-to-sf-accounts"
+    return cases or [pytest.param(stand_in, _stand_in(), id=stand_in)]
 
 
-def _baseline(size: int, seed: int, runner: Runner) -> tuple[dict[str, list[str]], set[Any]]:
-    world = seed_world(size, seed=seed)
+def _world(name: str, size: int, seed: int) -> tuple[World, StateStore]:
+    """The recipe's seeded world, and a state with the recipes it needs run first (``_recipes``)."""
+    world = world_for(name, size, seed)
     state = MemoryStateStore()
+    prepare(world, name, state)
+    return world, state
+
+
+def _baseline(name: str, size: int, seed: int, runner: Runner) -> tuple[dict[str, list[str]], set[Any]]:
+    world, state = _world(name, size, seed)
     with sync_clients(world, auths(world)) as c:
         runner(world, c, state)
     return snapshot(world), dead_letters(state)
@@ -189,15 +204,14 @@ def _unauthorised(world: World, system: str) -> int:
     return sum(1 for r in box.requests if r.status == 401 and re.search(API_PATHS, r.path))
 
 
-def _expiring(system: str, size: int, seed: int, runners: tuple[Runner, AsyncRunner]) -> None:
-    expected, expected_letters = _baseline(size, seed, runners[0])
-    world = seed_world(size, seed=seed)
+def _expiring(system: str, name: str, size: int, seed: int, runners: tuple[Runner, AsyncRunner]) -> None:
+    expected, expected_letters = _baseline(name, size, seed, runners[0])
+    world, state = _world(name, size, seed)
     set_latency(world, 0.1, asynchronous=True)
     box = world.qbo if system == "quickbooks" else world.sf
     expirer = _Expirer(box, times=3)
     a = auths(world)
     first = a.store.load()
-    state = MemoryStateStore()
     report, reads = _async(
         world, a, runners[1], state, system, {"qbo" if system == "quickbooks" else "sf": expirer}
     )
@@ -220,14 +234,14 @@ def _expiring(system: str, size: int, seed: int, runners: tuple[Runner, AsyncRun
             assert c.qbo.customers.list(limit=1).to_list()
 
 
-@pytest.mark.parametrize("runners", _cases("quickbooks"))
-def test_qbo_tokens_expire_and_rotate_under_concurrency_during_a_recipe(runners: Any) -> None:
-    _expiring("quickbooks", 120, 4, runners)
+@pytest.mark.parametrize(("name", "runners"), _cases("quickbooks"))
+def test_qbo_tokens_expire_and_rotate_under_concurrency_during_a_recipe(name: str, runners: Any) -> None:
+    _expiring("quickbooks", name, 120, 4, runners)
 
 
-@pytest.mark.parametrize("runners", _cases("salesforce"))
-def test_sf_sessions_expire_under_concurrency_during_a_recipe(runners: Any) -> None:
-    _expiring("salesforce", 120, 4, runners)
+@pytest.mark.parametrize(("name", "runners"), _cases("salesforce"))
+def test_sf_sessions_expire_under_concurrency_during_a_recipe(name: str, runners: Any) -> None:
+    _expiring("salesforce", name, 120, 4, runners)
 
 
 class _RevokeAfter(httpx.BaseTransport):
@@ -263,9 +277,8 @@ class _RevokeAfter(httpx.BaseTransport):
 @pytest.mark.parametrize("name", sorted(n for n, r in RECIPES.items() if "quickbooks" in r.systems))
 def test_a_revoked_qbo_grant_stops_the_run_and_loses_nothing(name: str) -> None:
     runners = _recipe(name)
-    expected, expected_letters = _baseline(40, 6, runners[0])
-    world = seed_world(40, seed=6)
-    state = MemoryStateStore()
+    expected, expected_letters = _baseline(name, 40, 6, runners[0])
+    world, state = _world(name, 40, 6)
     a = auths(world)
     with sync_clients(world, a, {"qbo": _RevokeAfter(world, a, 1)}) as c, pytest.raises(SyncError) as stopped:
         runners[0](world, c, state)
