@@ -87,13 +87,13 @@ def open_world(
     new world is seeded. Without ``workdir`` the state lives in memory.
     """
     if workdir is None:
-        return seed_world(size, seed=seed), MemoryStateStore(), False
+        return seed_world(size, seed=seed, procurement=True), MemoryStateStore(), False
     directory = Path(workdir)
     directory.mkdir(parents=True, exist_ok=True)
     state = SQLiteStateStore(directory / STATE_FILE)
     if (directory / "world.json").exists():
         return load_world(directory), state, True
-    return seed_world(size, seed=seed), state, False
+    return seed_world(size, seed=seed, procurement=True), state, False
 
 
 # ----------------------------------------------------------------------------------- the recipes

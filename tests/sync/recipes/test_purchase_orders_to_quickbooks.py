@@ -309,3 +309,28 @@ def test_with_no_vendor_types_the_customer_sync_takes_the_vendor_name_first(worl
     sync(world, state)
     [refused] = [d for d in state.dead_letters() if d.flow == VENDOR_FLOW]
     assert refused.error_type == "DuplicateNameError" and "6240" in refused.message
+
+
+def test_accounts_and_contacts_leaves_the_vendors_out_of_salesforce(world: World) -> None:
+    """The MSP's suppliers are not accounts: the four vendors stay out of Salesforce (reason
+    ``filtered``), where with ``vendor_types=()`` each would be a dead letter (no Account.Type for
+    ConnectWise's ``Vendor``) waiting for a person."""
+    vendor_ids = sorted(
+        str(c["id"]) for c in world.cw.records("companies") if c["types"][0]["name"] == "Vendor"
+    )
+    recipe = RECIPES["accounts_and_contacts"]
+    state = MemoryStateStore()
+    with world.clients() as c:
+        report = recipe.sync(cw=c.cw, sf=c.sf, state=state, config=world.config, now=world.clock.now)
+    [to_accounts] = [p for p in report.parts if p.flow == "cw-companies-to-sf-accounts"]
+    assert sorted(o.source.id for o in to_accounts.outcomes if o.reason == "filtered") == vendor_ids
+    names = {a["Name"] for a in world.sf.records("Account")}
+    assert not names & {"Ingram Micro Inc.", "TD SYNNEX Corp.", "Pax8 LLC", "Dell Technologies"}
+    assert not [d for d in state.dead_letters() if d.source.id in vendor_ids]
+
+    state = MemoryStateStore()
+    with world.clients() as c:
+        recipe.sync(cw=c.cw, sf=c.sf, state=state, config=world.config, now=world.clock.now, vendor_types=())
+    letters = [d for d in state.dead_letters() if d.flow == "cw-companies-to-sf-accounts"]
+    assert sorted(d.source.id for d in letters) == vendor_ids
+    assert all(d.error_type == "MappingError" and "'Vendor'" in d.message for d in letters)

@@ -21,7 +21,7 @@ map). Each pair has the same field owners seen from each side.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from datetime import datetime
 from typing import Any, Final
 
@@ -48,6 +48,7 @@ from msplink.sync.adapters import (
     ConnectWiseAdapter,
     SalesforceAdapter,
 )
+from msplink.sync.recipes._companies import VENDOR_TYPES, not_a_vendor
 from msplink.sync.recipes._crm import (
     CW_COMPANY_ID,
     CW_CONTACT_ID,
@@ -170,6 +171,7 @@ class AccountsAndContacts:
         sf_integration_user: str | None = None,
         guards: Guards | None = None,
         now: Callable[[], datetime] | None = None,
+        vendor_types: Collection[str] = VENDOR_TYPES,
     ) -> tuple[Flow, Flow, Flow, Flow]:
         """The four flows, in the order they run: accounts -> companies, companies -> accounts,
         SF contacts -> CW contacts, CW contacts -> SF contacts (over sync or async clients).
@@ -187,6 +189,9 @@ class AccountsAndContacts:
                 recognised as msplink's own without being read field by field).
             guards: Blast-radius limits for every flow.
             now: The clock of the adapters (default: the system clock).
+            vendor_types: ConnectWise company types that are the MSP's suppliers, not accounts: they
+                do not become Salesforce accounts (default ``("Vendor",)``; ``()`` carries every
+                company).
         """
         asynchronous = is_async(sf, cw)
         cfg = with_custom_fields(config, ID_FIELDS)
@@ -227,7 +232,7 @@ class AccountsAndContacts:
             guards=limits,
             fill_blanks=True,
         )
-        to_accounts = to_companies.reversed(name=COMPANIES)
+        to_accounts = to_companies.reversed(name=COMPANIES, filter=not_a_vendor(vendor_types))
 
         sf_contact_row = comparable(find_mapper("salesforce", "Contact", Contact))
         cw_contact_row = comparable(
@@ -271,6 +276,7 @@ class AccountsAndContacts:
         guards: Guards | None = None,
         retry_dead_letters: bool = False,
         now: Callable[[], datetime] | None = None,
+        vendor_types: Collection[str] = VENDOR_TYPES,
     ) -> SyncReport:
         """Sync Salesforce accounts and contacts with ConnectWise companies and contacts, both ways, once.
 
@@ -295,6 +301,8 @@ class AccountsAndContacts:
             guards: Blast-radius limits for every flow.
             retry_dead_letters: Retry each flow's dead letters first.
             now: The clock of the adapters (default: the system clock).
+            vendor_types: ConnectWise company types that do not become Salesforce accounts (default
+                ``("Vendor",)``, the suppliers ``purchase_orders_to_quickbooks`` makes QBO vendors).
 
         Returns:
             One report for the four flows (``report.parts`` holds each flow's).
@@ -311,7 +319,7 @@ class AccountsAndContacts:
             run(flow, state=state, dry_run=dry_run, progress=progress, retry_dead_letters=retry_dead_letters)
             for flow in self.flows(
                 sf=sf, cw=cw, config=config, owners=owners, contact_owners=contact_owners,
-                sf_integration_user=sf_integration_user, guards=guards, now=now,
+                sf_integration_user=sf_integration_user, guards=guards, now=now, vendor_types=vendor_types,
             )
         ]  # fmt: skip
         return SyncReport.combine(NAME, reports)

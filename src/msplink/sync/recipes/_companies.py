@@ -41,6 +41,7 @@ __all__ = [
     "VENDOR_TYPES",
     "CompaniesAndCustomers",
     "companies_and_customers",
+    "not_a_vendor",
 ]
 
 NAME: Final = "companies_and_customers"
@@ -148,7 +149,7 @@ class CompaniesAndCustomers:
             policies=policies,
             fields=(*COMPANY_FIELDS, "active"),
             guards=guards or Guards(),
-            filter=_not_a_vendor(vendor_types),
+            filter=not_a_vendor(vendor_types),
         )
         backward = forward.reversed(name=BACKWARD, fields=COMPANY_FIELDS, filter=_active)
         return forward, backward
@@ -219,8 +220,10 @@ def _active(customer: Any) -> bool:
     return bool(getattr(customer, "active", True))
 
 
-def _not_a_vendor(vendor_types: Collection[str]) -> Callable[[Any], bool] | None:
-    """The forward flow's filter: ``False`` for a company whose type is a vendor type."""
+def not_a_vendor(vendor_types: Collection[str]) -> Callable[[Any], bool] | None:
+    """A filter on canonical ConnectWise companies: ``False`` for a company whose type is one of
+    ``vendor_types`` (``None``, no filter, when there are none). The MSP's suppliers are neither
+    QuickBooks customers nor Salesforce accounts: ``purchase_orders_to_quickbooks`` makes them vendors."""
     if not vendor_types:
         return None
     skipped = frozenset(vendor_types)
