@@ -358,7 +358,8 @@ def markdown(report: dict[str, Any]) -> str:
             rerun_calls = ", ".join(f"{SYSTEM_KEYS[s]} {n}" for s, n in rerun["api_calls"].items())
             memory = f"{row['memory']['peak_mib']:.1f} MiB" if "memory" in row else "-"
             share = row["failures"] / max(row["records"], 1)
-            mark = " ⁽ᶜ⁾" if row.get("capped") else ""
+            short = row["records"] < size / 2
+            mark = " ⁽ᶜ⁾" if row.get("capped") or short else ""
             lines.append(
                 f"| {name} | {size:,} | {row['companies']:,} | {row['records']:,}{mark} | "
                 f"{row['failures']:,} ({share:.1%}) | {_fmt_calls(row)} | {row['cpu_us_per_record']:.0f} µs | "
@@ -371,6 +372,13 @@ def markdown(report: dict[str, Any]) -> str:
                     f"target needs {round(size / entry['records_per_company']):,} companies; the world is "
                     f"capped at {row['companies']:,} (`MAX_COMPANIES`), so {row['records']:,} records were "
                     "measured."
+                )
+            elif short:
+                notes.append(
+                    f"- {name} @{size:,}: the {row['companies']:,}-company world holds only "
+                    f"{row['records']:,} of its records (they do not grow with the world as the "
+                    f"{CALIBRATION_SIZE}-company calibration's {entry['records_per_company']:.2f} per company "
+                    "suggested); that is what was measured."
                 )
     if notes:
         lines += ["", "⁽ᶜ⁾ The world cannot reach the target size:", "", *notes]
@@ -430,6 +438,12 @@ def selected() -> list[Recipe]:
     return [RECIPES[n] for n in dependency_order(RECIPES) if not names or n in names]
 
 
+def rewrite_markdown() -> None:
+    """Write ``results/recipes.md`` again from ``results/recipes.json`` (after a change of the table)."""
+    report = json.loads((RESULTS / "recipes.json").read_text(encoding="utf-8"))
+    (RESULTS / "recipes.md").write_text(markdown(report), encoding="utf-8")
+
+
 def run() -> list[Result]:
     """Measure the selected recipes, merge them into ``results/recipes.json`` and ``recipes.md`` after
     each size (under a lock, so side-by-side runs of other recipes or sizes keep theirs), return the
@@ -451,3 +465,7 @@ def run() -> list[Result]:
     measure(selected(), SIZES, mine["recipes"], save)
     save()
     return list(results(merged))
+
+
+if __name__ == "__main__":
+    rewrite_markdown()
