@@ -85,6 +85,9 @@ LATENCY = float(os.environ.get("MSPLINK_BENCH_LATENCY", "0.1"))
 SEED = 7
 CALIBRATION_SIZE = 100
 SYSTEM_KEYS = {"connectwise": "cw", "quickbooks": "qbo", "salesforce": "sf"}
+PHASES = frozenset(os.environ.get("MSPLINK_BENCH_PHASES", "sync,async,memory").split(","))
+"""The runs to make (``sync`` with its rerun, ``async``, ``memory``): each is saved as it ends, and a
+row's runs made by separate processes are merged."""
 MAX_COMPANIES = int(os.environ.get("MSPLINK_BENCH_MAX_COMPANIES", "20000"))
 """The largest world a size below it may ask for. A recipe with few records per company (a few
 purchase orders per hundred companies) would otherwise ask for hundreds of thousands of companies,
@@ -295,17 +298,20 @@ def measure(
                 entry["records_per_company"] = ratio
                 for target in sizes:
                     companies, capped = world_size(target, ratio)
-                    _progress(f"{recipe.name} @{target:,}: sync run ({companies:,} companies)")
-                    row = sync_run(recipe, companies)
-                    row["target_records"] = target
-                    row["capped"] = capped
-                    _progress(f"{recipe.name} @{target:,}: async run")
-                    row["async"] = async_run(recipe, companies, row)
-                    if target >= 10_000:
-                        _progress(f"{recipe.name} @{target:,}: memory run")
-                        row["memory"] = memory_run(recipe, companies)
+                    row: dict[str, Any] = {"companies": companies, "target_records": target, "capped": capped}
                     entry[str(target)] = row
-                    save()
+                    if "sync" in PHASES:
+                        _progress(f"{recipe.name} @{target:,}: sync run ({companies:,} companies)")
+                        row.update(sync_run(recipe, companies))
+                        save()
+                    if "async" in PHASES and "sync" in PHASES:
+                        _progress(f"{recipe.name} @{target:,}: async run")
+                        row["async"] = async_run(recipe, companies, row)
+                        save()
+                    if "memory" in PHASES and target >= 10_000:
+                        _progress(f"{recipe.name} @{target:,}: memory run ({companies:,} companies)")
+                        row["memory"] = memory_run(recipe, companies)
+                        save()
             except Exception as exc:
                 entry["error"] = f"{type(exc).__name__}: {exc}"
                 save()
@@ -354,17 +360,29 @@ def markdown(report: dict[str, Any]) -> str:
             row = entry.get(str(size))
             if row is None:
                 continue
+            if "records" not in row:
+                memory = f"{row['memory']['peak_mib']:.1f} MiB" if "memory" in row else "-"
+                lines.append(
+                    f"| {name} | {size:,} | {row['companies']:,} | "
+                    f"{row['memory']['records'] if 'memory' in row else '-'} (memory run only) "
+                    f"| | | | | | | {memory} |"
+                )
+                continue
             rerun = row["rerun"]
             rerun_calls = ", ".join(f"{SYSTEM_KEYS[s]} {n}" for s, n in rerun["api_calls"].items())
             memory = f"{row['memory']['peak_mib']:.1f} MiB" if "memory" in row else "-"
             share = row["failures"] / max(row["records"], 1)
             short = row["records"] < size / 2
             mark = " ⁽ᶜ⁾" if row.get("capped") or short else ""
+            wall = (
+                f"{row['async']['virtual_wall_s']:,.1f} s ({row['async']['speedup']:.2f}x)"
+                if "async" in row
+                else "not run"
+            )
             lines.append(
                 f"| {name} | {size:,} | {row['companies']:,} | {row['records']:,}{mark} | "
                 f"{row['failures']:,} ({share:.1%}) | {_fmt_calls(row)} | {row['cpu_us_per_record']:.0f} µs | "
-                f"{row['virtual_wall_s']:,.1f} s | {row['async']['virtual_wall_s']:,.1f} s "
-                f"({row['async']['speedup']:.2f}x) | {rerun['writes']}, {rerun_calls or '-'} | {memory} |"
+                f"{row['virtual_wall_s']:,.1f} s | {wall} | {rerun['writes']}, {rerun_calls or '-'} | {memory} |"
             )
             if row.get("capped"):
                 notes.append(
@@ -400,11 +418,13 @@ def results(report: dict[str, Any]) -> Iterable[Result]:
             if row is None:
                 continue
             label = f"recipes: {name} @{size:,}"
-            for system, t in row["systems"].items():
-                yield Result(f"{label} {SYSTEM_KEYS[system]} calls / minimum", t["ratio"], "x", 1.10)
-            yield Result(f"{label} msplink CPU per record", row["cpu_us_per_record"], "us", 30)
-            yield Result(f"{label} rerun writes", row["rerun"]["writes"], "writes", 0)
-            yield Result(f"{label} async / sync wall", 1 / row["async"]["speedup"], "x", 1.0)
+            if "records" in row:
+                for system, t in row["systems"].items():
+                    yield Result(f"{label} {SYSTEM_KEYS[system]} calls / minimum", t["ratio"], "x", 1.10)
+                yield Result(f"{label} msplink CPU per record", row["cpu_us_per_record"], "us", 30)
+                yield Result(f"{label} rerun writes", row["rerun"]["writes"], "writes", 0)
+            if "async" in row:
+                yield Result(f"{label} async / sync wall", 1 / row["async"]["speedup"], "x", 1.0)
             if "memory" in row:
                 peaks[size] = row["memory"]["peak_mib"]
         if 10_000 in peaks and 100_000 in peaks:
@@ -417,7 +437,14 @@ def _merge(disk: dict[str, Any], mine: dict[str, Any]) -> dict[str, Any]:
     same = disk.get("latency_s") == mine["latency_s"]
     recipes: dict[str, Any] = dict(disk.get("recipes", {})) if same else {}
     for name, entry in mine["recipes"].items():
-        recipes[name] = {**recipes.get(name, {}), **entry}
+        old = recipes.get(name, {})
+        recipes[name] = {
+            **old,
+            **{
+                k: {**old[k], **v} if isinstance(v, dict) and isinstance(old.get(k), dict) else v
+                for k, v in entry.items()
+            },
+        }
         if "error" not in entry:
             recipes[name].pop("error", None)
     order = [name for name in RECIPES if name in recipes] + [n for n in recipes if n not in RECIPES]

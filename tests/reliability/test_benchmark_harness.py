@@ -186,3 +186,6 @@ def test_a_save_keeps_the_other_recipes_and_sizes_on_disk() -> None:
     assert merged["recipes"]["companies_and_customers"] == {"10000": {"records": 2}}
     assert merged["recipes"]["time_to_quickbooks"] == {"1000": {"records": 1}}
     assert bench_recipes._merge({**disk, "latency_s": 0.0}, mine)["recipes"] == mine["recipes"]
+    memory_only = {**mine, "recipes": {"time_to_quickbooks": {"1000": {"memory": {"peak_mib": 3.0}}}}}
+    row = bench_recipes._merge(disk, memory_only)["recipes"]["time_to_quickbooks"]["1000"]
+    assert row == {"records": 1, "memory": {"peak_mib": 3.0}}  # a run's phases from two processes
