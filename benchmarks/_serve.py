@@ -1,6 +1,7 @@
 """Serve a seeded world's three sandboxes over HTTP from a child process.
 
-``python -m benchmarks._serve SIZE SEED [--no-limits] [--latency=SECONDS]`` seeds ``seed_world(SIZE, seed=SEED)``, serves
+``python -m benchmarks._serve SIZE SEED [--no-limits] [--latency=SECONDS] [--procurement]`` seeds
+``seed_world(SIZE, seed=SEED, procurement=...)``, serves
 ConnectWise, QuickBooks and Salesforce with uvicorn on three loopback ports, prints one JSON line
 (the URLs, every credential, the mapping config, the world's clock) and serves until stdin closes.
 Used where the measuring process must hold none of the sandboxes' memory or CPU (peak memory of
@@ -67,7 +68,7 @@ def main(argv: list[str]) -> int:
     from msplink.sandbox import FaultKind, seed_world
 
     size, seed = int(argv[0]), int(argv[1])
-    world = seed_world(size, seed=seed)
+    world = seed_world(size, seed=seed, procurement="--procurement" in argv)
     if "--no-limits" in argv:
         for sandbox in (world.cw, world.qbo, world.sf):
             sandbox.enforce_rate_limits = False
@@ -82,11 +83,15 @@ def main(argv: list[str]) -> int:
 
 
 @contextmanager
-def served(size: int, seed: int, *, limits: bool = True, latency: float = 0.0) -> Iterator[dict[str, Any]]:
+def served(
+    size: int, seed: int, *, limits: bool = True, latency: float = 0.0, procurement: bool = False
+) -> Iterator[dict[str, Any]]:
     """Start the child, yield its spec, stop it."""
     args = [sys.executable, "-m", "benchmarks._serve", str(size), str(seed), f"--latency={latency}"]
     if not limits:
         args.append("--no-limits")
+    if procurement:
+        args.append("--procurement")
     child = subprocess.Popen(  # noqa: S603 (our own interpreter and module)
         args, cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
     )

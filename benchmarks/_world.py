@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import inspect
-from collections.abc import AsyncIterator, Iterable, Iterator, Mapping
+from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import timedelta
 from typing import Any
 
@@ -20,6 +20,7 @@ import attrs
 from benchmarks._traffic import Meter
 from msplink._core import RateLimit
 from msplink.connectwise import AsyncConnectWiseClient, ConnectWiseClient
+from msplink.demo import dependency_order
 from msplink.quickbooks import (
     AsyncQuickBooksClient,
     MemoryTokenStore,
@@ -30,13 +31,15 @@ from msplink.quickbooks import (
 from msplink.salesforce import AsyncSalesforceClient, ClientCredentialsAuth, SalesforceClient
 from msplink.sandbox import FaultKind, World
 from msplink.sync import StateStore, SyncReport, arun
-from msplink.sync.recipes import Recipe
+from msplink.sync.recipes import RECIPES, Recipe
 
 __all__ = [
     "INTEGRATION_USER",
     "Meters",
     "async_clients",
-    "recipe_kwargs",
+    "prerequisites",
+    "recipe_options",
+    "run_prerequisites",
     "run_recipe",
     "run_recipe_async",
     "set_latency",
@@ -171,39 +174,76 @@ async def async_clients(
         yield Clients(cw=cw, qbo=qbo, sf=sf)
 
 
-def recipe_kwargs(function: Any, world: World, clients: Clients, **extra: Any) -> dict[str, Any]:
-    """The keyword arguments a recipe (or its ``flows``) accepts, from the conventional names."""
-    offered: dict[str, Any] = {
-        "cw": clients.cw,
-        "qbo": clients.qbo,
-        "sf": clients.sf,
-        "config": world.config,
-        "now": world.clock.now,
-        "cw_integration_user": INTEGRATION_USER,
-        **extra,
-    }
-    accepted = inspect.signature(function).parameters
-    return {k: v for k, v in offered.items() if k in accepted}
+def recipe_options(function: Callable[..., Any]) -> dict[str, Any]:
+    """The recipe's own options the benchmark passes, where its signature takes them (the API member
+    the world's ConnectWise credentials log in as, so a recipe can tell its own writes apart)."""
+    if "cw_integration_user" in inspect.signature(function).parameters:
+        return {"cw_integration_user": INTEGRATION_USER}
+    return {}
 
 
 def run_recipe(recipe: Recipe, world: World, clients: Clients, state: StateStore, **extra: Any) -> SyncReport:
-    """Run a recipe once over sync clients."""
-    report: SyncReport = recipe.run(**recipe_kwargs(recipe.run, world, clients, state=state, **extra))
-    return report
-
-
-def _flows(value: Any) -> Iterable[Any]:
-    if isinstance(value, Mapping):
-        return list(value.values())
-    if isinstance(value, (list, tuple)):
-        return list(value)
-    return [value]
+    """Run a recipe once over sync clients (:meth:`Recipe.sync`: each recipe gets the clients it
+    declares)."""
+    return recipe.sync(
+        cw=clients.cw,
+        qbo=clients.qbo,
+        sf=clients.sf,
+        state=state,
+        config=world.config,
+        now=world.clock.now,
+        **recipe_options(recipe.run),
+        **extra,
+    )
 
 
 async def run_recipe_async(
     recipe: Recipe, world: World, clients: Clients, state: StateStore, **extra: Any
 ) -> SyncReport:
-    """Run a recipe's flows once, in order, with ``arun`` over async clients."""
-    flows = _flows(recipe.flows(**recipe_kwargs(recipe.flows, world, clients)))
+    """Run a recipe's flows (:meth:`Recipe.make_flows`) once, in order, with ``arun`` over async
+    clients."""
+    flows = recipe.make_flows(
+        cw=clients.cw,
+        qbo=clients.qbo,
+        sf=clients.sf,
+        state=state,
+        config=world.config,
+        now=world.clock.now,
+        **recipe_options(recipe.flows),
+    )
     reports = [await arun(flow, state=state, **extra) for flow in flows]
     return SyncReport.combine(recipe.name, reports)
+
+
+def prerequisites(recipe: Recipe) -> tuple[Recipe, ...]:
+    """The recipes that must run before ``recipe`` (the transitive closure of :attr:`Recipe.after`),
+    in :func:`msplink.demo.dependency_order`."""
+    needed: set[str] = set()
+    pending = list(recipe.after)
+    while pending:
+        name = pending.pop()
+        if name not in needed and name in RECIPES:
+            needed.add(name)
+            pending.extend(RECIPES[name].after)
+    return tuple(RECIPES[name] for name in dependency_order(RECIPES) if name in needed)
+
+
+PAUSE_S = 3600.0
+"""Virtual seconds between the prerequisites and the measured run: every vendor's rate window has
+reopened, so the measured run owes no wait to the unmetered calls before it."""
+
+
+def run_prerequisites(recipe: Recipe, world: World, state: StateStore) -> list[SyncReport]:
+    """Run ``recipe``'s prerequisites on ``world`` and ``state``, unmetered (their own meters, thrown
+    away), then move the world's clock on :data:`PAUSE_S`.
+
+    Call it before the measured run's meters, CPU clock and memory tracing start, so that none of
+    the prerequisites' calls, CPU or memory is counted.
+    """
+    reports = []
+    before = prerequisites(recipe)
+    if before:
+        with sync_clients(world, meters(world, analyse=False)) as c:
+            reports = [run_recipe(p, world, c, state) for p in before]
+        world.clock.advance(PAUSE_S)
+    return reports

@@ -13,6 +13,8 @@ import pytest
 from benchmarks import bench_concurrency, bench_recipes
 from benchmarks._traffic import Traffic, minimum_calls
 from benchmarks._virtual import run_virtual
+from hypothesis import given
+from hypothesis import strategies as st
 
 from msplink.sync.recipes import RECIPES
 from msplink.testing import FakeClock
@@ -95,3 +97,95 @@ def test_the_meters_count_what_the_sandboxes_served() -> None:
             assert meter.traffic.calls["write"] == writes - sum(
                 1 for r in served if r.method == "GET" and r.path.endswith("/companies")
             )
+
+
+def test_prerequisites_are_the_transitive_after_closure_in_dependency_order() -> None:
+    from benchmarks._world import prerequisites
+
+    assert prerequisites(RECIPES["companies_and_customers"]) == ()
+    assert [r.name for r in prerequisites(RECIPES["agreements_to_quickbooks"])] == ["companies_and_customers"]
+    assert [r.name for r in prerequisites(RECIPES["invoices_to_salesforce"])] == [
+        "companies_and_customers",
+        "leads_to_connectwise",
+        "closed_won_to_connectwise",
+        "accounts_and_contacts",
+        "invoices_to_quickbooks",
+        "payments_to_connectwise",
+    ]
+
+
+def test_prerequisites_run_unmetered_before_the_measured_run() -> None:
+    """The metered calls of a dependent recipe are exactly those of the same recipe run, with fresh
+    meters, on a world where its prerequisites already ran; and with its customers linked first
+    the recipe does its work instead of dead-lettering every agreement."""
+    from benchmarks._world import PAUSE_S, meters, run_recipe, set_latency, sync_clients
+
+    from msplink.sandbox import seed_world
+    from msplink.sync import MemoryStateStore
+
+    recipe, size = RECIPES["agreements_to_quickbooks"], 40
+    row = bench_recipes.sync_run(recipe, size)
+    assert set(row["prerequisites"]) == {"companies_and_customers"}
+
+    world, state = seed_world(size, seed=bench_recipes.SEED), MemoryStateStore()
+    with sync_clients(world, meters(world, analyse=False)) as c:
+        run_recipe(RECIPES["companies_and_customers"], world, c, state)
+    world.clock.advance(PAUSE_S)
+    set_latency(world, bench_recipes.LATENCY)
+    m = meters(world)
+    with sync_clients(world, m) as c:
+        report = run_recipe(recipe, world, c, state)
+    expected = {x.system: x.traffic.api_calls for x in m if x.traffic.api_calls}
+    assert {s: t["api_calls"] for s, t in row["systems"].items()} == expected
+    assert row["records"] == sum(report.counts.values()) + len(report.failures) > 0
+    assert row["failures"] == len(report.failures) <= row["records"] // 5
+
+    alone = seed_world(size, seed=bench_recipes.SEED)
+    with sync_clients(alone, meters(alone, analyse=False)) as c:
+        bare = run_recipe(recipe, alone, c, MemoryStateStore())
+    assert len(bare.failures) > row["failures"]  # without its customers the recipe measures failures
+
+    async_row = bench_recipes.async_run(recipe, size, row)
+    assert async_row["api_calls"] == expected
+
+
+def test_the_world_is_capped_and_says_so() -> None:
+    assert bench_recipes.world_size(1000, 2.0) == (500, False)
+    assert bench_recipes.world_size(1000, 0.01) == (min(20_000, bench_recipes.MAX_COMPANIES), True)
+    assert bench_recipes.world_size(100_000, 1.0) == (100_000, False)  # a target above the ceiling
+    assert bench_recipes.world_size(10, 5.0) == (20, False)  # never under 20 companies
+
+
+@given(target=st.integers(1, 10**6), per_company=st.floats(1e-4, 100))
+def test_world_size_never_exceeds_its_ceiling(target: int, per_company: float) -> None:
+    companies, capped = bench_recipes.world_size(target, per_company)
+    ceiling = min(20 * target, max(target, bench_recipes.MAX_COMPANIES))
+    wanted = max(20, round(target / per_company))
+    assert companies == min(wanted, ceiling)
+    assert capped == (wanted > ceiling)
+
+
+def test_a_save_keeps_the_other_recipes_and_sizes_on_disk() -> None:
+    disk = {
+        "latency_s": 0.1,
+        "sizes": [1000],
+        "recipes": {
+            "time_to_quickbooks": {"1000": {"records": 1}},
+            "companies_and_customers": {"error": "x"},
+        },
+    }
+    mine = {
+        "machine": {},
+        "latency_s": 0.1,
+        "sizes": [10000],
+        "recipes": {"companies_and_customers": {"10000": {"records": 2}}},
+    }
+    merged = bench_recipes._merge(disk, mine)
+    assert merged["sizes"] == [1000, 10000]
+    assert list(merged["recipes"]) == ["companies_and_customers", "time_to_quickbooks"]
+    assert merged["recipes"]["companies_and_customers"] == {"10000": {"records": 2}}
+    assert merged["recipes"]["time_to_quickbooks"] == {"1000": {"records": 1}}
+    assert bench_recipes._merge({**disk, "latency_s": 0.0}, mine)["recipes"] == mine["recipes"]
+    memory_only = {**mine, "recipes": {"time_to_quickbooks": {"1000": {"memory": {"peak_mib": 3.0}}}}}
+    row = bench_recipes._merge(disk, memory_only)["recipes"]["time_to_quickbooks"]["1000"]
+    assert row == {"records": 1, "memory": {"peak_mib": 3.0}}  # a run's phases from two processes
