@@ -243,6 +243,23 @@ def test_a_mapping_failure_is_a_dead_letter_and_retry_completes_it(world: World,
     assert [(d.source.id, d.attempts) for d in store.dead_letters()] == [("3", 2)]
 
 
+def test_a_report_keeps_its_failures_errors_but_not_the_pages_they_were_raised_over(
+    world: World, store: StateStore
+) -> None:
+    """A failure's traceback would pin every frame it passed through, and with them the page of
+    records each held: kept in a report, one failure per page kept most pages of a run alive (memory
+    that grew with the run; see benchmarks/results/recipes.md, peak memory)."""
+    for n in range(30):
+        world.a.add(name=f"Company {n}", terms="Net 45" if n % 10 == 0 else "Net 30")
+    flow = world.forward(config={"terms": ["Net 30"]}, page_size=10)
+    report = run(flow, state=store)
+    assert report.outcome_counts["failed"] == 3  # one on each page
+    errors = [f.error for f in report.failures] + [o.error for o in report.outcomes if o.error is not None]
+    assert len(errors) == 6 and {type(e).__name__ for e in errors} == {"MappingError"}
+    assert all(e is not None and e.__traceback__ is None for e in errors)
+    assert all(e.__context__ is None or e.__context__.__traceback__ is None for e in errors if e is not None)
+
+
 def test_write_failures_are_retried_then_dead_lettered(world: World, store: StateStore) -> None:
     for name in ("Transient", "Rejected", "Twice", "Fine"):
         world.a.add(name=name)
