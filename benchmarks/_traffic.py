@@ -46,6 +46,12 @@ PAGE_MAX: Mapping[str, int] = {"connectwise": 1000, "quickbooks": 1000, "salesfo
 WRITE_BATCH_MAX: Mapping[str, int] = {"connectwise": 1, "quickbooks": 30, "salesforce": 200}
 """The most records one write call can carry (CW none, QBO ``/batch``, SF sObject Collections)."""
 
+QBO_UNBATCHED: frozenset[str] = frozenset({"recurringtransaction"})
+"""QuickBooks entities written one per call: Intuit documents create and delete of a
+``RecurringTransaction`` on ``/recurringtransaction`` only, not as ``/batch`` items (REFERENCE §12.10)."""
+
+_CW_CHILD = re.compile(r"^.*/(\d+)/[A-Za-z]+(?:/\d+)?$")
+
 _AUTH = re.compile(r"/oauth2/|/services/oauth2/|/login/companyinfo|/\.well-known/", re.IGNORECASE)
 _CW_API = re.compile(r"/apis/3\.0(/.*)$", re.IGNORECASE)
 _QBO_API = re.compile(r"/v3/company/[^/]+(/.*)$", re.IGNORECASE)
@@ -64,6 +70,11 @@ class Traffic:
         read_ids: Distinct ids read, per object.
         read_calls: Read calls per object.
         writes: Records written, per object.
+        parents: For ConnectWise child collections (``/finance/agreements/{id}/additions``): the
+            parents whose children were read. The platform serves children one parent at a time
+            (REFERENCE §8.7), so their floor is one read per parent, not full pages across parents.
+        unbatched: Records written with one call each because the platform takes them no other way
+            (:data:`QBO_UNBATCHED`).
         statuses: Responses by status (``None``: no answer).
     """
 
@@ -73,6 +84,8 @@ class Traffic:
     read_ids: dict[str, set[str]] = attrs.field(factory=lambda: defaultdict(set))
     read_calls: Counter[str] = attrs.field(factory=Counter)
     writes: Counter[str] = attrs.field(factory=Counter)
+    parents: dict[str, set[str]] = attrs.field(factory=lambda: defaultdict(set))
+    unbatched: Counter[str] = attrs.field(factory=Counter)
     statuses: Counter[int | None] = attrs.field(factory=Counter)
 
     @property
@@ -89,18 +102,25 @@ class Traffic:
             "records_read": {k: len(v) for k, v in sorted(self.read_ids.items())},
             "read_calls": dict(sorted(self.read_calls.items())),
             "records_written": dict(sorted(self.writes.items())),
+            "child_parents": {k: len(v) for k, v in sorted(self.parents.items())},
             "minimum": minimum_calls(self),
         }
 
 
 def minimum_calls(traffic: Traffic) -> int:
-    """The fewest API calls the platform allows for the same records read and written."""
+    """The fewest API calls the platform allows for the same records read and written: full pages of
+    each object read (a child collection: one read per parent, as ConnectWise serves them), full
+    batches of what was written (one call per record the platform takes no other way)."""
     page = PAGE_MAX[traffic.system]
-    reads = sum(max(1, math.ceil(len(traffic.read_ids.get(obj, ())) / page)) for obj in traffic.read_calls)
-    written = sum(traffic.writes.values())
+    reads = sum(
+        max(1, len(traffic.parents.get(obj, ())), math.ceil(len(traffic.read_ids.get(obj, ())) / page))
+        for obj in traffic.read_calls
+    )
+    unbatched = sum(traffic.unbatched.values())
+    written = sum(traffic.writes.values()) - unbatched
     batch = WRITE_BATCH_MAX[traffic.system]
     writes = written if batch == 1 else math.ceil(written / batch)
-    return reads + writes
+    return reads + writes + unbatched
 
 
 def _json(content: bytes) -> Any:
@@ -127,6 +147,9 @@ def _analyse_cw(t: Traffic, request: httpx.Request, response: httpx.Response | N
         rows = body if isinstance(body, list) else [body]
         obj = re.sub(r"/\{id\}$", "", obj)
         t.read_calls[obj] += 1
+        child = _CW_CHILD.match(api.rstrip("/"))
+        if child is not None:
+            t.parents[obj].add(child.group(1))
         t.read_ids[obj].update(str(r.get("id")) for r in rows if isinstance(r, dict))
         return
     t.calls["write"] += 1
@@ -192,7 +215,10 @@ def _analyse_qbo(t: Traffic, request: httpx.Request, response: httpx.Response | 
             t.calls["meta"] += 1
         return
     t.calls["write"] += 1
-    t.writes[parts[0] if parts else "?"] += 1
+    entity = parts[0] if parts else "?"
+    t.writes[entity] += 1
+    if entity.lower() in QBO_UNBATCHED:
+        t.unbatched[entity] += 1
 
 
 def _analyse_sf(t: Traffic, request: httpx.Request, response: httpx.Response | None, api: str) -> None:

@@ -57,6 +57,35 @@ def test_the_platform_minimum_counts_full_pages_and_full_batches() -> None:
     assert minimum_calls(sf) == 3
 
 
+def test_child_collections_and_unbatched_entities_count_one_call_each() -> None:
+    cw = Traffic("connectwise")
+    additions = "/finance/agreements/{id}/additions"
+    cw.read_calls[additions] = 40
+    cw.read_ids[additions].update(str(i) for i in range(120))
+    cw.parents[additions].update(str(i) for i in range(37))
+    assert minimum_calls(cw) == 37  # ConnectWise serves children one parent at a time
+    qbo = Traffic("quickbooks")
+    qbo.writes.update({"recurringtransaction": 12, "Invoice": 31})
+    qbo.unbatched["recurringtransaction"] = 12
+    assert minimum_calls(qbo) == 12 + 2  # templates one per call; invoices in batches of 30
+
+
+def test_the_meter_tells_child_collections_by_their_parents() -> None:
+    from benchmarks._world import meters, sync_clients
+    from msplink.sandbox import seed_world
+
+    world = seed_world(30, seed=7)
+    metered = meters(world)
+    agreements = [a["id"] for a in world.cw.records("agreements")][:3]
+    with sync_clients(world, metered) as c:
+        for agreement in agreements:
+            list(c.cw.agreements.additions(agreement).list())
+    traffic = metered.cw.traffic
+    [child] = [obj for obj in traffic.read_calls if obj.endswith("/additions")]
+    assert traffic.parents[child] == {str(a) for a in agreements}
+    assert minimum_calls(traffic) == 3
+
+
 def test_a_recipe_run_is_metered_exactly() -> None:
     recipe = RECIPES["companies_and_customers"]
     row = bench_recipes.sync_run(recipe, 60)
