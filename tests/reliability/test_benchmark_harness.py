@@ -72,6 +72,7 @@ def test_child_collections_and_unbatched_entities_count_one_call_each() -> None:
 
 def test_the_meter_tells_child_collections_by_their_parents() -> None:
     from benchmarks._world import meters, sync_clients
+
     from msplink.sandbox import seed_world
 
     world = seed_world(30, seed=7)
