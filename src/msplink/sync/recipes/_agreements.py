@@ -73,6 +73,7 @@ from msplink.sync.recipes._io_steps import (
     AsyncOperations,
     Call,
     Items,
+    Many,
     Operations,
     RecipeMapper,
     Steps,
@@ -325,6 +326,21 @@ class _Contracts(Operations):
         return dict(self.agreements.api_calls)
 
     def _expand(self, records: Sequence[RemoteRecord]) -> Steps[list[RemoteRecord]]:
+        recurring = [
+            int(r.id)
+            for r in records
+            if not r.deleted
+            and (_raw(r.data).get("billingCycle") is not None or not _raw(r.data).get("oneTimeFlag"))
+        ]
+        # one read per agreement (ConnectWise serves additions only under their agreement), all of the
+        # page's at once: concurrently on async clients
+        listed = (yield Many(tuple(partial(_additions, self.cw, n) for n in recurring))) if recurring else ()
+        failed = next((x for x in listed if isinstance(x, MsplinkError)), None)
+        if failed is not None:
+            raise failed
+        additions_of: dict[int, tuple[Any, ...]] = {
+            n: tuple(found) for n, found in zip(recurring, listed, strict=True)
+        }
         out: list[RemoteRecord] = []
         for record in records:
             if record.deleted:
@@ -342,11 +358,7 @@ class _Contracts(Operations):
                 if company_id
                 else None
             )
-            recurring = raw.get("billingCycle") is not None or not raw.get("oneTimeFlag")
-            additions: tuple[Any, ...] = ()
-            if recurring:
-                number = int(record.id)
-                additions = tuple((yield Items(partial(_additions, self.cw, number))))
+            additions = additions_of.get(int(record.id), ())
             stamps = ",".join(
                 f"{_raw(a).get('id')}@{(_raw(a).get('_info') or {}).get('lastUpdated')}" for a in additions
             )
@@ -384,7 +396,8 @@ class _Contracts(Operations):
 
 
 def _additions(cw: Any, agreement_id: int) -> Any:
-    return cw.agreements.additions(agreement_id).list()
+    """``GET /finance/agreements/{id}/additions``, every page (a list; a coroutine of one on async clients)."""
+    return cw.agreements.additions(agreement_id).list().to_list()
 
 
 def _state_of(raw: Mapping[str, Any], today: date) -> str:
