@@ -450,7 +450,11 @@ class _Templates(Operations):
         return out
 
     def _write(self, ops: Sequence[WriteOp]) -> Steps[list[WriteResult]]:
-        out: list[WriteResult] = []
+        # one POST /recurringtransaction per template (Intuit documents no /batch for them), the page's
+        # all in one step: concurrently on async clients; each keyed by its own requestid
+        out: list[WriteResult | None] = []
+        sent: list[tuple[int, WriteOp]] = []
+        calls: list[Callable[[], Any]] = []
         for op in ops:
             body: Any = op.payload
             if op.action is Action.UPDATE:
@@ -464,13 +468,17 @@ class _Templates(Operations):
                     )
                 )
                 continue
-            try:
-                written = yield Call(partial(self.qbo.recurring_transactions.create, body, request_id=op.key))
-            except MsplinkError as exc:
-                out.append(WriteResult(key=op.key, error=exc))
-                continue
-            out.append(WriteResult(key=op.key, id=str(written.id), version=written.sync_token))
-        return out
+            sent.append((len(out), op))
+            out.append(None)
+            calls.append(partial(self.qbo.recurring_transactions.create, body, request_id=op.key))
+        answers = (yield Many(tuple(calls))) if calls else ()
+        for (slot, op), written in zip(sent, answers, strict=True):
+            out[slot] = (
+                WriteResult(key=op.key, error=written)
+                if isinstance(written, MsplinkError)
+                else WriteResult(key=op.key, id=str(written.id), version=written.sync_token)
+            )
+        return [result for result in out if result is not None]
 
     def _settle(self, intents: Sequence[Intent]) -> Steps[list[RemoteRecord | None]]:
         templates = yield from self._all()
