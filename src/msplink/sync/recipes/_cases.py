@@ -190,34 +190,45 @@ def _with_descriptions(
 
     def expand(records: list[RemoteRecord], read: Read | None) -> Steps[list[RemoteRecord]]:
         done = state.processed(CASE_FLOW, [r.id for r in records]) if records else {}
-        out = []
-        for record in records:
+        wanted: list[int] = []  # positions of the tickets whose description is read
+        for n, record in enumerate(records):
             model = record.data
             if model is None or model.id is None or model.initial_description is not None:
-                out.append(record)
                 continue
             if read is not None and done.get(record.id) == record.version:  # re-read in the overlap
-                out.append(record)
                 continue
             try:
                 ticket = inbound(model, config)
             except MappingError:  # the engine maps it again and records the failure
-                out.append(record)
                 continue
-            if not in_scope(ticket):
-                out.append(record)
-                continue
-            path = f"/service/tickets/{int(model.id)}/notes"
-            params = {"conditions": where, "orderBy": "id asc", "pageSize": "1", "fields": "id,text"}
-            response = yield functools.partial(cw.request, "GET", path, params=params)
+            if in_scope(ticket):
+                wanted.append(n)
+        params = {"conditions": where, "orderBy": "id asc", "pageSize": "1", "fields": "id,text"}
+        # one read per ticket (ConnectWise serves notes only under their ticket), the page's at once
+        responses = (
+            (
+                yield tuple(
+                    functools.partial(
+                        cw.request, "GET", f"/service/tickets/{int(records[n].data.id)}/notes", params=params
+                    )
+                    for n in wanted
+                )
+            )
+            if wanted
+            else ()
+        )
+        out = list(records)
+        for n, response in zip(wanted, responses, strict=True):
             notes = response.json()
             text = (
                 notes[0].get("text")
                 if isinstance(notes, list) and notes and isinstance(notes[0], dict)
                 else None
             )
-            described = attrs.evolve(model, initial_description=text if isinstance(text, str) else None)
-            out.append(attrs.evolve(record, data=described))
+            described = attrs.evolve(
+                records[n].data, initial_description=text if isinstance(text, str) else None
+            )
+            out[n] = attrs.evolve(records[n], data=described)
         return out
 
     return expand

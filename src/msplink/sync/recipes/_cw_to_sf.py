@@ -19,6 +19,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import inspect
 from collections.abc import Callable, Collection, Generator, Iterable, Mapping, Sequence
@@ -80,9 +81,13 @@ __all__ = [
 
 T = TypeVar("T")
 
-Steps = Generator[Callable[[], Any], Any, T]
+Steps = Generator[Callable[[], Any] | tuple[Callable[[], Any], ...], Any, T]
 """A plan: yields zero-argument calls (a client call, maybe returning an awaitable), receives their
-results, returns its value."""
+results, returns its value. A tuple of calls is one step: their results as a tuple, in order (the
+async driver runs up to :data:`CONCURRENT_CALLS` of them at once; the first error ends the plan)."""
+
+CONCURRENT_CALLS: Final = 8
+"""Calls of one tuple step in flight at once on async clients."""
 
 Expand = Callable[[list[RemoteRecord], "Read | None"], Steps[list[RemoteRecord]]]
 """``expand(records, read)``: the records the engine sees instead of ``records``; ``read`` says which
@@ -114,7 +119,7 @@ def run_steps(steps: Steps[T]) -> T:
     try:
         call = next(steps)
         while True:
-            call = steps.send(call())
+            call = steps.send(tuple(c() for c in call) if isinstance(call, tuple) else call())
     except StopIteration as stop:
         value: T = stop.value
         return value
@@ -127,15 +132,30 @@ async def arun_steps(steps: Steps[T]) -> T:
     try:
         call = next(steps)
         while True:
-            result = call()
-            if inspect.isawaitable(result):
-                result = await result
+            if isinstance(call, tuple):
+                result: Any = await _gathered(call)
+            else:
+                result = await _awaited(call())
             call = steps.send(result)
     except StopIteration as stop:
         value: T = stop.value
         return value
     finally:
         steps.close()
+
+
+async def _awaited(result: Any) -> Any:
+    return await result if inspect.isawaitable(result) else result
+
+
+async def _gathered(calls: tuple[Callable[[], Any], ...]) -> tuple[Any, ...]:
+    limit = asyncio.Semaphore(CONCURRENT_CALLS)
+
+    async def one(fn: Callable[[], Any]) -> Any:
+        async with limit:
+            return await _awaited(fn())
+
+    return tuple(await asyncio.gather(*(one(fn) for fn in calls)))
 
 
 def is_async(client: Any) -> bool:

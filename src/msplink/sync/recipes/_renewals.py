@@ -271,11 +271,10 @@ def _terms(
                 agreement_id, _, end = source_id.partition("@")
                 earlier[agreement_id].append(end)
             done = state.processed(RENEWAL_FLOW, [term_id(r.id, _end_of(r.data)) for r in records if r.data])
-        out: list[RemoteRecord] = []
+        terms: list[tuple[RemoteRecord, date | None, str, list[str], bool]] = []
         for record in records:
             agreement = record.data
             if agreement is None:
-                out.append(record)
                 continue
             end = _end_of(agreement)
             current = term_id(record.id, end)
@@ -289,11 +288,23 @@ def _terms(
                 wanted = wanted or account_linked([ExternalRef(CONNECTWISE, "company", str(company))])
             if read is not None and not older and done.get(current) == record.version:
                 wanted = False  # re-read in the overlap: the engine drops it unread
-            additions: tuple[Any, ...] = ()
-            if wanted and agreement.id is not None:
-                number = int(agreement.id)
-                rows = yield functools.partial(_additions, cw_client, number)
-                additions = tuple(rows)
+            terms.append((record, end, current, older, wanted and agreement.id is not None))
+        # one read per agreement (ConnectWise serves additions only under it), the page's at once
+        numbers = [int(record.data.id) for record, _, _, _, wanted in terms if wanted]
+        listed = (
+            (yield tuple(functools.partial(_additions, cw_client, n) for n in numbers)) if numbers else ()
+        )
+        additions_of = {n: tuple(rows) for n, rows in zip(numbers, listed, strict=True)}
+        by_record = {id(t[0]): t for t in terms}
+        out: list[RemoteRecord] = []
+        for record in records:
+            agreement = record.data
+            term = by_record.get(id(record))
+            if agreement is None or term is None:
+                out.append(record)
+                continue
+            _, end, current, older, wanted = term
+            additions: tuple[Any, ...] = additions_of.get(int(agreement.id), ()) if wanted else ()
             out.append(
                 attrs.evolve(
                     record, id=current, data=AgreementTerm(agreement=agreement, additions=additions, end=end)
