@@ -19,7 +19,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import functools
 import inspect
 from collections.abc import Callable, Collection, Generator, Iterable, Mapping, Sequence
@@ -28,6 +27,7 @@ from typing import Any, Final, TypeVar
 
 import attrs
 
+from msplink.errors import MsplinkError
 from msplink.mappers import MappingConfig, find_mapper
 from msplink.models import Customer, ExternalRef, Link
 from msplink.sync import (
@@ -54,6 +54,7 @@ from msplink.sync.adapters import (
     ConnectWiseAdapter,
     SalesforceAdapter,
 )
+from msplink.sync.recipes._io_steps import gather
 
 __all__ = [
     "COMPANY_LINK_FLOW",
@@ -149,13 +150,11 @@ async def _awaited(result: Any) -> Any:
 
 
 async def _gathered(calls: tuple[Callable[[], Any], ...]) -> tuple[Any, ...]:
-    limit = asyncio.Semaphore(CONCURRENT_CALLS)
-
-    async def one(fn: Callable[[], Any]) -> Any:
-        async with limit:
-            return await _awaited(fn())
-
-    return tuple(await asyncio.gather(*(one(fn) for fn in calls)))
+    results = await gather(calls, CONCURRENT_CALLS)
+    failed = next((r for r in results if isinstance(r, MsplinkError)), None)
+    if failed is not None:
+        raise failed  # as a single call's error would: the plan ends
+    return results
 
 
 def is_async(client: Any) -> bool:

@@ -43,6 +43,7 @@ __all__ = [
     "SyncOperations",
     "adrive",
     "drive",
+    "gather",
     "is_async_client",
     "merge_calls",
 ]
@@ -139,7 +140,13 @@ async def _value(result: Any) -> Any:
 
 
 async def _gather(step: Many) -> tuple[Any, ...]:
-    limit = asyncio.Semaphore(max(1, step.concurrency))
+    return await gather(step.fns, step.concurrency)
+
+
+async def gather(fns: Sequence[Callable[[], Any]], concurrency: int) -> tuple[Any, ...]:
+    """Run calls (awaiting what each returns when it is awaitable), at most ``concurrency`` in flight:
+    their results in order, or the :class:`~msplink.errors.MsplinkError` each raised."""
+    limit = asyncio.Semaphore(max(1, concurrency))
 
     async def one(fn: Callable[[], Any]) -> Any:
         async with limit:
@@ -148,7 +155,7 @@ async def _gather(step: Many) -> tuple[Any, ...]:
             except MsplinkError as exc:
                 return exc
 
-    return tuple(await asyncio.gather(*(one(fn) for fn in step.fns)))
+    return tuple(await asyncio.gather(*(one(fn) for fn in fns)))
 
 
 def is_async_client(client: Any, resource: str) -> bool:
