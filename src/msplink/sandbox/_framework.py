@@ -103,7 +103,7 @@ def json_dumps(data: Any) -> bytes:
 
 
 def exact_json_dumps(data: Any) -> bytes:
-    """The pure-Python encoder :func:`json_dumps` falls back to (same JSON, non-ASCII keys escaped)."""
+    """The pure-Python encoder :func:`json_dumps` falls back to (the same bytes)."""
     return _encode(data).encode("utf-8")
 
 
@@ -111,7 +111,7 @@ def _encode(value: Any) -> str:
     if isinstance(value, Decimal):
         return format(value, "f")
     if isinstance(value, Mapping):
-        return "{" + ",".join(json.dumps(str(k)) + ":" + _encode(v) for k, v in value.items()) + "}"
+        return "{" + ",".join(json.dumps(str(k), ensure_ascii=False) + ":" + _encode(v) for k, v in value.items()) + "}"
     if isinstance(value, (list, tuple)):
         return "[" + ",".join(_encode(v) for v in value) + "]"
     return json.dumps(value, default=_default, ensure_ascii=False)
