@@ -111,7 +111,11 @@ def _encode(value: Any) -> str:
     if isinstance(value, Decimal):
         return format(value, "f")
     if isinstance(value, Mapping):
-        return "{" + ",".join(json.dumps(str(k), ensure_ascii=False) + ":" + _encode(v) for k, v in value.items()) + "}"
+        return (
+            "{"
+            + ",".join(json.dumps(str(k), ensure_ascii=False) + ":" + _encode(v) for k, v in value.items())
+            + "}"
+        )
     if isinstance(value, (list, tuple)):
         return "[" + ",".join(_encode(v) for v in value) + "]"
     return json.dumps(value, default=_default, ensure_ascii=False)
