@@ -8,6 +8,7 @@ refs' versions (``ExternalRef.version`` is excluded from ``==``), or the ``Mappi
 from __future__ import annotations
 
 import inspect
+import json
 from collections.abc import Mapping
 from types import ModuleType
 from typing import Any
@@ -15,12 +16,13 @@ from typing import Any
 import attrs
 import pytest
 
+from msplink.connectwise import models as cw
 from msplink.errors import ConfigurationError, MappingError
 from msplink.mappers import MAPPERS, Mapper, MappingConfig, find_mapper
 from msplink.mappers import connectwise as cwm
 from msplink.mappers import quickbooks as qbm
 from msplink.mappers import salesforce as sfm
-from msplink.models import Address, Customer, InvoiceLine, Record, TimeEntry, Vendor
+from msplink.models import Address, Contact, Customer, Invoice, InvoiceLine, Record, TimeEntry, Vendor
 
 from . import _corpus
 from . import cw_payloads as cwm_payloads
@@ -150,6 +152,54 @@ def test_a_payload_projected_to_reads_maps_like_the_full_payload(mapper: Mapper[
             assert any(system == mapper.system and obj == mapper.object for system, obj, _, _ in refs)
 
 
+CW_MODELS: dict[str, type[cw.Model]] = {
+    "company": cw.Company,
+    "site": cw.CompanySite,
+    "contact": cw.Contact,
+    "catalog_item": cw.CatalogItem,
+    "agreement": cw.Agreement,
+    "addition": cw.AgreementAddition,
+    "invoice": cw.Invoice,
+    "payment": cw.InvoicePayment,
+    "product_item": cw.ProductItem,
+    "time_entry": cw.TimeEntry,
+    "ticket": cw.Ticket,
+    "project": cw.Project,
+    "opportunity": cw.Opportunity,
+    "purchase_order": cw.PurchaseOrder,
+}
+"""The wire model each ConnectWise mapper parses."""
+
+
+def cw_project(payload: Mapping[str, Any], paths: tuple[str, ...]) -> dict[str, Any]:
+    """What ConnectWise answers to ``fields=`` with nested paths (``status/name``): only those values."""
+    out: dict[str, Any] = {}
+    for path in paths:
+        head, _, rest = path.partition("/")
+        if head not in payload:
+            continue
+        if not rest:
+            out[head] = payload[head]
+        elif isinstance(payload[head], Mapping):
+            inner = cw_project(payload[head], (rest,))
+            if inner:
+                out.setdefault(head, {}).update(inner)
+    return out
+
+
+@pytest.mark.parametrize("mapper", [m for m in INBOUND if m.system == "connectwise"], ids=_id)
+def test_a_cw_payload_read_with_the_model_projection_maps_like_the_full_payload(mapper: Mapper[Any]) -> None:
+    config = _corpus.config(mapper.system)
+    paths = CW_MODELS[mapper.object].projection(("id", *mapper.reads_for(config), "_info"))
+    assert "_info" not in paths or mapper.object in {"payment", "product_item"}  # not entities: no lifting
+    for row in corpus(mapper):
+        projected = cw_project(row, paths)
+        assert outcome(mapper, projected, config) == outcome(mapper, row, config), row.get("id", row)
+        size = len(json.dumps(projected, default=str))
+        top_level = project(row, ("id", *mapper.reads_for(config), "_info"))
+        assert size <= len(json.dumps(top_level, default=str)), "never more than the top-level read"
+
+
 UNSEEN_READS: dict[tuple[str, str, str], set[str]] = {
     ("connectwise", "agreement", "Agreement"): {"oneTimeFlag"},
     ("connectwise", "payment", "Payment"): {"credit"},
@@ -228,6 +278,27 @@ def test_reads_for_adds_configured_salesforce_custom_fields_only() -> None:
     assert account.reads_for(None) == account.reads
     company = find_mapper("connectwise", "company", Customer)
     assert company.reads_for(config) == company.reads and "customFields" in company.reads
+
+
+def test_reads_for_leaves_out_a_custom_field_array_the_config_maps_nothing_from() -> None:
+    config = MappingConfig.from_dict(
+        {
+            "custom_fields": [
+                {"record": "Customer", "name": "sla", "salesforce": "SLA__c", "connectwise": "SLA"}
+            ]
+        }
+    )
+    company = find_mapper("connectwise", "company", Customer)
+    contact = find_mapper("connectwise", "contact", Contact)
+    invoice = find_mapper("quickbooks", "Invoice", Invoice)
+    assert "customFields" in contact.reads and "CustomField" in invoice.reads
+    assert contact.reads_for(config) == tuple(f for f in contact.reads if f != "customFields")
+    assert invoice.reads_for(config) == tuple(f for f in invoice.reads if f != "CustomField")  # none for QBO
+    assert company.reads_for(config) == company.reads  # SLA is read from customFields
+    assert (
+        contact.reads_for(MappingConfig()) == contact.reads_for(config)
+        and contact.reads_for(None) == contact.reads
+    )
 
 
 def test_inbound_and_outbound_refuse_a_missing_direction() -> None:

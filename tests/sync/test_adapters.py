@@ -6,10 +6,14 @@ import asyncio
 from collections.abc import Sequence
 from datetime import timedelta
 from typing import Any
+from urllib.parse import parse_qsl, unquote, urlencode
 
 import attrs
+import httpx
 import pytest
 
+from msplink.connectwise import ConnectWiseClient
+from msplink.connectwise import models as cwm
 from msplink.errors import ConfigurationError, SyncError
 from msplink.mappers import find_mapper
 from msplink.models import Customer, ExternalRef, Payment
@@ -76,14 +80,89 @@ def test_cw_reads_a_closed_window_forward_only_with_the_mapper_projection(world:
     queries = _queries(world)
     assert len(queries) == 4
     assert all(f"conditions=lastUpdated <= [{until}]" in q for q in queries)
-    fields = queries[0].split("fields=")[1].split("&")[0].split(",")
-    assert fields[0] == "id" and "_info" in fields and set(CW_MAPPER.reads) <= set(fields)
+    fields = unquote(queries[0].split("fields=")[1].split("&")[0]).split(",")
+    assert fields == list(cwm.Company.projection(["id", *CW_MAPPER.reads_for(world.config), "_info"]))
+    info = ["_info/lastUpdated", "_info/updatedBy", "_info/dateEntered", "_info/enteredBy"]
+    assert fields[:5] == ["id", *info] and "_info" not in fields
+    assert {"status/name", "taxCode/id", "types"} <= set(fields) and "status" not in fields
+    assert "customFields" not in fields  # the world's config maps no ConnectWise custom field of a Customer
     assert [q.rsplit("pageId=", 1)[-1] if "pageId" in q else None for q in queries] == [
         None,
         "10",
         "20",
         "30",
     ]
+
+
+def _links(value: Any, path: str = "") -> list[str]:
+    """The paths of every ``_info`` block below the top level of a payload."""
+    found: list[str] = []
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key == "_info" and path:
+                found.append(path)
+            found += _links(item, f"{path}/{key}")
+    elif isinstance(value, list):
+        for item in value:
+            found += _links(item, path + "[]")
+    return found
+
+
+def test_cw_projection_leaves_the_links_out_and_maps_like_the_full_record(world: World) -> None:
+    with world.clients() as c:
+        adapter = ConnectWiseAdapter(c.cw, CW_MAPPER, config=world.config, now=world.clock.now)
+        page = adapter.read_changes(None, None)
+        full = {m.id: m for m in c.cw.companies.list(page_size=1000)}
+    assert len(page.records) == len(full) == 34
+    for record in page.records:
+        raw = record.data.raw
+        assert (
+            {"lastUpdated", "updatedBy"}
+            <= set(raw["_info"])
+            <= {"lastUpdated", "updatedBy", "dateEntered", "enteredBy"}
+        )
+        # only arrays (company types, custom fields) keep their references' links
+        assert {p.split("[]")[0] for p in _links(raw)} <= {"/types", "/customFields"}
+        whole = full[int(record.id)]
+        assert record.updated_at == whole.last_updated and record.data.updated_by == whole.updated_by
+        assert adapter.canonical(record.data) == CW_MAPPER.inbound(whole, world.config)
+        # the full record a write answers holds the same version as the projected read
+        assert adapter.version_of(whole) == record.version
+    assert sum(1 for r in world.cw.requests if r.path.endswith("/company/companies")) == 2
+
+
+class _IgnoresInfoPaths(httpx.BaseTransport):
+    """A ConnectWise that does not answer ``fields=_info/...`` (it leaves ``_info`` out altogether)."""
+
+    def __init__(self, inner: httpx.BaseTransport) -> None:
+        self.inner = inner
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        params = [
+            (k, ",".join(f for f in v.split(",") if not f.startswith("_info/")) if k == "fields" else v)
+            for k, v in parse_qsl(request.url.query.decode())
+        ]
+        url = request.url.copy_with(query=urlencode(params).encode())
+        return self.inner.handle_request(httpx.Request(request.method, url, headers=request.headers))
+
+
+def test_cw_reads_info_whole_when_the_server_does_not_answer_its_paths(world: World) -> None:
+    with ConnectWiseClient(
+        **world.cw.credentials(),
+        transport=_IgnoresInfoPaths(world.cw.transport()),
+        sleep=world.clock.sleep,
+        clock=world.clock.monotonic,
+    ) as cw:
+        adapter = ConnectWiseAdapter(cw, CW_MAPPER, config=world.config, now=world.clock.now, page_size=20)
+        first = adapter.read_changes(None, None)
+        second = adapter.read_changes(None, first.next_token)
+    assert [len(first.records), len(second.records)] == [20, 14]
+    assert all(r.updated_at is not None and r.version for r in [*first.records, *second.records])
+    # the first page is asked twice (projected, then with _info whole); every page after once
+    fields = [unquote(q.split("fields=")[1].split("&")[0]).split(",") for q in _queries(world)]
+    assert len(fields) == 3
+    assert "_info" not in fields[0] and "_info" in fields[1] and "_info" in fields[2]
+    assert adapter.fields == adapter._whole_info
 
 
 def test_cw_versions_hold_the_values_so_a_same_second_edit_is_a_new_version(world: World) -> None:

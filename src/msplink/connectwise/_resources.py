@@ -59,6 +59,11 @@ class Resource(Generic[T, U]):
         path = self._ep.template.replace("{parent}", str(self._parent))
         return f"<{type(self).__name__} connectwise {path}>"
 
+    @property
+    def model(self) -> type[T]:
+        """The wire model of this collection's records (``Company`` for ``/company/companies``)."""
+        return self._ep.model
+
     def get(self, record_id: int, /, *, fields: Sequence[str] | None = None) -> T:
         """Fetch one record (``GET {collection}/{id}``, optionally projected with ``fields``).
 
@@ -200,6 +205,11 @@ class AsyncResource(Generic[T, U]):
     def __repr__(self) -> str:
         path = self._ep.template.replace("{parent}", str(self._parent))
         return f"<{type(self).__name__} connectwise {path}>"
+
+    @property
+    def model(self) -> type[T]:
+        """The wire model of this collection's records (``Company`` for ``/company/companies``)."""
+        return self._ep.model
 
     @twin_doc(Resource.get)
     async def get(self, record_id: int, /, *, fields: Sequence[str] | None = None) -> T:

@@ -459,7 +459,8 @@ def order_by_param(order_by: Sequence[OrderBy | str] | OrderBy | str | None) -> 
 
 
 def fields_param(fields: Sequence[str] | None, *, include_info: bool = False) -> str | None:
-    """Render ``fields`` (each path checked); ``include_info`` adds ``_info`` (incremental reads need it).
+    """Render ``fields`` (each path checked); ``include_info`` adds ``_info`` (incremental reads need it)
+    unless ``_info`` or ``_info/lastUpdated`` is there already.
 
     Raises:
         QueryError: A field path is invalid.
@@ -469,7 +470,7 @@ def fields_param(fields: Sequence[str] | None, *, include_info: bool = False) ->
     if isinstance(fields, str):
         fields = [part.strip() for part in fields.split(",")]
     names = [_check_path(name) for name in fields]
-    if include_info and "_info" not in names:
+    if include_info and "_info" not in names and "_info/lastUpdated" not in names:
         names.append("_info")
     return ",".join(dict.fromkeys(names))
 

@@ -11,6 +11,9 @@ from msplink.errors import ConfigurationError
 from msplink.mappers._config import MappingConfig
 from msplink.models import SALESFORCE
 
+_CUSTOM_FIELD_ARRAYS = frozenset({"customFields", "CustomField"})
+"""Where ConnectWise (``customFields``) and QuickBooks (``CustomField``) keep a record's custom fields."""
+
 __all__ = [
     "Mapper",
 ]
@@ -83,15 +86,22 @@ class Mapper(Generic[C]):
         return self.from_canonical(canonical, config)
 
     def reads_for(self, config: MappingConfig | None = None) -> tuple[str, ...]:
-        """The fields to project for ``config``: :attr:`reads` plus configured Salesforce custom fields.
+        """The fields to project for ``config``: :attr:`reads`, narrowed to the custom fields it maps.
 
-        Salesforce custom fields are top-level fields of the sObject (``SLA__c``); ConnectWise and
-        QuickBooks carry theirs inside ``customFields`` / ``CustomField``, already in :attr:`reads`.
+        Salesforce custom fields are top-level fields of the sObject (``SLA__c``): the configured ones
+        are added. ConnectWise and QuickBooks carry theirs inside one array (``customFields`` /
+        ``CustomField``, in :attr:`reads`): a config that maps none of this record's custom fields
+        leaves the array out, since nothing in it would be read. ``None`` (no config known) reads
+        everything in :attr:`reads`.
         """
-        if config is None or self.system != SALESFORCE:
+        if config is None:
             return self.reads
-        extra = [field for _, field in config.custom_fields_for(self.canonical.__name__, self.system)]
-        return tuple(dict.fromkeys([*self.reads, *extra]))
+        configured = config.custom_fields_for(self.canonical.__name__, self.system)
+        if self.system == SALESFORCE:
+            return tuple(dict.fromkeys([*self.reads, *(field for _, field in configured)]))
+        if configured:
+            return self.reads
+        return tuple(f for f in self.reads if f not in _CUSTOM_FIELD_ARRAYS)
 
     def __repr__(self) -> str:
         return f"Mapper({self.system}:{self.object} <-> {self.canonical.__name__})"

@@ -10,7 +10,9 @@ themselves stay plain annotated attributes.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import types
+import typing
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any, ClassVar, TypeVar
 
@@ -88,6 +90,33 @@ class Model:
         result: dict[str, Any] = unstructure_value(self)
         return result
 
+    @classmethod
+    def projection(cls, fields: Iterable[str]) -> tuple[str, ...]:
+        """The ``fields=`` paths (REFERENCE §5.4) that carry the values of ``fields``, without link blocks.
+
+        Every ConnectWise reference carries an ``_info`` block of ``_href`` links, and a record's
+        own ``_info`` holds a dozen more beside the record's stamps, which are all a mapper reads. ConnectWise answers nested paths, so a reference field (a nested model with an
+        ``_info`` block: ``status``) becomes the paths of its own fields (``status/id``,
+        ``status/identifier``, ``status/name``; references of more than five fields, such as a
+        currency, stay whole: their paths would cost more URL than their links cost bytes) and an
+        entity's ``_info`` its stamps (``_info/lastUpdated``, ``_info/updatedBy``,
+        ``_info/dateEntered``, ``_info/enteredBy``). Arrays, other fields and paths that already
+        hold a ``/`` stay as given. A payload read with the result parses to the same field values
+        as one read with ``fields`` (references lose only their links and tenant-specific extras).
+
+        Args:
+            fields: Top-level wire field names (a mapper's ``reads``) or paths.
+
+        Example:
+            >>> Company.projection(["id", "status"])
+            ('id', 'status/id', 'status/identifier', 'status/name')
+        """
+        names = tuple(fields)
+        found = _PROJECTIONS.get((cls, names))
+        if found is None:
+            found = _PROJECTIONS[(cls, names)] = _projection(cls, names)
+        return found
+
 
 @attrs.frozen(kw_only=True, slots=False, field_transformer=wire_names)
 class Entity(Model):
@@ -137,3 +166,59 @@ class Update:
     def is_empty(self) -> bool:
         """Tell whether no field is set."""
         return all(getattr(self, f.name) is UNSET for f in attrs.fields(type(self)))
+
+
+def _strip_optional(tp: Any) -> Any:
+    if typing.get_origin(tp) in (typing.Union, types.UnionType):
+        inner = [a for a in typing.get_args(tp) if a is not type(None)]
+        if len(inner) == 1:
+            return inner[0]
+    return tp
+
+
+_INFO_STAMPS = ("lastUpdated", "updatedBy", "dateEntered", "enteredBy")
+"""What an entity's ``_info`` says about the record itself (the rest are ``_href`` links)."""
+
+_MAX_REFERENCE_PATHS = 5
+"""References with more fields than this (a currency: 12) stay whole: their paths would cost more URL
+than their links cost bytes (ConnectWise advises URLs under ~2,000 characters, REFERENCE §5)."""
+
+
+def _own_paths(cls: type[Any]) -> list[str] | None:
+    """A reference class's field paths without its ``_info`` (``None``: not a class with an ``_info``)."""
+    if not (isinstance(cls, type) and issubclass(cls, Model)):
+        return None
+    attributes = attrs.fields(cls)
+    if not any(a.metadata.get("wire") == "_info" for a in attributes):
+        return None
+    paths: list[str] = []
+    for a in attributes:
+        wire = a.metadata.get("wire")
+        if wire is None or wire == "_info" or a.metadata.get("raw") or "info" in a.metadata:
+            continue
+        paths.append(wire)
+    return paths if len(paths) <= _MAX_REFERENCE_PATHS else None
+
+
+_PROJECTIONS: dict[tuple[type[Any], tuple[str, ...]], tuple[str, ...]] = {}
+"""Computed projections (a handful per process: one per adapter's model and mapper)."""
+
+
+def _projection(cls: type[Model], fields: tuple[str, ...]) -> tuple[str, ...]:
+    attrs.resolve_types(cls)
+    by_wire = {a.metadata.get("wire"): a for a in attrs.fields(cls)}
+    lifts = any("info" in a.metadata for a in attrs.fields(cls))
+    out: list[str] = []
+    for name in fields:
+        if name == "_info" and lifts:
+            out.extend(f"_info/{key}" for key in _INFO_STAMPS)
+            continue
+        attribute = by_wire.get(name)
+        own = (
+            _own_paths(_strip_optional(attribute.type)) if attribute is not None and "/" not in name else None
+        )
+        if own:
+            out.extend(f"{name}/{path}" for path in own)
+        else:
+            out.append(name)
+    return tuple(dict.fromkeys(out))

@@ -24,9 +24,10 @@ with ``conditions``), read once (``fields=`` the mapper's reads) and refreshed f
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime, timezone
 from typing import Any, Final
+from urllib.parse import quote
 
 import attrs
 
@@ -63,6 +64,7 @@ __all__ = [
     "PAGE_SIZE",
     "REFRESH_EVERY",
     "RESOURCES",
+    "SAFE_URL",
     "SETTLE_SKEW",
     "URL_BUDGET",
     "AsyncConnectWiseAdapter",
@@ -85,9 +87,50 @@ RESOURCES: Final[Mapping[str, str]] = {
 
 PAGE_SIZE: Final = 1000
 URL_BUDGET: Final = 1200
-"""Characters of ``conditions`` per request (ConnectWise advises URLs under ~2,000 with the ``fields``)."""
+"""Characters of ``conditions`` per request at most (ConnectWise advises URLs under ~2,000)."""
+SAFE_URL: Final = 1745
+"""Characters of a request URL after the host that ConnectWise answers safely (REFERENCE §5.2)."""
+_URL_FIXED: Final = 150
+"""The path, ``pageSize``, ``conditions=`` and paging parameters of a look-up, with room to spare."""
 IDS_PER_REQUEST: Final = 100
 """At most this many ids in one ``id in (...)`` (practitioners report ~100 as safe)."""
+
+
+def _tree(paths: Iterable[str]) -> dict[str, Any]:
+    """``fields=`` paths as a tree: ``["id", "status/name"]`` -> ``{"id": None, "status": {"name": None}}``."""
+    root: dict[str, Any] = {}
+    for path in paths:
+        node = root
+        *heads, last = path.split("/")
+        for head in heads:
+            child = node.get(head, _MISSING)
+            if child is None:  # the whole value is asked already
+                break
+            node = node.setdefault(head, {})
+        else:
+            node[last] = None
+    return root
+
+
+_MISSING: Final = object()
+
+
+def _pick(data: Mapping[str, Any], tree: Mapping[str, Any]) -> dict[str, Any]:
+    """The values of ``data`` a ``fields=`` projection of ``tree`` answers (the same from a full record).
+
+    A version hashes this, so a record read projected and the full record a write answers hold the
+    same version when their projected values agree.
+    """
+    out: dict[str, Any] = {}
+    for key, sub in tree.items():
+        if key not in data:
+            continue
+        value = data[key]
+        if sub is None:
+            out[key] = value
+        elif isinstance(value, Mapping):
+            out[key] = _pick(value, sub)
+    return out
 
 
 def _floor(moment: datetime) -> datetime:
@@ -126,10 +169,18 @@ class _ConnectWise(AdapterBase):
         self.page_size = page_size
         self._batch_size = max(1, batch_size)
         self.name_field = name_field
-        reads = list(mapper.reads_for(config))
-        self.fields: tuple[str, ...] = tuple(dict.fromkeys(["id", *reads, "_info"]))
-        self._hashed = frozenset(self.fields) - {"_info"}
+        reads = tuple(dict.fromkeys(["id", *mapper.reads_for(config), "_info"]))
+        model = getattr(getattr(client, name, None), "model", None)
+        projected = isinstance(model, type) and issubclass(model, cw.Model)
+        self.fields: tuple[str, ...] = model.projection(reads) if projected and model is not None else reads
+        self._whole_info = tuple(dict.fromkeys("_info" if f.startswith("_info/") else f for f in self.fields))
+        self._hashed = _tree(f for f in self.fields if f != "_info" and not f.startswith("_info/"))
         self._refreshed_at: datetime | None = None
+
+    def _condition_budget(self) -> int:
+        """Characters of ``conditions`` a look-up may use beside its encoded ``fields=`` (REFERENCE §5.2)."""
+        fields = len(quote(",".join(self.fields), safe="/"))
+        return max(200, min(URL_BUDGET, SAFE_URL - _URL_FIXED - fields))
 
     @property
     def batch_size(self) -> int:
@@ -147,7 +198,7 @@ class _ConnectWise(AdapterBase):
         stamp = info.get("lastUpdated") if isinstance(info, Mapping) else None
         if stamp is None:
             return None
-        return f"{stamp}#{content_hash(model.raw, self._hashed)}"
+        return f"{stamp}#{content_hash(_pick(model.raw, self._hashed))}"
 
     def remote(self, model: Any) -> RemoteRecord:
         """A wire model as the engine sees it."""
@@ -161,18 +212,25 @@ class _ConnectWise(AdapterBase):
         )
 
     def _page(self, where: Any, cursor: str | None, fields: Sequence[str] | None = None) -> Steps[Any]:
+        """One forward-only page, projected to ``fields`` (default: :attr:`fields`).
+
+        The default projection asks for ``_info/lastUpdated`` rather than the whole ``_info`` block
+        (a dozen ``_href`` links per record). Should a page come back without the stamp on a record,
+        the adapter reads ``_info`` whole from then on, starting with this page again: a version is
+        never lost to a projection the server does not answer.
+        """
         size = self.page_size
-        return (
-            yield FirstPage(
-                lambda c: self._res(c).list(
-                    where=where,
-                    fields=list(fields or self.fields),
-                    page_size=size,
-                    forward_only=True,
-                    cursor=cursor,
-                )
+        names = list(fields or self.fields)
+        page = yield FirstPage(
+            lambda c: self._res(c).list(
+                where=where, fields=names, page_size=size, forward_only=True, cursor=cursor
             )
         )
+        unstamped = page is not None and any(m.last_updated is None for m in page.items)
+        if fields is None and unstamped and self.fields != self._whole_info:
+            self.fields = self._whole_info
+            page = yield from self._page(where, cursor)
+        return page
 
     def _all(self, where: Any, fields: Sequence[str] | None = None) -> Steps[list[Any]]:
         out: list[Any] = []
@@ -189,7 +247,9 @@ class _ConnectWise(AdapterBase):
     def _by_ids(self, ids: Sequence[str]) -> Steps[list[Any]]:
         out: list[Any] = []
         numbers = [int(i) for i in ids if i.isdigit()]
-        for chunk in budget_chunks(numbers, lambda n: len(str(n)), URL_BUDGET, IDS_PER_REQUEST):
+        for chunk in budget_chunks(
+            numbers, lambda n: len(str(n)) + 4, self._condition_budget(), IDS_PER_REQUEST
+        ):
             out.extend((yield from self._all(cwc.F("id").in_(chunk))))
         return out
 
