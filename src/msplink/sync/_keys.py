@@ -80,14 +80,20 @@ class SQLiteKeyIndex:
     ``drop``, ``forget``, ``written``, ``find``, ``len``, ``loaded``, ``mark``, ``delta_since``); the
     adapters cannot tell them apart. Made by :meth:`SQLiteStateStore.key_index`.
 
+    Args:
+        store: The state store whose file holds the rows.
+        name: What the index serves (``system:object``).
+        flush_at: Records buffered before they are written (tests use small values).
+
     Attributes:
         name: What the index serves (``system:object``), for inspection.
         mark: The newest change time indexed (the next refresh reads from it, minus an overlap).
     """
 
-    def __init__(self, store: SQLiteStateStore, name: str) -> None:
+    def __init__(self, store: SQLiteStateStore, name: str, *, flush_at: int = FLUSH_AT) -> None:
         self._store = store
         self.name = name
+        self._flush_at = max(1, flush_at)
         self.mark: datetime | None = None
         self._loaded = False
         self._pending: dict[str, tuple[int, ...]] = {}
@@ -206,13 +212,13 @@ class SQLiteKeyIndex:
         if self.written(record_id):
             return
         self._pending[record_id] = tuple(sorted({key_digest(kind, key) for kind, key in keys}))
-        if len(self._pending) >= FLUSH_AT:
+        if len(self._pending) >= self._flush_at:
             self._flush()
 
     def drop(self, record_id: str) -> None:
         """Forget one record (deleted, or about to be re-indexed)."""
         self._pending[record_id] = ()
-        if len(self._pending) >= FLUSH_AT:
+        if len(self._pending) >= self._flush_at:
             self._flush()
 
     def forget(self, record_id: str) -> None:
