@@ -7,6 +7,9 @@
   one transaction each, and a file from a newer msplink is refused.
 - Every row carries the tenant, so one file can serve many MSPs.
 - Each engine call is its own transaction; :meth:`SQLiteStateStore.commit` applies a whole page.
+- The adapters' target key indexes live here too (:meth:`SQLiteStateStore.key_index`, tables
+  ``match_scopes``, ``match_keys``, ``match_written``): a rebuildable cache of the targets' match keys,
+  so a run's memory does not grow with the number of target records (SYNC.md §1 invariant 7).
 """
 
 from __future__ import annotations
