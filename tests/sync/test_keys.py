@@ -294,3 +294,17 @@ def test_the_sqlite_index_holds_no_memory_per_record(tmp_path: Path) -> None:
     memory_large = _held(lambda n: _fill(KeyIndex(), n), 8000)
     assert memory_large - memory_small > 6000 * 200  # the in-memory index: hundreds of bytes a record
     store.close()
+
+
+def test_indexes_of_two_private_in_memory_stores_never_collect_each_other() -> None:
+    one, two = SQLiteStateStore(":memory:"), SQLiteStateStore(":memory:")
+    first = one.key_index("b:customer")
+    first.put("1", {("name", "acme")}, T0)
+    first.loaded = True
+    other = two.key_index("b:customer")  # the same scope number, in another database
+    other.discard()
+    two.key_index("b:customer")
+    one.key_index("b:customer")  # opening a scope collects only what is abandoned: not ``first``
+    assert _loaded(first) and first.find("name", ["acme"]) == {"1"} and first.scope == other.scope
+    one.close()
+    two.close()

@@ -54,7 +54,7 @@ TOUCH_EVERY: Final = 60.0
 _CHUNK: Final = 400
 _TOKEN: Final = uuid.uuid4().hex[:12]
 _LIVE: weakref.WeakValueDictionary[tuple[str, int], SQLiteKeyIndex] = weakref.WeakValueDictionary()
-"""This process's open scopes by (file, scope id): a scope of this process not here was dropped."""
+"""This process's open scopes by (database, scope id): a scope of this process not here was dropped."""
 
 
 def key_digest(kind: str, key: str) -> int:
@@ -101,6 +101,8 @@ class SQLiteKeyIndex:
         self._any_written = False
         self._incomplete = False
         self._touched = 0.0
+        # private in-memory databases share the name ":memory:": told apart by their store
+        self._home = os.path.realpath(store.path) if store.path != ":memory:" else f":memory:{id(store)}"
         self._scope = self._open()
 
     def __repr__(self) -> str:
@@ -136,13 +138,13 @@ class SQLiteKeyIndex:
                 (store.tenant, self.name, me, now.isoformat()),
             )
         scope = int(cursor.lastrowid or 0)
-        _LIVE[(store.path, scope)] = self
+        _LIVE[(self._home, scope)] = self
         self._touched = time.monotonic()
         return scope
 
     def _abandoned(self, scope: int, holder: str, touched: datetime, me: str, now: datetime) -> bool:
         if holder == me:  # this process's: abandoned once its index object is gone
-            return (self._store.path, scope) not in _LIVE
+            return (self._home, scope) not in _LIVE
         return lease_is_free(holder, touched + STALE_AFTER, me, now)
 
     def discard(self) -> None:
@@ -153,7 +155,7 @@ class SQLiteKeyIndex:
             for table in ("match_keys", "match_written"):
                 db.execute(f"DELETE FROM {table} WHERE scope = ?", (self._scope,))  # noqa: S608
             db.execute("DELETE FROM match_scopes WHERE id = ?", (self._scope,))
-        _LIVE.pop((self._store.path, self._scope), None)
+        _LIVE.pop((self._home, self._scope), None)
 
     @property
     def loaded(self) -> bool:
@@ -188,7 +190,7 @@ class SQLiteKeyIndex:
 
         Records msplink wrote that are still buffered stay out of the new scope.
         """
-        _LIVE.pop((self._store.path, self._scope), None)
+        _LIVE.pop((self._home, self._scope), None)
         self._loaded = False
         self._incomplete = True
         self._any_written = False
