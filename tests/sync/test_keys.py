@@ -308,3 +308,28 @@ def test_indexes_of_two_private_in_memory_stores_never_collect_each_other() -> N
     assert _loaded(first) and first.find("name", ["acme"]) == {"1"} and first.scope == other.scope
     one.close()
     two.close()
+
+
+def test_a_recipe_on_a_sqlite_store_keeps_its_indexes_in_the_file_and_ends_as_in_memory(
+    tmp_path: Path,
+) -> None:
+    from tests.sync._recipes import sync
+
+    worlds = {home: seed_world("small", seed=1) for home in ("memory", "sqlite")}
+    path = tmp_path / "state.db"
+    stores = {"memory": MemoryStateStore(), "sqlite": SQLiteStateStore(path)}
+    reports = {home: sync(worlds[home], stores[home]) for home in worlds}
+    names = sorted(name for name, _ in sqlite3.connect(path).execute("SELECT name, loaded FROM match_scopes"))
+    assert names == ["connectwise:company", "quickbooks:Customer"]  # both targets' indexes, loaded
+    assert _rows(path, "match_keys") > 0  # (msplink's own writes wait in the bounded buffer: unflushed)
+    for home in worlds:
+        worlds[home].clock.advance(3600)
+        sync(worlds[home], stores[home])  # new adapters: the first run's scopes are collected
+    assert len(_scopes(path)) == 2
+    parts = {
+        home: [(p.flow, dict(p.outcome_counts), dict(p.api_calls)) for p in r.parts]
+        for home, r in reports.items()
+    }
+    assert parts["sqlite"] == parts["memory"]
+    assert worlds["sqlite"].qbo.count("POST", ".*") == worlds["memory"].qbo.count("POST", ".*")
+    stores["sqlite"].close()
