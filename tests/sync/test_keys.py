@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 from msplink.mappers import find_mapper
 from msplink.models import Customer
 from msplink.sandbox import World, seed_world
-from msplink.sync import LookupRequest, MemoryStateStore, SQLiteStateStore
+from msplink.sync import LookupRequest, MemoryStateStore, SQLiteStateStore, StateStore
 from msplink.sync._keys import SQLiteKeyIndex, key_digest
 from msplink.sync.adapters import ConnectWiseAdapter, QuickBooksAdapter
 from msplink.sync.adapters._base import KeyIndex
@@ -317,7 +317,8 @@ def test_a_recipe_on_a_sqlite_store_keeps_its_indexes_in_the_file_and_ends_as_in
 
     worlds = {home: seed_world("small", seed=1) for home in ("memory", "sqlite")}
     path = tmp_path / "state.db"
-    stores = {"memory": MemoryStateStore(), "sqlite": SQLiteStateStore(path)}
+    sqlite = SQLiteStateStore(path)
+    stores: dict[str, StateStore] = {"memory": MemoryStateStore(), "sqlite": sqlite}
     reports = {home: sync(worlds[home], stores[home]) for home in worlds}
     names = sorted(name for name, _ in sqlite3.connect(path).execute("SELECT name, loaded FROM match_scopes"))
     assert names == ["connectwise:company", "quickbooks:Customer"]  # both targets' indexes, loaded
@@ -332,4 +333,4 @@ def test_a_recipe_on_a_sqlite_store_keeps_its_indexes_in_the_file_and_ends_as_in
     }
     assert parts["sqlite"] == parts["memory"]
     assert worlds["sqlite"].qbo.count("POST", ".*") == worlds["memory"].qbo.count("POST", ".*")
-    stores["sqlite"].close()
+    sqlite.close()
