@@ -25,17 +25,16 @@ from __future__ import annotations
 import hashlib
 import os
 import socket
+import sqlite3
 import time
 import uuid
 import weakref
 from collections.abc import Iterable, Iterator
+from contextlib import AbstractContextManager
 from datetime import datetime, timedelta, timezone
-from typing import TYPE_CHECKING, Any, Final
+from typing import Any, Final, Protocol
 
 from msplink.sync._state import lease_is_free
-
-if TYPE_CHECKING:
-    from msplink.sync._sqlite import SQLiteStateStore
 
 __all__ = ["FLUSH_AT", "STALE_AFTER", "SQLiteKeyIndex", "key_digest"]
 
@@ -55,6 +54,17 @@ _CHUNK: Final = 400
 _TOKEN: Final = uuid.uuid4().hex[:12]
 _LIVE: weakref.WeakValueDictionary[tuple[str, int], SQLiteKeyIndex] = weakref.WeakValueDictionary()
 """This process's open scopes by (database, scope id): a scope of this process not here was dropped."""
+
+
+class KeyIndexHome(Protocol):
+    """What the index uses of :class:`msplink.sync.SQLiteStateStore` (which imports this module)."""
+
+    @property
+    def path(self) -> str: ...
+    @property
+    def tenant(self) -> str: ...
+    def _tx(self) -> AbstractContextManager[sqlite3.Connection]: ...
+    def _rows(self, sql: str, *args: Any) -> list[tuple[Any, ...]]: ...
 
 
 def key_digest(kind: str, key: str) -> int:
@@ -90,7 +100,7 @@ class SQLiteKeyIndex:
         mark: The newest change time indexed (the next refresh reads from it, minus an overlap).
     """
 
-    def __init__(self, store: SQLiteStateStore, name: str, *, flush_at: int = FLUSH_AT) -> None:
+    def __init__(self, store: KeyIndexHome, name: str, *, flush_at: int = FLUSH_AT) -> None:
         self._store = store
         self.name = name
         self._flush_at = max(1, flush_at)
