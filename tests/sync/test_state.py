@@ -374,7 +374,7 @@ def test_a_version_1_file_is_migrated(tmp_path: Path) -> None:
     db.commit()
     db.close()
     store = SQLiteStateStore(path)
-    assert store.schema_version == SCHEMA_VERSION == 3
+    assert store.schema_version == SCHEMA_VERSION == 4
     [run] = store.runs()
     assert (run.writes, run.counts, run.status, run.error) == (3, {"created": 3}, "ok", None)
     assert store.links("e1") == (ref("a", "1"),)
@@ -384,8 +384,9 @@ def test_a_version_1_file_is_migrated(tmp_path: Path) -> None:
         r[0] for r in sqlite3.connect(path).execute("SELECT name FROM sqlite_master WHERE type = 'index'")
     }
     assert "conflicts_entity" in indexes  # the index v3 added
+    assert "match_keys_id" in indexes  # the key index tables v4 added
     store.close()
-    assert SQLiteStateStore(path).schema_version == 3  # idempotent
+    assert SQLiteStateStore(path).schema_version == 4  # idempotent
 
 
 def test_the_look_ups_of_every_page_use_their_indexes(tmp_path: Path) -> None:

@@ -201,6 +201,9 @@ class Session:
     ) -> None:
         self.flow = flow
         self.state = state
+        use_state = getattr(flow.target, "use_state", None)
+        if use_state is not None:  # the target's key index lives in the store when it can (flat memory)
+            use_state(state)
         self.spec = Spec.of(flow)
         self.mode = mode
         self.writing = mode in ("run", "apply")

@@ -7,6 +7,9 @@
   one transaction each, and a file from a newer msplink is refused.
 - Every row carries the tenant, so one file can serve many MSPs.
 - Each engine call is its own transaction; :meth:`SQLiteStateStore.commit` applies a whole page.
+- The adapters' target key indexes live here too (:meth:`SQLiteStateStore.key_index`, tables
+  ``match_scopes``, ``match_keys``, ``match_written``): a rebuildable cache of the targets' match keys,
+  so a run's memory does not grow with the number of target records (SYNC.md §1 invariant 7).
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ import attrs
 
 from msplink.errors import ConfigurationError
 from msplink.models import ExternalRef
+from msplink.sync._keys import SQLiteKeyIndex
 from msplink.sync._model import Action, Conflict, DeadLetter, LeaseError, RunRecord, Watermark
 from msplink.sync._protocols import Intent, StateChanges
 from msplink.sync._state import Clock, decide, lease_is_free, oriented, utcnow
@@ -89,6 +93,18 @@ MIGRATIONS: Final[tuple[str, ...]] = (
     # v3: open field conflicts are found by (entity, field), not by scanning every open conflict.
     """
     CREATE INDEX conflicts_entity ON conflicts (tenant, entity, field);
+    """,
+    # v4: target key indexes held in the file, not in memory (msplink.sync._keys; a rebuildable cache).
+    """
+    CREATE TABLE match_scopes (
+        id INTEGER PRIMARY KEY AUTOINCREMENT, tenant TEXT NOT NULL, name TEXT NOT NULL,
+        holder TEXT NOT NULL, touched_at TEXT NOT NULL, loaded INTEGER NOT NULL);
+    CREATE TABLE match_keys (
+        scope INTEGER NOT NULL, digest INTEGER NOT NULL, id TEXT NOT NULL,
+        PRIMARY KEY (scope, digest, id)) WITHOUT ROWID;
+    CREATE INDEX match_keys_id ON match_keys (scope, id);
+    CREATE TABLE match_written (
+        scope INTEGER NOT NULL, id TEXT NOT NULL, PRIMARY KEY (scope, id)) WITHOUT ROWID;
     """,
 )
 SCHEMA_VERSION: Final = len(MIGRATIONS)
@@ -394,6 +410,15 @@ class SQLiteStateStore:
             "SELECT updated_at, last_id FROM watermarks WHERE tenant = ? AND flow = ?", self._tenant, flow
         )
         return Watermark(updated_at=datetime.fromisoformat(rows[0][0]), id=rows[0][1]) if rows else None
+
+    def key_index(self, name: str) -> SQLiteKeyIndex:
+        """A new, empty target key index held in this file (see :mod:`msplink.sync._keys`).
+
+        Adapters hold their match-key index here rather than in memory, so a run's memory stays flat
+        however many target records there are. Each call opens a fresh scope; scopes whose process
+        is gone are deleted.
+        """
+        return SQLiteKeyIndex(self, name)
 
     def reset(self, flow: str) -> None:
         """Forget the flow's watermark and processed versions (links and ledger stay)."""

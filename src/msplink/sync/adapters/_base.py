@@ -22,6 +22,10 @@ adapter (projected to the mapper's fields, page by page, only the keys kept), ke
 adapter's own writes, and refreshed from the platform's change stamp by a look-up that needs it at
 most every five minutes (records others create meanwhile are found at the next refresh; a create
 that would duplicate one of them is refused by the platform's unique names and retried).
+The index lives in memory by default; an adapter run against a state store that can hold it
+(:meth:`~msplink.sync.SQLiteStateStore.key_index`) keeps it there instead (:meth:`AdapterBase.use_state`,
+called by the engine), so the memory of a run stays flat however many target records there are
+(SYNC.md §1 invariant 7).
 """
 
 from __future__ import annotations
@@ -42,7 +46,7 @@ from collections.abc import (
     Sequence,
 )
 from datetime import datetime, timedelta, timezone
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import attrs
 
@@ -61,6 +65,7 @@ __all__ = [
     "Each",
     "FirstPage",
     "KeyIndex",
+    "MatchIndex",
     "Steps",
     "SyncMethods",
     "adrive",
@@ -234,6 +239,22 @@ def content_hash(data: Mapping[str, Any], keys: Collection[str] | None = None) -
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
 
 
+class MatchIndex(Protocol):
+    """What an adapter asks of its key index (:class:`KeyIndex` in memory, or
+    :class:`~msplink.sync._keys.SQLiteKeyIndex` in a SQLite state store)."""
+
+    loaded: bool
+    mark: datetime | None
+
+    def __len__(self) -> int: ...
+    def put(self, record_id: str, keys: Iterable[tuple[str, str]], updated_at: datetime | None) -> None: ...
+    def drop(self, record_id: str) -> None: ...
+    def forget(self, record_id: str) -> None: ...
+    def written(self, record_id: str) -> bool: ...
+    def find(self, kind: str, keys: Iterable[str]) -> set[str]: ...
+    def delta_since(self) -> datetime | None: ...
+
+
 class KeyIndex:
     """The normalised match keys of the records of a target object that may still be matched.
 
@@ -340,7 +361,8 @@ class AdapterBase(abc.ABC):
         self.config = config
         self._integration_user = integration_user
         self.now = now or utc_now
-        self.index = KeyIndex()
+        self.index: MatchIndex = KeyIndex()
+        self._index_home: Any = None  # the state store holding the index (None: in memory)
         self.index_rules: tuple[MatchRule, ...] = tuple(index_rules)
         self._raw: OrderedDict[str, Any] = OrderedDict()
 
@@ -364,6 +386,34 @@ class AdapterBase(abc.ABC):
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.system}:{self.object})"
+
+    # --- where the key index lives --------------------------------------------------------
+
+    def use_state(self, state: Any) -> None:
+        """Hold the key index in ``state`` when it can (``key_index``), else in memory.
+
+        Called by the engine at the start of every run with the flow's state store. The same store
+        again keeps the index (and its freshness); another store starts a new, empty one (read in
+        full at the next look-up, as for a new adapter).
+        """
+        factory = getattr(state, "key_index", None)
+        home = state if callable(factory) else None
+        if home is self._index_home:
+            return
+        self._discard_index()
+        self._index_home = home
+        self.index = self._new_index()
+
+    def _new_index(self) -> MatchIndex:
+        if self._index_home is None:
+            return KeyIndex()
+        index: MatchIndex = self._index_home.key_index(f"{self.system}:{self.object}")
+        return index
+
+    def _discard_index(self) -> None:
+        discard = getattr(self.index, "discard", None)
+        if discard is not None:
+            discard()
 
     # --- mapping helpers -------------------------------------------------------------------
 
@@ -395,7 +445,8 @@ class AdapterBase(abc.ABC):
         if missing:
             for kind in missing:
                 self.index_rules += (_rule_for(kind),)
-            self.index = KeyIndex()  # the new kinds need every record read again
+            self._discard_index()
+            self.index = self._new_index()  # the new kinds need every record read again
         return wanted
 
     def matches(self, canonical: Any, record_id: str, wanted: Mapping[str, Collection[str]]) -> bool:
