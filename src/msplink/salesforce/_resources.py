@@ -409,6 +409,10 @@ class SObjects(Generic[_M]):
         """Records deleted in a window (GET /sobjects/{type}/deleted, at most 15 days back)."""
         return self._x.execute(calls.deleted(self._v, self.sobject, start, end))
 
+    def cached_describe(self) -> SObjectDescribe | None:
+        """This type's describe if the client holds it already (no call), else ``None``."""
+        return self._describes.get(self.sobject.lower())
+
     def describe(self, *, refresh: bool = False) -> SObjectDescribe:
         """Describe this type, cached per client (GET /sobjects/{type}/describe)."""
         return self._x.run(plans.describe(self._v, self.sobject, self._describes, refresh))
@@ -843,6 +847,10 @@ class AsyncSObjects(Generic[_M]):
     async def deleted(self, start: datetime, end: datetime) -> DeletedResult:
         """Records deleted in a window (GET /sobjects/{type}/deleted, at most 15 days back)."""
         return await self._x.execute(calls.deleted(self._v, self.sobject, start, end))
+
+    def cached_describe(self) -> SObjectDescribe | None:
+        """This type's describe if the client holds it already (no call), else ``None``."""
+        return self._describes.get(self.sobject.lower())
 
     async def describe(self, *, refresh: bool = False) -> SObjectDescribe:
         """Describe this type, cached per client (GET /sobjects/{type}/describe)."""

@@ -86,6 +86,8 @@ SOQL_BUDGET: Final = 8000
 """Characters of ``IN (...)`` lists per statement (a GET ``/query`` URL stays well under 16 KB)."""
 BULK_THRESHOLD: Final = 2000
 _AUDIT: Final = ("Id", "SystemModstamp", "LastModifiedById", "IsDeleted", "CreatedDate")
+_BY_FEATURE: Final = frozenset({"currencyisocode"})
+"""Standard fields an org has only with a feature switched on (multi-currency): described first."""
 _TRANSIENT: Final = frozenset({"UNABLE_TO_LOCK_ROW", "SERVER_UNAVAILABLE"})
 _CONFLICT: Final = frozenset({"DUPLICATE_VALUE", "DUPLICATES_DETECTED", "DUPLICATE_EXTERNAL_ID"})
 
@@ -172,12 +174,15 @@ class _Salesforce(AdapterBase):
         self._described = False
         self._refreshed_at: datetime | None = None
 
-    def _ready(self) -> Steps[None]:
-        """Keep only the fields the org has (``describe``, cached by the client): an org without
-        multi-currency has no ``CurrencyIsoCode``, one without a custom field has no ``X__c``."""
-        if self._described:
-            return
-        describe = yield Do(lambda c: self._res(c).describe())
+    def _describe(self) -> Steps[None]:
+        """Keep only the fields the org has (``GET /sobjects/{type}/describe``, once per client and
+        sObject): an org without multi-currency has no ``CurrencyIsoCode``, one without a custom
+        field has no ``X__c``."""
+        cached = yield Do(lambda c: self._res(c).cached_describe())
+        describe = cached if cached is not None else (yield Do(lambda c: self._res(c).describe()))
+        self._cut(describe)
+
+    def _cut(self, describe: Any) -> None:
         names = {f.name.lower() for f in describe.fields}
         relations = {f.relationship_name.lower() for f in describe.fields if f.relationship_name}
         kept = []
@@ -189,6 +194,32 @@ class _Salesforce(AdapterBase):
             raise ConfigurationError(f"salesforce: {self.sobject} has no field {self.external_id_field}")
         self.fields = tuple(kept)
         self._described = True
+
+    def _read(self, step: Callable[[], Do | FirstPage]) -> Steps[Any]:
+        """One read (``GET /query`` or ``/queryAll``), its statement built by ``step`` from the field
+        list as it is when sent.
+
+        ``describe`` is a call the platform minimum does not need, so it is made only when the
+        field list cannot be trusted without it: once per client and sObject when the list holds a
+        field that a standard org may lack by feature (``CurrencyIsoCode``: multi-currency orgs
+        only, REFERENCE §4), never when the client holds the describe already (another adapter
+        of the run described the object). Otherwise the list is asked for as it is, and only if
+        Salesforce answers ``INVALID_FIELD`` (a field the org lacks: "No such column 'X' on entity
+        'Y'") is the object described, the list cut to the fields it has, and the read sent again.
+        """
+        if not self._described:
+            cached = yield Do(lambda c: self._res(c).cached_describe())
+            if cached is not None:
+                self._cut(cached)
+            elif any(f.lower() in _BY_FEATURE for f in self.fields):
+                yield from self._describe()
+        try:
+            return (yield step())
+        except BadRequestError as exc:
+            if self._described or not any(e.code == "INVALID_FIELD" for e in exc.errors):
+                raise
+        yield from self._describe()
+        return (yield step())
 
     @property
     def batch_size(self) -> int:
@@ -221,9 +252,16 @@ class _Salesforce(AdapterBase):
             query = query.order_by("SystemModstamp", "Id")
         return query.limit(limit or self.page_size).render()
 
-    def _rows(self, statement: str, *, deleted: bool = False) -> Steps[list[Any]]:
-        """Every row of one statement (following ``nextRecordsUrl``)."""
-        rows = yield Do(lambda c: self._res(c).query(statement, include_deleted=deleted).to_list())
+    def _by_condition(self, condition: soql.Condition) -> Callable[[], str]:
+        """The statement of every row matching ``condition`` (unordered), built from the field list
+        as it is when the read is sent."""
+        return lambda: self._select(condition, order=False, limit=50_000)
+
+    def _rows(self, statement: Callable[[], str], *, deleted: bool = False) -> Steps[list[Any]]:
+        """Every row of one statement (following ``nextRecordsUrl``), built by ``statement``."""
+        rows = yield from self._read(
+            lambda: Do(lambda c: self._res(c).query(statement(), include_deleted=deleted).to_list())
+        )
         return [_model(row) for row in rows]
 
     def _keyset(
@@ -238,11 +276,13 @@ class _Salesforce(AdapterBase):
                 soql.and_(soql.F("SystemModstamp") == stamp, soql.F("Id") > last),
             )
             condition = beyond if condition is None else soql.and_(condition, beyond)
-        yield from self._ready()
-        statement = self._select(condition)
         batch = max(200, self.page_size)  # Sforce-Query-Options batchSize takes 200..2,000
-        page = yield FirstPage(
-            lambda c: self._res(c).query(statement, include_deleted=deleted, page_size=batch)
+        page = yield from self._read(
+            lambda: FirstPage(
+                lambda c: self._res(c).query(
+                    self._select(condition), include_deleted=deleted, page_size=batch
+                )
+            )
         )
         items = [_model(row) for row in page.items] if page is not None else []
         if not items or (page is not None and page.next_cursor is None and len(items) < self.page_size):
@@ -277,8 +317,7 @@ class _Salesforce(AdapterBase):
             groups.append((self.external_id_field, list(externals)))
         for field, values in groups:
             for chunk in budget_chunks(values, len, SOQL_BUDGET, 500):
-                yield from self._ready()
-                statement = self._select(soql.F(field).in_(chunk), order=False, limit=50_000)
+                statement = self._by_condition(soql.F(field).in_(chunk))
                 for model in (yield from self._rows(statement, deleted=deleted)):
                     found[str(model.id)] = model
         return list(found.values())
@@ -288,9 +327,7 @@ class _Salesforce(AdapterBase):
         name = soql.check_identifier(field)
         found: dict[str, Any] = {}
         for chunk in budget_chunks(sorted(set(values)), len, SOQL_BUDGET, 500):
-            yield from self._ready()
-            statement = self._select(soql.F(name).in_(chunk), order=False, limit=50_000)
-            for model in (yield from self._rows(statement)):
+            for model in (yield from self._rows(self._by_condition(soql.F(name).in_(chunk)))):
                 found[str(model.id)] = model
         return [self.remote(m) for m in found.values()]
 
