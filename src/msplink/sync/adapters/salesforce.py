@@ -55,6 +55,7 @@ from msplink.sync.adapters._base import (
     adrive,
     drive,
 )
+from msplink.sync.adapters._sf_reads import SharedReads
 from msplink.sync.adapters._shared import budget_chunks, intent_of, pair_creates, top_level_diff
 
 __all__ = [
@@ -67,6 +68,7 @@ __all__ = [
     "SOQL_BUDGET",
     "AsyncSalesforceAdapter",
     "SalesforceAdapter",
+    "SharedReads",
     "Steps",
 ]
 
@@ -146,6 +148,7 @@ class _Salesforce(AdapterBase):
         bulk_threshold: int = BULK_THRESHOLD,
         page_size: int = PAGE_SIZE,
         where: Mapping[str, Any] | None = None,
+        shared: SharedReads | None = None,
     ) -> None:
         super().__init__(
             client, mapper, config=config, integration_user=integration_user, now=now, index_rules=index_rules
@@ -173,6 +176,10 @@ class _Salesforce(AdapterBase):
         """What an update may send: the mapper's writes plus the config's custom fields of the record."""
         self._described = False
         self._refreshed_at: datetime | None = None
+        self.shared = shared
+        """The reads this adapter shares with the others of its run (``None``: none)."""
+        if shared is not None:
+            shared.join(self)
 
     def _describe(self) -> Steps[None]:
         """Keep only the fields the org has (``GET /sobjects/{type}/describe``, once per client and
@@ -195,6 +202,16 @@ class _Salesforce(AdapterBase):
         self.fields = tuple(kept)
         self._described = True
 
+    def _prepare(self) -> Steps[None]:
+        """Cut the field list before the first read when that costs no call, or must (see :meth:`_read`)."""
+        if self._described:
+            return
+        cached = yield Do(lambda c: self._res(c).cached_describe())
+        if cached is not None:
+            self._cut(cached)
+        elif any(f.lower() in _BY_FEATURE for f in self.fields):
+            yield from self._describe()
+
     def _read(self, step: Callable[[], Do | FirstPage]) -> Steps[Any]:
         """One read (``GET /query`` or ``/queryAll``), its statement built by ``step`` from the field
         list as it is when sent.
@@ -207,12 +224,7 @@ class _Salesforce(AdapterBase):
         Salesforce answers ``INVALID_FIELD`` (a field the org lacks: "No such column 'X' on entity
         'Y'") is the object described, the list cut to the fields it has, and the read sent again.
         """
-        if not self._described:
-            cached = yield Do(lambda c: self._res(c).cached_describe())
-            if cached is not None:
-                self._cut(cached)
-            elif any(f.lower() in _BY_FEATURE for f in self.fields):
-                yield from self._describe()
+        yield from self._prepare()
         try:
             return (yield step())
         except BadRequestError as exc:
@@ -258,11 +270,20 @@ class _Salesforce(AdapterBase):
         return lambda: self._select(condition, order=False, limit=50_000)
 
     def _rows(self, statement: Callable[[], str], *, deleted: bool = False) -> Steps[list[Any]]:
-        """Every row of one statement (following ``nextRecordsUrl``), built by ``statement``."""
+        """Every row of one statement (following ``nextRecordsUrl``), built by ``statement``; one
+        this run read already is answered by :attr:`shared`."""
+        if self.shared is not None:
+            yield from self._prepare()
+            found = self.shared.answer(statement(), deleted)
+            if found is not None:
+                return list(found[0])
         rows = yield from self._read(
             lambda: Do(lambda c: self._res(c).query(statement(), include_deleted=deleted).to_list())
         )
-        return [_model(row) for row in rows]
+        models = [_model(row) for row in rows]
+        if self.shared is not None:
+            self.shared.keep(statement(), deleted, models, None)
+        return models
 
     def _keyset(
         self, base: soql.Condition | None, after: tuple[datetime, str] | None, *, deleted: bool
@@ -276,6 +297,16 @@ class _Salesforce(AdapterBase):
                 soql.and_(soql.F("SystemModstamp") == stamp, soql.F("Id") > last),
             )
             condition = beyond if condition is None else soql.and_(condition, beyond)
+        share = self.shared
+        if share is not None:
+            if base is None:
+                served = share.table_page(self.sobject, after, deleted, self.page_size)
+                if served is not None:
+                    return served
+            yield from self._prepare()
+            known = share.answer(self._select(condition), deleted)
+            if known is not None:
+                return list(known[0]), known[1]
         batch = max(200, self.page_size)  # Sforce-Query-Options batchSize takes 200..2,000
         page = yield from self._read(
             lambda: FirstPage(
@@ -285,13 +316,18 @@ class _Salesforce(AdapterBase):
             )
         )
         items = [_model(row) for row in page.items] if page is not None else []
-        if not items or (page is not None and page.next_cursor is None and len(items) < self.page_size):
-            return items, None
-        last_row = items[-1]
-        return items, (
-            _utc(last_row.system_modstamp) or datetime.min.replace(tzinfo=timezone.utc),
-            str(last_row.id),
-        )
+        position: tuple[datetime, str] | None = None
+        if items and not (page is not None and page.next_cursor is None and len(items) < self.page_size):
+            last_row = items[-1]
+            position = (
+                _utc(last_row.system_modstamp) or datetime.min.replace(tzinfo=timezone.utc),
+                str(last_row.id),
+            )
+        if share is not None:
+            share.keep(self._select(condition), deleted, items, position)
+            if base is None and deleted:
+                share.feed_table(self.sobject, after, items, position)
+        return items, position
 
     # --- source ----------------------------------------------------------------------------
 
@@ -316,6 +352,10 @@ class _Salesforce(AdapterBase):
         if self.external_id_field and externals:
             groups.append((self.external_id_field, list(externals)))
         for field, values in groups:
+            held = self.shared.table_rows(self.sobject, field, values, deleted) if self.shared else None
+            if held is not None:
+                found.update((str(m.id), m) for m in held)
+                continue
             for chunk in budget_chunks(values, len, SOQL_BUDGET, 500):
                 statement = self._by_condition(soql.F(field).in_(chunk))
                 for model in (yield from self._rows(statement, deleted=deleted)):
@@ -325,6 +365,9 @@ class _Salesforce(AdapterBase):
     def _related(self, field: str, values: Sequence[str]) -> Steps[list[RemoteRecord]]:
         """The live records whose ``field`` holds one of ``values`` (``AccountId IN (...)``)."""
         name = soql.check_identifier(field)
+        held = self.shared.table_rows(self.sobject, name, values, False) if self.shared else None
+        if held is not None:
+            return [self.remote(m) for m in held]
         found: dict[str, Any] = {}
         for chunk in budget_chunks(sorted(set(values)), len, SOQL_BUDGET, 500):
             for model in (yield from self._rows(self._by_condition(soql.F(name).in_(chunk)))):
@@ -406,6 +449,8 @@ class _Salesforce(AdapterBase):
 
     def _write(self, ops: Sequence[WriteOp]) -> Steps[list[WriteResult]]:
         started = self.now()
+        if self.shared is not None:
+            self.shared.forget()  # what the run read so far is older than this write
         results: dict[int, WriteResult] = {}
         creates: list[tuple[int, dict[str, Any]]] = []
         updates: list[tuple[int, dict[str, Any]]] = []
