@@ -9,6 +9,7 @@ platform minimum (issue 18) reads each record once. :class:`SharedReads` is that
 - every adapter that joins it reads its sObject with one field list (the union of theirs), so
   their statements are the same text;
 - a statement answered once is answered again from memory (its rows, and whether a page followed);
+- a record any read returned is not asked for again by ``Id``;
 - a complete read of an sObject with no condition (every keyset page of ``SELECT ... FROM X``
   through ``/queryAll``, deleted rows included, from the first page to the last) is the *table*:
   later reads of it with no condition (live rows or all, any page), by ``Id``, by an external-id
@@ -77,6 +78,7 @@ class SharedReads:
         self._members: dict[str, list[Any]] = {}
         self._statements: dict[tuple[str, bool], tuple[list[Any], Position | None]] = {}
         self._tables: dict[str, _Table] = {}
+        self._by_id: dict[str, dict[str, Any]] = {}
         self._held = 0
 
     def __repr__(self) -> str:
@@ -100,6 +102,7 @@ class SharedReads:
         """A member writes: nothing read so far is answered again."""
         self._statements.clear()
         self._tables.clear()
+        self._by_id.clear()
         self._held = 0
 
     def _room(self, rows: int) -> bool:
@@ -118,10 +121,32 @@ class SharedReads:
             self.served += 1
         return found
 
-    def keep(self, statement: str, deleted: bool, rows: list[Any], after: Position | None) -> None:
+    def keep(
+        self, sobject: str, statement: str, deleted: bool, rows: list[Any], after: Position | None
+    ) -> None:
         """Remember a statement's rows (and the keyset position after them)."""
         if (statement, deleted) not in self._statements and self._room(len(rows)):
             self._statements[statement, deleted] = (rows, after)
+            self._index(sobject, rows)
+
+    def _index(self, sobject: str, rows: Iterable[Any]) -> None:
+        by_id = self._by_id.setdefault(sobject.lower(), {})
+        for model in rows:
+            by_id[str(model.id)] = model
+
+    def held(self, sobject: str, ids: Iterable[str], deleted: bool) -> tuple[list[Any], list[str]]:
+        """The records of ``ids`` any read of this run returned (live ones, unless ``deleted``: a
+        deleted one is known not to be live), and the ids no read returned."""
+        by_id = self._by_id.get(sobject.lower(), {})
+        found: list[Any] = []
+        missing: list[str] = []
+        for record_id in ids:
+            model = by_id.get(record_id)
+            if model is None:
+                missing.append(record_id)
+            elif deleted or not model.is_deleted:
+                found.append(model)
+        return found, missing
 
     # --- the table of an sObject ---------------------------------------------------------------
 
@@ -182,6 +207,7 @@ class SharedReads:
             del self._tables[key]
             return
         table.add(items)
+        self._index(sobject, items)
         table.end = end
         table.complete = end is None
 

@@ -210,17 +210,22 @@ class _Salesforce(AdapterBase):
         if cached is not None:
             self._cut(cached)
         elif any(f.lower() in _BY_FEATURE for f in self.fields):
-            yield from self._describe()
+            several = yield Do(lambda c: self._res(c).multi_currency())
+            if several is None:
+                yield from self._describe()
+            elif not several:  # a single-currency org: no object has CurrencyIsoCode
+                self.fields = tuple(f for f in self.fields if f.lower() not in _BY_FEATURE)
 
     def _read(self, step: Callable[[], Do | FirstPage]) -> Steps[Any]:
         """One read (``GET /query`` or ``/queryAll``), its statement built by ``step`` from the field
         list as it is when sent.
 
         ``describe`` is a call the platform minimum does not need, so it is made only when the
-        field list cannot be trusted without it: once per client and sObject when the list holds a
-        field that a standard org may lack by feature (``CurrencyIsoCode``: multi-currency orgs
-        only, REFERENCE §4), never when the client holds the describe already (another adapter
-        of the run described the object). Otherwise the list is asked for as it is, and only if
+        field list cannot be trusted without it: once per client when the list holds a field that
+        a standard org may lack by feature (``CurrencyIsoCode``: multi-currency orgs only,
+        REFERENCE §4; enabling them adds it to every standard and custom object, so the first
+        describe of any such object tells it for all), never when the client holds the describe
+        already (another adapter of the run described the object). Otherwise the list is asked for as it is, and only if
         Salesforce answers ``INVALID_FIELD`` (a field the org lacks: "No such column 'X' on entity
         'Y'") is the object described, the list cut to the fields it has, and the read sent again.
         """
@@ -282,7 +287,7 @@ class _Salesforce(AdapterBase):
         )
         models = [_model(row) for row in rows]
         if self.shared is not None:
-            self.shared.keep(statement(), deleted, models, None)
+            self.shared.keep(self.sobject, statement(), deleted, models, None)
         return models
 
     def _keyset(
@@ -324,7 +329,7 @@ class _Salesforce(AdapterBase):
                 str(last_row.id),
             )
         if share is not None:
-            share.keep(self._select(condition), deleted, items, position)
+            share.keep(self.sobject, self._select(condition), deleted, items, position)
             if base is None and deleted:
                 share.feed_table(self.sobject, after, items, position)
         return items, position
@@ -356,6 +361,9 @@ class _Salesforce(AdapterBase):
             if held is not None:
                 found.update((str(m.id), m) for m in held)
                 continue
+            if self.shared is not None and field == "Id":
+                known, values = self.shared.held(self.sobject, values, deleted)
+                found.update((str(m.id), m) for m in known)
             for chunk in budget_chunks(values, len, SOQL_BUDGET, 500):
                 statement = self._by_condition(soql.F(field).in_(chunk))
                 for model in (yield from self._rows(statement, deleted=deleted)):
