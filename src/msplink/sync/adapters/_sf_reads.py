@@ -10,13 +10,15 @@ platform minimum (issue 18) reads each record once. :class:`SharedReads` is that
   their statements are the same text;
 - a statement answered once is answered again from memory (its rows, and whether a page followed);
 - a record any read returned is not asked for again by ``Id``;
-- a complete read of an sObject with no condition (every keyset page of ``SELECT ... FROM X``
-  through ``/queryAll``, deleted rows included, from the first page to the last) is the *table*:
-  later reads of it with no condition (live rows or all, any page), by ``Id``, by an external-id
-  field and by a parent field (``AccountId IN (...)``) are answered from it, as Salesforce would
-  have answered them at the time of that read;
-- any write through any member (create, upsert, update, delete) forgets everything: what follows
-  a write is read again from Salesforce (settling a write always asks the platform).
+- a complete read of an sObject with no condition (every keyset page of ``SELECT ... FROM X``, from
+  the first page to the last: a source's first read through ``/queryAll``, deleted rows included,
+  or a target's index load through ``/query``) is the *table*: later reads of it with no condition
+  (any page), by ``Id``, by an external-id field and by a parent field (``AccountId IN (...)``)
+  are answered from it, as Salesforce would have answered them at the time of that read (deleted
+  rows only from a ``/queryAll`` table);
+- a write through a member (create, upsert, update, delete) forgets what was read of its sObject,
+  and of every sObject whose rows reach it through a relationship (``Account.Name`` of a Contact):
+  what follows a write is read again from Salesforce (settling a write always asks the platform).
 
 The answers are as fresh as the run's first read of them, never older: a record another user changes
 during the run is read at its new ``SystemModstamp`` by the next run (watermarks come from the
@@ -29,7 +31,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, Final
 
 import attrs
 
@@ -51,6 +53,8 @@ def _position(model: Any) -> Position:
 class _Table:
     """Every row of one sObject, in keyset order, as one complete read returned them."""
 
+    deleted: bool
+    """Read through ``/queryAll``: the deleted rows are in it (a ``/query`` table has live rows only)."""
     rows: list[Any] = attrs.field(factory=list)
     end: Position | None = None
     complete: bool = False
@@ -60,6 +64,24 @@ class _Table:
         for model in items:
             self.index[str(model.id)] = len(self.rows)
             self.rows.append(model)
+
+
+@attrs.define
+class _Bucket:
+    """What one sObject's reads returned."""
+
+    statements: dict[tuple[str, bool], tuple[list[Any], Position | None]] = attrs.field(factory=dict)
+    table: _Table | None = None
+    by_id: dict[str, Any] = attrs.field(factory=dict)
+    held: int = 0
+
+    def index(self, rows: Iterable[Any]) -> None:
+        for model in rows:
+            self.by_id[str(model.id)] = model
+
+
+_USER_RELATIONS: Final = frozenset({"owner", "createdby", "lastmodifiedby"})
+"""Relationships to ``User``, which no flow writes."""
 
 
 class SharedReads:
@@ -76,13 +98,11 @@ class SharedReads:
         self.max_rows = max_rows
         self.served = 0
         self._members: dict[str, list[Any]] = {}
-        self._statements: dict[tuple[str, bool], tuple[list[Any], Position | None]] = {}
-        self._tables: dict[str, _Table] = {}
-        self._by_id: dict[str, dict[str, Any]] = {}
-        self._held = 0
+        self._buckets: dict[str, _Bucket] = {}
 
     def __repr__(self) -> str:
-        return f"<SharedReads {sorted(self._members)} held={self._held} served={self.served}>"
+        held = sum(b.held for b in self._buckets.values())
+        return f"<SharedReads {sorted(self._members)} held={held} served={self.served}>"
 
     # --- members ---------------------------------------------------------------------------
 
@@ -98,25 +118,50 @@ class SharedReads:
         """The adapters of ``sobject`` that joined."""
         return self._members.get(sobject.lower(), ())
 
-    def forget(self) -> None:
-        """A member writes: nothing read so far is answered again."""
-        self._statements.clear()
-        self._tables.clear()
-        self._by_id.clear()
-        self._held = 0
+    def reads(self, sobject: str, field: str) -> bool:
+        """Whether the members of ``sobject`` read ``field``."""
+        members = self.members(sobject)
+        return bool(members) and field.lower() in {f.lower() for f in members[0].fields}
 
-    def _room(self, rows: int) -> bool:
-        if self._held + rows > self.max_rows:
+    def forget(self, sobject: str | None = None) -> None:
+        """A member writes ``sobject`` (``None``: anything): its rows are not answered again, nor
+        those of any sObject whose field list reaches it through a relationship (``Account.Name``
+        of a Contact; a relationship this cannot name, a custom ``X__r``, counts as reaching it).
+        Relationships to ``User`` (``Owner.Name``) never do: no flow writes users."""
+        if sobject is None:
+            self._buckets.clear()
+            return
+        written = sobject.lower()
+        for name in list(self._buckets):
+            if name == written or self._reaches(name, written):
+                del self._buckets[name]
+
+    def _reaches(self, sobject: str, written: str) -> bool:
+        for field in self.members(sobject)[0].fields if self.members(sobject) else ():
+            head, dot, _ = field.lower().partition(".")
+            if not dot or head in _USER_RELATIONS:
+                continue
+            target = sobject if head == "parent" else head
+            if target == written or head.endswith("__r"):
+                return True
+        return False
+
+    def _bucket(self, sobject: str) -> _Bucket:
+        return self._buckets.setdefault(sobject.lower(), _Bucket())
+
+    def _room(self, bucket: _Bucket, rows: int) -> bool:
+        if sum(b.held for b in self._buckets.values()) + rows > self.max_rows:
             return False
-        self._held += rows
+        bucket.held += rows
         return True
 
     # --- statements --------------------------------------------------------------------------
 
-    def answer(self, statement: str, deleted: bool) -> tuple[list[Any], Position | None] | None:
+    def answer(self, sobject: str, statement: str, deleted: bool) -> tuple[list[Any], Position | None] | None:
         """The rows of a statement read before in this run, and the keyset position after them
         (``None``: the last page, or a statement read whole)."""
-        found = self._statements.get((statement, deleted))
+        bucket = self._buckets.get(sobject.lower())
+        found = bucket.statements.get((statement, deleted)) if bucket is not None else None
         if found is not None:
             self.served += 1
         return found
@@ -125,19 +170,16 @@ class SharedReads:
         self, sobject: str, statement: str, deleted: bool, rows: list[Any], after: Position | None
     ) -> None:
         """Remember a statement's rows (and the keyset position after them)."""
-        if (statement, deleted) not in self._statements and self._room(len(rows)):
-            self._statements[statement, deleted] = (rows, after)
-            self._index(sobject, rows)
-
-    def _index(self, sobject: str, rows: Iterable[Any]) -> None:
-        by_id = self._by_id.setdefault(sobject.lower(), {})
-        for model in rows:
-            by_id[str(model.id)] = model
+        bucket = self._bucket(sobject)
+        if (statement, deleted) not in bucket.statements and self._room(bucket, len(rows)):
+            bucket.statements[statement, deleted] = (rows, after)
+            bucket.index(rows)
 
     def held(self, sobject: str, ids: Iterable[str], deleted: bool) -> tuple[list[Any], list[str]]:
         """The records of ``ids`` any read of this run returned (live ones, unless ``deleted``: a
         deleted one is known not to be live), and the ids no read returned."""
-        by_id = self._by_id.get(sobject.lower(), {})
+        bucket = self._buckets.get(sobject.lower())
+        by_id = bucket.by_id if bucket is not None else {}
         found: list[Any] = []
         missing: list[str] = []
         for record_id in ids:
@@ -150,12 +192,19 @@ class SharedReads:
 
     # --- the table of an sObject ---------------------------------------------------------------
 
+    def _table(self, sobject: str, deleted: bool) -> _Table | None:
+        bucket = self._buckets.get(sobject.lower())
+        table = bucket.table if bucket is not None else None
+        if table is None or not table.complete or (deleted and not table.deleted):
+            return None
+        return table
+
     def table_page(
         self, sobject: str, after: Position | None, deleted: bool, size: int
     ) -> tuple[list[Any], Position | None] | None:
         """A keyset page of every row (``deleted``: tombstones too) after ``after``, from the table."""
-        table = self._tables.get(sobject.lower())
-        if table is None or not table.complete:
+        table = self._table(sobject, deleted)
+        if table is None:
             return None
         start = 0
         if after is not None:
@@ -176,38 +225,46 @@ class SharedReads:
 
     def table_rows(self, sobject: str, field: str, values: Iterable[str], deleted: bool) -> list[Any] | None:
         """The rows whose ``field`` (``Id``, an external id, a parent id) holds one of ``values``."""
-        table = self._tables.get(sobject.lower())
-        if table is None or not table.complete:
+        table = self._table(sobject, deleted)
+        if table is None:
             return None
         wanted = set(values)
         self.served += 1
         if field.lower() == "id":
-            found = (table.rows[table.index[v]] for v in wanted if v in table.index)
+            found: Iterable[Any] = (table.rows[table.index[v]] for v in wanted if v in table.index)
         else:
             found = (m for m in table.rows if _raw(m, field) in wanted)
         return [m for m in found if deleted or not m.is_deleted]
 
     def feed_table(
-        self, sobject: str, after: Position | None, items: Sequence[Any], end: Position | None
+        self,
+        sobject: str,
+        after: Position | None,
+        items: Sequence[Any],
+        end: Position | None,
+        *,
+        deleted: bool,
     ) -> None:
-        """One keyset page of ``SELECT ... FROM X`` through ``/queryAll`` (no condition): the table
-        grows page by page while the pages follow each other, and is complete at the last one."""
-        key = sobject.lower()
-        table = self._tables.get(key)
+        """One keyset page of ``SELECT ... FROM X`` (no condition) through ``/queryAll``
+        (``deleted``) or ``/query``: the table grows page by page while the pages follow each
+        other, and is complete at the last one. A complete table is kept (one through ``/queryAll``
+        answers more: it replaces a ``/query`` one)."""
+        bucket = self._bucket(sobject)
+        table = bucket.table
         if after is None:
-            if table is not None and table.complete:
+            if table is not None and table.complete and (table.deleted or not deleted):
                 return
             if table is not None:
-                self._held -= len(table.rows)
-            table = self._tables[key] = _Table()
-        elif table is None or table.complete or table.end != after:
+                bucket.held -= len(table.rows)
+            table = bucket.table = _Table(deleted=deleted)
+        elif table is None or table.complete or table.end != after or table.deleted != deleted:
             return
-        if not self._room(len(items)):
-            self._held -= len(table.rows)
-            del self._tables[key]
+        if not self._room(bucket, len(items)):
+            bucket.held -= len(table.rows)
+            bucket.table = None
             return
         table.add(items)
-        self._index(sobject, items)
+        bucket.index(items)
         table.end = end
         table.complete = end is None
 

@@ -279,7 +279,7 @@ class _Salesforce(AdapterBase):
         this run read already is answered by :attr:`shared`."""
         if self.shared is not None:
             yield from self._prepare()
-            found = self.shared.answer(statement(), deleted)
+            found = self.shared.answer(self.sobject, statement(), deleted)
             if found is not None:
                 return list(found[0])
         rows = yield from self._read(
@@ -309,7 +309,7 @@ class _Salesforce(AdapterBase):
                 if served is not None:
                     return served
             yield from self._prepare()
-            known = share.answer(self._select(condition), deleted)
+            known = share.answer(self.sobject, self._select(condition), deleted)
             if known is not None:
                 return list(known[0]), known[1]
         batch = max(200, self.page_size)  # Sforce-Query-Options batchSize takes 200..2,000
@@ -330,8 +330,8 @@ class _Salesforce(AdapterBase):
             )
         if share is not None:
             share.keep(self.sobject, self._select(condition), deleted, items, position)
-            if base is None and deleted:
-                share.feed_table(self.sobject, after, items, position)
+            if base is None:
+                share.feed_table(self.sobject, after, items, position, deleted=deleted)
         return items, position
 
     # --- source ----------------------------------------------------------------------------
@@ -458,7 +458,7 @@ class _Salesforce(AdapterBase):
     def _write(self, ops: Sequence[WriteOp]) -> Steps[list[WriteResult]]:
         started = self.now()
         if self.shared is not None:
-            self.shared.forget()  # what the run read so far is older than this write
+            self.shared.forget(self.sobject)  # what the run read of it is older than this write
         results: dict[int, WriteResult] = {}
         creates: list[tuple[int, dict[str, Any]]] = []
         updates: list[tuple[int, dict[str, Any]]] = []
