@@ -8,14 +8,21 @@ and describes the object only then, so an org that has every field pays for no `
 from __future__ import annotations
 
 import asyncio
+from datetime import datetime, timedelta, timezone
 
+import attrs
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from msplink.errors import ConfigurationError
 from msplink.mappers import CustomFieldMapping, MappingConfig, find_mapper
-from msplink.models import Contact, Customer
+from msplink.models import Contact, Customer, ExternalRef
 from msplink.sandbox import World, seed_world
+from msplink.sync import Action, WriteOp
 from msplink.sync.adapters import AsyncSalesforceAdapter, SalesforceAdapter
+from msplink.sync.adapters._sf_reads import _position
+from msplink.sync.adapters.salesforce import SharedReads
 from msplink.sync.recipes._crm import with_custom_fields
 from tests.sync._recipes import request_counts
 
@@ -98,3 +105,97 @@ def test_a_missing_external_id_field_is_still_a_configuration_error(world: World
         with pytest.raises(ConfigurationError, match="Nope__c"):
             adapter.read_changes(None, None)
     assert request_counts(world.sf) == {"GET queryAll": 1, "GET describe": 1}
+
+
+# ------------------------------------------------------------------------------- shared reads
+
+
+@attrs.frozen
+class _Row:
+    id: str
+    system_modstamp: datetime
+    is_deleted: bool
+    raw: dict[str, str]
+
+
+def _rows(flags: list[tuple[bool, int]]) -> list[_Row]:
+    start = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    stamp, rows = start, []
+    for n, (deleted, step) in enumerate(flags):
+        stamp += timedelta(seconds=step)  # step 0: rows sharing a stamp, ordered by Id
+        rows.append(_Row(f"001{n:015d}", stamp, deleted, {"AccountId": str(n % 3)}))
+    return rows
+
+
+@given(
+    flags=st.lists(st.tuples(st.booleans(), st.integers(0, 2)), max_size=40),
+    page=st.integers(1, 7),
+    source_page=st.integers(1, 9),
+    deleted=st.booleans(),
+)
+def test_a_complete_table_pages_as_the_keyset_read_would(
+    flags: list[tuple[bool, int]], page: int, source_page: int, deleted: bool
+) -> None:
+    rows = _rows(flags)
+    shared = SharedReads()
+    after = None
+    for start in range(0, max(len(rows), 1), source_page):  # fed as a /queryAll keyset read pages it
+        chunk = rows[start : start + source_page]
+        end = None if start + source_page >= len(rows) else _position(chunk[-1])
+        shared.feed_table("Account", after, chunk, end, deleted=True)
+        after = end
+    pages, position = [], None
+    while True:
+        answer = shared.table_page("Account", position, deleted, page)
+        assert answer is not None
+        items, position = answer
+        pages.append(items)
+        if position is None:
+            break
+    wanted = [r for r in rows if deleted or not r.is_deleted]
+    assert [r for p in pages for r in p] == wanted
+    assert all(len(p) == page for p in pages[:-1]) and len(pages[-1]) <= page
+    live = {r.id for r in rows if not r.is_deleted}
+    assert {r.id for r in shared.table_rows("Account", "Id", [r.id for r in rows], False) or []} == live
+    parents = {r.id for r in rows if r.raw["AccountId"] == "1" and (deleted or not r.is_deleted)}
+    assert {r.id for r in shared.table_rows("Account", "AccountId", ["1"], deleted) or []} == parents
+
+
+def test_a_table_with_a_gap_or_over_the_limit_answers_nothing() -> None:
+    rows = _rows([(False, 1)] * 6)
+    gap = SharedReads()
+    gap.feed_table("Account", None, rows[:2], _position(rows[1]), deleted=True)
+    gap.feed_table("Account", _position(rows[3]), rows[4:], None, deleted=True)  # page 2 never came
+    assert gap.table_page("Account", None, True, 10) is None
+    small = SharedReads(max_rows=5)
+    small.feed_table("Account", None, rows, None, deleted=True)
+    assert small.table_page("Account", None, True, 10) is None
+    live = SharedReads()
+    live.feed_table("Account", None, rows, None, deleted=False)  # a /query table: no tombstones
+    assert live.table_page("Account", None, True, 10) is None
+    assert live.table_page("Account", None, False, 10) == (rows, None)
+
+
+def test_a_write_forgets_its_object_and_those_reaching_it(world: World) -> None:
+    with world.clients() as c:
+        shared = SharedReads()
+        accounts = SalesforceAdapter(c.sf, ACCOUNT, config=world.config, now=world.clock.now, shared=shared)
+        contacts = SalesforceAdapter(c.sf, CONTACT, config=world.config, now=world.clock.now, shared=shared)
+        twin = SalesforceAdapter(c.sf, CONTACT, config=world.config, now=world.clock.now, shared=shared)
+        read = accounts.read_changes(None, None), contacts.read_changes(None, None)
+        world.sf.clear_log()
+        again = accounts.read_changes(None, None), twin.read_changes(None, None)
+        assert request_counts(world.sf) == {}  # both answered by the tables the first reads left
+        assert [len(p.records) for p in again] == [len(p.records) for p in read] == [27, CONTACTS]
+        first = read[0].records[0]
+        op = WriteOp(
+            key="k", action=Action.UPDATE, source=ExternalRef("connectwise", "company", "1"),
+            target_id=first.id, payload={"Phone": "555-0100"}, version=first.version,
+        )  # fmt: skip
+        [result] = accounts.write([op])
+        assert result.ok
+        world.sf.clear_log()
+        accounts.read_changes(None, None), twin.read_changes(None, None)
+    # Contact rows carry Account.Name: the account write made both stale, both are read again
+    assert request_counts(world.sf) == {"GET queryAll": 2}
+    assert shared.served == 2
