@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import datetime, timedelta, timezone
+from urllib.parse import parse_qsl, urlencode
 
 import attrs
 import pytest
@@ -19,10 +20,10 @@ from msplink.errors import ConfigurationError
 from msplink.mappers import CustomFieldMapping, MappingConfig, find_mapper
 from msplink.models import Contact, Customer, ExternalRef
 from msplink.sandbox import World, seed_world
-from msplink.sync import Action, WriteOp
+from msplink.sync import Action, LookupRequest, WriteOp
 from msplink.sync.adapters import AsyncSalesforceAdapter, SalesforceAdapter
 from msplink.sync.adapters._sf_reads import _position
-from msplink.sync.adapters.salesforce import SharedReads
+from msplink.sync.adapters.salesforce import URI_MAX, SharedReads
 from msplink.sync.recipes._crm import with_custom_fields
 from tests.sync._recipes import request_counts
 
@@ -199,3 +200,30 @@ def test_a_write_forgets_its_object_and_those_reaching_it(world: World) -> None:
     # Contact rows carry Account.Name: the account write made both stale, both are read again
     assert request_counts(world.sf) == {"GET queryAll": 2}
     assert shared.served == 2
+
+
+# ------------------------------------------------------------------------------- IN lists
+
+
+def _uri(path: str, query: str) -> str:
+    """The request URI as sent (the sandbox logs the query string decoded)."""
+    return f"{path}?{urlencode(parse_qsl(query))}"
+
+
+def test_look_ups_by_id_fill_each_get_query_up_to_the_uri_limit(world: World) -> None:
+    ids = [f"003SB{n:010d}AAA" for n in range(1500)]  # 18 characters, none of them there
+    short = [str(n) for n in range(700)]  # ConnectWise ids in CW_Contact_Id__c (about 14 bytes each)
+    with world.clients() as c:
+        adapter = SalesforceAdapter(
+            c.sf, CONTACT, config=world.config, now=world.clock.now, external_id_field="CW_Contact_Id__c"
+        )
+        adapter.read_changes(None, None)
+        world.sf.clear_log()
+        assert adapter.fetch(ids) == []
+        by_id = [_uri(r.path, r.query) for r in world.sf.requests if r.path.endswith("/queryAll")]
+        world.sf.clear_log()
+        adapter.lookup(LookupRequest(keys={"external_id:refs.connectwise": short}))
+        by_external = [_uri(r.path, r.query) for r in world.sf.requests if r.path.endswith("/query")]
+    # 28 URL bytes per 18-character id: 1,500 of them take 4 statements of at most 12,000 bytes
+    assert len(by_id) == 4 and all(len(uri) <= URI_MAX - 2048 for uri in by_id)
+    assert len(by_external) == 1 and len(by_external[0]) <= URI_MAX - 2048  # was 2 (500 values a list)

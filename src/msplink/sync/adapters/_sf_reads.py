@@ -16,9 +16,10 @@ platform minimum (issue 18) reads each record once. :class:`SharedReads` is that
   (any page), by ``Id``, by an external-id field and by a parent field (``AccountId IN (...)``)
   are answered from it, as Salesforce would have answered them at the time of that read (deleted
   rows only from a ``/queryAll`` table);
-- a write through a member (create, upsert, update, delete) forgets what was read of its sObject,
-  and of every sObject whose rows reach it through a relationship (``Account.Name`` of a Contact):
-  what follows a write is read again from Salesforce (settling a write always asks the platform).
+- a write through a member (create, upsert, update, delete) forgets the statements and the table
+  of its sObject and the records it wrote, and everything of every sObject whose rows reach it
+  through a relationship (``Account.Name`` of a Contact): what the write changed is read again
+  from Salesforce (settling a write always asks the platform).
 
 The answers are as fresh as the run's first read of them, never older: a record another user changes
 during the run is read at its new ``SystemModstamp`` by the next run (watermarks come from the
@@ -123,18 +124,31 @@ class SharedReads:
         members = self.members(sobject)
         return bool(members) and field.lower() in {f.lower() for f in members[0].fields}
 
-    def forget(self, sobject: str | None = None) -> None:
-        """A member writes ``sobject`` (``None``: anything): its rows are not answered again, nor
-        those of any sObject whose field list reaches it through a relationship (``Account.Name``
-        of a Contact; a relationship this cannot name, a custom ``X__r``, counts as reaching it).
-        Relationships to ``User`` (``Owner.Name``) never do: no flow writes users."""
+    def forget(self, sobject: str | None = None, ids: Iterable[str] | None = None) -> None:
+        """A member writes ``sobject`` (``None``: anything): what was read of it is not answered
+        again (with ``ids``, the records written: the others read by ``Id`` still are, since the
+        write did not change them), nor anything of an sObject whose field list reaches it through
+        a relationship (``Account.Name`` of a Contact; a relationship this cannot name, a custom
+        ``X__r``, counts as reaching it). Relationships to ``User`` (``Owner.Name``) never do: no
+        flow writes users."""
         if sobject is None:
             self._buckets.clear()
             return
         written = sobject.lower()
         for name in list(self._buckets):
-            if name == written or self._reaches(name, written):
+            if name != written and self._reaches(name, written):
                 del self._buckets[name]
+        bucket = self._buckets.get(written)
+        if bucket is None:
+            return
+        if ids is None:
+            del self._buckets[written]
+            return
+        bucket.statements.clear()
+        bucket.table = None
+        for record_id in ids:
+            bucket.by_id.pop(record_id, None)
+        bucket.held = len(bucket.by_id)
 
     def _reaches(self, sobject: str, written: str) -> bool:
         for field in self.members(sobject)[0].fields if self.members(sobject) else ():

@@ -25,6 +25,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timezone
 from typing import Any, Final
+from urllib.parse import quote_plus
 
 from msplink.errors import (
     APIError,
@@ -66,6 +67,7 @@ __all__ = [
     "RESOURCES",
     "SETTLE_SKEW",
     "SOQL_BUDGET",
+    "URI_MAX",
     "AsyncSalesforceAdapter",
     "SalesforceAdapter",
     "SharedReads",
@@ -84,14 +86,27 @@ RESOURCES: Final[Mapping[str, str]] = {
 """sObject -> the client's typed resource attribute (others use ``client.sobject(name)``)."""
 
 PAGE_SIZE: Final = 2000
-SOQL_BUDGET: Final = 8000
-"""Characters of ``IN (...)`` lists per statement (a GET ``/query`` URL stays well under 16 KB)."""
+SOQL_BUDGET: Final = 12_000
+"""URL-encoded bytes of an ``IN (...)`` list per statement at most (less when the field list is long):
+a GET ``/query`` URI stays under Salesforce's 16,384 bytes with its path and headers (REFERENCE §2)."""
+URI_MAX: Final = 16_384
+"""Bytes of a request URI, headers included, Salesforce takes (414 / 431 above it)."""
+_URI_SLACK: Final = 2_048
+"""What a GET ``/query`` URI holds besides the statement, and its headers (path, bearer token,
+``Sforce-Query-Options``), with room to spare."""
+_IN_MOST: Final = 2_000
+"""Values per ``IN (...)`` list at most (as many as one page of answers)."""
 BULK_THRESHOLD: Final = 2000
 _AUDIT: Final = ("Id", "SystemModstamp", "LastModifiedById", "IsDeleted", "CreatedDate")
 _BY_FEATURE: Final = frozenset({"currencyisocode"})
 """Standard fields an org has only with a feature switched on (multi-currency): described first."""
 _TRANSIENT: Final = frozenset({"UNABLE_TO_LOCK_ROW", "SERVER_UNAVAILABLE"})
 _CONFLICT: Final = frozenset({"DUPLICATE_VALUE", "DUPLICATES_DETECTED", "DUPLICATE_EXTERNAL_ID"})
+
+
+def _in_size(value: str) -> int:
+    """Bytes one value adds to a GET ``/query`` URL: quoted, with its separator, URL-encoded."""
+    return len(quote_plus(f"{soql.quote(value)}, "))
 
 
 def _utc(value: datetime | None) -> datetime | None:
@@ -269,6 +284,12 @@ class _Salesforce(AdapterBase):
             query = query.order_by("SystemModstamp", "Id")
         return query.limit(limit or self.page_size).render()
 
+    def _in_budget(self, field: str) -> int:
+        """URL-encoded bytes the ``IN (...)`` list of ``field`` may take in one statement: what the
+        URI limit leaves after the rest of the statement, at most :data:`SOQL_BUDGET`."""
+        rest = len(quote_plus(f"{self._select(None, order=False, limit=50_000)} WHERE {field} IN ()"))
+        return max(1, min(SOQL_BUDGET, URI_MAX - _URI_SLACK - rest))
+
     def _by_condition(self, condition: soql.Condition) -> Callable[[], str]:
         """The statement of every row matching ``condition`` (unordered), built from the field list
         as it is when the read is sent."""
@@ -364,7 +385,7 @@ class _Salesforce(AdapterBase):
             if self.shared is not None and field == "Id":
                 known, values = self.shared.held(self.sobject, values, deleted)
                 found.update((str(m.id), m) for m in known)
-            for chunk in budget_chunks(values, len, SOQL_BUDGET, 500):
+            for chunk in budget_chunks(values, _in_size, self._in_budget(field), _IN_MOST):
                 statement = self._by_condition(soql.F(field).in_(chunk))
                 for model in (yield from self._rows(statement, deleted=deleted)):
                     found[str(model.id)] = model
@@ -377,7 +398,7 @@ class _Salesforce(AdapterBase):
         if held is not None:
             return [self.remote(m) for m in held]
         found: dict[str, Any] = {}
-        for chunk in budget_chunks(sorted(set(values)), len, SOQL_BUDGET, 500):
+        for chunk in budget_chunks(sorted(set(values)), _in_size, self._in_budget(name), _IN_MOST):
             for model in (yield from self._rows(self._by_condition(soql.F(name).in_(chunk)))):
                 found[str(model.id)] = model
         return [self.remote(m) for m in found.values()]
@@ -457,8 +478,8 @@ class _Salesforce(AdapterBase):
 
     def _write(self, ops: Sequence[WriteOp]) -> Steps[list[WriteResult]]:
         started = self.now()
-        if self.shared is not None:
-            self.shared.forget(self.sobject)  # what the run read of it is older than this write
+        if self.shared is not None:  # what the run read of these records is older than this write
+            self.shared.forget(self.sobject, [str(op.target_id) for op in ops if op.target_id])
         results: dict[int, WriteResult] = {}
         creates: list[tuple[int, dict[str, Any]]] = []
         updates: list[tuple[int, dict[str, Any]]] = []
@@ -501,6 +522,8 @@ class _Salesforce(AdapterBase):
                     results[n] = WriteResult(key=ops[n].key, id=ops[n].target_id)
                 else:
                     results[n] = WriteResult(key=ops[n].key, error=_error(result.errors))
+        if self.shared is not None:  # an upsert may have updated a record it found by external id
+            self.shared.forget(self.sobject, [str(r.id) for r in results.values() if r.id])
         unsure = [
             n
             for n, _ in creates
