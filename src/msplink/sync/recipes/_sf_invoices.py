@@ -406,13 +406,15 @@ def _due_day(value: Any) -> date | None:
 def _overdue_sweep(
     cw: Any, inner: Any, today: date
 ) -> Callable[[list[RemoteRecord], Read | None], Steps[list[RemoteRecord]]]:
-    """The task flow's expansion: on a read's first page, the open invoices that fell due since the read's
-    start (``GET /finance/invoices?conditions=balance > 0&fields=id,dueDate,balance``, the due dates
+    """The task flow's expansion: on the first page of a read since a watermark, the open invoices that
+    fell due since the read's start (``GET /finance/invoices?conditions=balance > 0&fields=id,dueDate,balance``, the due dates
     compared here); and every invoice's version carries whether it is past due."""
 
     def expand(records: list[RemoteRecord], read: Read | None) -> Steps[list[RemoteRecord]]:
         out = list(records)
-        if read is not None and read.first_page:
+        # a read from the start (no watermark yet) reads every invoice, overdue ones included: the
+        # sweep would only find them again (issue 18: one call per open-invoice page saved)
+        if read is not None and read.first_page and read.since is not None:
             start = read.since.astimezone(timezone.utc).date() - timedelta(days=1) if read.since else None
             rows = yield functools.partial(_open_invoices, cw)
             seen = {r.id for r in out}
