@@ -22,8 +22,7 @@ from msplink.models import Contact, Customer, ExternalRef
 from msplink.sandbox import World, seed_world
 from msplink.sync import Action, LookupRequest, WriteOp
 from msplink.sync.adapters import AsyncSalesforceAdapter, SalesforceAdapter
-from msplink.sync.adapters._sf_reads import _position
-from msplink.sync.adapters.salesforce import URI_MAX, SharedReads
+from msplink.sync.adapters.salesforce import URI_MAX, SharedReads, _position
 from msplink.sync.recipes._crm import with_custom_fields
 from tests.sync._recipes import request_counts
 
