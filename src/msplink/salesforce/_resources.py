@@ -875,11 +875,11 @@ class AsyncSObjects(Generic[_M]):
         """Records deleted in a window (GET /sobjects/{type}/deleted, at most 15 days back)."""
         return await self._x.execute(calls.deleted(self._v, self.sobject, start, end))
 
-    def cached_describe(self) -> SObjectDescribe | None:
+    async def cached_describe(self) -> SObjectDescribe | None:
         """This type's describe if the client holds it already (no call), else ``None``."""
         return self._describes.get(self.sobject.lower())
 
-    def multi_currency(self) -> bool | None:
+    async def multi_currency(self) -> bool | None:
         """Whether the org has multiple currencies, as the describes the client holds tell (no
         call): see :func:`multi_currency`."""
         return multi_currency(self._describes.values())
