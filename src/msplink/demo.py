@@ -167,20 +167,26 @@ def run_recipe(
 def minimum_calls(report: SyncReport, flows: Sequence[Any]) -> Counter[str]:
     """The fewest API calls the platforms allow for what ``report``'s flows read and wrote.
 
-    Per flow: one read per full page (:data:`PAGE_SIZES`) of the records it read (at least one: a
-    flow must ask even when nothing changed) and one write per full batch (:data:`WRITE_BATCHES`)
-    of what it wrote.
+    Per object a recipe's flows read: one read per full page (:data:`PAGE_SIZES`) of the most records
+    one of them read (at least one: the object must be asked even when nothing changed; flows that
+    read the same object, ``Lead`` and its ``Lead.Company`` view, can share the read, as the
+    Salesforce adapters of one recipe run do); per flow, one write per full batch
+    (:data:`WRITE_BATCHES`) of what it wrote.
     """
     by_name = {f.name: f for f in flows}
     out: Counter[str] = Counter()
+    reads: dict[tuple[str, str], int] = {}
     for part in report.parts or (report,):
         flow = by_name.get(part.flow)
         if flow is None:
             continue
         source, target = flow.source.system, flow.target.system
         records = sum(part.counts.values())
-        out[source] += max(1, math.ceil(records / PAGE_SIZES.get(source, 1000)))
+        key = (source, str(getattr(flow.source, "object", part.flow)).split(".")[0])
+        reads[key] = max(reads.get(key, 1), math.ceil(records / PAGE_SIZES.get(source, 1000)))
         out[target] += math.ceil(part.writes / WRITE_BATCHES.get(target, 1))
+    for (source, _), pages in reads.items():
+        out[source] += pages
     return out
 
 

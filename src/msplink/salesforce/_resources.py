@@ -8,9 +8,9 @@
 from __future__ import annotations
 
 import builtins
-from collections.abc import Callable, Iterator, Mapping, MutableMapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping, Sequence
 from datetime import datetime
-from typing import Any, Generic, TypeVar
+from typing import Any, Final, Generic, TypeVar
 
 from msplink._core import AsyncExecutor, AsyncPaginator, Paginator, SyncExecutor
 from msplink.errors import QueryError
@@ -63,6 +63,28 @@ def _statement(sobject: str, statement: str | soql.Query) -> str:
 
 
 # ================================================================================================ sync
+
+
+CURRENCY_OBJECTS: Final = frozenset(
+    {"account", "contact", "lead", "opportunity", "case", "contract", "campaign"}
+)
+"""Standard objects that carry ``CurrencyIsoCode`` in every org with multiple currencies."""
+
+
+def multi_currency(describes: Iterable[SObjectDescribe]) -> bool | None:
+    """Whether an org has multiple currencies, from describes already at hand (no call).
+
+    Enabling multiple currencies adds ``CurrencyIsoCode`` to the standard and custom objects of the
+    whole org, and cannot be undone (Salesforce Help, "Considerations for Enabling Multiple
+    Currencies"): one describe of such an object tells it for all. ``None``: no describe tells.
+    """
+    verdict: bool | None = None
+    for describe in describes:
+        if describe.custom or describe.name.lower() in CURRENCY_OBJECTS:
+            if any(f.name.lower() == "currencyisocode" for f in describe.fields):
+                return True
+            verdict = False
+    return verdict
 
 
 class Bulk:
@@ -408,6 +430,15 @@ class SObjects(Generic[_M]):
     def deleted(self, start: datetime, end: datetime) -> DeletedResult:
         """Records deleted in a window (GET /sobjects/{type}/deleted, at most 15 days back)."""
         return self._x.execute(calls.deleted(self._v, self.sobject, start, end))
+
+    def cached_describe(self) -> SObjectDescribe | None:
+        """This type's describe if the client holds it already (no call), else ``None``."""
+        return self._describes.get(self.sobject.lower())
+
+    def multi_currency(self) -> bool | None:
+        """Whether the org has multiple currencies, as the describes the client holds tell (no
+        call): see :func:`multi_currency`."""
+        return multi_currency(self._describes.values())
 
     def describe(self, *, refresh: bool = False) -> SObjectDescribe:
         """Describe this type, cached per client (GET /sobjects/{type}/describe)."""
@@ -843,6 +874,15 @@ class AsyncSObjects(Generic[_M]):
     async def deleted(self, start: datetime, end: datetime) -> DeletedResult:
         """Records deleted in a window (GET /sobjects/{type}/deleted, at most 15 days back)."""
         return await self._x.execute(calls.deleted(self._v, self.sobject, start, end))
+
+    async def cached_describe(self) -> SObjectDescribe | None:
+        """This type's describe if the client holds it already (no call), else ``None``."""
+        return self._describes.get(self.sobject.lower())
+
+    async def multi_currency(self) -> bool | None:
+        """Whether the org has multiple currencies, as the describes the client holds tell (no
+        call): see :func:`multi_currency`."""
+        return multi_currency(self._describes.values())
 
     async def describe(self, *, refresh: bool = False) -> SObjectDescribe:
         """Describe this type, cached per client (GET /sobjects/{type}/describe)."""

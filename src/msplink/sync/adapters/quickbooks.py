@@ -243,7 +243,12 @@ class _QuickBooks(AdapterBase):
                 found[str(entity.id)] = entity
         return list(found.values())
 
-    def _refresh(self, wanted: Mapping[str, Sequence[str]], found: dict[str, Any]) -> Steps[None]:
+    def _refresh(
+        self, wanted: Mapping[str, Sequence[str]], found: dict[str, Any], ids: frozenset[str] = frozenset()
+    ) -> Steps[None]:
+        """Load the key index (or its changes since the last load); the entities matching ``wanted``,
+        and those of ``ids`` the read returns, go to ``found`` (read now: no ``Id IN`` query for
+        them afterwards, issue 18)."""
         now = self.now()
         if self.index.loaded and self._refreshed_at is not None and now - self._refreshed_at < REFRESH_EVERY:
             return
@@ -253,7 +258,9 @@ class _QuickBooks(AdapterBase):
         def visit(items: Sequence[Any]) -> None:
             for entity in items:
                 canonical = self._index(entity)
-                if canonical is not None and self.matches(canonical, str(entity.id), wanted):
+                if str(entity.id) in ids or (
+                    canonical is not None and self.matches(canonical, str(entity.id), wanted)
+                ):
                     found[str(entity.id)] = entity
 
         yield from self._walk(conditions, visit)
@@ -273,7 +280,7 @@ class _QuickBooks(AdapterBase):
         wanted = self.wants_index(request)
         found: dict[str, Any] = {}
         if wanted:
-            yield from self._refresh(wanted, found)
+            yield from self._refresh(wanted, found, frozenset(request.ids))
             for kind, keys in wanted.items():
                 for record_id in self.index.find(kind, keys):
                     found.setdefault(record_id, None)

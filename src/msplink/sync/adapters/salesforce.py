@@ -22,9 +22,12 @@ limit); normalised names and domains come from a
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime, timezone
 from typing import Any, Final
+from urllib.parse import quote_plus
+
+import attrs
 
 from msplink.errors import (
     APIError,
@@ -64,9 +67,12 @@ __all__ = [
     "REFRESH_EVERY",
     "RESOURCES",
     "SETTLE_SKEW",
+    "SHARED_MAX_ROWS",
     "SOQL_BUDGET",
+    "URI_MAX",
     "AsyncSalesforceAdapter",
     "SalesforceAdapter",
+    "SharedReads",
     "Steps",
 ]
 
@@ -82,12 +88,27 @@ RESOURCES: Final[Mapping[str, str]] = {
 """sObject -> the client's typed resource attribute (others use ``client.sobject(name)``)."""
 
 PAGE_SIZE: Final = 2000
-SOQL_BUDGET: Final = 8000
-"""Characters of ``IN (...)`` lists per statement (a GET ``/query`` URL stays well under 16 KB)."""
+SOQL_BUDGET: Final = 12_000
+"""URL-encoded bytes of an ``IN (...)`` list per statement at most (less when the field list is long):
+a GET ``/query`` URI stays under Salesforce's 16,384 bytes with its path and headers (REFERENCE §2)."""
+URI_MAX: Final = 16_384
+"""Bytes of a request URI, headers included, Salesforce takes (414 / 431 above it)."""
+_URI_SLACK: Final = 2_048
+"""What a GET ``/query`` URI holds besides the statement, and its headers (path, bearer token,
+``Sforce-Query-Options``), with room to spare."""
+_IN_MOST: Final = 2_000
+"""Values per ``IN (...)`` list at most (as many as one page of answers)."""
 BULK_THRESHOLD: Final = 2000
 _AUDIT: Final = ("Id", "SystemModstamp", "LastModifiedById", "IsDeleted", "CreatedDate")
+_BY_FEATURE: Final = frozenset({"currencyisocode"})
+"""Standard fields an org has only with a feature switched on (multi-currency): described first."""
 _TRANSIENT: Final = frozenset({"UNABLE_TO_LOCK_ROW", "SERVER_UNAVAILABLE"})
 _CONFLICT: Final = frozenset({"DUPLICATE_VALUE", "DUPLICATES_DETECTED", "DUPLICATE_EXTERNAL_ID"})
+
+
+def _in_size(value: str) -> int:
+    """Bytes one value adds to a GET ``/query`` URL: quoted, with its separator, URL-encoded."""
+    return len(quote_plus(f"{soql.quote(value)}, "))
 
 
 def _utc(value: datetime | None) -> datetime | None:
@@ -144,6 +165,7 @@ class _Salesforce(AdapterBase):
         bulk_threshold: int = BULK_THRESHOLD,
         page_size: int = PAGE_SIZE,
         where: Mapping[str, Any] | None = None,
+        shared: SharedReads | None = None,
     ) -> None:
         super().__init__(
             client, mapper, config=config, integration_user=integration_user, now=now, index_rules=index_rules
@@ -171,13 +193,20 @@ class _Salesforce(AdapterBase):
         """What an update may send: the mapper's writes plus the config's custom fields of the record."""
         self._described = False
         self._refreshed_at: datetime | None = None
+        self.shared = shared
+        """The reads this adapter shares with the others of its run (``None``: none)."""
+        if shared is not None:
+            shared.join(self)
 
-    def _ready(self) -> Steps[None]:
-        """Keep only the fields the org has (``describe``, cached by the client): an org without
-        multi-currency has no ``CurrencyIsoCode``, one without a custom field has no ``X__c``."""
-        if self._described:
-            return
-        describe = yield Do(lambda c: self._res(c).describe())
+    def _describe(self) -> Steps[None]:
+        """Keep only the fields the org has (``GET /sobjects/{type}/describe``, once per client and
+        sObject): an org without multi-currency has no ``CurrencyIsoCode``, one without a custom
+        field has no ``X__c``."""
+        cached = yield Do(lambda c: self._res(c).cached_describe())
+        describe = cached if cached is not None else (yield Do(lambda c: self._res(c).describe()))
+        self._cut(describe)
+
+    def _cut(self, describe: Any) -> None:
         names = {f.name.lower() for f in describe.fields}
         relations = {f.relationship_name.lower() for f in describe.fields if f.relationship_name}
         kept = []
@@ -189,6 +218,42 @@ class _Salesforce(AdapterBase):
             raise ConfigurationError(f"salesforce: {self.sobject} has no field {self.external_id_field}")
         self.fields = tuple(kept)
         self._described = True
+
+    def _prepare(self) -> Steps[None]:
+        """Cut the field list before the first read when that costs no call, or must (see :meth:`_read`)."""
+        if self._described:
+            return
+        cached = yield Do(lambda c: self._res(c).cached_describe())
+        if cached is not None:
+            self._cut(cached)
+        elif any(f.lower() in _BY_FEATURE for f in self.fields):
+            several = yield Do(lambda c: self._res(c).multi_currency())
+            if several is None:
+                yield from self._describe()
+            elif not several:  # a single-currency org: no object has CurrencyIsoCode
+                self.fields = tuple(f for f in self.fields if f.lower() not in _BY_FEATURE)
+
+    def _read(self, step: Callable[[], Do | FirstPage]) -> Steps[Any]:
+        """One read (``GET /query`` or ``/queryAll``), its statement built by ``step`` from the field
+        list as it is when sent.
+
+        ``describe`` is a call the platform minimum does not need, so it is made only when the
+        field list cannot be trusted without it: once per client when the list holds a field that
+        a standard org may lack by feature (``CurrencyIsoCode``: multi-currency orgs only,
+        REFERENCE §4; enabling them adds it to every standard and custom object, so the first
+        describe of any such object tells it for all), never when the client holds the describe
+        already (another adapter of the run described the object). Otherwise the list is asked for as it is, and only if
+        Salesforce answers ``INVALID_FIELD`` (a field the org lacks: "No such column 'X' on entity
+        'Y'") is the object described, the list cut to the fields it has, and the read sent again.
+        """
+        yield from self._prepare()
+        try:
+            return (yield step())
+        except BadRequestError as exc:
+            if self._described or not any(e.code == "INVALID_FIELD" for e in exc.errors):
+                raise
+        yield from self._describe()
+        return (yield step())
 
     @property
     def batch_size(self) -> int:
@@ -221,10 +286,32 @@ class _Salesforce(AdapterBase):
             query = query.order_by("SystemModstamp", "Id")
         return query.limit(limit or self.page_size).render()
 
-    def _rows(self, statement: str, *, deleted: bool = False) -> Steps[list[Any]]:
-        """Every row of one statement (following ``nextRecordsUrl``)."""
-        rows = yield Do(lambda c: self._res(c).query(statement, include_deleted=deleted).to_list())
-        return [_model(row) for row in rows]
+    def _in_budget(self, field: str) -> int:
+        """URL-encoded bytes the ``IN (...)`` list of ``field`` may take in one statement: what the
+        URI limit leaves after the rest of the statement, at most :data:`SOQL_BUDGET`."""
+        rest = len(quote_plus(f"{self._select(None, order=False, limit=50_000)} WHERE {field} IN ()"))
+        return max(1, min(SOQL_BUDGET, URI_MAX - _URI_SLACK - rest))
+
+    def _by_condition(self, condition: soql.Condition) -> Callable[[], str]:
+        """The statement of every row matching ``condition`` (unordered), built from the field list
+        as it is when the read is sent."""
+        return lambda: self._select(condition, order=False, limit=50_000)
+
+    def _rows(self, statement: Callable[[], str], *, deleted: bool = False) -> Steps[list[Any]]:
+        """Every row of one statement (following ``nextRecordsUrl``), built by ``statement``; one
+        this run read already is answered by :attr:`shared`."""
+        if self.shared is not None:
+            yield from self._prepare()
+            found = self.shared.answer(self.sobject, statement(), deleted)
+            if found is not None:
+                return list(found[0])
+        rows = yield from self._read(
+            lambda: Do(lambda c: self._res(c).query(statement(), include_deleted=deleted).to_list())
+        )
+        models = [_model(row) for row in rows]
+        if self.shared is not None:
+            self.shared.keep(self.sobject, statement(), deleted, models, None)
+        return models
 
     def _keyset(
         self, base: soql.Condition | None, after: tuple[datetime, str] | None, *, deleted: bool
@@ -238,20 +325,37 @@ class _Salesforce(AdapterBase):
                 soql.and_(soql.F("SystemModstamp") == stamp, soql.F("Id") > last),
             )
             condition = beyond if condition is None else soql.and_(condition, beyond)
-        yield from self._ready()
-        statement = self._select(condition)
+        share = self.shared
+        if share is not None:
+            if base is None:
+                served = share.table_page(self.sobject, after, deleted, self.page_size)
+                if served is not None:
+                    return served
+            yield from self._prepare()
+            known = share.answer(self.sobject, self._select(condition), deleted)
+            if known is not None:
+                return list(known[0]), known[1]
         batch = max(200, self.page_size)  # Sforce-Query-Options batchSize takes 200..2,000
-        page = yield FirstPage(
-            lambda c: self._res(c).query(statement, include_deleted=deleted, page_size=batch)
+        page = yield from self._read(
+            lambda: FirstPage(
+                lambda c: self._res(c).query(
+                    self._select(condition), include_deleted=deleted, page_size=batch
+                )
+            )
         )
         items = [_model(row) for row in page.items] if page is not None else []
-        if not items or (page is not None and page.next_cursor is None and len(items) < self.page_size):
-            return items, None
-        last_row = items[-1]
-        return items, (
-            _utc(last_row.system_modstamp) or datetime.min.replace(tzinfo=timezone.utc),
-            str(last_row.id),
-        )
+        position: tuple[datetime, str] | None = None
+        if items and not (page is not None and page.next_cursor is None and len(items) < self.page_size):
+            last_row = items[-1]
+            position = (
+                _utc(last_row.system_modstamp) or datetime.min.replace(tzinfo=timezone.utc),
+                str(last_row.id),
+            )
+        if share is not None:
+            share.keep(self.sobject, self._select(condition), deleted, items, position)
+            if base is None:
+                share.feed_table(self.sobject, after, items, position, deleted=deleted)
+        return items, position
 
     # --- source ----------------------------------------------------------------------------
 
@@ -276,9 +380,15 @@ class _Salesforce(AdapterBase):
         if self.external_id_field and externals:
             groups.append((self.external_id_field, list(externals)))
         for field, values in groups:
-            for chunk in budget_chunks(values, len, SOQL_BUDGET, 500):
-                yield from self._ready()
-                statement = self._select(soql.F(field).in_(chunk), order=False, limit=50_000)
+            held = self.shared.table_rows(self.sobject, field, values, deleted) if self.shared else None
+            if held is not None:
+                found.update((str(m.id), m) for m in held)
+                continue
+            if self.shared is not None and field == "Id":
+                known, values = self.shared.held(self.sobject, values, deleted)
+                found.update((str(m.id), m) for m in known)
+            for chunk in budget_chunks(values, _in_size, self._in_budget(field), _IN_MOST):
+                statement = self._by_condition(soql.F(field).in_(chunk))
                 for model in (yield from self._rows(statement, deleted=deleted)):
                     found[str(model.id)] = model
         return list(found.values())
@@ -286,11 +396,12 @@ class _Salesforce(AdapterBase):
     def _related(self, field: str, values: Sequence[str]) -> Steps[list[RemoteRecord]]:
         """The live records whose ``field`` holds one of ``values`` (``AccountId IN (...)``)."""
         name = soql.check_identifier(field)
+        held = self.shared.table_rows(self.sobject, name, values, False) if self.shared else None
+        if held is not None:
+            return [self.remote(m) for m in held]
         found: dict[str, Any] = {}
-        for chunk in budget_chunks(sorted(set(values)), len, SOQL_BUDGET, 500):
-            yield from self._ready()
-            statement = self._select(soql.F(name).in_(chunk), order=False, limit=50_000)
-            for model in (yield from self._rows(statement)):
+        for chunk in budget_chunks(sorted(set(values)), _in_size, self._in_budget(name), _IN_MOST):
+            for model in (yield from self._rows(self._by_condition(soql.F(name).in_(chunk)))):
                 found[str(model.id)] = model
         return [self.remote(m) for m in found.values()]
 
@@ -369,6 +480,8 @@ class _Salesforce(AdapterBase):
 
     def _write(self, ops: Sequence[WriteOp]) -> Steps[list[WriteResult]]:
         started = self.now()
+        if self.shared is not None:  # what the run read of these records is older than this write
+            self.shared.forget(self.sobject, [str(op.target_id) for op in ops if op.target_id])
         results: dict[int, WriteResult] = {}
         creates: list[tuple[int, dict[str, Any]]] = []
         updates: list[tuple[int, dict[str, Any]]] = []
@@ -411,6 +524,8 @@ class _Salesforce(AdapterBase):
                     results[n] = WriteResult(key=ops[n].key, id=ops[n].target_id)
                 else:
                     results[n] = WriteResult(key=ops[n].key, error=_error(result.errors))
+        if self.shared is not None:  # an upsert may have updated a record it found by external id
+            self.shared.forget(self.sobject, [str(r.id) for r in results.values() if r.id])
         unsure = [
             n
             for n, _ in creates
@@ -526,3 +641,287 @@ class AsyncSalesforceAdapter(_Salesforce, AsyncMethods):
     async def related(self, field: str, values: Sequence[str]) -> list[RemoteRecord]:
         """See :meth:`SalesforceAdapter.related`."""
         return await adrive(self.client, self._related(field, values))
+
+
+# --- the reads of one run, shared ---------------------------------------------------------
+
+SHARED_MAX_ROWS: Final = 20_000
+"""Records one :class:`SharedReads` holds at most (ten full Salesforce pages)."""
+
+_Position = tuple[datetime, str]
+
+
+def _position(model: Any) -> _Position:
+    stamp = model.system_modstamp
+    stamp = stamp.astimezone(timezone.utc) if stamp is not None else datetime.min.replace(tzinfo=timezone.utc)
+    return stamp, str(model.id)
+
+
+@attrs.define
+class _Table:
+    """Every row of one sObject, in keyset order, as one complete read returned them."""
+
+    deleted: bool
+    """Read through ``/queryAll``: the deleted rows are in it (a ``/query`` table has live rows only)."""
+    rows: list[Any] = attrs.field(factory=list)
+    end: _Position | None = None
+    complete: bool = False
+    index: dict[str, int] = attrs.field(factory=dict)
+
+    def add(self, items: Sequence[Any]) -> None:
+        for model in items:
+            self.index[str(model.id)] = len(self.rows)
+            self.rows.append(model)
+
+
+@attrs.define
+class _Bucket:
+    """What one sObject's reads returned."""
+
+    statements: dict[tuple[str, bool], tuple[list[Any], _Position | None]] = attrs.field(factory=dict)
+    table: _Table | None = None
+    by_id: dict[str, Any] = attrs.field(factory=dict)
+    held: int = 0
+
+    def index(self, rows: Iterable[Any]) -> None:
+        for model in rows:
+            self.by_id[str(model.id)] = model
+
+
+_USER_RELATIONS: Final = frozenset({"owner", "createdby", "lastmodifiedby"})
+"""Relationships to ``User``, which no flow writes."""
+
+
+class SharedReads:
+    """The Salesforce reads of one run, shared by its adapters so that no record is asked for twice.
+
+    A recipe runs several flows over the same sObjects: ``leads_to_connectwise`` reads every ``Lead``
+    three times (lead companies, open leads, converted leads) and looks four of them up again for the
+    write-back; ``accounts_and_contacts`` reads every ``Account`` as a source, again to load its target
+    index, again by id for the records it updates and by external id for the ones it creates. The
+    platform minimum (issue 18) reads each record once. This is that memory, for one run:
+
+    - every adapter that joins it reads its sObject with one field list (the union of theirs), so
+      their statements are the same text;
+    - a statement answered once is answered again from memory (its rows, and whether a page followed);
+    - a record any read returned is not asked for again by ``Id``;
+    - a complete read of an sObject with no condition (every keyset page of ``SELECT ... FROM X``, from
+      the first page to the last: a source's first read through ``/queryAll``, deleted rows included,
+      or a target's index load through ``/query``) is the *table*: later reads of it with no condition
+      (any page), by ``Id``, by an external-id field and by a parent field (``AccountId IN (...)``)
+      are answered from it, as Salesforce would have answered them at the time of that read (deleted
+      rows only from a ``/queryAll`` table);
+    - a write through a member (create, upsert, update, delete) forgets the statements and the table
+      of its sObject and the records it wrote, and everything of every sObject whose rows reach it
+      through a relationship (``Account.Name`` of a Contact): what the write changed is read again
+      from Salesforce (settling a write always asks the platform).
+
+    The answers are as fresh as the run's first read of them, never older: a record another user changes
+    during the run is read at its new ``SystemModstamp`` by the next run (watermarks come from the
+    records, not from the clock). It holds at most ``max_rows`` records; past that it keeps no more, and
+    the reads it cannot answer go to Salesforce as before. Make one per run (a recipe's ``flows()`` does):
+    it is not a cache across runs.
+
+    Args:
+        max_rows: Records held at most; reads past it go to Salesforce.
+
+    Attributes:
+        served: Reads answered from memory (each would have been one ``GET /query`` or more).
+    """
+
+    def __init__(self, *, max_rows: int = SHARED_MAX_ROWS) -> None:
+        self.max_rows = max_rows
+        self.served = 0
+        self._members: dict[str, list[Any]] = {}
+        self._buckets: dict[str, _Bucket] = {}
+
+    def __repr__(self) -> str:
+        held = sum(b.held for b in self._buckets.values())
+        return f"<SharedReads {sorted(self._members)} held={held} served={self.served}>"
+
+    # --- members ---------------------------------------------------------------------------
+
+    def join(self, adapter: Any) -> None:
+        """Read ``adapter``'s sObject with the union of every member's field list."""
+        members = self._members.setdefault(adapter.sobject.lower(), [])
+        members.append(adapter)
+        fields = tuple(dict.fromkeys(f for m in members for f in m.fields))
+        for member in members:
+            member.fields = fields
+
+    def members(self, sobject: str) -> Sequence[Any]:
+        """The adapters of ``sobject`` that joined."""
+        return self._members.get(sobject.lower(), ())
+
+    def reads(self, sobject: str, field: str) -> bool:
+        """Whether the members of ``sobject`` read ``field``."""
+        members = self.members(sobject)
+        return bool(members) and field.lower() in {f.lower() for f in members[0].fields}
+
+    def forget(self, sobject: str | None = None, ids: Iterable[str] | None = None) -> None:
+        """A member writes ``sobject`` (``None``: anything): what was read of it is not answered
+        again (with ``ids``, the records written: the others read by ``Id`` still are, since the
+        write did not change them), nor anything of an sObject whose field list reaches it through
+        a relationship (``Account.Name`` of a Contact; a relationship this cannot name, a custom
+        ``X__r``, counts as reaching it). Relationships to ``User`` (``Owner.Name``) never do: no
+        flow writes users."""
+        if sobject is None:
+            self._buckets.clear()
+            return
+        written = sobject.lower()
+        for name in list(self._buckets):
+            if name != written and self._reaches(name, written):
+                del self._buckets[name]
+        bucket = self._buckets.get(written)
+        if bucket is None:
+            return
+        if ids is None:
+            del self._buckets[written]
+            return
+        bucket.statements.clear()
+        bucket.table = None
+        for record_id in ids:
+            bucket.by_id.pop(record_id, None)
+        bucket.held = len(bucket.by_id)
+
+    def _reaches(self, sobject: str, written: str) -> bool:
+        for field in self.members(sobject)[0].fields if self.members(sobject) else ():
+            head, dot, _ = field.lower().partition(".")
+            if not dot or head in _USER_RELATIONS:
+                continue
+            target = sobject if head == "parent" else head
+            if target == written or head.endswith("__r"):
+                return True
+        return False
+
+    def _bucket(self, sobject: str) -> _Bucket:
+        return self._buckets.setdefault(sobject.lower(), _Bucket())
+
+    def _room(self, bucket: _Bucket, rows: int) -> bool:
+        if sum(b.held for b in self._buckets.values()) + rows > self.max_rows:
+            return False
+        bucket.held += rows
+        return True
+
+    # --- statements --------------------------------------------------------------------------
+
+    def answer(
+        self, sobject: str, statement: str, deleted: bool
+    ) -> tuple[list[Any], _Position | None] | None:
+        """The rows of a statement read before in this run, and the keyset position after them
+        (``None``: the last page, or a statement read whole)."""
+        bucket = self._buckets.get(sobject.lower())
+        found = bucket.statements.get((statement, deleted)) if bucket is not None else None
+        if found is not None:
+            self.served += 1
+        return found
+
+    def keep(
+        self, sobject: str, statement: str, deleted: bool, rows: list[Any], after: _Position | None
+    ) -> None:
+        """Remember a statement's rows (and the keyset position after them)."""
+        bucket = self._bucket(sobject)
+        if (statement, deleted) not in bucket.statements and self._room(bucket, len(rows)):
+            bucket.statements[statement, deleted] = (rows, after)
+            bucket.index(rows)
+
+    def held(self, sobject: str, ids: Iterable[str], deleted: bool) -> tuple[list[Any], list[str]]:
+        """The records of ``ids`` any read of this run returned (live ones, unless ``deleted``: a
+        deleted one is known not to be live), and the ids no read returned."""
+        bucket = self._buckets.get(sobject.lower())
+        by_id = bucket.by_id if bucket is not None else {}
+        found: list[Any] = []
+        missing: list[str] = []
+        for record_id in ids:
+            model = by_id.get(record_id)
+            if model is None:
+                missing.append(record_id)
+            elif deleted or not model.is_deleted:
+                found.append(model)
+        return found, missing
+
+    # --- the table of an sObject ---------------------------------------------------------------
+
+    def _table(self, sobject: str, deleted: bool) -> _Table | None:
+        bucket = self._buckets.get(sobject.lower())
+        table = bucket.table if bucket is not None else None
+        if table is None or not table.complete or (deleted and not table.deleted):
+            return None
+        return table
+
+    def table_page(
+        self, sobject: str, after: _Position | None, deleted: bool, size: int
+    ) -> tuple[list[Any], _Position | None] | None:
+        """A keyset page of every row (``deleted``: tombstones too) after ``after``, from the table."""
+        table = self._table(sobject, deleted)
+        if table is None:
+            return None
+        start = 0
+        if after is not None:
+            at = table.index.get(after[1])
+            if at is None or _position(table.rows[at]) != after:
+                return None
+            start = at + 1
+        items: list[Any] = []
+        for model in table.rows[start:]:
+            if deleted or not model.is_deleted:
+                items.append(model)
+                if len(items) > size:
+                    break
+        self.served += 1
+        if len(items) > size:
+            return items[:size], _position(items[size - 1])
+        return items, None
+
+    def table_rows(self, sobject: str, field: str, values: Iterable[str], deleted: bool) -> list[Any] | None:
+        """The rows whose ``field`` (``Id``, an external id, a parent id) holds one of ``values``."""
+        table = self._table(sobject, deleted)
+        if table is None:
+            return None
+        wanted = set(values)
+        self.served += 1
+        if field.lower() == "id":
+            found: Iterable[Any] = (table.rows[table.index[v]] for v in wanted if v in table.index)
+        else:
+            found = (m for m in table.rows if _raw(m, field) in wanted)
+        return [m for m in found if deleted or not m.is_deleted]
+
+    def feed_table(
+        self,
+        sobject: str,
+        after: _Position | None,
+        items: Sequence[Any],
+        end: _Position | None,
+        *,
+        deleted: bool,
+    ) -> None:
+        """One keyset page of ``SELECT ... FROM X`` (no condition) through ``/queryAll``
+        (``deleted``) or ``/query``: the table grows page by page while the pages follow each
+        other, and is complete at the last one. A complete table is kept (one through ``/queryAll``
+        answers more: it replaces a ``/query`` one)."""
+        bucket = self._bucket(sobject)
+        table = bucket.table
+        if after is None:
+            if table is not None and table.complete and (table.deleted or not deleted):
+                return
+            if table is not None:
+                bucket.held -= len(table.rows)
+            table = bucket.table = _Table(deleted=deleted)
+        elif table is None or table.complete or table.end != after or table.deleted != deleted:
+            return
+        if not self._room(bucket, len(items)):
+            bucket.held -= len(table.rows)
+            bucket.table = None
+            return
+        table.add(items)
+        bucket.index(items)
+        table.end = end
+        table.complete = end is None
+
+
+def _raw(model: Any, field: str) -> str | None:
+    raw = getattr(model, "raw", None) or {}
+    for key, value in raw.items():
+        if key.lower() == field.lower():
+            return None if value is None else str(value)
+    return None

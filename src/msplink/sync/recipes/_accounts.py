@@ -48,6 +48,7 @@ from msplink.sync.adapters import (
     ConnectWiseAdapter,
     SalesforceAdapter,
 )
+from msplink.sync.adapters.salesforce import SharedReads
 from msplink.sync.recipes._companies import VENDOR_TYPES, not_a_vendor
 from msplink.sync.recipes._crm import (
     CW_COMPANY_ID,
@@ -198,12 +199,13 @@ class AccountsAndContacts:
         sf_cls = AsyncSalesforceAdapter if asynchronous else SalesforceAdapter
         cw_cls = AsyncConnectWiseAdapter if asynchronous else ConnectWiseAdapter
         limits = guards or Guards()
+        shared = SharedReads()  # each flow pair reads its sObject once (issue 18)
 
         account_row = comparable(find_mapper("salesforce", "Account", Customer))
         company_row = comparable(find_mapper("connectwise", "company", Customer), own_id_field=CW_COMPANY_ID)
         accounts = sf_cls(
             sf, account_row, config=cfg, external_id_field="CW_Company_Id__c",
-            integration_user=sf_integration_user, now=now,
+            integration_user=sf_integration_user, now=now, shared=shared,
         )  # fmt: skip
         # no integration user on the ConnectWise side: the companies msplink creates are read back
         # (once) so their ids reach Salesforce; the ledger recognises everything else as an echo
@@ -240,7 +242,7 @@ class AccountsAndContacts:
         )
         sf_contacts = sf_cls(
             sf, sf_contact_row, config=cfg, external_id_field="CW_Contact_Id__c",
-            integration_user=sf_integration_user, now=now,
+            integration_user=sf_integration_user, now=now, shared=shared,
         )  # fmt: skip
         # a create whose answer was lost is found again by its e-mail (people share last names)
         cw_contacts = cw_cls(cw, cw_contact_row, config=cfg, now=now, name_field="email")

@@ -44,6 +44,7 @@ from msplink.sync import (
     by_link,
     run,
 )
+from msplink.sync.adapters.salesforce import SharedReads
 from msplink.sync.recipes._cw_to_sf import (
     Read,
     Steps,
@@ -273,9 +274,10 @@ class TicketsToCases:
         """
         same_kind(cw, sf)
         in_scope = scope or TicketScope()
+        shared = SharedReads()  # the run's Salesforce reads, each once (issue 18)
         links = company_account_flow(
             cw=cw, sf=sf, config=config, create_accounts=create_accounts,
-            cw_integration_user=cw_integration_user, now=now,
+            cw_integration_user=cw_integration_user, now=now, shared=shared,
         )  # fmt: skip
         cw_ticket = _source_mapper(find_mapper("connectwise", "ticket", Ticket), origins or DEFAULT_ORIGINS)
         case = _case_mapper(find_mapper("salesforce", "Case", Ticket))
@@ -291,7 +293,9 @@ class TicketsToCases:
         cases = Flow(
             name=CASE_FLOW,
             source=enriched_source(inner, _with_descriptions(cw, cw_ticket, config, wanted, state)),
-            target=sf_adapter(sf, case, config=config, external_id_field="CW_Ticket_Id__c", now=now),
+            target=sf_adapter(
+                sf, case, config=config, external_id_field="CW_Ticket_Id__c", now=now, shared=shared
+            ),
             source_mapper=cw_ticket,
             target_mapper=case,
             config=config,

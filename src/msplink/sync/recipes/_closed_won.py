@@ -58,6 +58,7 @@ from msplink.sync import (
     by_name,
     run,
 )
+from msplink.sync.adapters.salesforce import SharedReads
 from msplink.sync.recipes._cw_to_sf import cw_adapter, linked_to, same_kind, sf_adapter
 from msplink.sync.recipes._won_sources import WonOpportunity, won_records
 
@@ -321,10 +322,13 @@ class ClosedWonToConnectWise:
         company_row = find_mapper("connectwise", "company", Customer)
         cw_contact_row = find_mapper("connectwise", "contact", Contact)
         opportunity_row = find_mapper("salesforce", "Opportunity", Opportunity)
+        shared = SharedReads()  # the four flows read each won opportunity, account and contact once
         adapters = {
-            "opportunities": sf_adapter(sf, opportunity_row, config=config, now=now, where={"IsWon": True}),
-            "accounts": sf_adapter(sf, account_row, config=config, now=now),
-            "contacts": sf_adapter(sf, contact_row, config=config, now=now),
+            "opportunities": sf_adapter(
+                sf, opportunity_row, config=config, now=now, where={"IsWon": True}, shared=shared
+            ),
+            "accounts": sf_adapter(sf, account_row, config=config, now=now, shared=shared),
+            "contacts": sf_adapter(sf, contact_row, config=config, now=now, shared=shared),
         }
         cw_options: dict[str, Any] = {"config": config, "integration_user": cw_integration_user, "now": now}
         companies = Flow(
@@ -386,7 +390,7 @@ class ClosedWonToConnectWise:
             name=WRITE_BACK_FLOW,
             # no integration user: the records msplink created are the ones this flow is for
             source=cw_adapter(cw, record_row, resource=resource, config=back_config, now=now),
-            target=sf_adapter(sf, opportunity_row, config=back_config, now=now),
+            target=sf_adapter(sf, opportunity_row, config=back_config, now=now, shared=shared),
             source_mapper=_write_back_mapper(record_row, kind),
             target_mapper=opportunity_row,
             config=back_config,

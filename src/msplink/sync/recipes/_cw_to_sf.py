@@ -54,6 +54,7 @@ from msplink.sync.adapters import (
     ConnectWiseAdapter,
     SalesforceAdapter,
 )
+from msplink.sync.adapters.salesforce import SharedReads
 from msplink.sync.recipes._io_steps import gather
 
 __all__ = [
@@ -295,8 +296,11 @@ def enriched_source(
 # ------------------------------------------------------------------------------- owner target
 
 
-def _owners_plan(sf: Any, ops: Sequence[WriteOp], account_field: str) -> Steps[list[WriteOp]]:
-    """The ops with each create's ``OwnerId`` set to its account's owner (creates that name no owner)."""
+def _owners_plan(
+    sf: Any, ops: Sequence[WriteOp], account_field: str, shared: SharedReads | None = None
+) -> Steps[list[WriteOp]]:
+    """The ops with each create's ``OwnerId`` set to its account's owner (creates that name no owner);
+    an account the run read already (``shared``, when it reads ``OwnerId``) is not retrieved again."""
     wanted: dict[str, list[int]] = {}
     for n, op in enumerate(ops):
         payload = op.payload
@@ -308,6 +312,9 @@ def _owners_plan(sf: Any, ops: Sequence[WriteOp], account_field: str) -> Steps[l
         return list(ops)
     owners: dict[str, str] = {}
     ids = sorted(wanted)
+    if shared is not None and shared.reads("Account", "OwnerId"):
+        known, ids = shared.held("Account", ids, deleted=False)
+        owners.update({str(row.id): str(row.owner_id) for row in known if row.owner_id})
     for start in range(0, len(ids), OWNER_BATCH):
         chunk = ids[start : start + OWNER_BATCH]
         rows = yield functools.partial(sf.accounts.retrieve, chunk, fields=["OwnerId"])
@@ -329,6 +336,8 @@ class _OwnerTarget:
         self.inner = inner
         self.sf = sf
         self.account_field = account_field
+        self.shared: SharedReads | None = getattr(inner, "shared", None)
+        """The inner adapter's shared reads: the accounts the run read answer their owners."""
 
     @property
     def system(self) -> str:
@@ -368,7 +377,8 @@ class AccountOwnerTarget(_OwnerTarget):
     A create whose record names an account (``account_field``: ``account_id`` of an Opportunity,
     ``what_id`` of a Task) and no owner gets ``OwnerId`` = the account's ``OwnerId``, read with one
     sObject Collections retrieve (``POST /composite/sobjects/Account``, ``fields=OwnerId``) per
-    written batch. Updates never touch the
+    written batch, of the accounts the run has not read already (the inner adapter's
+    :class:`~msplink.sync.adapters.salesforce.SharedReads`). Updates never touch the
     owner: people reassign records in Salesforce.
 
     Args:
@@ -384,7 +394,7 @@ class AccountOwnerTarget(_OwnerTarget):
 
     def write(self, ops: Sequence[WriteOp]) -> Sequence[WriteResult]:
         """Owners filled in, then the inner write."""
-        owned = run_steps(_owners_plan(self.sf, ops, self.account_field))
+        owned = run_steps(_owners_plan(self.sf, ops, self.account_field, self.shared))
         written: Sequence[WriteResult] = self.inner.write(owned)
         return written
 
@@ -404,7 +414,7 @@ class AsyncAccountOwnerTarget(_OwnerTarget):
 
     async def write(self, ops: Sequence[WriteOp]) -> Sequence[WriteResult]:
         """See :meth:`AccountOwnerTarget.write`."""
-        owned = await arun_steps(_owners_plan(self.sf, ops, self.account_field))
+        owned = await arun_steps(_owners_plan(self.sf, ops, self.account_field, self.shared))
         written: Sequence[WriteResult] = await self.inner.write(owned)
         return written
 
@@ -533,6 +543,7 @@ def company_account_flow(
     create_accounts: bool = False,
     cw_integration_user: str | None = None,
     now: Callable[[], datetime] | None = None,
+    shared: SharedReads | None = None,
 ) -> Flow:
     """ConnectWise companies linked to their Salesforce accounts (``GET /company/companies`` -> SOQL on
     ``Account``): the identity-map links the CW -> SF recipes put records "under the account" by.
@@ -569,7 +580,14 @@ def company_account_flow(
     return Flow(
         name=COMPANY_LINK_FLOW + (":create" if create_accounts else ""),
         source=cw_adapter(cw, company, config=config, integration_user=cw_integration_user, now=now),
-        target=sf_adapter(sf, account, config=config, external_id_field="CW_Company_Id__c", now=now),
+        target=sf_adapter(
+            sf,
+            account,
+            config=config,
+            external_id_field="CW_Company_Id__c",
+            now=now,
+            shared=shared or SharedReads(),
+        ),
         source_mapper=company,
         target_mapper=account,
         config=config,

@@ -7,8 +7,9 @@ on it (``GET /time/entries?conditions=invoice/id in (...)``) and, for an agreeme
 agreement's additions (``GET /finance/agreements?conditions=id in (...)`` for the billing cycle, then
 ``GET /finance/agreements/{id}/additions``). :class:`ConnectWiseInvoices` wraps the generic
 :class:`~msplink.sync.adapters.ConnectWiseAdapter` of invoices and reads those per page of changed
-invoices: a page of up to 1,000 invoices costs one request per 100 invoice ids for products and for
-time, one per 100 agreements, and one per agreement for its additions. Each record's ``data`` is an
+invoices: a page of up to 1,000 invoices costs one request for products and one for time (the page's
+invoice ids as ranges, ``invoice/id >= a and invoice/id <= b``, within the URL limit), one for the
+agreements, and one per agreement for its additions. Each record's ``data`` is an
 :class:`InvoiceBundle`; its version is the invoice's plus a hash of its lines.
 
 Both sides map to canonical invoices whose lines are already *QuickBooks lines*: the QBO item of
@@ -23,10 +24,11 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Final
+from urllib.parse import quote
 
 import attrs
 
@@ -72,8 +74,14 @@ STATUS_FIELD: Final = "connectwise_status"
 PENNY_DESCRIPTION: Final = "Rounding adjustment"
 """The description QuickBooks lines of penny adjustments carry (``msplink.mappers`` writes it)."""
 
-IDS_PER_REQUEST: Final = 100
-"""At most this many ids in one ``in (...)`` condition (ConnectWise URLs stay short)."""
+CONDITION_BUDGET: Final = 1200
+"""URL-encoded bytes of one ``conditions`` value at most: a ConnectWise URL stays under the ~2,000
+characters the developer guide recommends (REFERENCE §5.2, "safe ≈1745 excluding host"), with the
+path, ``fields`` and ``pageSize`` beside it."""
+
+RANGE_GAP: Final = 8
+"""Ids this close together are read as one range (``id >= a and id <= b``): the few records of the
+ids between them (invoices of another status) cost rows, never a request."""
 
 PAGE_SIZE: Final = 1000
 
@@ -138,15 +146,43 @@ def _lines_hash(bundle: InvoiceBundle) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
 
 
-def _in(field: str, ids: Iterable[int]) -> str:
-    """``field in (1,2,3)``: a ConnectWise condition over integer ids only (no text can enter it)."""
-    numbers = [int(i) for i in ids]
-    return f"{field} in ({','.join(str(n) for n in numbers)})"
+def _id_conditions(field: str, ids: Iterable[int]) -> Iterator[str]:
+    """ConnectWise ``conditions`` that together select the records whose ``field`` is one of ``ids``
+    (and possibly ids less than :data:`RANGE_GAP` apart from them), each within
+    :data:`CONDITION_BUDGET`: runs of close ids as ranges, ``(field>=1 and field<=240)``, the others
+    in one ``field in (...)``, joined with ``or``. A page of invoices (ids mostly in sequence) is
+    one condition, not one per 100 ids (issue 18). Integers only: no text can enter a condition."""
+    runs: list[list[int]] = []
+    for number in sorted({int(i) for i in ids}):
+        if runs and number - runs[-1][1] <= RANGE_GAP:
+            runs[-1][1] = number
+        else:
+            runs.append([number, number])
+    head = len(quote(f" or {field} in ()"))
+    ranges: list[str] = []
+    singles: list[int] = []
+    used = 0
+    for first, last in runs:
+        if first == last:
+            size = len(quote(f"{first},")) + (0 if singles else head)
+        else:
+            size = len(quote(f" or ({field}>={first} and {field}<={last})"))
+        if (ranges or singles) and used + size > CONDITION_BUDGET:
+            yield _joined(field, ranges, singles)
+            ranges, singles, used = [], [], 0
+            size = len(quote(f"{first},")) + head if first == last else size
+        if first == last:
+            singles.append(first)
+        else:
+            ranges.append(f"({field}>={first} and {field}<={last})")
+        used += size
+    if ranges or singles:
+        yield _joined(field, ranges, singles)
 
 
-def _chunks(values: Sequence[int], size: int) -> Iterable[list[int]]:
-    for start in range(0, len(values), size):
-        yield list(values[start : start + size])
+def _joined(field: str, ranges: Sequence[str], singles: Sequence[int]) -> str:
+    listed = [f"{field} in ({','.join(str(n) for n in singles)})"] if singles else []
+    return " or ".join([*ranges, *listed])
 
 
 def _lister(resource: str, where: str, fields: Sequence[str], cursor: str | None) -> Callable[[Any], Any]:
@@ -229,8 +265,7 @@ class _Invoices:
         self, resource: str, field: str, ids: Sequence[int], fields: Sequence[str]
     ) -> Steps[list[Any]]:
         out: list[Any] = []
-        for chunk in _chunks(sorted(set(ids)), IDS_PER_REQUEST):
-            where = _in(field, chunk)
+        for where in _id_conditions(field, ids):
             cursor: str | None = None
             while True:
                 page = yield FirstPage(_lister(resource, where, fields, cursor))

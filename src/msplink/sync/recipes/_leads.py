@@ -61,6 +61,7 @@ from msplink.sync.adapters import (
     ConnectWiseAdapter,
     SalesforceAdapter,
 )
+from msplink.sync.adapters.salesforce import SharedReads
 from msplink.sync.recipes._crm import (
     CW_COMPANY_ID,
     CW_CONTACT_ID,
@@ -416,10 +417,11 @@ class LeadsToConnectWise:
         sf_cls = AsyncSalesforceAdapter if asynchronous else SalesforceAdapter
         cw_cls = AsyncConnectWiseAdapter if asynchronous else ConnectWiseAdapter
         limits = guards or Guards()
+        shared = SharedReads()  # the four flows read Lead once (issue 18)
 
         lead_company_row = comparable(lead_company_mapper())
         company_row = comparable(find_mapper("connectwise", "company", Customer), own_id_field=CW_COMPANY_ID)
-        lead_reader = sf_cls(sf, lead_company_row, config=cfg, now=now)
+        lead_reader = sf_cls(sf, lead_company_row, config=cfg, now=now, shared=shared)
         source = (AsyncLeadCompanies if asynchronous else LeadCompanies)(lead_reader, scope.raw)
         companies = Flow(
             name=COMPANIES,
@@ -440,7 +442,7 @@ class LeadsToConnectWise:
         cw_contact_row = comparable(
             _cw_contacts(find_mapper("connectwise", "contact", Contact)), own_id_field=CW_CONTACT_ID
         )
-        leads = sf_cls(sf, lead_row, config=cfg, now=now, name_field="last_name")
+        leads = sf_cls(sf, lead_row, config=cfg, now=now, name_field="last_name", shared=shared)
         # no integration user: the contacts msplink creates are read back (once) for their ids
         # a create whose answer was lost is found again by its e-mail (people share last names)
         cw_contacts = cw_cls(cw, cw_contact_row, config=cfg, now=now, name_field="email")
@@ -463,7 +465,8 @@ class LeadsToConnectWise:
             contacts,
             name=CONVERTED,
             source=_Renamed(
-                sf_cls(sf, lead_row, config=cfg, now=now, name_field="last_name"), LEAD_CONVERTED
+                sf_cls(sf, lead_row, config=cfg, now=now, name_field="last_name", shared=shared),
+                LEAD_CONVERTED,
             ),
             direction=Direction.ONE_WAY,
             filter=scope.converted_lead,

@@ -61,6 +61,7 @@ from msplink.sync import (
     by_link,
     run,
 )
+from msplink.sync.adapters.salesforce import SharedReads
 from msplink.sync.recipes._cw_to_sf import (
     Read,
     Steps,
@@ -385,9 +386,10 @@ class RenewalsToSalesforce:
         same_kind(cw, sf)
         clock = now or (lambda: datetime.now(timezone.utc))
         day = today or clock().date()
+        shared = SharedReads()  # the run's Salesforce reads, each once (issue 18)
         links = company_account_flow(
             cw=cw, sf=sf, config=config, create_accounts=create_accounts,
-            cw_integration_user=cw_integration_user, now=now,
+            cw_integration_user=cw_integration_user, now=now, shared=shared,
         )  # fmt: skip
         source_mapper = _source_mapper(stage=stage, months=renewal_months)
         target_mapper = _target_mapper(won_stage, lost_stage)
@@ -407,7 +409,9 @@ class RenewalsToSalesforce:
                 and account_linked(link_refs(opportunity.customer))
             )
 
-        writer = sf_adapter(sf, target_mapper, config=config, external_id_field=TERM_FIELD, now=now)
+        writer = sf_adapter(
+            sf, target_mapper, config=config, external_id_field=TERM_FIELD, now=now, shared=shared
+        )
         renewals = Flow(
             name=RENEWAL_FLOW,
             source=enriched_source(

@@ -46,6 +46,7 @@ from msplink.sync import (
     by_link,
     run,
 )
+from msplink.sync.adapters.salesforce import SharedReads
 from msplink.sync.recipes._cw_to_sf import (
     Read,
     Steps,
@@ -236,9 +237,10 @@ class InvoicesToSalesforce:
         same_kind(cw, sf)
         clock = now or (lambda: datetime.now(timezone.utc))
         day = today or clock().date()
+        shared = SharedReads()  # the run's Salesforce reads, each once (issue 18)
         links = company_account_flow(
             cw=cw, sf=sf, config=config, create_accounts=create_accounts,
-            cw_integration_user=cw_integration_user, now=now,
+            cw_integration_user=cw_integration_user, now=now, shared=shared,
         )  # fmt: skip
         cw_invoice = find_mapper("connectwise", "invoice", Invoice)
         record = invoice_record_mapper()
@@ -247,7 +249,9 @@ class InvoicesToSalesforce:
         invoices = Flow(
             name=INVOICE_FLOW,
             source=cw_adapter(cw, cw_invoice, config=config, integration_user=cw_integration_user, now=now),
-            target=sf_adapter(sf, record, config=config, external_id_field="CW_Invoice_Id__c", now=now),
+            target=sf_adapter(
+                sf, record, config=config, external_id_field="CW_Invoice_Id__c", now=now, shared=shared
+            ),
             source_mapper=cw_invoice,
             target_mapper=record,
             config=config,
@@ -264,7 +268,7 @@ class InvoicesToSalesforce:
         follow_up = _follow_up_mapper(cw_invoice, day, task_priority)
         inner = cw_adapter(cw, cw_invoice, config=config, integration_user=cw_integration_user, now=now)
         sweep = _overdue_sweep(cw, inner, day)
-        target = sf_adapter(sf, task_mapper, config=config, name_field="subject", now=now)
+        target = sf_adapter(sf, task_mapper, config=config, name_field="subject", now=now, shared=shared)
         overdue = Flow(
             name=TASK_FLOW,
             source=enriched_source(inner, sweep),
@@ -402,13 +406,15 @@ def _due_day(value: Any) -> date | None:
 def _overdue_sweep(
     cw: Any, inner: Any, today: date
 ) -> Callable[[list[RemoteRecord], Read | None], Steps[list[RemoteRecord]]]:
-    """The task flow's expansion: on a read's first page, the open invoices that fell due since the read's
-    start (``GET /finance/invoices?conditions=balance > 0&fields=id,dueDate,balance``, the due dates
+    """The task flow's expansion: on the first page of a read since a watermark, the open invoices that
+    fell due since the read's start (``GET /finance/invoices?conditions=balance > 0&fields=id,dueDate,balance``, the due dates
     compared here); and every invoice's version carries whether it is past due."""
 
     def expand(records: list[RemoteRecord], read: Read | None) -> Steps[list[RemoteRecord]]:
         out = list(records)
-        if read is not None and read.first_page:
+        # a read from the start (no watermark yet) reads every invoice, overdue ones included: the
+        # sweep would only find them again (issue 18: one call per open-invoice page saved)
+        if read is not None and read.first_page and read.since is not None:
             start = read.since.astimezone(timezone.utc).date() - timedelta(days=1) if read.since else None
             rows = yield functools.partial(_open_invoices, cw)
             seen = {r.id for r in out}

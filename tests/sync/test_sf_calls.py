@@ -1,0 +1,228 @@
+"""Salesforce adapter reads at the platform minimum (issue 18): no ``describe`` unless the org lacks a field.
+
+REFERENCE (salesforce) §4: a SOQL statement naming a column the object lacks is refused with 400
+``INVALID_FIELD`` ("No such column 'X' on entity 'Y'"); the adapter asks for its field list as it is
+and describes the object only then, so an org that has every field pays for no ``describe`` call.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime, timedelta, timezone
+from urllib.parse import parse_qsl, urlencode
+
+import attrs
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from msplink.errors import ConfigurationError
+from msplink.mappers import CustomFieldMapping, MappingConfig, find_mapper
+from msplink.models import Contact, Customer, ExternalRef
+from msplink.sandbox import World, seed_world
+from msplink.sync import Action, LookupRequest, WriteOp
+from msplink.sync.adapters import AsyncSalesforceAdapter, SalesforceAdapter
+from msplink.sync.adapters.salesforce import URI_MAX, SharedReads, _position
+from msplink.sync.recipes._crm import with_custom_fields
+from tests.sync._recipes import request_counts
+
+ACCOUNT = find_mapper("salesforce", "Account", Customer)
+CONTACT = find_mapper("salesforce", "Contact", Contact)
+
+CONTACTS = 60
+"""Contacts of the small world (every one read in one page)."""
+
+
+@pytest.fixture
+def world() -> World:
+    return seed_world("small", seed=1)
+
+
+def _with_missing_field(world: World) -> MappingConfig:
+    missing = CustomFieldMapping(record="Contact", name="tier", salesforce="Tier__c")
+    return with_custom_fields(world.config, [missing])
+
+
+def test_an_org_with_every_field_is_read_without_describe(world: World) -> None:
+    with world.clients() as c:
+        adapter = SalesforceAdapter(c.sf, CONTACT, config=world.config, now=world.clock.now)
+        world.sf.clear_log()
+        page = adapter.read_changes(None, None)
+        found = adapter.fetch([page.records[0].id, page.records[1].id])
+    assert request_counts(world.sf) == {"GET queryAll": 2}
+    assert len(page.records) == CONTACTS and len(found) == 2
+
+
+def test_a_field_an_org_has_by_feature_is_described_once_per_client(world: World) -> None:
+    with world.clients() as c:
+        world.sf.clear_log()
+        first = SalesforceAdapter(c.sf, ACCOUNT, config=world.config, now=world.clock.now)
+        second = SalesforceAdapter(c.sf, ACCOUNT, config=world.config, now=world.clock.now)
+        assert "CurrencyIsoCode" in first.fields  # multi-currency only: this org has none
+        pages = [first.read_changes(None, None), second.read_changes(None, None)]
+    assert request_counts(world.sf) == {"GET describe": 1, "GET queryAll": 2}  # no refused statement
+    assert world.sf.count(status=400) == 0
+    assert "CurrencyIsoCode" not in first.fields and first.fields == second.fields
+    assert [len(p.records) for p in pages] == [27, 27]
+
+
+def test_an_org_without_a_field_is_described_once_and_the_read_sent_again(world: World) -> None:
+    config = _with_missing_field(world)
+    with world.clients() as c:
+        adapter = SalesforceAdapter(c.sf, CONTACT, config=config, now=world.clock.now)
+        assert "Tier__c" in adapter.fields
+        world.sf.clear_log()
+        first = adapter.read_changes(None, None)
+        assert request_counts(world.sf) == {"GET queryAll": 2, "GET describe": 1}
+        assert world.sf.count(status=400) == 1  # the refused statement, answered INVALID_FIELD
+        world.sf.clear_log()
+        again = adapter.read_changes(None, None)
+        found = adapter.fetch([first.records[0].id])
+    assert request_counts(world.sf) == {"GET queryAll": 2}  # described once: the list stays cut
+    assert "Tier__c" not in adapter.fields and "Email" in adapter.fields
+    assert len(first.records) == len(again.records) == CONTACTS and len(found) == 1
+
+
+def test_the_async_adapter_describes_only_on_a_refused_field(world: World) -> None:
+    config = _with_missing_field(world)
+
+    async def read() -> int:
+        async with world.aclients() as a:
+            adapter = AsyncSalesforceAdapter(a.sf, CONTACT, config=config, now=world.clock.now)
+            world.sf.clear_log()
+            return len((await adapter.read_changes(None, None)).records)
+
+    assert asyncio.run(read()) == CONTACTS
+    assert request_counts(world.sf) == {"GET queryAll": 2, "GET describe": 1}
+
+
+def test_a_missing_external_id_field_is_still_a_configuration_error(world: World) -> None:
+    with world.clients() as c:
+        adapter = SalesforceAdapter(
+            c.sf, CONTACT, config=world.config, now=world.clock.now, external_id_field="Nope__c"
+        )
+        world.sf.clear_log()
+        with pytest.raises(ConfigurationError, match="Nope__c"):
+            adapter.read_changes(None, None)
+    assert request_counts(world.sf) == {"GET queryAll": 1, "GET describe": 1}
+
+
+# ------------------------------------------------------------------------------- shared reads
+
+
+@attrs.frozen
+class _Row:
+    id: str
+    system_modstamp: datetime
+    is_deleted: bool
+    raw: dict[str, str]
+
+
+def _rows(flags: list[tuple[bool, int]]) -> list[_Row]:
+    start = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    stamp, rows = start, []
+    for n, (deleted, step) in enumerate(flags):
+        stamp += timedelta(seconds=step)  # step 0: rows sharing a stamp, ordered by Id
+        rows.append(_Row(f"001{n:015d}", stamp, deleted, {"AccountId": str(n % 3)}))
+    return rows
+
+
+@given(
+    flags=st.lists(st.tuples(st.booleans(), st.integers(0, 2)), max_size=40),
+    page=st.integers(1, 7),
+    source_page=st.integers(1, 9),
+    deleted=st.booleans(),
+)
+def test_a_complete_table_pages_as_the_keyset_read_would(
+    flags: list[tuple[bool, int]], page: int, source_page: int, deleted: bool
+) -> None:
+    rows = _rows(flags)
+    shared = SharedReads()
+    after = None
+    for start in range(0, max(len(rows), 1), source_page):  # fed as a /queryAll keyset read pages it
+        chunk = rows[start : start + source_page]
+        end = None if start + source_page >= len(rows) else _position(chunk[-1])
+        shared.feed_table("Account", after, chunk, end, deleted=True)
+        after = end
+    pages, position = [], None
+    while True:
+        answer = shared.table_page("Account", position, deleted, page)
+        assert answer is not None
+        items, position = answer
+        pages.append(items)
+        if position is None:
+            break
+    wanted = [r for r in rows if deleted or not r.is_deleted]
+    assert [r for p in pages for r in p] == wanted
+    assert all(len(p) == page for p in pages[:-1]) and len(pages[-1]) <= page
+    live = {r.id for r in rows if not r.is_deleted}
+    assert {r.id for r in shared.table_rows("Account", "Id", [r.id for r in rows], False) or []} == live
+    parents = {r.id for r in rows if r.raw["AccountId"] == "1" and (deleted or not r.is_deleted)}
+    assert {r.id for r in shared.table_rows("Account", "AccountId", ["1"], deleted) or []} == parents
+
+
+def test_a_table_with_a_gap_or_over_the_limit_answers_nothing() -> None:
+    rows = _rows([(False, 1)] * 6)
+    gap = SharedReads()
+    gap.feed_table("Account", None, rows[:2], _position(rows[1]), deleted=True)
+    gap.feed_table("Account", _position(rows[3]), rows[4:], None, deleted=True)  # page 2 never came
+    assert gap.table_page("Account", None, True, 10) is None
+    small = SharedReads(max_rows=5)
+    small.feed_table("Account", None, rows, None, deleted=True)
+    assert small.table_page("Account", None, True, 10) is None
+    live = SharedReads()
+    live.feed_table("Account", None, rows, None, deleted=False)  # a /query table: no tombstones
+    assert live.table_page("Account", None, True, 10) is None
+    assert live.table_page("Account", None, False, 10) == (rows, None)
+
+
+def test_a_write_forgets_its_object_and_those_reaching_it(world: World) -> None:
+    with world.clients() as c:
+        shared = SharedReads()
+        accounts = SalesforceAdapter(c.sf, ACCOUNT, config=world.config, now=world.clock.now, shared=shared)
+        contacts = SalesforceAdapter(c.sf, CONTACT, config=world.config, now=world.clock.now, shared=shared)
+        twin = SalesforceAdapter(c.sf, CONTACT, config=world.config, now=world.clock.now, shared=shared)
+        read = accounts.read_changes(None, None), contacts.read_changes(None, None)
+        world.sf.clear_log()
+        again = accounts.read_changes(None, None), twin.read_changes(None, None)
+        assert request_counts(world.sf) == {}  # both answered by the tables the first reads left
+        assert [len(p.records) for p in again] == [len(p.records) for p in read] == [27, CONTACTS]
+        first = read[0].records[0]
+        op = WriteOp(
+            key="k", action=Action.UPDATE, source=ExternalRef("connectwise", "company", "1"),
+            target_id=first.id, payload={"Phone": "555-0100"}, version=first.version,
+        )  # fmt: skip
+        [result] = accounts.write([op])
+        assert result.ok
+        world.sf.clear_log()
+        accounts.read_changes(None, None), twin.read_changes(None, None)
+    # Contact rows carry Account.Name: the account write made both stale, both are read again
+    assert request_counts(world.sf) == {"GET queryAll": 2}
+    assert shared.served == 2
+
+
+# ------------------------------------------------------------------------------- IN lists
+
+
+def _uri(path: str, query: str) -> str:
+    """The request URI as sent (the sandbox logs the query string decoded)."""
+    return f"{path}?{urlencode(parse_qsl(query))}"
+
+
+def test_look_ups_by_id_fill_each_get_query_up_to_the_uri_limit(world: World) -> None:
+    ids = [f"003SB{n:010d}AAA" for n in range(1500)]  # 18 characters, none of them there
+    short = [str(n) for n in range(700)]  # ConnectWise ids in CW_Contact_Id__c (about 14 bytes each)
+    with world.clients() as c:
+        adapter = SalesforceAdapter(
+            c.sf, CONTACT, config=world.config, now=world.clock.now, external_id_field="CW_Contact_Id__c"
+        )
+        adapter.read_changes(None, None)
+        world.sf.clear_log()
+        assert adapter.fetch(ids) == []
+        by_id = [_uri(r.path, r.query) for r in world.sf.requests if r.path.endswith("/queryAll")]
+        world.sf.clear_log()
+        adapter.lookup(LookupRequest(keys={"external_id:refs.connectwise": short}))
+        by_external = [_uri(r.path, r.query) for r in world.sf.requests if r.path.endswith("/query")]
+    # 28 URL bytes per 18-character id: 1,500 of them take 4 statements of at most 12,000 bytes
+    assert len(by_id) == 4 and all(len(uri) <= URI_MAX - 2048 for uri in by_id)
+    assert len(by_external) == 1 and len(by_external[0]) <= URI_MAX - 2048  # was 2 (500 values a list)
