@@ -378,9 +378,12 @@ def _compare_key(stored: Any, literal: Literal, today: date) -> tuple[Any, Any] 
         return (bool(stored), bool(lit))
     if isinstance(stored, (int, Decimal)):
         try:
-            return (Decimal(stored), Decimal(str(lit).strip()))
+            number = Decimal(str(lit).strip())
         except InvalidOperation:
             return None
+        if not number.is_finite():  # 'NaN' / 'Infinity' are words to QuickBooks, never numbers
+            return None
+        return (Decimal(stored), number)
     if isinstance(stored, str):
         stored_dt = _as_datetime(stored)
         lit_dt = _as_datetime(lit) if isinstance(lit, str) else None
