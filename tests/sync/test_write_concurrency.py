@@ -1,6 +1,7 @@
-"""The async driver sends a page's write batches concurrently (``WRITE_CONCURRENCY``, or the target's
-``write_concurrency``); the sync driver sends the same batches in order. Both stop sending after a
-batch fails for good (an authentication error), and end in the same state otherwise."""
+"""The async driver sends a page's write batches concurrently when the target declares a
+``write_concurrency`` (one at a time otherwise: ``WRITE_CONCURRENCY``); the sync driver sends the same
+batches in order. Both stop sending after a batch fails for good (an authentication error), and end
+in the same state otherwise."""
 
 from __future__ import annotations
 
@@ -44,10 +45,16 @@ class Counting(AsyncMemoryAdapter):
             self.in_flight -= 1
 
 
-class Limited(Counting):
-    """A target that declares its own write concurrency."""
+class Two(Counting):
+    """A target whose batches stand alone: two at once."""
 
     write_concurrency = 2
+
+
+class Four(Counting):
+    """A target whose batches stand alone: four at once."""
+
+    write_concurrency = 4
 
 
 def _world(records: int) -> World:
@@ -66,20 +73,24 @@ def test_async_sends_a_pages_batches_concurrently_with_the_same_writes_and_state
     sync_world, async_world = _world(25), _world(25)
     sync_report = run(sync_world.forward(batch_size=5), state=MemoryStateStore())
     flow = async_world.forward(batch_size=5)
-    target = Counting(flow.target)  # type: ignore[arg-type]
+    target = Four(flow.target)  # type: ignore[arg-type]
     async_report = asyncio.run(arun(_async(flow, target), state=MemoryStateStore()))
     assert sync_report.writes == async_report.writes == 25
     assert sync_world.b.calls["write"] == async_world.b.calls["write"] == 5  # 25 creates, 5 per batch
-    assert target.peak == WRITE_CONCURRENCY == 4
+    assert target.peak == 4
     assert world_snapshot(async_world.b) == world_snapshot(sync_world.b)
 
 
-def test_a_target_can_declare_its_write_concurrency() -> None:
+@pytest.mark.parametrize(("target_type", "peak"), [(Counting, WRITE_CONCURRENCY), (Two, 2)])
+def test_batches_go_one_at_a_time_unless_the_target_declares_more(
+    target_type: type[Counting], peak: int
+) -> None:
     world = _world(25)
     flow = world.forward(batch_size=5)
-    target = Limited(flow.target)  # type: ignore[arg-type]
+    target = target_type(flow.target)  # type: ignore[arg-type]
     assert asyncio.run(arun(_async(flow, target), state=MemoryStateStore())).writes == 25
-    assert target.peak == 2
+    assert target.peak == peak
+    assert WRITE_CONCURRENCY == 1
 
 
 def test_the_sync_driver_sends_no_batch_after_one_fails_for_good() -> None:
@@ -98,7 +109,7 @@ def test_the_sync_driver_sends_no_batch_after_one_fails_for_good() -> None:
     assert len(world.b.records) == 25
 
 
-@pytest.mark.parametrize(("target_type", "sent"), [(Counting, 4), (Limited, 2)])
+@pytest.mark.parametrize(("target_type", "sent"), [(Counting, 2), (Two, 2), (Four, 4)])
 def test_the_async_driver_starts_no_batch_after_one_fails_for_good(
     target_type: type[Counting], sent: int
 ) -> None:

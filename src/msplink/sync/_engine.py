@@ -77,7 +77,8 @@ def _write(target: Any, request: Writes) -> tuple[Any, ...]:
 
 async def _awrite(target: Any, request: Writes) -> tuple[Any, ...]:
     """The batches of a :class:`Writes`, up to the target's ``write_concurrency`` (default
-    :data:`~msplink.sync._session.WRITE_CONCURRENCY`) at once; none starts after one failed for good."""
+    :data:`~msplink.sync._session.WRITE_CONCURRENCY`: one) at once; none starts after one failed for
+    good."""
     limit = asyncio.Semaphore(max(1, int(getattr(target, "write_concurrency", WRITE_CONCURRENCY))))
     stopped = False
 

@@ -117,9 +117,12 @@ class Lookup:
     request: LookupRequest
 
 
-WRITE_CONCURRENCY = 4
-"""Write batches the async driver keeps in flight at once (a target's ``write_concurrency`` attribute,
-when it has one, overrides it); each client's own limiter caps its platform's requests further."""
+WRITE_CONCURRENCY = 1
+"""Write batches the async driver keeps in flight at once for a target that declares no
+``write_concurrency``: one, as the sync driver. A target opts in (a class attribute
+``write_concurrency = n``) when its batches are independent of each other: one batch never reads what
+another wrote (a document several batches add lines to, a balance a batch decrements, a name a batch
+reserves). Each client's own limiter caps its platform's requests further."""
 
 
 @attrs.frozen
