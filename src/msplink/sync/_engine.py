@@ -27,7 +27,7 @@ from msplink.sync._session import (
     Session,
     Settle,
     Writes,
-    _fatal,
+    is_fatal,
 )
 
 __all__ = ["aapply", "aplan", "apply", "arun", "plan", "run"]
@@ -71,7 +71,7 @@ def _write(target: Any, request: Writes) -> tuple[Any, ...]:
             out.append(target.write(list(ops)))
         except MsplinkError as exc:
             out.append(exc)
-            stopped = _fatal(exc)
+            stopped = is_fatal(exc)
     return tuple(out)
 
 
@@ -90,7 +90,7 @@ async def _awrite(target: Any, request: Writes) -> tuple[Any, ...]:
             try:
                 return await target.write(list(ops))
             except MsplinkError as exc:
-                stopped = stopped or _fatal(exc)
+                stopped = stopped or is_fatal(exc)
                 return exc
 
     return tuple(await asyncio.gather(*(one(ops) for ops in request.batches)))

@@ -78,6 +78,7 @@ __all__ = [
     "WRITE_CONCURRENCY",
     "entity_key",
     "idempotency_key",
+    "is_fatal",
 ]
 
 logger = logging.getLogger("msplink.sync.engine")
@@ -174,7 +175,8 @@ def _chunks(items: Sequence[T], size: int) -> Iterator[list[T]]:
         yield list(items[start : start + max(1, size)])
 
 
-def _fatal(error: BaseException | None) -> bool:
+def is_fatal(error: BaseException | None) -> bool:
+    """Whether a write error is one no retry mends (authentication, permission, configuration)."""
     return isinstance(error, (AuthenticationError, PermissionDeniedError, ConfigurationError))
 
 
@@ -783,7 +785,7 @@ class Session:
                     answered.update(dict.fromkeys((op.key for op in chunk), None))
                     continue
                 if isinstance(out, MsplinkError):
-                    if _fatal(out):
+                    if is_fatal(out):
                         raise SyncError(f"flow {self.flow.name}: writing failed: {out}") from out
                     logger.warning(
                         "flow %s: a write batch failed (%s); settling it", self.flow.name, type(out).__name__
@@ -812,7 +814,7 @@ class Session:
             retry = []
             for op in pending:
                 result = answered[op.key]
-                if result is not None and _fatal(result.error):
+                if result is not None and is_fatal(result.error):
                     raise SyncError(
                         f"flow {self.flow.name}: writing failed: {result.error}"
                     ) from result.error
