@@ -18,6 +18,10 @@ into another system's fields are references too: the Salesforce custom fields ``
 company was created third in one run and first in another is equal, and one linked to another
 company is not.
 
+A QuickBooks RecurringTransaction keeps its own id inside the transaction it wraps (``Invoice.Id``
+and ``Invoice.RecurDataRef``): those are taken out too, so templates created concurrently in another
+order compare equal.
+
 Derived QuickBooks balances (a customer's ``Balance``) are settled first, as the API would answer
 them on the next request: the sandbox recomputes them lazily.
 """
@@ -152,6 +156,8 @@ class _Labeller:
         system = table.split("/", 1)[0]
         own = {"id", "Id"}
         body = {k: v for k, v in record.items() if k not in VOLATILE and k not in own}
+        if table == "quickbooks/RecurringTransaction":  # the template's own id is inside its wrapper
+            body = {k: _unwrapped(v) for k, v in body.items()}
         if level <= 0:
             return {k: v for k, v in body.items() if not isinstance(v, (Mapping, list))}
         return self.relabel(system, body, "", level)
@@ -161,6 +167,14 @@ class _Labeller:
             return "?"
         table, rid = ref
         return _digest([table, self.content(table, self.tables[table][rid], level)])
+
+
+def _unwrapped(value: Any) -> Any:
+    """A QuickBooks RecurringTransaction's wrapped transaction without the ids the server gave the
+    template (``Id``, and ``RecurDataRef``, which names the template itself)."""
+    if not isinstance(value, Mapping):
+        return value
+    return {k: v for k, v in value.items() if k not in ("Id", "RecurDataRef")}
 
 
 def snapshot(world: World, *, depth: int = 3) -> dict[str, list[str]]:

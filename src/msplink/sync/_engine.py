@@ -7,6 +7,7 @@ sync adapters, the async driver awaits the async ones. Nothing else differs betw
 
 from __future__ import annotations
 
+import asyncio
 import inspect
 from collections.abc import Callable
 from typing import Any
@@ -16,7 +17,18 @@ from msplink.sync._flow import Flow
 from msplink.sync._plan import Plan
 from msplink.sync._protocols import StateStore
 from msplink.sync._report import ProgressCallback, SyncReport, make_progress
-from msplink.sync._session import Fetch, ListIds, Lookup, ReadChanges, Request, Session, Write
+from msplink.sync._session import (
+    WRITE_CONCURRENCY,
+    Fetch,
+    ListIds,
+    Lookup,
+    ReadChanges,
+    Request,
+    Session,
+    Settle,
+    Writes,
+    is_fatal,
+)
 
 __all__ = ["aapply", "aplan", "apply", "arun", "plan", "run"]
 
@@ -42,9 +54,46 @@ def _adapter_call(flow: Flow, request: Request) -> tuple[Callable[..., Any], tup
         return source.list_ids, ()
     if isinstance(request, Lookup):
         return target.lookup, (request.request,)
-    if isinstance(request, Write):
-        return target.write, (list(request.ops),)
-    return target.settle, (list(request.intents),)
+    if isinstance(request, Settle):
+        return target.settle, (list(request.intents),)
+    raise TypeError(f"{type(request).__name__} is carried out by the driver itself")
+
+
+def _write(target: Any, request: Writes) -> tuple[Any, ...]:
+    """The batches of a :class:`Writes`, in order (none after one that failed for good)."""
+    out: list[Any] = []
+    stopped = False
+    for ops in request.batches:
+        if stopped:
+            out.append(None)
+            continue
+        try:
+            out.append(target.write(list(ops)))
+        except MsplinkError as exc:
+            out.append(exc)
+            stopped = is_fatal(exc)
+    return tuple(out)
+
+
+async def _awrite(target: Any, request: Writes) -> tuple[Any, ...]:
+    """The batches of a :class:`Writes`, up to the target's ``write_concurrency`` (default
+    :data:`~msplink.sync._session.WRITE_CONCURRENCY`: one) at once; none starts after one failed for
+    good."""
+    limit = asyncio.Semaphore(max(1, int(getattr(target, "write_concurrency", WRITE_CONCURRENCY))))
+    stopped = False
+
+    async def one(ops: tuple[Any, ...]) -> Any:
+        nonlocal stopped
+        async with limit:
+            if stopped:
+                return None
+            try:
+                return await target.write(list(ops))
+            except MsplinkError as exc:
+                stopped = stopped or is_fatal(exc)
+                return exc
+
+    return tuple(await asyncio.gather(*(one(ops) for ops in request.batches)))
 
 
 def _drive(session: Session) -> Any:
@@ -55,6 +104,9 @@ def _drive(session: Session) -> Any:
     try:
         request = next(loop)
         while True:
+            if isinstance(request, Writes):
+                request = loop.send(_write(flow.target, request))
+                continue
             method, args = _adapter_call(flow, request)
             try:
                 result = method(*args)
@@ -76,6 +128,9 @@ async def _adrive(session: Session) -> Any:
     try:
         request = next(loop)
         while True:
+            if isinstance(request, Writes):
+                request = loop.send(await _awrite(flow.target, request))
+                continue
             method, args = _adapter_call(flow, request)
             try:
                 result = await method(*args)

@@ -74,9 +74,11 @@ __all__ = [
     "Request",
     "Session",
     "Settle",
-    "Write",
+    "Writes",
+    "WRITE_CONCURRENCY",
     "entity_key",
     "idempotency_key",
+    "is_fatal",
 ]
 
 logger = logging.getLogger("msplink.sync.engine")
@@ -116,11 +118,22 @@ class Lookup:
     request: LookupRequest
 
 
-@attrs.frozen
-class Write:
-    """Write one batch to the target."""
+WRITE_CONCURRENCY = 1
+"""Write batches the async driver keeps in flight at once for a target that declares no
+``write_concurrency``: one, as the sync driver. A target opts in (a class attribute
+``write_concurrency = n``) when its batches are independent of each other: one batch never reads what
+another wrote (a document several batches add lines to, a balance a batch decrements, a name a batch
+reserves). Each client's own limiter caps its platform's requests further."""
 
-    ops: tuple[WriteOp, ...]
+
+@attrs.frozen
+class Writes:
+    """Write one page's batches to the target: the sync driver sends them in order, the async driver
+    up to ``write_concurrency`` at once. The answer holds, per batch in order, its list of results,
+    the ``MsplinkError`` it raised, or ``None`` when it was not sent (a batch failed with an error no
+    retry mends, such as a revoked grant, so none after it starts)."""
+
+    batches: tuple[tuple[WriteOp, ...], ...]
 
 
 @attrs.frozen
@@ -130,7 +143,7 @@ class Settle:
     intents: tuple[Intent, ...]
 
 
-Request: TypeAlias = "ReadChanges | Fetch | ListIds | Lookup | Write | Settle"
+Request: TypeAlias = "ReadChanges | Fetch | ListIds | Lookup | Writes | Settle"
 Loop: TypeAlias = Generator[Request, Any, T]
 
 
@@ -162,7 +175,8 @@ def _chunks(items: Sequence[T], size: int) -> Iterator[list[T]]:
         yield list(items[start : start + max(1, size)])
 
 
-def _fatal(error: BaseException | None) -> bool:
+def is_fatal(error: BaseException | None) -> bool:
+    """Whether a write error is one no retry mends (authentication, permission, configuration)."""
     return isinstance(error, (AuthenticationError, PermissionDeniedError, ConfigurationError))
 
 
@@ -767,14 +781,17 @@ class Session:
         attempt = 1
         while pending:
             answered: dict[str, WriteResult | None] = {}
-            for chunk in _chunks(pending, self._batch):
-                try:
-                    out = yield Write(tuple(chunk))
-                except MsplinkError as exc:
-                    if _fatal(exc):
-                        raise SyncError(f"flow {self.flow.name}: writing failed: {exc}") from exc
+            chunks = [tuple(chunk) for chunk in _chunks(pending, self._batch)]
+            outs = yield Writes(tuple(chunks))
+            for chunk, out in zip(chunks, outs, strict=True):
+                if out is None:  # not sent (a batch before it failed for good)
+                    answered.update(dict.fromkeys((op.key for op in chunk), None))
+                    continue
+                if isinstance(out, MsplinkError):
+                    if is_fatal(out):
+                        raise SyncError(f"flow {self.flow.name}: writing failed: {out}") from out
                     logger.warning(
-                        "flow %s: a write batch failed (%s); settling it", self.flow.name, type(exc).__name__
+                        "flow %s: a write batch failed (%s); settling it", self.flow.name, type(out).__name__
                     )
                     try:
                         landed = yield from self._settle([intents[op.key] for op in chunk])
@@ -786,7 +803,7 @@ class Session:
                         answered[op.key] = (
                             WriteResult(key=op.key, id=record.id, version=record.version)
                             if record is not None
-                            else WriteResult(key=op.key, error=exc)
+                            else WriteResult(key=op.key, error=out)
                         )
                     continue
                 given = {result.key: result for result in out}
@@ -800,7 +817,7 @@ class Session:
             retry = []
             for op in pending:
                 result = answered[op.key]
-                if result is not None and _fatal(result.error):
+                if result is not None and is_fatal(result.error):
                     raise SyncError(
                         f"flow {self.flow.name}: writing failed: {result.error}"
                     ) from result.error

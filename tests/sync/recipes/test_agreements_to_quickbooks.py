@@ -35,6 +35,7 @@ from msplink.sync import MemoryStateStore, SQLiteStateStore, StateStore, arun, p
 from msplink.sync.recipes import RECIPES, agreements_to_quickbooks
 from msplink.sync.recipes._agreements import AGREEMENT_FLOW, read_agreements
 from tests.sync.recipes._fin2 import counts, kill, methods, run_recipe
+from tests.sync.recipes._latency import LATENCY, both
 
 NAME = "agreements_to_quickbooks"
 INTERVALS = {"Monthly": ("Monthly", 1), "Quarterly": ("Monthly", 3), "Yearly": ("Yearly", 1)}
@@ -395,3 +396,36 @@ def test_mrr_customer_rows_carry_their_ref() -> None:
     report = reports.mrr(SMALL_SET[:1], as_of=date(2026, 3, 1))
     [row] = report.by_customer
     assert isinstance(row.ref, ExternalRef) and row.ref.system == CONNECTWISE and len(report.by_month) == 12
+
+
+# ------------------------------------------------------------------------------------ latency
+
+
+SERVER_STAMPED = ("Id", "SyncToken", "MetaData", "RecurDataRef")
+
+
+def test_under_latency_async_writes_ten_templates_at_once_with_the_same_calls_and_result() -> None:
+    (sync_run, sync_world), (async_run, async_world) = both(NAME, lambda: seed_world("small", seed=1))
+    # one GET .../additions per recurring agreement (40), one POST /recurringtransaction per template
+    # (33): the same calls in both runs
+    qbo_writes = sum(
+        n for (m, p), n in sync_run.requests["quickbooks"].items() if p.endswith("/recurringtransaction")
+    )
+    additions = sum(n for (m, p), n in sync_run.requests["connectwise"].items() if p.endswith("/additions"))
+    assert (qbo_writes, additions) == (33, 40)
+    assert async_run.requests == sync_run.requests
+    assert async_run.outcomes == sync_run.outcomes == [{"created": 33, "skipped": 9, "failed": 4}]
+
+    # what the server assigns in the order creates arrive (ids, times, the template's own id) differs
+    def plain(world: World) -> dict[str, Any]:
+        return {
+            name: {k: v for k, v in t.items() if k not in SERVER_STAMPED}
+            for name, t in templates(world).items()
+        }
+
+    assert plain(async_world) == plain(sync_world)
+    # additions 8 at a time, templates 10 at a time (the engine, by the target's write_concurrency)
+    assert sync_run.peak == {"connectwise": 1, "quickbooks": 1}
+    assert async_run.peak == {"connectwise": 8, "quickbooks": 10}
+    assert sync_run.wall == pytest.approx(76 * LATENCY)  # 41 CW + 34 QBO requests and the login, in a row
+    assert async_run.wall == pytest.approx(12 * LATENCY)

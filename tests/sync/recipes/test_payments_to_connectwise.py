@@ -39,6 +39,7 @@ from tests.sync.recipes._fin2 import (
     snapshot_payments,
     twins,
 )
+from tests.sync.recipes._latency import both
 
 NAME = "payments_to_connectwise"
 
@@ -406,3 +407,32 @@ def test_a_payment_applied_by_its_lines_has_nothing_unapplied_to_split() -> None
         ),
     )
     assert allocate_unapplied([("1", applied)], {"1": _invoice(Decimal("50.00"), 0)}, "oldest_first") == {}
+
+
+# ------------------------------------------------------------------------------------ latency
+
+
+def _standing(world: World) -> list[tuple[Any, Any, Any]]:
+    return sorted((i["id"], i["balance"], i["status"]["name"]) for i in world.cw.records("invoices"))
+
+
+def test_under_latency_async_overlaps_the_per_invoice_requests_with_the_same_calls_and_result() -> None:
+    (sync_run, sync_world), (async_run, async_world) = both(NAME, lambda: seed_world("small", seed=1))
+    # one GET .../payments per invoice looked up (31), one POST per payment applied (11), one PATCH
+    # per invoice whose standing changed (30), four invoice reads: the same calls in both runs
+    by_kind: dict[tuple[str, str], int] = {}
+    for (method, path), n in sync_run.requests["connectwise"].items():
+        kind = (method, "payments" if path.endswith("/payments") else "invoice")
+        by_kind[kind] = by_kind.get(kind, 0) + n
+    assert by_kind == {
+        ("GET", "payments"): 31, ("POST", "payments"): 11, ("PATCH", "invoice"): 30, ("GET", "invoice"): 4,
+    }  # fmt: skip
+    assert async_run.requests == sync_run.requests
+    assert async_run.outcomes == sync_run.outcomes
+    assert sync_run.outcomes == [{"created": 11, "linked": 20, "skipped": 1}, {"updated": 30, "linked": 67}]
+    assert cw_payments(async_world) == cw_payments(sync_world)
+    assert _standing(async_world) == _standing(sync_world)
+    # reads and payments 8 at a time per step, the standing PATCHes 4 batches of up to 8 at once
+    assert sync_run.peak == {"connectwise": 1, "quickbooks": 1}
+    assert async_run.peak["connectwise"] == 24
+    assert async_run.wall < sync_run.wall / 4

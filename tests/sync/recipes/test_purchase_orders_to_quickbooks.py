@@ -24,6 +24,7 @@ from msplink.sync import MemoryStateStore, SQLiteStateStore, StateStore, arun, p
 from msplink.sync.recipes import RECIPES, purchase_orders_to_quickbooks
 from msplink.sync.recipes._purchase_orders import BILL_FLOW, VENDOR_FLOW
 from tests.sync.recipes._fin2 import counts, kill, methods, run_recipe
+from tests.sync.recipes._latency import LATENCY, both, snapshot
 
 NAME = "purchase_orders_to_quickbooks"
 
@@ -334,3 +335,27 @@ def test_accounts_and_contacts_leaves_the_vendors_out_of_salesforce(world: World
     letters = [d for d in state.dead_letters() if d.flow == "cw-companies-to-sf-accounts"]
     assert sorted(d.source.id for d in letters) == vendor_ids
     assert all(d.error_type == "MappingError" and "'Vendor'" in d.message for d in letters)
+
+
+# ------------------------------------------------------------------------------------ latency
+
+
+def test_under_latency_async_reads_the_line_items_concurrently_with_the_same_calls_and_result() -> None:
+    (sync_run, sync_world), (async_run, async_world) = both(
+        NAME, lambda: seed_world("small", seed=1, procurement=True)
+    )
+    # after companies_and_customers every client is linked: all ten orders in scope are billed
+    # one GET .../lineitems per order in scope (10), the same calls in both runs
+    line_reads = {k: n for k, n in sync_run.requests["connectwise"].items() if k[1].endswith("/lineitems")}
+    assert sum(line_reads.values()) == 10 and set(line_reads.values()) == {1}
+    assert async_run.requests == sync_run.requests
+    assert (
+        async_run.outcomes
+        == sync_run.outcomes
+        == [{"created": 1, "linked": 2}, {"created": 10, "skipped": 6}]
+    )
+    assert snapshot(async_world, ("Bill", "Vendor")) == snapshot(sync_world, ("Bill", "Vendor"))
+    # the ten line-item reads go at most 8 at a time (``Many``): two rounds instead of ten
+    assert sync_run.peak == {"connectwise": 1, "quickbooks": 1}
+    assert async_run.peak["connectwise"] == 8
+    assert sync_run.wall - async_run.wall == pytest.approx(8 * LATENCY)

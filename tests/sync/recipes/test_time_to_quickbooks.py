@@ -23,6 +23,7 @@ from msplink.sync import MemoryStateStore, StateStore, SyncReport, arun
 from msplink.sync.recipes import RECIPES, time_to_quickbooks
 from msplink.sync.recipes._postings import contributions, tag
 from tests.sync._recipes import INTEGRATION_USER, person
+from tests.sync.recipes._latency import LATENCY, both, snapshot
 
 COST = Decimal("45.00")
 FLOWS = {
@@ -393,3 +394,24 @@ def test_the_posting_index_reads_everything_once_then_what_changed(world: World)
     assert found.data.net == Decimal("10")
     [query] = [r for r in world.qbo.requests if r.path.endswith("/query")]
     assert query.status == 200
+
+
+# ------------------------------------------------------------------------------------ latency
+
+
+def test_under_latency_async_sends_the_time_batches_concurrently_with_the_same_calls_and_result() -> None:
+    (sync_run, sync_world), (async_run, async_world) = both(
+        "time_to_quickbooks", lambda: seed_world(150, seed=7)
+    )
+    # 125 TimeActivity creates: five /batch calls of up to 30, the same calls in both runs
+    batches = [k for k in sync_run.requests["quickbooks"] if k[1].endswith("/batch")]
+    assert len(batches) == 1 and sync_run.requests["quickbooks"][batches[0]] == 5
+    assert async_run.requests == sync_run.requests
+    assert async_run.outcomes == sync_run.outcomes
+    assert sync_run.outcomes[1] == {"created": 125, "skipped": 307, "failed": 47}
+    assert snapshot(async_world, ("TimeActivity",)) == snapshot(sync_world, ("TimeActivity",))
+    # the QuickBooks adapter lets the engine send up to 10 of a page's batches at once: all five in
+    # one round instead of five
+    assert sync_run.peak == {"connectwise": 1, "quickbooks": 1}
+    assert async_run.peak == {"connectwise": 1, "quickbooks": 5}
+    assert sync_run.wall - async_run.wall == pytest.approx(4 * LATENCY)

@@ -109,6 +109,9 @@ class _QuickBooks(AdapterBase):
 
     system = "quickbooks"
     has_delete_feed = True
+    write_concurrency = 10
+    """``/batch`` calls the async engine keeps in flight (QuickBooks allows 10 concurrent requests per
+    realm and app, REFERENCE §11; the client's limiter holds them to it): each batch stands alone."""
 
     def __init__(
         self,

@@ -414,6 +414,9 @@ class _Templates(Operations):
     system = QUICKBOOKS
     object = TEMPLATE_OBJECT
     batch_size = 1
+    write_concurrency = 10
+    """Templates the async engine writes at once (each stands alone; QuickBooks allows 10 concurrent
+    requests per realm and app, REFERENCE §11, and the client holds them to it)."""
 
     def __init__(self, qbo: Any, *, now: Callable[[], datetime]) -> None:
         self.qbo = qbo

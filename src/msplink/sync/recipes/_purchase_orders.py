@@ -27,7 +27,7 @@ from typing import Any, Final, Literal, cast
 
 import attrs
 
-from msplink.errors import ConfigurationError, MappingError
+from msplink.errors import ConfigurationError, MappingError, MsplinkError
 from msplink.mappers import MappingConfig, find_mapper, purchase_order_to_vendor_bill
 from msplink.models import (
     CONNECTWISE,
@@ -61,7 +61,7 @@ from msplink.sync.adapters import (
 from msplink.sync.recipes._io_steps import (
     AsyncOperations,
     Call,
-    Items,
+    Many,
     Operations,
     RecipeMapper,
     Steps,
@@ -178,6 +178,16 @@ class _Orders(Operations):
         return dict(self.orders.api_calls)
 
     def _expand(self, records: Sequence[RemoteRecord]) -> Steps[list[RemoteRecord]]:
+        scoped = [int(r.id) for r in records if not r.deleted and _status_of(r.data) in self.statuses]
+        # one read per order in scope (ConnectWise serves line items only under their order), all of
+        # the page's at once: concurrently on async clients, in order on sync ones
+        listed = (yield Many(tuple(partial(_line_items, self.cw, n) for n in scoped))) if scoped else ()
+        failed = next((x for x in listed if isinstance(x, MsplinkError)), None)
+        if failed is not None:
+            raise failed
+        lines_of: dict[int, tuple[Any, ...]] = {
+            n: tuple(found) for n, found in zip(scoped, listed, strict=True)
+        }
         out: list[RemoteRecord] = []
         for record in records:
             if record.deleted:
@@ -188,14 +198,13 @@ class _Orders(Operations):
             if status not in self.statuses:
                 out.append(attrs.evolve(record, data=Order(order=po, status=status)))
                 continue
-            number = int(record.id)
-            lines = yield Items(partial(_line_items, self.cw, number))
+            lines = lines_of[int(record.id)]
             vendor = _linked(self.state, _ref_id(getattr(po, "vendor_company", None)), "Vendor")
             client = _ref_id(getattr(po, "customer_company", None))
             customer = _linked(self.state, client, "Customer")
             customers = {client: customer} if client is not None and customer is not None else {}
             data = Order(
-                order=po, status=status, in_scope=True, lines=tuple(lines), vendor=vendor, customers=customers
+                order=po, status=status, in_scope=True, lines=lines, vendor=vendor, customers=customers
             )
             out.append(attrs.evolve(record, data=data, version=_version(record, lines, vendor)))
         return out
@@ -215,7 +224,9 @@ class _Orders(Operations):
 
 
 def _line_items(cw: Any, order_id: int) -> Any:
-    return cw.purchase_orders.line_items(order_id).list()
+    """``GET /procurement/purchaseorders/{id}/lineitems``, every page (a list; a coroutine of one on
+    async clients)."""
+    return cw.purchase_orders.line_items(order_id).list().to_list()
 
 
 class _Vendors(Operations):
