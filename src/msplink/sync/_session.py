@@ -64,7 +64,7 @@ from msplink.sync._protocols import (
     WriteResult,
 )
 from msplink.sync._report import ProgressCallback, ReportBuilder, SyncReport
-from msplink.sync._values import encode, field_values, in_scope, value_hash
+from msplink.sync._values import encode, field_values, value_hash
 
 __all__ = [
     "Fetch",
@@ -755,8 +755,8 @@ class Session:
     def _values(self, item: PlanItem) -> dict[str, Any]:
         if item.record is None:
             return {}
-        values = field_values(item.record, system=self.spec.target[0])
-        return {p: encode(v) for p, v in values.items() if in_scope(p, self.spec.fields)}
+        values = field_values(item.record, system=self.spec.target[0], fields=self.spec.fields)
+        return {p: encode(v) for p, v in values.items()}
 
     def _write(self, ops: list[WriteOp], intents: dict[str, Intent]) -> Loop[dict[str, WriteResult | None]]:
         results: dict[str, WriteResult | None] = {}

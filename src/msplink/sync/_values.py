@@ -334,12 +334,37 @@ def _normal(data: object) -> object:
     return data
 
 
+_NONE_HASH: Final = hashlib.sha256(b"null").hexdigest()[:32]
+_HASHES: dict[tuple[type, object], str] = {}
+_HASHES_MAX: Final = 1 << 16
+"""Hashes of the plain values already hashed (a run hashes the same names, codes and flags again
+for both sides of every record, and again on its rerun); dropped whole when full."""
+_CACHED: Final = frozenset({str, int, bool, Decimal})
+
+
 def value_hash(value: object) -> str:
     """A stable 32-hex-digit hash of a field value (numerically equal Decimals hash equal).
 
     The hash is of the value's canonical JSON (``encode``, sorted keys, Decimals normalised), so it
-    does not depend on the Python process; plain strings, the common case, skip the encoder.
+    does not depend on the Python process; plain strings, the common case, skip the encoder. Hashes
+    of ``None``, strings, ints, bools and Decimals are memoised (keyed by the exact type and, for a
+    Decimal, its text: ``Decimal("-0")`` and ``Decimal("0")`` stay apart as the encoder keeps them).
     """
+    if value is None:
+        return _NONE_HASH
+    kind = type(value)
+    if kind in _CACHED:
+        key = (kind, str(value) if kind is Decimal else value)
+        found = _HASHES.get(key)
+        if found is None:
+            if len(_HASHES) >= _HASHES_MAX:
+                _HASHES.clear()
+            found = _HASHES[key] = _digest(value)
+        return found
+    return _digest(value)
+
+
+def _digest(value: object) -> str:
     if type(value) is str:
         data = json.dumps(value, ensure_ascii=False)
     else:
