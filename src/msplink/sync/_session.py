@@ -179,8 +179,17 @@ def _api_calls(flow: Flow) -> dict[str, int]:
 
 
 def _mark(records: Iterable[RemoteRecord]) -> Watermark | None:
-    marks = [Watermark(updated_at=r.updated_at, id=r.id) for r in records if r.updated_at is not None]
-    return max(marks) if marks else None
+    """The page's newest ``(updated_at, id)`` as a watermark (one instance, not one per record)."""
+    best: tuple[datetime, str] | None = None
+    for r in records:
+        moment = r.updated_at
+        if moment is None:
+            continue
+        if moment.tzinfo is None or moment.utcoffset() is None:
+            Watermark(updated_at=moment, id=r.id)  # raises the watermark's own error for a naive time
+        if best is None or (moment, r.id) > best:
+            best = (moment, r.id)
+    return None if best is None else Watermark(updated_at=best[0], id=best[1])
 
 
 # ----------------------------------------------------------------------------------- session
