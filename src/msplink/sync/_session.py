@@ -597,12 +597,14 @@ class Session:
         out = []
         for inc in incoming:
             updates = {}
-            for name, value in _named_links(inc.record):
-                for ref in value.refs:
+            for name, link in _named_links(inc.record):
+                value = link
+                for ref in link.refs:
                     found = targets.get(known[ref][0]) if ref in known else None
                     if found is not None and value.ref_for(system) is None:
                         value = value.with_ref(found)
-                updates[name] = value
+                if value is not link:  # a record none of whose links changed is kept as it is
+                    updates[name] = value
             out.append(attrs.evolve(inc, record=attrs.evolve(inc.record, **updates)) if updates else inc)
         return out
 
@@ -680,7 +682,7 @@ class Session:
         target_entity = {ref.id: entity for ref, (entity, _) in known.items()}
         owners = self.state.linked(set(target_entity.values()), *spec.source)
         claimed = {tid for tid, entity in target_entity.items() if entity in owners}
-        currents = {tid: attrs.evolve(c, claimed=tid in claimed) for tid, c in currents.items()}
+        currents = {tid: attrs.evolve(c, claimed=True) if tid in claimed else c for tid, c in currents.items()}
         return currents, unreadable, target_entity
 
     # --- writing ---------------------------------------------------------------------------
