@@ -134,3 +134,17 @@ def test_a_lent_client_keeps_its_own_cookie_jar() -> None:
     executor.execute(Call(method="GET", path="/login"))
     assert lent.cookies is jar and type(jar) is httpx.Cookies
     assert dict(jar) == {"session": "abc"}
+
+
+def test_a_url_parsed_once_still_carries_each_calls_own_parameters() -> None:
+    router = MockRouter()
+    route = router.get("/api/items", json={})
+    executor = _sync(router, FakeClock())
+    for page in ("1", "2"):
+        executor.execute(Call(method="GET", path="/items", params={"page": page, "tag": ["a b", "c"]}))
+    executor.execute(Call(method="GET", path="/items"))
+    assert [str(r.url) for r in route.calls] == [
+        "https://toy.example.com/api/items?page=1&tag=a+b&tag=c",
+        "https://toy.example.com/api/items?page=2&tag=a+b&tag=c",
+        "https://toy.example.com/api/items",
+    ]
