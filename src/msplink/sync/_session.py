@@ -682,7 +682,9 @@ class Session:
         target_entity = {ref.id: entity for ref, (entity, _) in known.items()}
         owners = self.state.linked(set(target_entity.values()), *spec.source)
         claimed = {tid for tid, entity in target_entity.items() if entity in owners}
-        currents = {tid: attrs.evolve(c, claimed=True) if tid in claimed else c for tid, c in currents.items()}
+        currents = {
+            tid: attrs.evolve(c, claimed=True) if tid in claimed else c for tid, c in currents.items()
+        }
         return currents, unreadable, target_entity
 
     # --- writing ---------------------------------------------------------------------------
