@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date, datetime, timezone
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, Final
 
 import cattrs
 import httpx
@@ -182,7 +182,22 @@ def dumps(value: Any) -> bytes:
     return _encode(value).encode("utf-8")
 
 
+_LEAF_ENCODER: Final = json.JSONEncoder(ensure_ascii=False)
+"""``json.dumps(value, ensure_ascii=False)`` without building an encoder per value."""
+_encode_text: Final[Callable[[str], str]] = json.encoder.encode_basestring
+_encode_key: Final[Callable[[str], str]] = json.encoder.encode_basestring_ascii
+
+
 def _encode(value: Any) -> str:
+    # exact-type fast paths first (a body is mostly dicts, lists and strings); each writes what the
+    # general branches below write for the same value
+    kind = type(value)
+    if kind is str:
+        return _encode_text(value)
+    if kind is dict:
+        return "{" + ",".join(_encode_key(str(k)) + ":" + _encode(v) for k, v in value.items()) + "}"
+    if kind is list:
+        return "[" + ",".join(_encode(v) for v in value) + "]"
     if isinstance(value, Decimal):
         if not value.is_finite():
             raise ValueError(f"cannot send a non-finite number: {value!r}")
@@ -195,4 +210,4 @@ def _encode(value: Any) -> str:
         return json.dumps(_format_datetime(value))
     if isinstance(value, date):
         return json.dumps(value.isoformat())
-    return json.dumps(value, ensure_ascii=False)
+    return _LEAF_ENCODER.encode(value)

@@ -84,8 +84,11 @@ def vendor_custom_in(
 ) -> dict[str, Any]:
     """Canonical custom fields from a vendor's ``field name -> value`` map, per the config."""
     out: dict[str, Any] = {}
+    pairs = config.custom_fields_for(record, system)
+    if not pairs:
+        return out
     lowered = {normalise_name(k): v for k, v in values.items()}
-    for canonical, vendor_field in config.custom_fields_for(record, system):
+    for canonical, vendor_field in pairs:
         if vendor_field in values:
             out[canonical] = values[vendor_field]
         elif normalise_name(vendor_field) in lowered:

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
+from types import TracebackType
 from typing import NoReturn, ParamSpec, TypeVar
 
 from msplink.errors import MappingError
@@ -42,15 +42,25 @@ def fail(path: str, reason: str, value: object = None) -> NoReturn:
     raise MappingError(path, reason, value=value)
 
 
-@contextmanager
-def at(path: str) -> Iterator[None]:
-    """Turn a ValueError/TypeError/... raised inside the block into a ``MappingError`` at ``path``."""
-    try:
-        yield
-    except MappingError:
-        raise
-    except _CONVERTED as exc:
-        raise MappingError(path, f"{type(exc).__name__}: {exc}") from exc
+class at:
+    """Turn a ValueError/TypeError/... raised inside the block into a ``MappingError`` at ``path``.
+
+    A class rather than a ``contextmanager`` generator: mappers enter it several times per record.
+    """
+
+    __slots__ = ("path",)
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        if exc is not None and not isinstance(exc, MappingError) and isinstance(exc, _CONVERTED):
+            raise MappingError(self.path, f"{type(exc).__name__}: {exc}") from exc
 
 
 def total(root: str) -> Callable[[Callable[P, T]], Callable[P, T]]:
@@ -59,8 +69,12 @@ def total(root: str) -> Callable[[Callable[P, T]], Callable[P, T]]:
     def decorate(fn: Callable[P, T]) -> Callable[P, T]:
         @functools.wraps(fn)
         def wrapper(*args: P.args, **kwargs: P.kwargs) -> T:
-            with at(root):
+            try:
                 return fn(*args, **kwargs)
+            except MappingError:
+                raise
+            except _CONVERTED as exc:
+                raise MappingError(root, f"{type(exc).__name__}: {exc}") from exc
 
         return wrapper
 

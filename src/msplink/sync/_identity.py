@@ -11,9 +11,10 @@ normalisations, never fuzzy scores, so an exact match is safe to act on (ANCHORS
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Final
 
 import attrs
@@ -60,9 +61,12 @@ _DROP = re.compile("[.'`\u2019]")
 _SPACE = re.compile(r"\s+")
 
 
+@functools.lru_cache(maxsize=16384)
 def name_key(name: str | None) -> str | None:
     """Normalise an organisation name: case, accents kept, punctuation, ``&`` = ``and``, trailing
     legal suffixes (Inc, LLC, Ltd, Corp, GmbH ...), whitespace. ``None`` for an empty name.
+
+    Pure, so memoised (a page's candidates and the target index normalise the same names again).
 
     >>> name_key("ACME, Inc.") == name_key("Acme LLC") == name_key("  acme ")
     True
@@ -110,6 +114,7 @@ def same_email(a: object, b: object) -> bool:
     return key is not None and key == email_key(b)
 
 
+@functools.lru_cache(maxsize=16384)
 def domain_key(value: str | None) -> str | None:
     """The registrable-looking domain of a website or e-mail address (``www.`` and scheme dropped;
     free-mail domains give ``None``).
@@ -166,7 +171,7 @@ class MatchRule:
         return f"external_id:{self.fields[0]}" if self.kind == "external_id" else self.kind
 
     def _keys(self, record: object) -> frozenset[str]:
-        normalise = {"email": email_key, "name": name_key, "domain": domain_key}.get(self.kind, _text)
+        normalise = _NORMALISERS.get(self.kind, _text)
         keys: set[str | None] = set()
         for field in self.fields:
             if field.startswith(REFS_PREFIX):
@@ -206,6 +211,13 @@ class MatchRule:
 REFS_PREFIX: Final = "refs."
 """``by_external_id("refs.<system>")``: the record's own refs in ``<system>`` (a Salesforce Account
 read with ``CW_Company_Id__c`` carries its ConnectWise company's ref)."""
+
+
+_NORMALISERS: Final[dict[str, Callable[[str | None], str | None]]] = {
+    "email": email_key,
+    "name": name_key,
+    "domain": domain_key,
+}
 
 
 def ref_ids(record: object, system: str) -> set[str]:

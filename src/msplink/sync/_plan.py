@@ -534,6 +534,17 @@ class _Planner:
     def _scoped(self, record: object, system: str | None) -> dict[str, object]:
         return field_values(record, system=system, fields=self.spec.fields)
 
+    def _sides(self, record: object) -> tuple[dict[str, object], dict[str, object]]:
+        """A source record's values with links as the source and as the target system compare them
+        (one flattening: only link values differ, so without links both are the same mapping)."""
+        raw = self._scoped(record, None)
+        if not any(isinstance(v, Link) for v in raw.values()):
+            return raw, raw
+        source_system, target_system = self.spec.source[0], self.spec.target[0]
+        own = {p: leaf(v, source_system) if isinstance(v, Link) else v for p, v in raw.items()}
+        cmp = {p: leaf(v, target_system) if isinstance(v, Link) else v for p, v in raw.items()}
+        return own, cmp
+
     def _hashes(self, record: object) -> tuple[dict[str, str], dict[str, str]]:
         """Ledger hashes of a created record: each side renders links in its own system."""
         raw = self._scoped(record, None)
@@ -657,8 +668,7 @@ class _Planner:
     ) -> PlanItem:
         spec = self.spec
         src, tgt = inc.ref, current.ref
-        s_own = self._scoped(inc.record, spec.source[0])
-        s_cmp = self._scoped(inc.record, spec.target[0])
+        s_own, s_cmp = self._sides(inc.record)
         t_cmp = self._scoped(current.record, spec.target[0])
         left = self.ledger.get((src.system, src.object_type, src.id), {})
         right = self.ledger.get((tgt.system, tgt.object_type, tgt.id), {})
@@ -672,11 +682,13 @@ class _Planner:
         write_s: dict[str, str] = {}
         write_t: dict[str, str] = {}
         pure = True
+        own_hashes: dict[str, str] = {}
         for path in sorted(set(s_cmp) | set(t_cmp)):
             s, t = s_cmp.get(path), t_cmp.get(path)
             if s is UNRESOLVED:
                 continue
             hs, ht = value_hash(s_own.get(path)), value_hash(t)
+            own_hashes[path] = hs
             decision = decided.get(path)
             if decision is not None:
                 chosen = self._decided(decision, inc.record, current.record, path)
@@ -761,7 +773,9 @@ class _Planner:
             )  # fmt: skip
         if new_link:
             return PlanItem(action=Action.LINK, **common, **base)
-        echo = bool(left) and all(left.get(p) == value_hash(v) for p, v in s_own.items() if p in s_cmp)
+        echo = bool(left) and all(
+            left.get(p) == (own_hashes.get(p) or value_hash(v)) for p, v in s_own.items() if p in s_cmp
+        )
         return PlanItem(action=Action.SKIP, reason="echo" if echo else "unchanged", **common, **base)
 
     def _decided(self, decision: Resolution, source: object, target: object, path: str) -> object:

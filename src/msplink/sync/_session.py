@@ -64,7 +64,7 @@ from msplink.sync._protocols import (
     WriteResult,
 )
 from msplink.sync._report import ProgressCallback, ReportBuilder, SyncReport
-from msplink.sync._values import encode, field_values, in_scope, value_hash
+from msplink.sync._values import encode, field_values, value_hash
 
 __all__ = [
     "Fetch",
@@ -193,8 +193,17 @@ def _api_calls(flow: Flow) -> dict[str, int]:
 
 
 def _mark(records: Iterable[RemoteRecord]) -> Watermark | None:
-    marks = [Watermark(updated_at=r.updated_at, id=r.id) for r in records if r.updated_at is not None]
-    return max(marks) if marks else None
+    """The page's newest ``(updated_at, id)`` as a watermark (one instance, not one per record)."""
+    best: tuple[datetime, str] | None = None
+    for r in records:
+        moment = r.updated_at
+        if moment is None:
+            continue
+        if moment.tzinfo is None or moment.utcoffset() is None:
+            Watermark(updated_at=moment, id=r.id)  # raises the watermark's own error for a naive time
+        if best is None or (moment, r.id) > best:
+            best = (moment, r.id)
+    return None if best is None else Watermark(updated_at=best[0], id=best[1])
 
 
 # ----------------------------------------------------------------------------------- session
@@ -605,12 +614,14 @@ class Session:
         out = []
         for inc in incoming:
             updates = {}
-            for name, value in _named_links(inc.record):
-                for ref in value.refs:
+            for name, link in _named_links(inc.record):
+                value = link
+                for ref in link.refs:
                     found = targets.get(known[ref][0]) if ref in known else None
                     if found is not None and value.ref_for(system) is None:
                         value = value.with_ref(found)
-                updates[name] = value
+                if value is not link:  # a record none of whose links changed is kept as it is
+                    updates[name] = value
             out.append(attrs.evolve(inc, record=attrs.evolve(inc.record, **updates)) if updates else inc)
         return out
 
@@ -688,7 +699,9 @@ class Session:
         target_entity = {ref.id: entity for ref, (entity, _) in known.items()}
         owners = self.state.linked(set(target_entity.values()), *spec.source)
         claimed = {tid for tid, entity in target_entity.items() if entity in owners}
-        currents = {tid: attrs.evolve(c, claimed=tid in claimed) for tid, c in currents.items()}
+        currents = {
+            tid: attrs.evolve(c, claimed=True) if tid in claimed else c for tid, c in currents.items()
+        }
         return currents, unreadable, target_entity
 
     # --- writing ---------------------------------------------------------------------------
@@ -772,8 +785,8 @@ class Session:
     def _values(self, item: PlanItem) -> dict[str, Any]:
         if item.record is None:
             return {}
-        values = field_values(item.record, system=self.spec.target[0])
-        return {p: encode(v) for p, v in values.items() if in_scope(p, self.spec.fields)}
+        values = field_values(item.record, system=self.spec.target[0], fields=self.spec.fields)
+        return {p: encode(v) for p, v in values.items()}
 
     def _write(self, ops: list[WriteOp], intents: dict[str, Intent]) -> Loop[dict[str, WriteResult | None]]:
         results: dict[str, WriteResult | None] = {}

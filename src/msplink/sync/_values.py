@@ -87,18 +87,40 @@ def _fields_of(value: object) -> tuple[Any, ...]:
 
 _SCALARS: Final = frozenset({type(None), str, int, bool, Decimal, date, datetime})
 
+_SCALAR, _RECORD, _MAPPING, _LEAF = range(4)
+_KINDS: dict[type, int] = {}
+
+
+def _kind(cls: type) -> int:
+    """How :func:`_flatten` and :func:`get_path` treat instances of ``cls`` (memoised per class: the
+    ``Mapping`` check is an ABC look-up, the costliest step of flattening a record)."""
+    kind = _KINDS.get(cls)
+    if kind is None:
+        if cls in _SCALARS:
+            kind = _SCALAR
+        elif attrs.has(cls) and not issubclass(cls, _LEAVES):
+            kind = _RECORD
+        elif issubclass(cls, Mapping):
+            kind = _MAPPING
+        else:
+            kind = _LEAF
+        _KINDS[cls] = kind
+    return kind
+
 
 def _flatten(out: dict[str, object], path: str, value: object, system: str | None) -> None:
-    if type(value) in _SCALARS:
+    kind = _kind(type(value))
+    if kind == _SCALAR:
         out[path] = value
-    elif attrs.has(type(value)) and not isinstance(value, _LEAVES):
+    elif kind == _RECORD:
         for attribute in _fields_of(value):
             _flatten(out, f"{path}.{attribute.name}", getattr(value, attribute.name), system)
-    elif isinstance(value, Mapping):
-        if not value:
+    elif kind == _MAPPING:
+        mapping: Any = value
+        if not mapping:
             out[path] = None
-        for key in sorted(value, key=str):
-            _flatten(out, f"{path}.{key}", value[key], system)
+        for key in sorted(mapping, key=str):
+            _flatten(out, f"{path}.{key}", mapping[key], system)
     else:
         out[path] = leaf(value, system)
 
@@ -136,17 +158,25 @@ def in_scope(path: str, fields: frozenset[str] | None) -> bool:
 
 def get_path(record: object, path: str) -> object:
     """Read a dotted path from a record (``None`` when a step on the way is ``None`` or missing)."""
-    value: object = record
-    for step in path.split("."):
+    value: Any = record
+    for step in path.split(".") if "." in path else (path,):
         if value is None:
             return None
-        if isinstance(value, Mapping):
+        cls = type(value)
+        kind = _STEPS.get(cls)
+        if kind is None:
+            kind = _STEPS[cls] = 0 if issubclass(cls, Mapping) else 1 if attrs.has(cls) else 2
+        if kind == 0:
             value = value.get(step)
-        elif attrs.has(type(value)):
+        elif kind == 1:
             value = getattr(value, step, None)
         else:
             return None
     return value
+
+
+_STEPS: dict[type, int] = {}
+"""How :func:`get_path` steps into an instance of a class: 0 a mapping, 1 an attrs record, 2 not at all."""
 
 
 def _is_empty(value: object) -> bool:
@@ -334,12 +364,37 @@ def _normal(data: object) -> object:
     return data
 
 
+_NONE_HASH: Final = hashlib.sha256(b"null").hexdigest()[:32]
+_HASHES: dict[tuple[type, object], str] = {}
+_HASHES_MAX: Final = 1 << 16
+"""Hashes of the plain values already hashed (a run hashes the same names, codes and flags again
+for both sides of every record, and again on its rerun); dropped whole when full."""
+_CACHED: Final = frozenset({str, int, bool, Decimal})
+
+
 def value_hash(value: object) -> str:
     """A stable 32-hex-digit hash of a field value (numerically equal Decimals hash equal).
 
     The hash is of the value's canonical JSON (``encode``, sorted keys, Decimals normalised), so it
-    does not depend on the Python process; plain strings, the common case, skip the encoder.
+    does not depend on the Python process; plain strings, the common case, skip the encoder. Hashes
+    of ``None``, strings, ints, bools and Decimals are memoised (keyed by the exact type and, for a
+    Decimal, its text: ``Decimal("-0")`` and ``Decimal("0")`` stay apart as the encoder keeps them).
     """
+    if value is None:
+        return _NONE_HASH
+    kind = type(value)
+    if kind in _CACHED:
+        key = (kind, str(value) if kind is Decimal else value)
+        found = _HASHES.get(key)
+        if found is None:
+            if len(_HASHES) >= _HASHES_MAX:
+                _HASHES.clear()
+            found = _HASHES[key] = _digest(value)
+        return found
+    return _digest(value)
+
+
+def _digest(value: object) -> str:
     if type(value) is str:
         data = json.dumps(value, ensure_ascii=False)
     else:
