@@ -335,3 +335,19 @@ def test_a_recipe_on_a_sqlite_store_keeps_its_indexes_in_the_file_and_ends_as_in
     assert parts["sqlite"] == parts["memory"]
     assert worlds["sqlite"].qbo.count("POST", ".*") == worlds["memory"].qbo.count("POST", ".*")
     sqlite.close()
+
+
+def test_a_dry_run_keeps_its_key_indexes_in_memory_and_writes_nothing_to_the_state_file(
+    tmp_path: Path,
+) -> None:
+    from tests.sync._recipes import sync
+
+    world = seed_world("small", seed=1)
+    path = tmp_path / "state.db"
+    store = SQLiteStateStore(path)
+    dry = sync(world, store, dry_run=True)
+    assert dry.writes == 0 and sum(dry.counts.values()) > 0  # it planned, looked up and wrote nothing
+    assert _rows(path, "match_scopes") == _rows(path, "match_keys") == _rows(path, "match_written") == 0
+    sync(world, store)  # a writing run keeps them in the file
+    assert _rows(path, "match_scopes") == 2 and _rows(path, "match_keys") > 0
+    store.close()

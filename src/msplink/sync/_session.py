@@ -224,12 +224,14 @@ class Session:
     ) -> None:
         self.flow = flow
         self.state = state
-        use_state = getattr(flow.target, "use_state", None)
-        if use_state is not None:  # the target's key index lives in the store when it can (flat memory)
-            use_state(state)
         self.spec = Spec.of(flow)
         self.mode = mode
         self.writing = mode in ("run", "apply")
+        use_state = getattr(flow.target, "use_state", None)
+        if use_state is not None and self.writing:
+            # a writing run keeps the target's key index in the store when it can (flat memory); a
+            # plan or dry run writes nothing to the store (SYNC.md §9), so its index stays in memory
+            use_state(state)
         self.retry_dead_letters = retry_dead_letters
         self.progress = progress
         self.given = given
