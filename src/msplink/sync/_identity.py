@@ -61,7 +61,7 @@ _DROP = re.compile("[.'`\u2019]")
 _SPACE = re.compile(r"\s+")
 
 
-@functools.lru_cache(maxsize=16384)
+@functools.lru_cache(maxsize=4096)  # bounded: memory stays flat (SYNC.md §1.7)
 def name_key(name: str | None) -> str | None:
     """Normalise an organisation name: case, accents kept, punctuation, ``&`` = ``and``, trailing
     legal suffixes (Inc, LLC, Ltd, Corp, GmbH ...), whitespace. ``None`` for an empty name.
@@ -114,7 +114,7 @@ def same_email(a: object, b: object) -> bool:
     return key is not None and key == email_key(b)
 
 
-@functools.lru_cache(maxsize=16384)
+@functools.lru_cache(maxsize=4096)
 def domain_key(value: str | None) -> str | None:
     """The registrable-looking domain of a website or e-mail address (``www.`` and scheme dropped;
     free-mail domains give ``None``).

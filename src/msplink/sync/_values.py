@@ -366,9 +366,11 @@ def _normal(data: object) -> object:
 
 _NONE_HASH: Final = hashlib.sha256(b"null").hexdigest()[:32]
 _HASHES: dict[tuple[type, object], str] = {}
-_HASHES_MAX: Final = 1 << 16
+_HASHES_MAX: Final = 1 << 12
 """Hashes of the plain values already hashed (a run hashes the same names, codes and flags again
-for both sides of every record, and again on its rerun); dropped whole when full."""
+for both sides of every record, and again on its rerun); dropped whole when full. Small on purpose:
+the values worth keeping (codes, flags, terms) are few, a record's own name is hashed twice at most,
+and 65,536 entries held ~8 MiB at 100k records (SYNC.md §1 invariant 7)."""
 _CACHED: Final = frozenset({str, int, bool, Decimal})
 
 
