@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 from msplink.connectwise import models as cwm
 from msplink.errors import ConfigurationError
 from msplink.models import QUICKBOOKS, Invoice, Link, Money, Payment, PaymentAllocation
-from msplink.sandbox import World, seed_world
+from msplink.sandbox import FaultKind, World, seed_world
 from msplink.sync import Guards, MemoryStateStore, SQLiteStateStore, StateStore, arun, plan
 from msplink.sync.recipes import RECIPES, payments_to_connectwise
 from msplink.sync.recipes._payments import APPLY_FLOW, STANDING_FLOW, allocate_unapplied
@@ -436,3 +436,19 @@ def test_under_latency_async_overlaps_the_per_invoice_requests_with_the_same_cal
     assert sync_run.peak == {"connectwise": 1, "quickbooks": 1}
     assert async_run.peak["connectwise"] == 24
     assert async_run.wall < sync_run.wall / 4
+
+
+def test_a_create_that_did_not_land_gives_its_amount_back_so_a_retry_is_not_refused(world: World) -> None:
+    """Every payment POST's connection drops: each create fails transiently, never as "more than the
+    open balance" (the in-run retry used to find the balance the failed attempt had taken), and a
+    retry of the dead letters with the faults gone creates the 11 payments."""
+    state = MemoryStateStore()
+    world.cw.faults.inject(FaultKind.DROP_CONNECTION, rate=1.0, method="POST", path="/payments$")
+    report = sync(world, state)
+    creates = [f for f in report.failures if f.flow == APPLY_FLOW]
+    assert len(creates) == 11
+    assert {type(f.error).__name__ for f in creates} == {"TransportError"}
+    assert methods(world, "connectwise")["POST"] >= 11
+    world.cw.faults.clear()
+    again = sync(world, state, retry_dead_letters=True)
+    assert counts(again)[APPLY_FLOW].get("created") == 11 and state.dead_letters() == []

@@ -237,6 +237,7 @@ class InvoicePayments(Operations):
                     continue
                 self.balances[str(invoice_id)] = open_ - amount
                 creates.append((op, invoice_id, model))
+        started = self.now()  # before the creates: a lost answer's payment was entered after this
         answers = yield Many(
             tuple(partial(_create_payment, self.cw, invoice_id, model) for _, invoice_id, model in creates)
         )
@@ -250,7 +251,6 @@ class InvoicePayments(Operations):
                 record = self.remote(str(invoice_id), answer)
                 results[op.key] = WriteResult(key=op.key, id=record.id, version=record.version)
         if unsure:
-            started = self.now()
             intents = [
                 Intent(
                     key=op.key,
@@ -266,6 +266,9 @@ class InvoicePayments(Operations):
             for op, found in zip(unsure, landed, strict=True):
                 if found is not None:
                     results[op.key] = WriteResult(key=op.key, id=found.id, version=found.version)
+        for _, invoice_id, model in (c for c in creates if results[c[0].key].error is not None):
+            # a create that did not land gives its amount back: a retry must find the balance it had
+            self.balances[str(invoice_id)] += _decimal(model.amount)
         # the updates and deletes (one request each) in one step: concurrently on async clients
         changed = [op for op in ops if op.action in (Action.UPDATE, Action.DELETE)]
         answers = (yield Many(tuple(self._change(op) for op in changed))) if changed else ()
