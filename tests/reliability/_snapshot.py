@@ -22,6 +22,9 @@ A QuickBooks RecurringTransaction keeps its own id inside the transaction it wra
 and ``Invoice.RecurDataRef``): those are taken out too, so templates created concurrently in another
 order compare equal.
 
+A ConnectWise custom field with no value (an unchecked checkbox) counts as unset: ConnectWise itself
+answers every custom field of a record's type, set or not.
+
 Derived QuickBooks balances (a customer's ``Balance``) are settled first, as the API would answer
 them on the next request: the sandbox recomputes them lazily.
 """
@@ -158,6 +161,8 @@ class _Labeller:
         body = {k: v for k, v in record.items() if k not in VOLATILE and k not in own}
         if table == "quickbooks/RecurringTransaction":  # the template's own id is inside its wrapper
             body = {k: _unwrapped(v) for k, v in body.items()}
+        if system == "connectwise" and "customFields" in body:
+            body = _set_custom_fields(body)
         if level <= 0:
             return {k: v for k, v in body.items() if not isinstance(v, (Mapping, list))}
         return self.relabel(system, body, "", level)
@@ -167,6 +172,22 @@ class _Labeller:
             return "?"
         table, rid = ref
         return _digest([table, self.content(table, self.tables[table][rid], level)])
+
+
+def _set_custom_fields(body: Mapping[str, Any]) -> dict[str, Any]:
+    """A ConnectWise record's custom fields that hold a value: an unchecked checkbox or an empty value
+    is the field unset (ConnectWise answers every custom field of a record's type, set or not; the
+    sandbox only those written), so a record whose overdue flag went on and off again equals one whose
+    flag was never set."""
+    kept = [
+        f
+        for f in body.get("customFields") or ()
+        if not (isinstance(f, Mapping) and f.get("value") in (None, False, ""))
+    ]
+    out = {k: v for k, v in body.items() if k != "customFields"}
+    if kept:
+        out["customFields"] = kept
+    return out
 
 
 def _unwrapped(value: Any) -> Any:
