@@ -346,7 +346,7 @@ def markdown(report: dict[str, Any]) -> str:
         f"Latency {report['latency_s'] * 1000:.0f} ms per request in virtual time; the vendors' rate limits "
         "enforced by the sandboxes. Calls = API calls / platform minimum (reads at full pages, writes at "
         "full batches). CPU = msplink's thread CPU per source record (sandboxes excluded), "
-        "MemoryStateStore. Wall = virtual seconds (latency + rate-limit waits). Memory = peak traced "
+        "MemoryStateStore, the seeded world frozen out of the GC. Wall = virtual seconds (latency + rate-limit waits). Memory = peak traced "
         "memory against a world served by another process, SQLiteStateStore.",
         "",
         "Each recipe is measured after its prerequisites (the recipes its `after=` names, transitively) ran "
