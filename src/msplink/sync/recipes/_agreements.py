@@ -78,6 +78,7 @@ from msplink.sync.recipes._io_steps import (
     RecipeMapper,
     Steps,
     SyncOperations,
+    every,
     is_async_client,
 )
 
@@ -334,10 +335,7 @@ class _Contracts(Operations):
         ]
         # one read per agreement (ConnectWise serves additions only under their agreement), all of the
         # page's at once: concurrently on async clients
-        listed = (yield Many(tuple(partial(_additions, self.cw, n) for n in recurring))) if recurring else ()
-        failed = next((x for x in listed if isinstance(x, MsplinkError)), None)
-        if failed is not None:
-            raise failed
+        listed = yield from every([partial(_additions, self.cw, n) for n in recurring])
         additions_of: dict[int, tuple[Any, ...]] = {
             n: tuple(found) for n, found in zip(recurring, listed, strict=True)
         }

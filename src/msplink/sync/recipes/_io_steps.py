@@ -43,6 +43,7 @@ __all__ = [
     "SyncOperations",
     "adrive",
     "drive",
+    "every",
     "gather",
     "is_async_client",
     "merge_calls",
@@ -80,6 +81,18 @@ class Many:
 
 Step = Call | Items | Many
 Steps = Generator[Step, Any, T]
+
+
+def every(fns: Sequence[Callable[[], Any]]) -> Steps[tuple[Any, ...]]:
+    """Run ``fns`` as one :class:`Many` step (concurrently on async clients) and return their values;
+    the first :class:`~msplink.errors.MsplinkError` among them is raised (no step for no calls)."""
+    if not fns:
+        return ()
+    results: tuple[Any, ...] = yield Many(tuple(fns))
+    failed = next((r for r in results if isinstance(r, MsplinkError)), None)
+    if failed is not None:
+        raise failed
+    return results
 
 
 def drive(plan: Steps[T]) -> T:

@@ -33,7 +33,7 @@ from msplink.mappers import MappingConfig, find_mapper
 from msplink.models import CONNECTWISE, ExternalRef, Invoice, InvoiceStatus, Link, Payment
 from msplink.sync import Action, ChangePage, Intent, LookupRequest, RemoteRecord, WriteOp, WriteResult
 from msplink.sync._values import decode, encode, field_values
-from msplink.sync.recipes._io_steps import Call, Items, Many, Operations, RecipeMapper, Steps
+from msplink.sync.recipes._io_steps import Call, Items, Many, Operations, RecipeMapper, Steps, every
 
 __all__ = [
     "APPLICATION_FIELD",
@@ -188,12 +188,7 @@ class InvoicePayments(Operations):
         wanted = sorted(set(invoice_ids), key=_id_order)
         # one read per invoice (ConnectWise serves payments only under their invoice), all at once:
         # concurrently on async clients, in order on sync ones
-        listed = (
-            (yield Many(tuple(partial(_list_payments, self.cw, int(i)) for i in wanted))) if wanted else ()
-        )
-        failed = next((x for x in listed if isinstance(x, MsplinkError)), None)
-        if failed is not None:
-            raise failed
+        listed = yield from every([partial(_list_payments, self.cw, int(i)) for i in wanted])
         out: list[RemoteRecord] = []
         for invoice_id, items in zip(wanted, listed, strict=True):
             out.extend(self.remote(invoice_id, p) for p in items)
@@ -531,21 +526,10 @@ class StandingSource(Operations):
         ]
         # ``GET /finance/invoices?conditions=id in (...)`` per 100 ids, all at once: concurrently on
         # async clients
-        listed = (
-            (
-                yield Many(
-                    tuple(partial(_invoices_where, self.cw, f"id in ({c})", self.fields) for c in chunks)
-                )
-            )
-            if chunks
-            else ()
+        listed = yield from every(
+            [partial(_invoices_where, self.cw, f"id in ({c})", self.fields) for c in chunks]
         )
-        out: list[RemoteRecord] = []
-        for items in listed:
-            if isinstance(items, MsplinkError):
-                raise items
-            out.extend(self._remote(i) for i in items)
-        return out
+        return [self._remote(i) for items in listed for i in items]
 
     def _list_ids(self) -> Steps[list[str]]:
         items = yield Items(lambda: self.cw.invoices.list(fields=["id"]))

@@ -27,7 +27,7 @@ from typing import Any, Final, Literal, cast
 
 import attrs
 
-from msplink.errors import ConfigurationError, MappingError, MsplinkError
+from msplink.errors import ConfigurationError, MappingError
 from msplink.mappers import MappingConfig, find_mapper, purchase_order_to_vendor_bill
 from msplink.models import (
     CONNECTWISE,
@@ -61,11 +61,11 @@ from msplink.sync.adapters import (
 from msplink.sync.recipes._io_steps import (
     AsyncOperations,
     Call,
-    Many,
     Operations,
     RecipeMapper,
     Steps,
     SyncOperations,
+    every,
     is_async_client,
     merge_calls,
 )
@@ -181,10 +181,7 @@ class _Orders(Operations):
         scoped = [int(r.id) for r in records if not r.deleted and _status_of(r.data) in self.statuses]
         # one read per order in scope (ConnectWise serves line items only under their order), all of
         # the page's at once: concurrently on async clients, in order on sync ones
-        listed = (yield Many(tuple(partial(_line_items, self.cw, n) for n in scoped))) if scoped else ()
-        failed = next((x for x in listed if isinstance(x, MsplinkError)), None)
-        if failed is not None:
-            raise failed
+        listed = yield from every([partial(_line_items, self.cw, n) for n in scoped])
         lines_of: dict[int, tuple[Any, ...]] = {
             n: tuple(found) for n, found in zip(scoped, listed, strict=True)
         }
