@@ -18,11 +18,12 @@ from hypothesis import strategies as st
 
 from msplink.errors import ConfigurationError
 from msplink.mappers import CustomFieldMapping, MappingConfig, find_mapper
-from msplink.models import Contact, Customer, ExternalRef
-from msplink.sandbox import World, seed_world
+from msplink.models import Contact, Customer, ExternalRef, Ticket
+from msplink.sandbox import World, WorldClients, seed_world
 from msplink.sync import Action, LookupRequest, WriteOp
 from msplink.sync.adapters import AsyncSalesforceAdapter, SalesforceAdapter
-from msplink.sync.adapters.salesforce import URI_MAX, SharedReads, _position
+from msplink.sync.adapters._sf_reads import _position
+from msplink.sync.adapters.salesforce import URI_MAX, SharedReads
 from msplink.sync.recipes._crm import with_custom_fields
 from tests.sync._recipes import request_counts
 
@@ -156,9 +157,13 @@ def test_a_complete_table_pages_as_the_keyset_read_would(
     assert [r for p in pages for r in p] == wanted
     assert all(len(p) == page for p in pages[:-1]) and len(pages[-1]) <= page
     live = {r.id for r in rows if not r.is_deleted}
-    assert {r.id for r in shared.table_rows("Account", "Id", [r.id for r in rows], False) or []} == live
+    assert {
+        r.id for r in (shared.table_rows("Account", "Id", [r.id for r in rows], False) or ([], []))[0]
+    } == live
     parents = {r.id for r in rows if r.raw["AccountId"] == "1" and (deleted or not r.is_deleted)}
-    assert {r.id for r in shared.table_rows("Account", "AccountId", ["1"], deleted) or []} == parents
+    assert {
+        r.id for r in (shared.table_rows("Account", "AccountId", ["1"], deleted) or ([], []))[0]
+    } == parents
 
 
 def test_a_table_with_a_gap_or_over_the_limit_answers_nothing() -> None:
@@ -226,3 +231,128 @@ def test_look_ups_by_id_fill_each_get_query_up_to_the_uri_limit(world: World) ->
     # 28 URL bytes per 18-character id: 1,500 of them take 4 statements of at most 12,000 bytes
     assert len(by_id) == 4 and all(len(uri) <= URI_MAX - 2048 for uri in by_id)
     assert len(by_external) == 1 and len(by_external[0]) <= URI_MAX - 2048  # was 2 (500 values a list)
+
+
+# ------------------------------------------------------------------ scoped tables, stale values
+
+CASE = find_mapper("salesforce", "Case", Ticket)
+TICKET_KEYS = "external_id:refs.connectwise.ticket"
+
+
+def _case_adapter(c: WorldClients, world: World, shared: SharedReads | None) -> SalesforceAdapter:
+    return SalesforceAdapter(
+        c.sf,
+        CASE,
+        config=world.config,
+        now=world.clock.now,
+        external_id_field="CW_Ticket_Id__c",
+        shared=shared,
+    )
+
+
+def _many(extra: list[str] = []) -> list[str]:  # noqa: B006 - read only
+    """Ticket ids for a look-up too long for one statement (the seeded cases hold 22, 23 and 24)."""
+    return [str(n) for n in range(1, 3_001)] + extra
+
+
+def _create(key: str, ticket: str, account: str) -> WriteOp:
+    payload = {"Subject": f"Ticket {ticket}", "AccountId": account}
+    source = ExternalRef("connectwise", "ticket", ticket)
+    return WriteOp(
+        key=key, action=Action.CREATE, source=source, target_id=None, payload=payload, version=None
+    )
+
+
+def _found(adapter: SalesforceAdapter, tickets: list[str]) -> set[tuple[str, str]]:
+    records = adapter.lookup(LookupRequest(keys={TICKET_KEYS: tickets}))
+    return {(r.id, str(r.data.raw.get("CW_Ticket_Id__c"))) for r in records}
+
+
+def test_a_long_external_id_look_up_reads_the_keyed_rows_once_and_answers_the_next(world: World) -> None:
+    with world.clients() as c:
+        plain, shared = _case_adapter(c, world, None), _case_adapter(c, world, SharedReads())
+        expected = _found(plain, _many())
+        world.sf.clear_log()
+        first = _found(shared, _many())
+        assert request_counts(world.sf) == {"GET query": 1}  # WHERE CW_Ticket_Id__c != null: one page
+        world.sf.clear_log()
+        second = _found(shared, _many()[1000:])
+    assert request_counts(world.sf) == {}
+    assert first == expected and len(first) == 3
+    assert second == {f for f in expected if int(f[1]) > 1000}
+
+
+def test_values_a_write_sent_are_read_again_and_the_rest_answered(world: World) -> None:
+    with world.clients() as c:
+        shared = _case_adapter(c, world, SharedReads())
+        before = _found(shared, _many())
+        account = str(c.sf.accounts.query("SELECT Id FROM Account LIMIT 1").to_list()[0].id)
+        [result] = shared.write([_create("k", "9001", account)])
+        assert result.ok
+        world.sf.clear_log()
+        after = _found(shared, _many(["9001"]))
+        assert request_counts(world.sf) == {"GET query": 1}  # CW_Ticket_Id__c IN ('9001') only
+        world.sf.clear_log()
+        fresh = _found(_case_adapter(c, world, None), _many(["9001"]))
+    assert after == fresh == before | {(str(result.id), "9001")}
+
+
+def test_a_keyed_read_over_one_page_is_not_tried_again(world: World) -> None:
+    def calls(adapter: SalesforceAdapter, tickets: list[str]) -> tuple[set[tuple[str, str]], int]:
+        world.sf.clear_log()
+        found = _found(adapter, tickets)
+        return found, request_counts(world.sf)["GET query"]
+
+    with world.clients() as c:
+        shared = _case_adapter(c, world, SharedReads())
+        shared.page_size = 2  # three seeded cases: the keyed read does not fit one page
+        first, tried = calls(shared, _many())
+        again, later = calls(shared, _many()[1:])
+        plain = _case_adapter(c, world, None)
+        (expected, statements), (_, fewer) = calls(plain, _many()), calls(plain, _many()[1:])
+    assert statements >= 2 and (tried, later) == (1 + statements, fewer)  # the keyed read, once
+    assert first == again == expected and len(first) == 3
+
+
+@given(
+    keys=st.lists(st.sampled_from(["22", "23", "24", "25", "9001"]), max_size=5),
+    written=st.lists(st.sampled_from(["22", "25", "9001"]), max_size=3, unique=True),
+)
+def test_stale_tracking_answers_as_salesforce_does(keys: list[str], written: list[str]) -> None:
+    world = seed_world("small", seed=1)
+    with world.clients() as c:
+        shared = _case_adapter(c, world, SharedReads())
+        _found(shared, _many())  # the keyed table
+        account = str(c.sf.accounts.query("SELECT Id FROM Account LIMIT 1").to_list()[0].id)
+        ops = [_create(f"k{n}", t, account) for n, t in enumerate(written)]
+        assert all(r.ok for r in shared.write(ops))
+        asked = _many(keys)
+        assert _found(shared, asked) == _found(_case_adapter(c, world, None), asked)
+
+
+@given(moves=st.lists(st.tuples(st.integers(0, 59), st.none() | st.integers(0, 26)), max_size=6))
+def test_a_table_written_through_answers_parent_look_ups_as_salesforce_does(
+    moves: list[tuple[int, int | None]],
+) -> None:
+    world = seed_world("small", seed=1)
+    with world.clients() as c:
+        shared = SharedReads()
+        contacts = SalesforceAdapter(c.sf, CONTACT, config=world.config, now=world.clock.now, shared=shared)
+        rows = contacts.read_changes(None, None).records  # the table of every Contact
+        accounts = sorted(str(a.id) for a in c.sf.accounts.query("SELECT Id FROM Account").to_list())
+        ops = [
+            WriteOp(
+                key=f"k{n}",
+                action=Action.UPDATE,
+                source=ExternalRef("connectwise", "contact", str(n)),
+                target_id=rows[contact].id,
+                payload={"Phone": "555-0100"} if account is None else {"AccountId": accounts[account]},
+                version=rows[contact].version,
+            )
+            for n, (contact, account) in enumerate(dict(moves).items())
+        ]
+        assert all(r.ok for r in contacts.write(ops))
+        plain = SalesforceAdapter(c.sf, CONTACT, config=world.config, now=world.clock.now)
+        for wanted in (accounts[:9], accounts[9:]):
+            got = {(r.id, r.data.raw.get("AccountId")) for r in contacts.related("AccountId", wanted)}
+            assert got == {(r.id, r.data.raw.get("AccountId")) for r in plain.related("AccountId", wanted)}

@@ -22,12 +22,10 @@ limit); normalised names and domains come from a
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime, timezone
 from typing import Any, Final
 from urllib.parse import quote_plus
-
-import attrs
 
 from msplink.errors import (
     APIError,
@@ -58,6 +56,7 @@ from msplink.sync.adapters._base import (
     adrive,
     drive,
 )
+from msplink.sync.adapters._sf_reads import SHARED_MAX_ROWS, SharedReads
 from msplink.sync.adapters._shared import budget_chunks, intent_of, pair_creates, top_level_diff
 
 __all__ = [
@@ -380,30 +379,48 @@ class _Salesforce(AdapterBase):
         if self.external_id_field and externals:
             groups.append((self.external_id_field, list(externals)))
         for field, values in groups:
-            held = self.shared.table_rows(self.sobject, field, values, deleted) if self.shared else None
-            if held is not None:
-                found.update((str(m.id), m) for m in held)
-                continue
-            if self.shared is not None and field == "Id":
-                known, values = self.shared.held(self.sobject, values, deleted)
-                found.update((str(m.id), m) for m in known)
-            for chunk in budget_chunks(values, _in_size, self._in_budget(field), _IN_MOST):
-                statement = self._by_condition(soql.F(field).in_(chunk))
-                for model in (yield from self._rows(statement, deleted=deleted)):
-                    found[str(model.id)] = model
+            if field != "Id" and not deleted:
+                yield from self._scoped_table(field, values)
+            found.update((str(m.id), m) for m in (yield from self._where_in(field, values, deleted)))
         return list(found.values())
+
+    def _where_in(self, field: str, values: Sequence[str], deleted: bool) -> Steps[list[Any]]:
+        """The rows whose ``field`` holds one of ``values``: what the run's shared reads answer, the
+        rest by ``field IN (...)`` statements sized to the URI."""
+        found: dict[str, Any] = {}
+        share = self.shared
+        held = share.table_rows(self.sobject, field, values, deleted) if share is not None else None
+        if held is not None:
+            found.update((str(m.id), m) for m in held[0])
+            values = held[1]
+        elif share is not None and field == "Id":
+            known, values = share.held(self.sobject, values, deleted)
+            found.update((str(m.id), m) for m in known)
+        for chunk in budget_chunks(sorted(set(values)), _in_size, self._in_budget(field), _IN_MOST):
+            statement = self._by_condition(soql.F(field).in_(chunk))
+            for model in (yield from self._rows(statement, deleted=deleted)):
+                found[str(model.id)] = model
+        return list(found.values())
+
+    def _scoped_table(self, field: str, values: Sequence[str]) -> Steps[None]:
+        """Before a look-up by ``field`` that takes more than one statement, read every row whose
+        ``field`` is set in one page (``WHERE field != null``): when that is all of them, the run's
+        shared reads answer this and every later look-up by ``field`` (one call instead of one or more
+        per source page); when it is not, the look-ups go on by ``IN (...)`` and this is not tried
+        again in the run."""
+        share = self.shared
+        if share is None or share.scoped(self.sobject, field) is not None:
+            return
+        chunks = budget_chunks(sorted(set(values)), _in_size, self._in_budget(field), _IN_MOST)
+        if next(chunks, None) is None or next(chunks, None) is None:
+            return  # one statement answers it: no cheaper
+        items, after = yield from self._keyset(soql.F(field) != None, None, deleted=False)  # noqa: E711
+        share.feed_scoped(self.sobject, field, items, complete=after is None)
 
     def _related(self, field: str, values: Sequence[str]) -> Steps[list[RemoteRecord]]:
         """The live records whose ``field`` holds one of ``values`` (``AccountId IN (...)``)."""
-        name = soql.check_identifier(field)
-        held = self.shared.table_rows(self.sobject, name, values, False) if self.shared else None
-        if held is not None:
-            return [self.remote(m) for m in held]
-        found: dict[str, Any] = {}
-        for chunk in budget_chunks(sorted(set(values)), _in_size, self._in_budget(name), _IN_MOST):
-            for model in (yield from self._rows(self._by_condition(soql.F(name).in_(chunk)))):
-                found[str(model.id)] = model
-        return [self.remote(m) for m in found.values()]
+        rows = yield from self._where_in(soql.check_identifier(field), values, False)
+        return [self.remote(m) for m in rows]
 
     def _fetch(self, ids: Sequence[str]) -> Steps[list[RemoteRecord]]:
         models = yield from self._by_ids(list(dict.fromkeys(ids)), deleted=True)
@@ -480,8 +497,6 @@ class _Salesforce(AdapterBase):
 
     def _write(self, ops: Sequence[WriteOp]) -> Steps[list[WriteResult]]:
         started = self.now()
-        if self.shared is not None:  # what the run read of these records is older than this write
-            self.shared.forget(self.sobject, [str(op.target_id) for op in ops if op.target_id])
         results: dict[int, WriteResult] = {}
         creates: list[tuple[int, dict[str, Any]]] = []
         updates: list[tuple[int, dict[str, Any]]] = []
@@ -500,6 +515,9 @@ class _Salesforce(AdapterBase):
                         updates.append((n, body))
             except MsplinkError as exc:
                 results[n] = WriteResult(key=op.key, error=exc)
+        if self.shared is not None:  # what the run read of these records is older than this write
+            sent = [b for _, b in (*creates, *updates)]
+            self.shared.forget(self.sobject, [str(op.target_id) for op in ops if op.target_id], sent)
         field = self.external_id_field
         threshold = self.bulk_threshold
         if creates:
@@ -641,287 +659,3 @@ class AsyncSalesforceAdapter(_Salesforce, AsyncMethods):
     async def related(self, field: str, values: Sequence[str]) -> list[RemoteRecord]:
         """See :meth:`SalesforceAdapter.related`."""
         return await adrive(self.client, self._related(field, values))
-
-
-# --- the reads of one run, shared ---------------------------------------------------------
-
-SHARED_MAX_ROWS: Final = 20_000
-"""Records one :class:`SharedReads` holds at most (ten full Salesforce pages)."""
-
-_Position = tuple[datetime, str]
-
-
-def _position(model: Any) -> _Position:
-    stamp = model.system_modstamp
-    stamp = stamp.astimezone(timezone.utc) if stamp is not None else datetime.min.replace(tzinfo=timezone.utc)
-    return stamp, str(model.id)
-
-
-@attrs.define
-class _Table:
-    """Every row of one sObject, in keyset order, as one complete read returned them."""
-
-    deleted: bool
-    """Read through ``/queryAll``: the deleted rows are in it (a ``/query`` table has live rows only)."""
-    rows: list[Any] = attrs.field(factory=list)
-    end: _Position | None = None
-    complete: bool = False
-    index: dict[str, int] = attrs.field(factory=dict)
-
-    def add(self, items: Sequence[Any]) -> None:
-        for model in items:
-            self.index[str(model.id)] = len(self.rows)
-            self.rows.append(model)
-
-
-@attrs.define
-class _Bucket:
-    """What one sObject's reads returned."""
-
-    statements: dict[tuple[str, bool], tuple[list[Any], _Position | None]] = attrs.field(factory=dict)
-    table: _Table | None = None
-    by_id: dict[str, Any] = attrs.field(factory=dict)
-    held: int = 0
-
-    def index(self, rows: Iterable[Any]) -> None:
-        for model in rows:
-            self.by_id[str(model.id)] = model
-
-
-_USER_RELATIONS: Final = frozenset({"owner", "createdby", "lastmodifiedby"})
-"""Relationships to ``User``, which no flow writes."""
-
-
-class SharedReads:
-    """The Salesforce reads of one run, shared by its adapters so that no record is asked for twice.
-
-    A recipe runs several flows over the same sObjects: ``leads_to_connectwise`` reads every ``Lead``
-    three times (lead companies, open leads, converted leads) and looks four of them up again for the
-    write-back; ``accounts_and_contacts`` reads every ``Account`` as a source, again to load its target
-    index, again by id for the records it updates and by external id for the ones it creates. The
-    platform minimum (issue 18) reads each record once. This is that memory, for one run:
-
-    - every adapter that joins it reads its sObject with one field list (the union of theirs), so
-      their statements are the same text;
-    - a statement answered once is answered again from memory (its rows, and whether a page followed);
-    - a record any read returned is not asked for again by ``Id``;
-    - a complete read of an sObject with no condition (every keyset page of ``SELECT ... FROM X``, from
-      the first page to the last: a source's first read through ``/queryAll``, deleted rows included,
-      or a target's index load through ``/query``) is the *table*: later reads of it with no condition
-      (any page), by ``Id``, by an external-id field and by a parent field (``AccountId IN (...)``)
-      are answered from it, as Salesforce would have answered them at the time of that read (deleted
-      rows only from a ``/queryAll`` table);
-    - a write through a member (create, upsert, update, delete) forgets the statements and the table
-      of its sObject and the records it wrote, and everything of every sObject whose rows reach it
-      through a relationship (``Account.Name`` of a Contact): what the write changed is read again
-      from Salesforce (settling a write always asks the platform).
-
-    The answers are as fresh as the run's first read of them, never older: a record another user changes
-    during the run is read at its new ``SystemModstamp`` by the next run (watermarks come from the
-    records, not from the clock). It holds at most ``max_rows`` records; past that it keeps no more, and
-    the reads it cannot answer go to Salesforce as before. Make one per run (a recipe's ``flows()`` does):
-    it is not a cache across runs.
-
-    Args:
-        max_rows: Records held at most; reads past it go to Salesforce.
-
-    Attributes:
-        served: Reads answered from memory (each would have been one ``GET /query`` or more).
-    """
-
-    def __init__(self, *, max_rows: int = SHARED_MAX_ROWS) -> None:
-        self.max_rows = max_rows
-        self.served = 0
-        self._members: dict[str, list[Any]] = {}
-        self._buckets: dict[str, _Bucket] = {}
-
-    def __repr__(self) -> str:
-        held = sum(b.held for b in self._buckets.values())
-        return f"<SharedReads {sorted(self._members)} held={held} served={self.served}>"
-
-    # --- members ---------------------------------------------------------------------------
-
-    def join(self, adapter: Any) -> None:
-        """Read ``adapter``'s sObject with the union of every member's field list."""
-        members = self._members.setdefault(adapter.sobject.lower(), [])
-        members.append(adapter)
-        fields = tuple(dict.fromkeys(f for m in members for f in m.fields))
-        for member in members:
-            member.fields = fields
-
-    def members(self, sobject: str) -> Sequence[Any]:
-        """The adapters of ``sobject`` that joined."""
-        return self._members.get(sobject.lower(), ())
-
-    def reads(self, sobject: str, field: str) -> bool:
-        """Whether the members of ``sobject`` read ``field``."""
-        members = self.members(sobject)
-        return bool(members) and field.lower() in {f.lower() for f in members[0].fields}
-
-    def forget(self, sobject: str | None = None, ids: Iterable[str] | None = None) -> None:
-        """A member writes ``sobject`` (``None``: anything): what was read of it is not answered
-        again (with ``ids``, the records written: the others read by ``Id`` still are, since the
-        write did not change them), nor anything of an sObject whose field list reaches it through
-        a relationship (``Account.Name`` of a Contact; a relationship this cannot name, a custom
-        ``X__r``, counts as reaching it). Relationships to ``User`` (``Owner.Name``) never do: no
-        flow writes users."""
-        if sobject is None:
-            self._buckets.clear()
-            return
-        written = sobject.lower()
-        for name in list(self._buckets):
-            if name != written and self._reaches(name, written):
-                del self._buckets[name]
-        bucket = self._buckets.get(written)
-        if bucket is None:
-            return
-        if ids is None:
-            del self._buckets[written]
-            return
-        bucket.statements.clear()
-        bucket.table = None
-        for record_id in ids:
-            bucket.by_id.pop(record_id, None)
-        bucket.held = len(bucket.by_id)
-
-    def _reaches(self, sobject: str, written: str) -> bool:
-        for field in self.members(sobject)[0].fields if self.members(sobject) else ():
-            head, dot, _ = field.lower().partition(".")
-            if not dot or head in _USER_RELATIONS:
-                continue
-            target = sobject if head == "parent" else head
-            if target == written or head.endswith("__r"):
-                return True
-        return False
-
-    def _bucket(self, sobject: str) -> _Bucket:
-        return self._buckets.setdefault(sobject.lower(), _Bucket())
-
-    def _room(self, bucket: _Bucket, rows: int) -> bool:
-        if sum(b.held for b in self._buckets.values()) + rows > self.max_rows:
-            return False
-        bucket.held += rows
-        return True
-
-    # --- statements --------------------------------------------------------------------------
-
-    def answer(
-        self, sobject: str, statement: str, deleted: bool
-    ) -> tuple[list[Any], _Position | None] | None:
-        """The rows of a statement read before in this run, and the keyset position after them
-        (``None``: the last page, or a statement read whole)."""
-        bucket = self._buckets.get(sobject.lower())
-        found = bucket.statements.get((statement, deleted)) if bucket is not None else None
-        if found is not None:
-            self.served += 1
-        return found
-
-    def keep(
-        self, sobject: str, statement: str, deleted: bool, rows: list[Any], after: _Position | None
-    ) -> None:
-        """Remember a statement's rows (and the keyset position after them)."""
-        bucket = self._bucket(sobject)
-        if (statement, deleted) not in bucket.statements and self._room(bucket, len(rows)):
-            bucket.statements[statement, deleted] = (rows, after)
-            bucket.index(rows)
-
-    def held(self, sobject: str, ids: Iterable[str], deleted: bool) -> tuple[list[Any], list[str]]:
-        """The records of ``ids`` any read of this run returned (live ones, unless ``deleted``: a
-        deleted one is known not to be live), and the ids no read returned."""
-        bucket = self._buckets.get(sobject.lower())
-        by_id = bucket.by_id if bucket is not None else {}
-        found: list[Any] = []
-        missing: list[str] = []
-        for record_id in ids:
-            model = by_id.get(record_id)
-            if model is None:
-                missing.append(record_id)
-            elif deleted or not model.is_deleted:
-                found.append(model)
-        return found, missing
-
-    # --- the table of an sObject ---------------------------------------------------------------
-
-    def _table(self, sobject: str, deleted: bool) -> _Table | None:
-        bucket = self._buckets.get(sobject.lower())
-        table = bucket.table if bucket is not None else None
-        if table is None or not table.complete or (deleted and not table.deleted):
-            return None
-        return table
-
-    def table_page(
-        self, sobject: str, after: _Position | None, deleted: bool, size: int
-    ) -> tuple[list[Any], _Position | None] | None:
-        """A keyset page of every row (``deleted``: tombstones too) after ``after``, from the table."""
-        table = self._table(sobject, deleted)
-        if table is None:
-            return None
-        start = 0
-        if after is not None:
-            at = table.index.get(after[1])
-            if at is None or _position(table.rows[at]) != after:
-                return None
-            start = at + 1
-        items: list[Any] = []
-        for model in table.rows[start:]:
-            if deleted or not model.is_deleted:
-                items.append(model)
-                if len(items) > size:
-                    break
-        self.served += 1
-        if len(items) > size:
-            return items[:size], _position(items[size - 1])
-        return items, None
-
-    def table_rows(self, sobject: str, field: str, values: Iterable[str], deleted: bool) -> list[Any] | None:
-        """The rows whose ``field`` (``Id``, an external id, a parent id) holds one of ``values``."""
-        table = self._table(sobject, deleted)
-        if table is None:
-            return None
-        wanted = set(values)
-        self.served += 1
-        if field.lower() == "id":
-            found: Iterable[Any] = (table.rows[table.index[v]] for v in wanted if v in table.index)
-        else:
-            found = (m for m in table.rows if _raw(m, field) in wanted)
-        return [m for m in found if deleted or not m.is_deleted]
-
-    def feed_table(
-        self,
-        sobject: str,
-        after: _Position | None,
-        items: Sequence[Any],
-        end: _Position | None,
-        *,
-        deleted: bool,
-    ) -> None:
-        """One keyset page of ``SELECT ... FROM X`` (no condition) through ``/queryAll``
-        (``deleted``) or ``/query``: the table grows page by page while the pages follow each
-        other, and is complete at the last one. A complete table is kept (one through ``/queryAll``
-        answers more: it replaces a ``/query`` one)."""
-        bucket = self._bucket(sobject)
-        table = bucket.table
-        if after is None:
-            if table is not None and table.complete and (table.deleted or not deleted):
-                return
-            if table is not None:
-                bucket.held -= len(table.rows)
-            table = bucket.table = _Table(deleted=deleted)
-        elif table is None or table.complete or table.end != after or table.deleted != deleted:
-            return
-        if not self._room(bucket, len(items)):
-            bucket.held -= len(table.rows)
-            bucket.table = None
-            return
-        table.add(items)
-        bucket.index(items)
-        table.end = end
-        table.complete = end is None
-
-
-def _raw(model: Any, field: str) -> str | None:
-    raw = getattr(model, "raw", None) or {}
-    for key, value in raw.items():
-        if key.lower() == field.lower():
-            return None if value is None else str(value)
-    return None
