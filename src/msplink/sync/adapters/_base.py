@@ -89,7 +89,8 @@ REFRESH_EVERY = timedelta(minutes=5)
 refresh also reads msplink's own recent writes again (they are changes), about 1.2 times each."""
 
 RAW_CACHE = 5000
-"""Wire records kept from look-ups (the newest), so an update can send only the fields it changes."""
+"""Wire records kept from look-ups and update answers (the newest), so an update can send only the
+fields it changes. Create answers are not kept: a run creating many records keeps flat memory."""
 
 DEFAULT_INDEX_RULES: tuple[MatchRule, ...] = (by_email(), by_name(), by_domain())
 """The keys a target index serves (e-mail, normalised name, web domain)."""

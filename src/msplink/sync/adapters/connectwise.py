@@ -435,7 +435,10 @@ class _ConnectWise(AdapterBase):
             self.index.drop(op.target_id or "")
             return WriteResult(key=op.key, id=op.target_id)
         record_id = str(model.id)
-        self.remember(record_id, model)
+        if op.action is not Action.CREATE:
+            # an update's answer replaces what its look-up kept; a create's is not kept (the cache
+            # would grow with every record made: flat memory); updated again later, it is read again
+            self.remember(record_id, model)
         self.index.forget(record_id)  # linked from now on: never a match candidate
         return WriteResult(key=op.key, id=record_id, version=self.version_of(model))
 

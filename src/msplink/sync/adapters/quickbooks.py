@@ -398,7 +398,10 @@ class _QuickBooks(AdapterBase):
             self.index.drop(op.target_id or "")
             return WriteResult(key=op.key, id=op.target_id)
         record_id = str(entity.id)
-        self.remember(record_id, entity)
+        if op.action is not Action.CREATE:
+            # an update's answer replaces what its look-up kept; a create's is not kept (the cache
+            # would grow with every record made: flat memory); updated again later, it is read again
+            self.remember(record_id, entity)
         self.index.forget(record_id)  # linked from now on: never a match candidate
         return WriteResult(key=op.key, id=record_id, version=entity.sync_token)
 
