@@ -30,7 +30,7 @@ from msplink.quickbooks import (
 )
 from msplink.salesforce import AsyncSalesforceClient, ClientCredentialsAuth, SalesforceClient
 from msplink.sandbox import FaultKind, World
-from msplink.sync import StateStore, SyncReport, arun
+from msplink.sync import StateStore, SyncReport
 from msplink.sync.recipes import RECIPES, Recipe
 
 __all__ = [
@@ -200,9 +200,9 @@ def run_recipe(recipe: Recipe, world: World, clients: Clients, state: StateStore
 async def run_recipe_async(
     recipe: Recipe, world: World, clients: Clients, state: StateStore, **extra: Any
 ) -> SyncReport:
-    """Run a recipe's flows (:meth:`Recipe.make_flows`) once, in order, with ``arun`` over async
-    clients."""
-    flows = recipe.make_flows(
+    """Run a recipe once over async clients (:meth:`Recipe.arun`: its flows in order, those reading
+    one shared source in turn)."""
+    return await recipe.arun(
         cw=clients.cw,
         qbo=clients.qbo,
         sf=clients.sf,
@@ -210,9 +210,8 @@ async def run_recipe_async(
         config=world.config,
         now=world.clock.now,
         **recipe_options(recipe.flows),
+        **extra,
     )
-    reports = [await arun(flow, state=state, **extra) for flow in flows]
-    return SyncReport.combine(recipe.name, reports)
 
 
 def prerequisites(recipe: Recipe) -> tuple[Recipe, ...]:

@@ -97,7 +97,26 @@ def workdir(tmp_path_factory: pytest.TempPathFactory) -> str:
 def test_sigkill_at_a_random_point_then_a_rerun_ends_exactly_as_an_uninterrupted_run(
     index: int, workdir: str, tmp_path: Path
 ) -> None:
-    name, point, nth = draw(index, workdir)
+    _kill_and_rerun(*draw(index, workdir), workdir, tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("point", "share"),
+    [("sf.send", 0.5), ("store.commit:after", 0.6), ("cw.answered", 1.0)],
+    ids=["sf-write-mid-turns", "commit-mid-turns", "last-cw-read"],
+)
+def test_sigkill_while_two_flows_run_in_turn_then_a_rerun_ends_exactly(
+    point: str, share: float, workdir: str, tmp_path: Path
+) -> None:
+    """invoices_to_salesforce runs its invoice and task flows page by page in turn over one read of
+    each page (``run_together``): killed between their turns, each flow resumes from its own state."""
+    name = "invoices_to_salesforce"
+    counts = uninterrupted(name, workdir)[2]
+    assert counts[point] > 1, sorted(counts)
+    _kill_and_rerun(name, point, max(1, round(counts[point] * share)), workdir, tmp_path)
+
+
+def _kill_and_rerun(name: str, point: str, nth: int, workdir: str, tmp_path: Path) -> None:
     expected, expected_letters, _ = uninterrupted(name, workdir)
     world = world_for(name, SIZE, SEED)
     with SQLiteStateStore(tmp_path / "state.db") as first:

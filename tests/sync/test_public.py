@@ -23,6 +23,7 @@ ADDED = {  # what adapters and users also need; to be listed in SYNC.md §2
     "Source", "Target", "AsyncSource", "AsyncTarget",
     "RemoteRecord", "ChangePage", "LookupRequest", "WriteOp", "WriteResult", "Intent",
     "same_email",
+    "run_together", "arun_together",
 }  # fmt: skip
 
 
@@ -41,6 +42,7 @@ def test_the_subpackages_load_on_first_use() -> None:
     assert set(adapters.__all__) == {
         "AsyncConnectWiseAdapter", "AsyncQuickBooksAdapter", "AsyncSalesforceAdapter",
         "ConnectWiseAdapter", "QuickBooksAdapter", "SalesforceAdapter",
+        "SharedPages", "AsyncSharedPages", "SharedReads", "in_turns", "shared_pages",
     }  # fmt: skip
     assert msplink.sync.adapters is adapters and msplink.sync.recipes is recipes
     assert {"adapters", "recipes", "reports"} <= set(dir(msplink.sync))

@@ -21,9 +21,9 @@ from msplink.mappers import CustomFieldMapping, MappingConfig, find_mapper
 from msplink.models import Contact, Customer, ExternalRef, Ticket
 from msplink.sandbox import World, WorldClients, seed_world
 from msplink.sync import Action, LookupRequest, WriteOp
-from msplink.sync.adapters import AsyncSalesforceAdapter, SalesforceAdapter
+from msplink.sync.adapters import AsyncSalesforceAdapter, SalesforceAdapter, SharedReads
 from msplink.sync.adapters._sf_reads import _position
-from msplink.sync.adapters.salesforce import URI_MAX, SharedReads
+from msplink.sync.adapters.salesforce import URI_MAX
 from msplink.sync.recipes._crm import with_custom_fields
 from tests.sync._recipes import request_counts
 

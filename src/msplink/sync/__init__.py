@@ -20,7 +20,7 @@ Platform adapters implement :class:`Source` / :class:`Target` (or the async twin
 import importlib as _importlib
 from typing import Any as _Any
 
-from msplink.sync._engine import aapply, aplan, apply, arun, plan, run
+from msplink.sync._engine import aapply, aplan, apply, arun, arun_together, plan, run, run_together
 from msplink.sync._flow import Flow
 from msplink.sync._identity import (
     MatchRule,
@@ -100,6 +100,7 @@ __all__ = [
     "aplan",
     "apply",
     "arun",
+    "arun_together",
     "by_domain",
     "by_email",
     "by_external_id",
@@ -109,6 +110,7 @@ __all__ = [
     "recipes",
     "reports",
     "run",
+    "run_together",
     "same_email",
 ]
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import inspect
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Generator, Sequence
+from typing import Any, TypeAlias
 
 from msplink.errors import ConfigurationError, MsplinkError
 from msplink.sync._flow import Flow
@@ -27,10 +27,11 @@ from msplink.sync._session import (
     Session,
     Settle,
     Writes,
+    api_calls,
     is_fatal,
 )
 
-__all__ = ["aapply", "aplan", "apply", "arun", "plan", "run"]
+__all__ = ["aapply", "aplan", "apply", "arun", "arun_together", "plan", "run", "run_together"]
 
 
 # ------------------------------------------------------------------------------------- drivers
@@ -96,52 +97,112 @@ async def _awrite(target: Any, request: Writes) -> tuple[Any, ...]:
     return tuple(await asyncio.gather(*(one(ops) for ops in request.batches)))
 
 
-def _drive(session: Session) -> Any:
-    flow = session.flow
-    if _is_async(flow):
-        raise ConfigurationError(f"flow {flow.name!r} has async adapters: use arun / aplan / aapply")
-    loop = session.main()
+Turns: TypeAlias = Generator[tuple[Flow, Request], Any, list[Any]]
+
+
+def _turns(sessions: Sequence[Session]) -> Turns:
+    """The run loops of ``sessions`` in turn, one page each: the plan both drivers carry out.
+
+    It yields ``(flow, request)`` for the driver to carry out with that flow's adapters and takes the
+    result back (or the adapter's ``MsplinkError`` thrown in). A session's turn ends when it asks for
+    its next page (the next :class:`ReadChanges` after the one its turn answered): the next session
+    then handles the page it has, so each page of a shared source is read once while the sessions
+    page through it together (:class:`~msplink.sync.adapters.SharedPages`). One session is the plain
+    run loop. Every loop is closed when it ends or one fails (its lease released).
+    """
+    loops = [session.main() for session in sessions]
+    results: list[Any] = [None] * len(loops)
+    waiting: dict[int, Request] = {}
+    active = list(range(len(loops)))
     try:
-        request = next(loop)
+        while active:
+            for n in list(active):
+                loop, flow = loops[n], sessions[n].flow
+                others = [m for m in active if m != n]
+                before = [api_calls(sessions[m].flow) for m in others]
+                try:
+                    request = waiting.pop(n) if n in waiting else next(loop)
+                    read = False
+                    while not (read and isinstance(request, ReadChanges)):
+                        read = read or isinstance(request, ReadChanges)
+                        try:
+                            result = yield flow, request
+                        except MsplinkError as exc:
+                            request = loop.throw(exc)
+                        else:
+                            request = loop.send(result)
+                    waiting[n] = request  # its next page: the next session's turn
+                except StopIteration as stop:
+                    results[n] = stop.value
+                    active.remove(n)
+                for m, was in zip(others, before, strict=True):  # what this turn called is not theirs
+                    elsewhere = sessions[m].calls_elsewhere
+                    for system, count in api_calls(sessions[m].flow).items():
+                        elsewhere[system] = elsewhere.get(system, 0) + count - was.get(system, 0)
+        return results
+    finally:
+        for loop in loops:
+            loop.close()
+
+
+def _drive_all(sessions: Sequence[Session]) -> list[Any]:
+    for session in sessions:
+        if _is_async(session.flow):
+            raise ConfigurationError(
+                f"flow {session.flow.name!r} has async adapters: use arun / aplan / aapply"
+            )
+    turns = _turns(sessions)
+    try:
+        flow, request = next(turns)
         while True:
             if isinstance(request, Writes):
-                request = loop.send(_write(flow.target, request))
+                flow, request = turns.send(_write(flow.target, request))
                 continue
             method, args = _adapter_call(flow, request)
             try:
                 result = method(*args)
             except MsplinkError as exc:
-                request = loop.throw(exc)
+                flow, request = turns.throw(exc)
             else:
-                request = loop.send(result)
+                flow, request = turns.send(result)
     except StopIteration as stop:
-        return stop.value
+        done: list[Any] = stop.value
+        return done
     finally:
-        loop.close()
+        turns.close()
 
 
-async def _adrive(session: Session) -> Any:
-    flow = session.flow
-    if not _is_async(flow):
-        raise ConfigurationError(f"flow {flow.name!r} has sync adapters: use run / plan / apply")
-    loop = session.main()
+async def _adrive_all(sessions: Sequence[Session]) -> list[Any]:
+    for session in sessions:
+        if not _is_async(session.flow):
+            raise ConfigurationError(f"flow {session.flow.name!r} has sync adapters: use run / plan / apply")
+    turns = _turns(sessions)
     try:
-        request = next(loop)
+        flow, request = next(turns)
         while True:
             if isinstance(request, Writes):
-                request = loop.send(await _awrite(flow.target, request))
+                flow, request = turns.send(await _awrite(flow.target, request))
                 continue
             method, args = _adapter_call(flow, request)
             try:
                 result = await method(*args)
             except MsplinkError as exc:
-                request = loop.throw(exc)
+                flow, request = turns.throw(exc)
             else:
-                request = loop.send(result)
+                flow, request = turns.send(result)
     except StopIteration as stop:
-        return stop.value
+        done: list[Any] = stop.value
+        return done
     finally:
-        loop.close()
+        turns.close()
+
+
+def _drive(session: Session) -> Any:
+    return _drive_all([session])[0]
+
+
+async def _adrive(session: Session) -> Any:
+    return (await _adrive_all([session]))[0]
 
 
 # ------------------------------------------------------------------------------------ public API
@@ -279,3 +340,62 @@ async def aapply(
         return result
     finally:
         close()
+
+
+def run_together(
+    flows: Sequence[Flow],
+    *,
+    state: StateStore,
+    dry_run: bool = False,
+    progress: bool | ProgressCallback | None = None,
+    retry_dead_letters: bool = False,
+) -> list[SyncReport]:
+    """Sync several flows page by page in turn: each flow handles its next page after every other
+    flow handled the page it had (the same run loop as :func:`run`, one page at a time per flow).
+
+    Flows that read one source through a :class:`~msplink.sync.adapters.SharedPages` (the same
+    changes, two targets: invoices and their follow-up tasks) read each page once, and hold one page,
+    however many pages the run reads. Run together only flows none of which needs another's whole run
+    first: a flow that needs the links another makes for records of any page runs after it (:func:`run`).
+
+    Args:
+        flows: The flows, in the order each page goes through them.
+        state: The state store they share.
+        dry_run: Plan and report only (see :func:`run`).
+        progress: See :func:`run` (one bar or callback per flow).
+        retry_dead_letters: Retry each flow's dead letters first.
+
+    Returns:
+        One report per flow, in order (each counts the API calls of its own turns only).
+
+    Raises:
+        GuardError: A flow's plan exceeded its guards (before that page's first write).
+        LeaseError: Another process runs one of the flows.
+        SyncError: Authentication, configuration or reading failed in a flow; every flow keeps what
+            it committed (the next run resumes each).
+    """
+    opened = [_run_session(flow, state, dry_run, progress, retry_dead_letters) for flow in flows]
+    try:
+        results: list[SyncReport] = _drive_all([session for session, _ in opened])
+        return results
+    finally:
+        for _, close in opened:
+            close()
+
+
+async def arun_together(
+    flows: Sequence[Flow],
+    *,
+    state: StateStore,
+    dry_run: bool = False,
+    progress: bool | ProgressCallback | None = None,
+    retry_dead_letters: bool = False,
+) -> list[SyncReport]:
+    """The async twin of :func:`run_together`."""
+    opened = [_run_session(flow, state, dry_run, progress, retry_dead_letters) for flow in flows]
+    try:
+        results: list[SyncReport] = await _adrive_all([session for session, _ in opened])
+        return results
+    finally:
+        for _, close in opened:
+            close()

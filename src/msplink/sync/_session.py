@@ -184,7 +184,7 @@ def _transient(error: BaseException | None) -> bool:
     return isinstance(error, (RateLimitError, ServerError, TransportError))
 
 
-def _api_calls(flow: Flow) -> dict[str, int]:
+def api_calls(flow: Flow) -> dict[str, int]:
     calls: dict[str, int] = {}
     for adapter in (flow.source, flow.target):
         for system, count in dict(adapter.api_calls).items():
@@ -252,7 +252,8 @@ class Session:
         self.replanned: set[str] = set()
         self.pages = 0
         self.complete = False
-        self.calls_at_start = _api_calls(flow)
+        self.calls_at_start = api_calls(flow)
+        self.calls_elsewhere: dict[str, int] = {}  # by sessions run in turn with this one (same clients)
 
     @property
     def _batch(self) -> int:
@@ -305,8 +306,9 @@ class Session:
         return self._finish("ok")
 
     def _finish(self, status: str, error: str | None = None) -> SyncReport:
-        calls_now = _api_calls(self.flow)
-        calls = {s: n - self.calls_at_start.get(s, 0) for s, n in calls_now.items()}
+        calls_now = api_calls(self.flow)
+        start, elsewhere = self.calls_at_start, self.calls_elsewhere
+        calls = {s: n - start.get(s, 0) - elsewhere.get(s, 0) for s, n in calls_now.items()}
         report = self.report.build(ended_at=_now(), api_calls=calls, watermark=self.watermark, status=status)
         if self.mode != "plan":
             self.state.record_run(attrs.evolve(report.to_record(), error=error))

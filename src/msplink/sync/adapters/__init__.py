@@ -5,6 +5,8 @@ Each adapter wraps one client and one vendor object (with its ``msplink.mappers`
 the ``Async*`` twins do the same over the async clients, running the same plans.
 """
 
+from msplink.sync.adapters._pages import AsyncSharedPages, SharedPages, in_turns, shared_pages
+from msplink.sync.adapters._sf_reads import SharedReads
 from msplink.sync.adapters.connectwise import AsyncConnectWiseAdapter, ConnectWiseAdapter
 from msplink.sync.adapters.quickbooks import AsyncQuickBooksAdapter, QuickBooksAdapter
 from msplink.sync.adapters.salesforce import AsyncSalesforceAdapter, SalesforceAdapter
@@ -13,7 +15,12 @@ __all__ = [
     "AsyncConnectWiseAdapter",
     "AsyncQuickBooksAdapter",
     "AsyncSalesforceAdapter",
+    "AsyncSharedPages",
     "ConnectWiseAdapter",
     "QuickBooksAdapter",
     "SalesforceAdapter",
+    "SharedPages",
+    "SharedReads",
+    "in_turns",
+    "shared_pages",
 ]

@@ -71,7 +71,6 @@ __all__ = [
     "URI_MAX",
     "AsyncSalesforceAdapter",
     "SalesforceAdapter",
-    "SharedReads",
     "Steps",
 ]
 

@@ -21,7 +21,8 @@ import attrs
 
 from msplink.errors import ConfigurationError
 from msplink.mappers import MappingConfig
-from msplink.sync import Flow, StateStore, SyncReport
+from msplink.sync import Flow, StateStore, SyncReport, arun_together
+from msplink.sync.adapters import in_turns
 
 __all__ = [
     "RECIPES",
@@ -136,6 +137,45 @@ class Recipe:
             now=now,
             **options,
         )
+
+    async def arun(
+        self,
+        *,
+        cw: Any = None,
+        qbo: Any = None,
+        sf: Any = None,
+        state: StateStore,
+        config: MappingConfig | None,
+        retry_dead_letters: bool = False,
+        now: Callable[[], datetime] | None = None,
+        **options: Any,
+    ) -> SyncReport:
+        """Run the recipe once over async clients: its flows in order with :func:`~msplink.sync.arun`,
+        those reading one shared source in turn with :func:`~msplink.sync.arun_together` (as
+        :meth:`sync` runs them). A dry run of a recipe is :meth:`sync`'s (its later flows see what the
+        earlier ones would link).
+
+        Args:
+            cw: An ``AsyncConnectWiseClient`` (when the recipe needs ConnectWise).
+            qbo: An ``AsyncQuickBooksClient`` (when it needs QuickBooks).
+            sf: An ``AsyncSalesforceClient`` (when it needs Salesforce).
+            state: The state store.
+            config: The ``MappingConfig``.
+            retry_dead_letters: Retry each flow's dead letters first.
+            now: The clock of the adapters (default: the system clock).
+            **options: The recipe's own options (see its docs page).
+
+        Returns:
+            The recipe's report (``report.parts`` holds each flow's).
+
+        Raises:
+            ConfigurationError: A client the recipe needs is missing, or a client is not async.
+        """
+        flows = self.make_flows(cw=cw, qbo=qbo, sf=sf, state=state, config=config, now=now, **options)
+        reports: list[SyncReport] = []
+        for group in in_turns(flows):
+            reports.extend(await arun_together(group, state=state, retry_dead_letters=retry_dead_letters))
+        return SyncReport.combine(self.name, reports)
 
     def make_flows(
         self,

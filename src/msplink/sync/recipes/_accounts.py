@@ -47,8 +47,8 @@ from msplink.sync.adapters import (
     AsyncSalesforceAdapter,
     ConnectWiseAdapter,
     SalesforceAdapter,
+    SharedReads,
 )
-from msplink.sync.adapters.salesforce import SharedReads
 from msplink.sync.recipes._companies import VENDOR_TYPES, not_a_vendor
 from msplink.sync.recipes._crm import (
     CW_COMPANY_ID,

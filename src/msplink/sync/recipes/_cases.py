@@ -44,7 +44,7 @@ from msplink.sync import (
     by_link,
     run,
 )
-from msplink.sync.adapters.salesforce import SharedReads
+from msplink.sync.adapters import SharedReads
 from msplink.sync.recipes._cw_to_sf import (
     Read,
     Steps,

@@ -58,7 +58,7 @@ from msplink.sync import (
     by_name,
     run,
 )
-from msplink.sync.adapters.salesforce import SharedReads
+from msplink.sync.adapters import SharedReads
 from msplink.sync.recipes._cw_to_sf import cw_adapter, linked_to, same_kind, sf_adapter
 from msplink.sync.recipes._won_sources import WonOpportunity, won_records
 

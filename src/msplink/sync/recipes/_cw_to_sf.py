@@ -53,8 +53,8 @@ from msplink.sync.adapters import (
     AsyncSalesforceAdapter,
     ConnectWiseAdapter,
     SalesforceAdapter,
+    SharedReads,
 )
-from msplink.sync.adapters.salesforce import SharedReads
 from msplink.sync.recipes._io_steps import gather
 
 __all__ = [

@@ -60,8 +60,8 @@ from msplink.sync.adapters import (
     AsyncSalesforceAdapter,
     ConnectWiseAdapter,
     SalesforceAdapter,
+    SharedReads,
 )
-from msplink.sync.adapters.salesforce import SharedReads
 from msplink.sync.recipes._crm import (
     CW_COMPANY_ID,
     CW_CONTACT_ID,

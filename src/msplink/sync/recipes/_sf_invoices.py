@@ -45,8 +45,9 @@ from msplink.sync import (
     by_external_id,
     by_link,
     run,
+    run_together,
 )
-from msplink.sync.adapters.salesforce import SharedReads
+from msplink.sync.adapters import SharedReads, shared_pages
 from msplink.sync.recipes._cw_to_sf import (
     Read,
     Steps,
@@ -246,9 +247,13 @@ class InvoicesToSalesforce:
         record = invoice_record_mapper()
         account_linked = linked_to(state, SALESFORCE, "Account")
         invoice_linked = linked_to(state, SALESFORCE, INVOICE_OBJECT)
+        # the invoice and task flows read the same changes: run in turn, each page is read once
+        pages = shared_pages(
+            cw_adapter(cw, cw_invoice, config=config, integration_user=cw_integration_user, now=now)
+        )
         invoices = Flow(
             name=INVOICE_FLOW,
-            source=cw_adapter(cw, cw_invoice, config=config, integration_user=cw_integration_user, now=now),
+            source=pages,
             target=sf_adapter(
                 sf, record, config=config, external_id_field="CW_Invoice_Id__c", now=now, shared=shared
             ),
@@ -266,12 +271,11 @@ class InvoicesToSalesforce:
         task_linked = linked_to(state, SALESFORCE, "Task")
         task_mapper = _completed(find_mapper("salesforce", "Task", Task))
         follow_up = _follow_up_mapper(cw_invoice, day, task_priority)
-        inner = cw_adapter(cw, cw_invoice, config=config, integration_user=cw_integration_user, now=now)
-        sweep = _overdue_sweep(cw, inner, day)
+        sweep = _overdue_sweep(cw, pages, day)
         target = sf_adapter(sf, task_mapper, config=config, name_field="subject", now=now, shared=shared)
         overdue = Flow(
             name=TASK_FLOW,
-            source=enriched_source(inner, sweep),
+            source=enriched_source(pages, sweep),
             target=account_owner_target(target, sf, account_field="what_id"),
             source_mapper=follow_up,
             target_mapper=task_mapper,
@@ -348,18 +352,10 @@ class InvoicesToSalesforce:
         view = planned_state(state, dry_run, [first])
         if view is not state:  # a dry run: the later flows see the links the first one planned
             _, *rest = self.flows(state=view, **options)
-        reports = [first]
-        for flow in rest:
-            reports.append(
-                run(
-                    flow,
-                    state=view,
-                    dry_run=dry_run,
-                    progress=progress,
-                    retry_dead_letters=retry_dead_letters,
-                )
-            )
-        return SyncReport.combine(NAME, reports)
+        together = run_together(
+            rest, state=view, dry_run=dry_run, progress=progress, retry_dead_letters=retry_dead_letters
+        )  # page by page: the invoice flow, then the task flow, over one read of each page
+        return SyncReport.combine(NAME, [first, *together])
 
     def __repr__(self) -> str:
         return "<recipe invoices_to_salesforce>"
