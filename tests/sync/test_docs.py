@@ -7,18 +7,20 @@ import re
 from pathlib import Path
 
 import msplink.sync
+import msplink.sync.adapters
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "sync.md"
 
 
 def test_code_blocks_parse_and_import_real_names() -> None:
     blocks = re.findall(r"```python\n(.*?)```", DOC.read_text(encoding="utf-8"), flags=re.S)
-    assert len(blocks) == 2
+    assert len(blocks) == 3
+    modules = {"msplink.sync": msplink.sync, "msplink.sync.adapters": msplink.sync.adapters}
     for block in blocks:
         tree = ast.parse(block)
         for node in ast.walk(tree):
-            if isinstance(node, ast.ImportFrom) and node.module == "msplink.sync":
-                assert all(hasattr(msplink.sync, alias.name) for alias in node.names)
+            if isinstance(node, ast.ImportFrom) and node.module in modules:
+                assert all(hasattr(modules[node.module], alias.name) for alias in node.names)
 
 
 def test_every_skip_reason_and_status_is_documented() -> None:

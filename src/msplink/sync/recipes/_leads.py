@@ -53,7 +53,7 @@ from msplink.sync import (
     by_external_id,
     by_link,
     by_name,
-    run,
+    run_together,
 )
 from msplink.sync.adapters import (
     AsyncConnectWiseAdapter,
@@ -61,6 +61,8 @@ from msplink.sync.adapters import (
     ConnectWiseAdapter,
     SalesforceAdapter,
     SharedReads,
+    in_turns,
+    shared_pages,
 )
 from msplink.sync.recipes._crm import (
     CW_COMPANY_ID,
@@ -224,6 +226,7 @@ class _Renamed:
 
     def __init__(self, source: Any, object: str) -> None:
         self._source = source
+        self.inner = source
         self.object = object
 
     def __getattr__(self, name: str) -> Any:
@@ -240,6 +243,7 @@ class _Grouping:
 
     def __init__(self, leads: Any, in_scope: Callable[[Mapping[str, Any]], bool]) -> None:
         self.leads = leads
+        self.inner = leads
         self.in_scope = in_scope
 
     @property
@@ -422,7 +426,9 @@ class LeadsToConnectWise:
         lead_company_row = comparable(lead_company_mapper())
         company_row = comparable(find_mapper("connectwise", "company", Customer), own_id_field=CW_COMPANY_ID)
         lead_reader = sf_cls(sf, lead_company_row, config=cfg, now=now, shared=shared)
-        source = (AsyncLeadCompanies if asynchronous else LeadCompanies)(lead_reader, scope.raw)
+        # the first three flows read the same leads: run in turn, each page is read once
+        pages = shared_pages(lead_reader)
+        source = (AsyncLeadCompanies if asynchronous else LeadCompanies)(pages, scope.raw)
         companies = Flow(
             name=COMPANIES,
             source=source,
@@ -448,7 +454,7 @@ class LeadsToConnectWise:
         cw_contacts = cw_cls(cw, cw_contact_row, config=cfg, now=now, name_field="email")
         contacts = Flow(
             name=CONTACTS,
-            source=leads,
+            source=pages,
             target=cw_contacts,
             source_mapper=lead_row,
             target_mapper=cw_contact_row,
@@ -464,16 +470,14 @@ class LeadsToConnectWise:
         converted_leads = attrs.evolve(
             contacts,
             name=CONVERTED,
-            source=_Renamed(
-                sf_cls(sf, lead_row, config=cfg, now=now, name_field="last_name", shared=shared),
-                LEAD_CONVERTED,
-            ),
+            source=_Renamed(pages, LEAD_CONVERTED),
             direction=Direction.ONE_WAY,
             filter=scope.converted_lead,
         )
         write_back = attrs.evolve(
             contacts.reversed(
                 name=WRITE_BACK,
+                target=leads,  # the lead adapter itself (a shared source only reads)
                 match=(by_link(),),
                 fields=(f"custom_fields.{CW_CONTACT_ID}", f"custom_fields.{CW_COMPANY_ID}"),
             ),
@@ -522,10 +526,14 @@ class LeadsToConnectWise:
         """
         if is_async(sf, cw):
             raise TypeError("async clients: run each of leads_to_connectwise.flows(...) with arun, in order")
+        flows = self.flows(
+            sf=sf, cw=cw, config=config, statuses=statuses, converted=converted, guards=guards, now=now
+        )
         reports = [
-            run(flow, state=state, dry_run=dry_run, progress=progress, retry_dead_letters=retry_dead_letters)
-            for flow in self.flows(
-                sf=sf, cw=cw, config=config, statuses=statuses, converted=converted, guards=guards, now=now
+            report
+            for group in in_turns(flows)  # the three lead flows in turn, then the write-back
+            for report in run_together(
+                group, state=state, dry_run=dry_run, progress=progress, retry_dead_letters=retry_dead_letters
             )
         ]
         return SyncReport.combine(NAME, reports)
