@@ -42,7 +42,7 @@ def test_the_subpackages_load_on_first_use() -> None:
     assert set(adapters.__all__) == {
         "AsyncConnectWiseAdapter", "AsyncQuickBooksAdapter", "AsyncSalesforceAdapter",
         "ConnectWiseAdapter", "QuickBooksAdapter", "SalesforceAdapter",
-        "SharedPages", "AsyncSharedPages", "SharedReads", "in_turns", "shared_pages",
+        "SharedPages", "AsyncSharedPages", "SharedReads", "SourceWrapper", "in_turns", "shared_pages",
     }  # fmt: skip
     assert msplink.sync.adapters is adapters and msplink.sync.recipes is recipes
     assert {"adapters", "recipes", "reports"} <= set(dir(msplink.sync))

@@ -5,7 +5,13 @@ Each adapter wraps one client and one vendor object (with its ``msplink.mappers`
 the ``Async*`` twins do the same over the async clients, running the same plans.
 """
 
-from msplink.sync.adapters._pages import AsyncSharedPages, SharedPages, in_turns, shared_pages
+from msplink.sync.adapters._pages import (
+    AsyncSharedPages,
+    SharedPages,
+    SourceWrapper,
+    in_turns,
+    shared_pages,
+)
 from msplink.sync.adapters._sf_reads import SharedReads
 from msplink.sync.adapters.connectwise import AsyncConnectWiseAdapter, ConnectWiseAdapter
 from msplink.sync.adapters.quickbooks import AsyncQuickBooksAdapter, QuickBooksAdapter
@@ -21,6 +27,7 @@ __all__ = [
     "SalesforceAdapter",
     "SharedPages",
     "SharedReads",
+    "SourceWrapper",
     "in_turns",
     "shared_pages",
 ]

@@ -16,14 +16,58 @@ from typing import Any
 
 from msplink.sync._protocols import ChangePage, RemoteRecord
 
-__all__ = ["AsyncSharedPages", "SharedPages", "in_turns", "pages_of", "shared_pages"]
+__all__ = ["AsyncSharedPages", "SharedPages", "SourceWrapper", "in_turns", "pages_of", "shared_pages"]
 
 _Key = tuple[datetime | None, str | None]
 
 
-class _Shared:
+class SourceWrapper:
+    """A source over another one (``inner``, an adapter or another wrapper): its platform, object,
+    integration user, delete feed and API calls are the inner one's. Subclasses read through it.
+
+    Args:
+        inner: The source read through.
+    """
+
     def __init__(self, inner: Any) -> None:
         self.inner = inner
+
+    @property
+    def system(self) -> str:
+        """The inner source's platform."""
+        value: str = self.inner.system
+        return value
+
+    @property
+    def object(self) -> str:
+        """The inner source's object."""
+        value: str = self.inner.object
+        return value
+
+    @property
+    def integration_user(self) -> str | None:
+        """The inner source's integration user."""
+        value: str | None = self.inner.integration_user
+        return value
+
+    @property
+    def has_delete_feed(self) -> bool:
+        """The inner source's (ConnectWise has none, Salesforce has one)."""
+        return bool(self.inner.has_delete_feed)
+
+    @property
+    def api_calls(self) -> Mapping[str, int]:
+        """The inner source's client's calls."""
+        value: Mapping[str, int] = self.inner.api_calls
+        return value
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.system}:{self.object})"
+
+
+class _Shared(SourceWrapper):
+    def __init__(self, inner: Any) -> None:
+        super().__init__(inner)
         self.served = 0
         """Pages answered from memory (each one ``read_changes`` call of the inner adapter saved)."""
         self._last: tuple[_Key, ChangePage] | None = None
@@ -37,35 +81,6 @@ class _Shared:
     def _keep(self, key: _Key, page: ChangePage) -> ChangePage:
         self._last = (key, page)
         return page
-
-    @property
-    def system(self) -> str:
-        """The inner adapter's platform."""
-        value: str = self.inner.system
-        return value
-
-    @property
-    def object(self) -> str:
-        """The inner adapter's object."""
-        value: str = self.inner.object
-        return value
-
-    @property
-    def integration_user(self) -> str | None:
-        """The inner adapter's integration user."""
-        value: str | None = self.inner.integration_user
-        return value
-
-    @property
-    def has_delete_feed(self) -> bool:
-        """The inner adapter's."""
-        return bool(self.inner.has_delete_feed)
-
-    @property
-    def api_calls(self) -> Mapping[str, int]:
-        """The inner adapter's client's calls."""
-        value: Mapping[str, int] = self.inner.api_calls
-        return value
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.system}:{self.object} served={self.served})"

@@ -54,6 +54,7 @@ from msplink.sync.adapters import (
     ConnectWiseAdapter,
     SalesforceAdapter,
     SharedReads,
+    SourceWrapper,
 )
 from msplink.sync.recipes._io_steps import gather
 
@@ -186,8 +187,9 @@ def sf_adapter(client: Any, mapper: Any, **options: Any) -> Any:
 # ------------------------------------------------------------------------------- enriched sources
 
 
-class _Enriched:
-    """What the sync and async enriched sources share: the inner adapter's identity and counters."""
+class _Enriched(SourceWrapper):
+    """What the sync and async enriched sources share: the inner adapter's identity and counters
+    (the expansion calls through the same client)."""
 
     def __init__(
         self,
@@ -197,42 +199,16 @@ class _Enriched:
         object: str | None = None,
         fetch_ids: Callable[[Sequence[str]], Sequence[str]] | None = None,
     ) -> None:
-        self.inner = inner
+        super().__init__(inner)
         self.expand = expand
         self._object = object
         self.fetch_ids = fetch_ids or (lambda ids: list(ids))
-
-    @property
-    def system(self) -> str:
-        """The inner adapter's platform."""
-        value: str = self.inner.system
-        return value
 
     @property
     def object(self) -> str:
         """The object the records are (the inner adapter's, unless the expansion makes others)."""
         value: str = self._object or self.inner.object
         return value
-
-    @property
-    def integration_user(self) -> str | None:
-        """The inner adapter's integration user."""
-        value: str | None = self.inner.integration_user
-        return value
-
-    @property
-    def has_delete_feed(self) -> bool:
-        """The inner adapter's (ConnectWise has none, Salesforce has one)."""
-        return bool(self.inner.has_delete_feed)
-
-    @property
-    def api_calls(self) -> Mapping[str, int]:
-        """The inner adapter's client's calls (the expansion calls through the same client)."""
-        value: Mapping[str, int] = self.inner.api_calls
-        return value
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}({self.system}:{self.object})"
 
 
 class EnrichedSource(_Enriched):
