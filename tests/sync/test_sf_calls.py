@@ -340,6 +340,9 @@ def test_a_table_written_through_answers_parent_look_ups_as_salesforce_does(
         contacts = SalesforceAdapter(c.sf, CONTACT, config=world.config, now=world.clock.now, shared=shared)
         rows = contacts.read_changes(None, None).records  # the table of every Contact
         accounts = sorted(str(a.id) for a in c.sf.accounts.query("SELECT Id FROM Account").to_list())
+        world.sf.clear_log()
+        contacts.related("AccountId", accounts[:1])  # asked before the writes: the table answers it
+        assert request_counts(world.sf) == {}
         ops = [
             WriteOp(
                 key=f"k{n}",
@@ -353,6 +356,9 @@ def test_a_table_written_through_answers_parent_look_ups_as_salesforce_does(
         ]
         assert all(r.ok for r in contacts.write(ops))
         plain = SalesforceAdapter(c.sf, CONTACT, config=world.config, now=world.clock.now)
+        world.sf.clear_log()
+        contacts.related("Email", ["nobody@example.com"])  # first asked after a write: Salesforce answers
+        assert request_counts(world.sf) == ({"GET query": 1} if ops else {})
         for wanted in (accounts[:9], accounts[9:]):
             got = {(r.id, r.data.raw.get("AccountId")) for r in contacts.related("AccountId", wanted)}
             assert got == {(r.id, r.data.raw.get("AccountId")) for r in plain.related("AccountId", wanted)}

@@ -68,6 +68,9 @@ class _Table:
     Salesforce (a record may have that value now, or no longer)."""
     tracked: int = 0
     """Values in :attr:`stale` and :attr:`stale_ids`."""
+    asked: set[str] = attrs.field(factory=set)
+    """Fields (lower case) look-ups asked the table by: from the first write on, the only ones it
+    answers (a write's stale values are kept for them alone, so they stay few)."""
 
     def add(self, items: Sequence[Any]) -> None:
         for model in items:
@@ -80,16 +83,18 @@ class _Table:
         pairs: list[tuple[str, str]] = []
         for record_id in ids:
             self.stale_ids.add(record_id)
-            pairs.append(("", record_id))
+            self.tracked += 1
             at = self.index.get(record_id)
             if at is not None:
                 pairs.extend(_values(getattr(self.rows[at], "raw", None) or {}))
         for record in records:
             pairs.extend(_values(record))
+        kept = 0
         for field, value in pairs:
-            if field:
+            if field in self.asked:
                 self.stale.setdefault(field, set()).add(value)
-        self.tracked += len(pairs)
+                kept += 1
+        self.tracked += kept
 
 
 @attrs.define
@@ -198,6 +203,10 @@ class SharedReads:
         if sobject is None:
             self._buckets.clear()
             return
+        if ids is not None:
+            ids, records = list(ids), list(records)
+            if not ids and not records:  # nothing was written
+                return
         written = sobject.lower()
         for name in list(self._buckets):
             if name != written and self._reaches(name, written):
@@ -208,7 +217,6 @@ class SharedReads:
         if ids is None:
             del self._buckets[written]
             return
-        ids = list(ids)
         bucket.statements.clear()
         table = bucket.table
         if table is not None:
@@ -318,6 +326,10 @@ class SharedReads:
         name = field.lower()
         if table is None or table.scope not in (None, name):
             return None
+        if name != "id" and name not in table.asked:  # written ids are always kept
+            if table.written:  # its stale values were not kept for this field
+                return None
+            table.asked.add(name)
         wanted = set(values)
         stale = table.stale_ids if name == "id" else table.stale.get(name, set())
         rest = sorted(wanted & stale)

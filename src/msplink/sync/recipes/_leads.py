@@ -64,6 +64,7 @@ from msplink.sync.adapters import (
     in_turns,
     shared_pages,
 )
+from msplink.sync.adapters.salesforce import PAGE_SIZE as SF_PAGE_SIZE
 from msplink.sync.recipes._crm import (
     CW_COMPANY_ID,
     CW_CONTACT_ID,
@@ -421,7 +422,10 @@ class LeadsToConnectWise:
         sf_cls = AsyncSalesforceAdapter if asynchronous else SalesforceAdapter
         cw_cls = AsyncConnectWiseAdapter if asynchronous else ConnectWiseAdapter
         limits = guards or Guards()
-        shared = SharedReads()  # the four flows read Lead once (issue 18)
+        # the lead flows read each page once, in turn (below): what the shared reads add is the table
+        # of leads the write-back looks its leads up in, kept while it fits two pages (flat memory;
+        # past that the write-back looks its leads up by id)
+        shared = SharedReads(max_rows=2 * SF_PAGE_SIZE)
 
         lead_company_row = comparable(lead_company_mapper())
         company_row = comparable(find_mapper("connectwise", "company", Customer), own_id_field=CW_COMPANY_ID)
