@@ -28,6 +28,7 @@ from msplink.sandbox import FaultKind, World, seed_world
 from msplink.sync import Guards, MemoryStateStore, SQLiteStateStore, StateStore, arun, plan
 from msplink.sync.recipes import RECIPES, payments_to_connectwise
 from msplink.sync.recipes._payments import APPLY_FLOW, STANDING_FLOW, allocate_unapplied
+from tests.sync._recipes import api_requests
 from tests.sync.recipes._fin2 import (
     counts,
     cw_payments,
@@ -452,3 +453,52 @@ def test_a_create_that_did_not_land_gives_its_amount_back_so_a_retry_is_not_refu
     world.cw.faults.clear()
     again = sync(world, state, retry_dead_letters=True)
     assert counts(again)[APPLY_FLOW].get("created") == 11 and state.dead_letters() == []
+
+
+def test_the_standing_source_reads_a_page_at_a_time_and_ends_as_one_read(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The standing flow reads the invoices a forward-only page at a time (memory stays one page);
+    read in pages of 7, it ends exactly as read in one page, and again writes nothing on a rerun."""
+    from msplink.sync.recipes import _payments_cw
+
+    expected_world = seed_world("small", seed=1)
+    sync(expected_world, MemoryStateStore())
+    monkeypatch.setattr(_payments_cw, "STANDING_PAGE", 7)
+    state = MemoryStateStore()
+    world.cw.clear_log()
+    report = sync(world, state)
+    assert counts(report)[STANDING_FLOW] == {"updated": 30, "linked": 67}
+    invoice_reads = [p for m, p in api_requests(world.cw) if m == "GET" and p.endswith("/finance/invoices")]
+    assert len(invoice_reads) >= 97 // 7  # the standing read alone takes 14 pages of 7
+    assert snapshot_payments(world) == snapshot_payments(expected_world)
+    world.clock.advance(3600)
+    assert sync(world, state).writes == 0
+
+
+def test_a_standing_write_whose_invoice_left_the_cache_reads_it_again(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The standing target keeps the newest invoices looked up (their ``customFields``, replaced whole
+    by the patch); one no longer held is read again before its patch, so no custom field is lost."""
+    from msplink.sync.recipes import _payments_cw
+
+    expected_world = seed_world("small", seed=1)
+    for w in (world, expected_world):  # a custom field of the user's, which the patch must keep
+        for invoice in w.cw.data["invoices"].values():
+            region = {
+                "id": 99,
+                "caption": "Region",
+                "type": "Text",
+                "entryMethod": "EntryField",
+                "value": "north",
+            }
+            invoice["customFields"] = [*(invoice.get("customFields") or ()), region]
+    sync(expected_world, MemoryStateStore())
+    assert all(("Region", "north") in i[2] for i in snapshot_payments(expected_world)["invoices"].values())
+    monkeypatch.setattr(_payments_cw, "RAW_CACHE", 2)
+    world.cw.clear_log()
+    sync(world, MemoryStateStore())
+    by_id = [p for m, p in api_requests(world.cw) if m == "GET" and p.endswith("/finance/invoices")]
+    assert snapshot_payments(world) == snapshot_payments(expected_world)
+    assert len(by_id) > 3  # the standing read, its look-up, and reads again before the patches

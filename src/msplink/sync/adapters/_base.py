@@ -72,6 +72,7 @@ __all__ = [
     "chunks",
     "content_hash",
     "drive",
+    "first_page",
     "utc_now",
 ]
 
@@ -162,7 +163,7 @@ async def adrive(client: Any, plan: Steps[T]) -> T:
                 if isinstance(step, Each):
                     result: Any = await _gather(client, step)
                 elif isinstance(step, FirstPage):
-                    result = await _first_page(step.fn(client))
+                    result = await first_page(step.fn(client))
                 else:
                     result = await _value(step.fn(client))
             except MsplinkError as exc:
@@ -187,7 +188,8 @@ async def _value(result: Any) -> Any:
     return await result if inspect.isawaitable(result) else result
 
 
-async def _first_page(paginator: Any) -> Any:
+async def first_page(paginator: Any) -> Any:
+    """The first page of an async paginator (``None`` if none), its page iterator closed."""
     pages: AsyncIterator[Any] = paginator.pages()
     try:
         async for page in pages:

@@ -9,6 +9,8 @@ that *yield steps* and receive their results, like the adapters do:
   it returns when that is awaitable;
 - :class:`Items`: ``fn()`` returns a paginator; the result is the list of every item (the async driver
   iterates the async paginator);
+- :class:`Page`: ``fn()`` returns a paginator; the result is its first page (``None`` if none): a
+  source reads page on by the page's cursor, one step a page (memory stays one page);
 - :class:`Many`: several calls; the result is a tuple with, per call, its value or the
   :class:`~msplink.errors.MsplinkError` it raised (the async driver runs them concurrently).
 
@@ -31,6 +33,7 @@ import attrs
 
 from msplink.errors import MsplinkError
 from msplink.sync import ChangePage, Intent, LookupRequest, RemoteRecord, WriteOp, WriteResult
+from msplink.sync.adapters._base import first_page
 
 __all__ = [
     "AsyncOperations",
@@ -38,6 +41,7 @@ __all__ = [
     "Items",
     "Many",
     "Operations",
+    "Page",
     "RecipeMapper",
     "Steps",
     "SyncOperations",
@@ -67,6 +71,13 @@ class Items:
 
 
 @attrs.frozen
+class Page:
+    """A step: ``fn()`` returns a paginator (sync or async); the result is its first page (``None`` if none)."""
+
+    fn: Callable[[], Any]
+
+
+@attrs.frozen
 class Many:
     """A step: several calls; results (or the ``MsplinkError`` each raised) in order.
 
@@ -79,7 +90,7 @@ class Many:
     concurrency: int = 8
 
 
-Step = Call | Items | Many
+Step = Call | Items | Page | Many
 Steps = Generator[Step, Any, T]
 
 
@@ -105,6 +116,8 @@ def drive(plan: Steps[T]) -> T:
                     result: Any = tuple(_capture(fn) for fn in step.fns)
                 elif isinstance(step, Items):
                     result = list(step.fn())
+                elif isinstance(step, Page):
+                    result = next(iter(step.fn().pages()), None)
                 else:
                     result = step.fn()
             except MsplinkError as exc:
@@ -128,6 +141,8 @@ async def adrive(plan: Steps[T]) -> T:
                     result: Any = await _gather(step)
                 elif isinstance(step, Items):
                     result = [item async for item in step.fn()]
+                elif isinstance(step, Page):
+                    result = await first_page(step.fn())
                 else:
                     result = await _value(step.fn())
             except MsplinkError as exc:

@@ -12,6 +12,7 @@ the generated partial-update models live in the vendor package, which the recipe
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
@@ -33,7 +34,8 @@ from msplink.mappers import MappingConfig, find_mapper
 from msplink.models import CONNECTWISE, ExternalRef, Invoice, InvoiceStatus, Link, Payment
 from msplink.sync import Action, ChangePage, Intent, LookupRequest, RemoteRecord, WriteOp, WriteResult
 from msplink.sync._values import decode, encode, field_values
-from msplink.sync.recipes._io_steps import Call, Items, Many, Operations, RecipeMapper, Steps, every
+from msplink.sync.adapters._base import RAW_CACHE
+from msplink.sync.recipes._io_steps import Call, Items, Many, Operations, Page, RecipeMapper, Steps, every
 
 __all__ = [
     "APPLICATION_FIELD",
@@ -319,6 +321,10 @@ class InvoicePayments(Operations):
         return out
 
 
+STANDING_PAGE: Final = 1000
+"""Invoices a page of the standing source reads (ConnectWise's largest page)."""
+
+
 def _list_payments(cw: Any, invoice_id: int) -> Any:
     """``GET /finance/invoices/{id}/payments``, every page (a list; a coroutine of one on async clients)."""
     return cw.invoices.payments(invoice_id).list().to_list()
@@ -479,8 +485,9 @@ class StandingSource(Operations):
     """CW invoices whose standing may have changed (``system`` connectwise, ``object`` invoice): those
     changed since the watermark, and every open invoice (one may fall overdue without changing).
 
-    One read of ``GET /finance/invoices?conditions=balance > 0 OR lastUpdated >= [since]`` (every
-    page; the first run reads every invoice); the version carries the balance and the overdue verdict of the day, so an invoice is planned
+    ``GET /finance/invoices?conditions=balance > 0 OR lastUpdated >= [since]``, a forward-only page at
+    a time (the first run reads every invoice; the watermark moves once the last page is committed);
+    the version carries the balance and the overdue verdict of the day, so an invoice is planned
     again when either moves.
     """
 
@@ -513,11 +520,18 @@ class StandingSource(Operations):
         if since is not None:
             moment = since.astimezone(timezone.utc).replace(microsecond=0).strftime("%Y-%m-%dT%H:%M:%SZ")
             where = f"balance > 0 OR lastUpdated >= [{moment}]"
-        items = yield Items(lambda: self.cw.invoices.list(where=where, fields=self.fields))
+        page = yield Page(
+            lambda: self.cw.invoices.list(
+                where=where, fields=self.fields, page_size=STANDING_PAGE, forward_only=True, cursor=page_token
+            )
+        )  # a page at a time (by id): the engine moves the watermark once the last one is committed
+        items = list(page.items) if page is not None else []
         records = sorted(
             (self._remote(i) for i in items), key=lambda r: (r.updated_at is not None, r.updated_at, r.id)
         )
-        return ChangePage(records=records, next_token=None, ordered=False)
+        return ChangePage(
+            records=records, next_token=page.next_cursor if page is not None else None, ordered=False
+        )
 
     def _fetch(self, ids: Sequence[str]) -> Steps[list[RemoteRecord]]:
         numbers = [int(i) for i in ids if i.isdigit()]
@@ -553,11 +567,16 @@ class StandingTarget(StandingSource):
     ) -> None:
         super().__init__(cw, standing, fields)
         self.config = config
-        self._raw: dict[str, Mapping[str, Any]] = {}
+        self._raw: OrderedDict[str, Mapping[str, Any]] = OrderedDict()
+        """The newest invoices looked up (their ``customFields``, for the patch), at most ``RAW_CACHE``
+        (5,000): memory stays flat; a write whose invoice is no longer held reads it again."""
 
     def _remote(self, invoice: Any) -> RemoteRecord:
         record = super()._remote(invoice)
         self._raw[record.id] = _raw(invoice)
+        self._raw.move_to_end(record.id)
+        while len(self._raw) > RAW_CACHE:
+            self._raw.popitem(last=False)
         info = _raw(invoice).get("_info")
         stamp = info.get("lastUpdated") if isinstance(info, Mapping) else None
         return attrs.evolve(record, version=f"{stamp}")
@@ -568,7 +587,7 @@ class StandingTarget(StandingSource):
             ids.update(keys)
         return (yield from self._fetch(sorted(ids, key=_id_order)))
 
-    def _patch(self, op: WriteOp) -> list[dict[str, Any]]:
+    def _patch(self, op: WriteOp, invoice: Mapping[str, Any]) -> list[dict[str, Any]]:
         paths = {c.path for c in op.changes}
         record: Invoice = op.payload
         ops: list[dict[str, Any]] = []
@@ -591,11 +610,7 @@ class StandingTarget(StandingSource):
                     "no ConnectWise custom field id (connectwise_ids.custom_fields)",
                     value=caption,
                 )
-            current = [
-                dict(f)
-                for f in self._raw.get(op.target_id or "", {}).get("customFields") or ()
-                if isinstance(f, Mapping)
-            ]
+            current = [dict(f) for f in invoice.get("customFields") or () if isinstance(f, Mapping)]
             flag = bool(record.custom_fields.get("overdue"))
             kept = [f for f in current if f.get("caption") != caption and f.get("id") != field_id]
             kept.append(
@@ -617,6 +632,13 @@ class StandingTarget(StandingSource):
         return ops
 
     def _write(self, ops: Sequence[WriteOp]) -> Steps[list[WriteResult]]:
+        # the customFields array is replaced whole: what each invoice holds now (read again if it is
+        # no longer held)
+        ids = [op.target_id for op in ops if op.target_id]
+        current = {i: self._raw[i] for i in ids if i in self._raw}
+        missing = [i for i in ids if i not in current]
+        if missing:
+            current.update((r.id, _raw(r.data)) for r in (yield from self._fetch(missing)))
         out: list[WriteResult | None] = []
         sent: list[tuple[int, WriteOp]] = []
         calls: list[Callable[[], Any]] = []
@@ -632,7 +654,7 @@ class StandingTarget(StandingSource):
                 )
                 continue
             try:
-                patch = self._patch(op)
+                patch = self._patch(op, current.get(op.target_id or "", {}))
             except MappingError as exc:
                 out.append(WriteResult(key=op.key, error=exc))
                 continue
