@@ -58,13 +58,18 @@ def _refuse_updates(world: World, clean: SyncReport) -> set[str]:
     return set(updated)
 
 
-LOSE_RATES = {"purchase_orders_to_quickbooks": 0.4, "tickets_to_cases": 0.6, "renewals_to_salesforce": 0.6}
+LOSE_RATES = {
+    "purchase_orders_to_quickbooks": 0.4,
+    "tickets_to_cases": 0.6,
+    "renewals_to_salesforce": 0.6,
+    "invoices_to_salesforce": 0.6,
+}
 """Higher rates of lost write answers for recipes whose writes are a handful of requests at any size:
 ``purchase_orders_to_quickbooks`` writes its vendors and bills in QBO ``/batch`` calls (4 QBO requests
 at 40 and at 400 companies), so at the profile's rate a lost answer is rarely drawn (none at 400
-companies, seed 5). ``tickets_to_cases`` and ``renewals_to_salesforce`` write their Salesforce records
-in a few collection requests since their reads are shared (no lost answer drawn at 400 companies, seed
-5, at the profile's rate). Only that rule is raised: at a higher rate of every fault, reads exhaust
+companies, seed 5). ``tickets_to_cases``, ``renewals_to_salesforce`` and ``invoices_to_salesforce`` write their Salesforce
+records in a few collection requests since their reads are shared (no lost answer drawn at 400
+companies, seed 5, at the profile's rate). Only that rule is raised: at a higher rate of every fault, reads exhaust
 their attempts and stop the run."""
 
 
