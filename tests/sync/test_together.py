@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import random
 import signal
 import subprocess
 import sys
@@ -210,3 +211,30 @@ def test_sigkill_while_flows_run_in_turn_then_a_rerun_ends_exactly(
             links(store, a, "b"),
             links(store, a, "c"),
         ) == _expected()
+
+
+@pytest.mark.parametrize("seed", [3, 8])
+def test_faults_in_both_targets_while_in_turn_end_exactly_after_the_retry(seed: int, tmp_path: Path) -> None:
+    """Rate limits, 5xx and lost answers in ``b`` and ``c`` while the flows take turns: what failed is
+    a dead letter of its own flow; the retry run ends exactly as the uninterrupted flows, nothing twice."""
+    a, b, c = systems()
+    for n, target in enumerate((b, c)):
+        target.chaos, target.chaos_rate = random.Random(seed + n), 0.15
+    with SQLiteStateStore(tmp_path / "state.db") as store:
+        first = run_together(flows(a, b, c, SharedPages(MemoryAdapter(a, page_size=PAGE))), state=store)
+        assert sum(r.outcome_counts["failed"] for r in first) == len(store.dead_letters()) > 0
+        b.chaos_rate = c.chaos_rate = 0.0
+        run_together(
+            flows(a, b, c, SharedPages(MemoryAdapter(a, page_size=PAGE))),
+            state=store,
+            retry_dead_letters=True,
+        )
+        assert store.dead_letters() == []
+        expected_b, expected_c, _, _ = _expected()
+        assert (world_snapshot(b), world_snapshot(c)) == (
+            expected_b,
+            expected_c,
+        )  # nothing twice, nothing lost
+        for target in (b, c):  # server ids follow the order the retries landed in: links compared by name
+            named = {(name, target.records[t]["Name"]) for name, t in links(store, a, target.name)}
+            assert named == {(r["Name"], r["Name"]) for r in a.records.values()}

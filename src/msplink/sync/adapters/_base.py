@@ -73,6 +73,7 @@ __all__ = [
     "content_hash",
     "drive",
     "first_page",
+    "keep_newest",
     "utc_now",
 ]
 
@@ -92,6 +93,17 @@ refresh also reads msplink's own recent writes again (they are changes), about 1
 RAW_CACHE = 5000
 """Wire records kept from look-ups and update answers (the newest), so an update can send only the
 fields it changes. Create answers are not kept: a run creating many records keeps flat memory."""
+
+
+def keep_newest(cache: OrderedDict[str, Any], key: str, value: Any, most: int | None = None) -> None:
+    """Put ``value`` in ``cache`` as its newest entry, dropping the oldest past ``most`` (default
+    :data:`RAW_CACHE`)."""
+    cache[key] = value
+    cache.move_to_end(key)
+    limit = RAW_CACHE if most is None else most
+    while len(cache) > limit:
+        cache.popitem(last=False)
+
 
 DEFAULT_INDEX_RULES: tuple[MatchRule, ...] = (by_email(), by_name(), by_domain())
 """The keys a target index serves (e-mail, normalised name, web domain)."""
@@ -462,10 +474,7 @@ class AdapterBase(abc.ABC):
 
     def remember(self, record_id: str, data: Any) -> None:
         """Keep the newest wire record of a target (bounded, oldest dropped first)."""
-        self._raw[record_id] = data
-        self._raw.move_to_end(record_id)
-        while len(self._raw) > RAW_CACHE:
-            self._raw.popitem(last=False)
+        keep_newest(self._raw, record_id, data)
 
     def remembered(self, record_id: str) -> Any:
         """The wire record a look-up last returned for ``record_id`` (``None`` if not kept)."""

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import functools
 import inspect
-from collections.abc import Callable, Collection, Generator, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Generator, Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Any, Final, TypeVar
 
@@ -307,36 +307,20 @@ def _owners_plan(
     return out
 
 
-class _OwnerTarget:
+class _OwnerTarget(SourceWrapper):
+    """The inner adapter's identity and counters (the owner look-ups go through the same client)."""
+
     def __init__(self, inner: Any, sf: Any, *, account_field: str) -> None:
-        self.inner = inner
+        super().__init__(inner)
         self.sf = sf
         self.account_field = account_field
         self.shared: SharedReads | None = getattr(inner, "shared", None)
         """The inner adapter's shared reads: the accounts the run read answer their owners."""
 
     @property
-    def system(self) -> str:
-        """Salesforce."""
-        value: str = self.inner.system
-        return value
-
-    @property
-    def object(self) -> str:
-        """The inner adapter's sObject."""
-        value: str = self.inner.object
-        return value
-
-    @property
     def batch_size(self) -> int:
         """The inner adapter's."""
         return int(self.inner.batch_size)
-
-    @property
-    def api_calls(self) -> Mapping[str, int]:
-        """The inner adapter's (the owner look-ups go through the same client)."""
-        value: Mapping[str, int] = self.inner.api_calls
-        return value
 
     def now(self) -> datetime:
         """The inner adapter's clock (the engine journals creates by it)."""

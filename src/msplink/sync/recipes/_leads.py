@@ -226,12 +226,11 @@ class _Renamed:
     """A source read under another object name (``Lead.Converted``): everything else is the source's."""
 
     def __init__(self, source: Any, object: str) -> None:
-        self._source = source
         self.inner = source
         self.object = object
 
     def __getattr__(self, name: str) -> Any:
-        return getattr(self._source, name)
+        return getattr(self.inner, name)
 
 
 class _Grouping:
@@ -244,8 +243,12 @@ class _Grouping:
 
     def __init__(self, leads: Any, in_scope: Callable[[Mapping[str, Any]], bool]) -> None:
         self.leads = leads
-        self.inner = leads
         self.in_scope = in_scope
+
+    @property
+    def inner(self) -> Any:
+        """The source of the leads grouped (for :func:`~msplink.sync.adapters.in_turns`)."""
+        return self.leads
 
     @property
     def api_calls(self) -> Mapping[str, int]:

@@ -34,7 +34,7 @@ from msplink.mappers import MappingConfig, find_mapper
 from msplink.models import CONNECTWISE, ExternalRef, Invoice, InvoiceStatus, Link, Payment
 from msplink.sync import Action, ChangePage, Intent, LookupRequest, RemoteRecord, WriteOp, WriteResult
 from msplink.sync._values import decode, encode, field_values
-from msplink.sync.adapters._base import RAW_CACHE
+from msplink.sync.adapters._base import RAW_CACHE, keep_newest
 from msplink.sync.recipes._io_steps import Call, Items, Many, Operations, Page, RecipeMapper, Steps, every
 
 __all__ = [
@@ -573,10 +573,7 @@ class StandingTarget(StandingSource):
 
     def _remote(self, invoice: Any) -> RemoteRecord:
         record = super()._remote(invoice)
-        self._raw[record.id] = _raw(invoice)
-        self._raw.move_to_end(record.id)
-        while len(self._raw) > RAW_CACHE:
-            self._raw.popitem(last=False)
+        keep_newest(self._raw, record.id, _raw(invoice), RAW_CACHE)
         info = _raw(invoice).get("_info")
         stamp = info.get("lastUpdated") if isinstance(info, Mapping) else None
         return attrs.evolve(record, version=f"{stamp}")
