@@ -144,14 +144,15 @@ def test_minimum_calls_by_hand() -> None:
     def part(flow: str, records: int, writes: int) -> SyncReport:
         return SyncReport(flow=flow, started_at=now, ended_at=now, counts={"create": records}, writes=writes)
 
-    report = SyncReport.combine("r", [part("f", 2500, 61), part("b", 0, 0), part("s", 1, 201)])
+    report = SyncReport.combine("r", [part("f", 2500, 61), part("b", 0, 0), part("s", 1, 1001)])
     flows = [
         _flow("f", ("connectwise", "company"), ("quickbooks", "Customer")),
         _flow("b", ("quickbooks", "Customer"), ("connectwise", "company")),
         _flow("s", ("quickbooks", "Customer"), ("salesforce", "Account")),
     ]
     # f: 3 CW pages of 1,000 + 3 QBO batches of 30; b and s read the same QBO Customer object: one
-    # read between them (issue 18: flows of a recipe can share it); s: 2 SF collections of 200
+    # read between them (issue 18: flows of a recipe can share it); s: 1,001 SF writes, two calls of
+    # up to five collections of 200
     assert minimum_calls(report, flows) == {"connectwise": 3, "quickbooks": 4, "salesforce": 2}
 
 

@@ -18,7 +18,7 @@ Every API call is counted from the sandboxes' own request logs: the calls of eac
 totals printed. The *platform minimum* next to them is what the platforms would allow at best for the
 same work: one read per full page of the records each flow read (ConnectWise and QuickBooks pages of
 1,000, Salesforce 2,000) plus one write per full batch of what it wrote (QuickBooks ``/batch`` of 30,
-Salesforce collections of 200, ConnectWise one record per call); token requests are not in it.
+Salesforce 1,000: five collections of 200 in one ``POST /composite``; ConnectWise one record per call); token requests are not in it.
 """
 
 from __future__ import annotations
@@ -69,9 +69,10 @@ STATE_FILE: Final = "state.sqlite"
 PAGE_SIZES: Final = {"connectwise": 1000, "quickbooks": 1000, "salesforce": 2000}
 """The largest page each platform serves (records per read call)."""
 
-WRITE_BATCHES: Final = {"connectwise": 1, "quickbooks": 30, "salesforce": 200}
+WRITE_BATCHES: Final = {"connectwise": 1, "quickbooks": 30, "salesforce": 1000}
 """The most records one write call can carry: ConnectWise has no batch writes, QuickBooks ``/batch``
-takes 30 operations, Salesforce sObject Collections 200 records."""
+takes 30 operations, Salesforce five sObject Collections of 200 records in one ``POST /composite``
+(one API call, REFERENCE §9)."""
 
 
 # ------------------------------------------------------------------------------------- the world

@@ -53,8 +53,28 @@ def test_the_platform_minimum_counts_full_pages_and_full_batches() -> None:
     qbo.writes["Customer"] = 61
     assert minimum_calls(qbo) == 1 + 3  # an object read at least once; 61 writes in batches of 30
     sf = Traffic("salesforce")
-    sf.writes["Account"] = 401
-    assert minimum_calls(sf) == 3
+    sf.writes["Account"] = 2401
+    assert minimum_calls(sf) == 3  # five collections of 200 in one POST /composite
+
+
+def test_the_meter_counts_a_composite_of_collections_as_one_write_call() -> None:
+    from benchmarks._world import meters, sync_clients
+
+    from msplink.sandbox import seed_world
+
+    world = seed_world(30, seed=7)
+    metered = meters(world)
+    with sync_clients(world, metered) as c:
+        made = c.sf.accounts.create_many([{"Name": f"Meter {i}"} for i in range(700)])
+        c.sf.accounts.save_many(
+            creates=[{"Name": f"Up {i}", "CW_Company_Id__c": f"M-{i}"} for i in range(250)],
+            updates=[{"Id": r.id, "Name": f"Renamed {n}"} for n, r in enumerate(made[:150])],
+            external_id_field="CW_Company_Id__c",
+        )
+    traffic = metered.sf.traffic
+    # 700 creates: one composite (4 chunks); 250 upserts + 150 updates: one composite (3 chunks)
+    assert (traffic.calls["write"], traffic.writes["Account"]) == (2, 1100)
+    assert minimum_calls(traffic) == 2
 
 
 def test_child_collections_and_unbatched_entities_count_one_call_each() -> None:

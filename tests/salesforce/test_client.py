@@ -77,13 +77,14 @@ def test_upsert_created_updated_multiple_and_bad_field(client, sandbox):
         client.accounts.upsert("Phone", "1", {"Name": "x"})
 
 
-def test_collections_upsert_1000_accounts_is_5_calls(client, sandbox):
+def test_collections_upsert_1000_accounts_is_one_composite_call(client, sandbox):
     sandbox.clear_log()
     records = [{"Name": f"Co {i}", "CW_Company_Id__c": f"K{i}"} for i in range(1000)]
     results = client.accounts.upsert_many("CW_Company_Id__c", records)
     assert len(results) == 1000 and all(r.success and r.created for r in results)
-    assert sandbox.count("PATCH", r"/composite/sobjects/Account/CW_Company_Id__c") == 5
-    assert len(sandbox.requests) == 5 + 1  # + the token request
+    assert sandbox.count("POST", r"/composite$") == 1  # five collections of 200 in one API call
+    assert sandbox.count("PATCH", r"/composite/sobjects") == 0
+    assert len(sandbox.requests) == 1 + 1  # + the token request
     again = client.accounts.upsert_many("CW_Company_Id__c", records)
     assert all(r.created is False for r in again)
 

@@ -38,6 +38,7 @@ from msplink.salesforce.models import (
 
 __all__ = [
     "COLLECTION_SIZE",
+    "COMPOSITE_COLLECTIONS",
     "COMPOSITE_SIZE",
     "INGEST_OPERATIONS",
     "RESULT_KINDS",
@@ -50,6 +51,7 @@ __all__ = [
     "collection_retrieve",
     "collection_update",
     "collection_upsert",
+    "collections_in_composite",
     "composite",
     "composite_parse",
     "count_parser",
@@ -83,6 +85,9 @@ _X = TypeVar("_X")
 
 COLLECTION_SIZE = 200
 COMPOSITE_SIZE = 25
+COMPOSITE_COLLECTIONS = 5
+"""sObject Collections (or query) subrequests one ``POST /composite`` may hold (of its 25), API v43.0+:
+five collections of 200 records are one API call (REFERENCE §9)."""
 RETRIEVE_SIZE = 2000
 INGEST_OPERATIONS = frozenset({"insert", "update", "upsert", "delete", "hardDelete"})
 RESULT_KINDS = ("successfulResults", "failedResults", "unprocessedrecords")
@@ -693,6 +698,73 @@ def composite(
         if len(answers) != len(references) or set(by_reference) != set(references):
             raise _mismatch(call, response, len(answers), len(references), "subresponses")
         return [by_reference[r] for r in references]
+
+    return call.with_parse(parse)
+
+
+def collections_in_composite(
+    version: str, parts: Sequence[Call[list[SaveResult]]]
+) -> Call[list[list[SaveResult]]]:
+    """Several sObject Collections writes (create, update, upsert) as one ``POST /composite`` call.
+
+    Salesforce counts the whole composite as one API call and takes up to
+    :data:`COMPOSITE_COLLECTIONS` collections subrequests in it (REFERENCE §9), so five chunks of
+    200 records cost one call instead of five. Each part keeps its own ``allOrNone``; the composite
+    itself is ``allOrNone: false`` and ``collateSubrequests: false`` (parts run in order, each
+    commits on its own, as separate collection calls would).
+
+    Args:
+        version: The API version.
+        parts: The collection calls (built by :func:`collection_create`, :func:`collection_update`
+            or :func:`collection_upsert`), at most :data:`COMPOSITE_COLLECTIONS`.
+
+    Returns:
+        The call; its answer holds one result list per part, in order. A part Salesforce refused as
+        a whole (a 4xx/5xx subresponse) gives each of its records a failed result with the
+        subresponse's errors. The call is idempotent only when every part is (no creates).
+    """
+    if not 1 <= len(parts) <= COMPOSITE_COLLECTIONS:
+        raise ConfigurationError(f"a composite call takes 1 to {COMPOSITE_COLLECTIONS} collection writes")
+    subrequests = []
+    counts = []
+    for number, part in enumerate(parts):
+        body = part.json
+        records = body.get("records") if isinstance(body, Mapping) else None
+        if part.params or not isinstance(records, list):
+            raise ConfigurationError("only collection creates, updates and upserts go in a composite call")
+        counts.append(len(records))
+        subrequests.append(
+            {"method": part.method.upper(), "url": part.path, "referenceId": f"part{number}", "body": body}
+        )
+    call: Call[list[list[SaveResult]]] = Call(
+        method="POST",
+        path=base(version) + "/composite",
+        json={"allOrNone": False, "collateSubrequests": False, "compositeRequest": subrequests},
+        idempotent=all(part.idempotent for part in parts),
+    )
+
+    def parse(response: httpx.Response) -> list[list[SaveResult]]:
+        answers = {a.reference_id: a for a in composite_parse(response)}
+        if set(answers) != {f"part{n}" for n in range(len(parts))}:
+            raise _mismatch(call, response, len(answers), len(parts), "subresponses")
+        out: list[list[SaveResult]] = []
+        for number, (part, count) in enumerate(zip(parts, counts, strict=True)):
+            answer = answers[f"part{number}"]
+            if 200 <= answer.status < 300:
+                inner = httpx.Response(answer.status, json=answer.body, request=response.request)
+                out.append(part.parse(inner))
+                continue
+            errors = [
+                e for e in (answer.body if isinstance(answer.body, list) else []) if isinstance(e, Mapping)
+            ]
+            failed = SaveResult.from_api(
+                {
+                    "success": False,
+                    "errors": errors or [{"errorCode": "UNKNOWN", "message": f"HTTP {answer.status}"}],
+                }
+            )
+            out.append([failed] * count)
+        return out
 
     return call.with_parse(parse)
 

@@ -4,8 +4,9 @@ A plan is a generator of :class:`~msplink._core.Call` / :class:`~msplink._core.S
 client drives it with ``executor.run(plan)``, the async client with ``await executor.run(plan)``, so
 both twins share one behaviour:
 
-- :func:`collection_write`: chunks of 200 records, resending the records Salesforce refused only for
-  a row lock (``UNABLE_TO_LOCK_ROW``), with the retry policy's backoff;
+- :func:`collection_writes`: chunks of 200 records, five to a ``POST /composite`` call (one API call),
+  resending the records Salesforce refused only for a row lock (``UNABLE_TO_LOCK_ROW``), with the
+  retry policy's backoff; :func:`save_many`: the creates and updates of one sObject in those calls;
 - :func:`run_ingest_job`: a Bulk 2.0 ingest job (create, upload, close, poll) that never appends the
   same data twice: an upload whose outcome is in doubt aborts the job and starts a new one; a close
   whose answer was lost (a replay answered 409 ``INVALIDJOBSTATE``) reads the job and goes on;
@@ -17,8 +18,8 @@ both twins share one behaviour:
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping, MutableMapping, Sequence
-from typing import Any, TypeVar
+from collections.abc import Callable, Iterable, Mapping, MutableMapping, Sequence
+from typing import Any, Final, TypeVar
 
 from msplink._core import Call, Gather, Plan, RetryPolicy, Sleep
 from msplink.errors import (
@@ -48,6 +49,7 @@ __all__ = [
     "abort_job",
     "close_job",
     "collection_write",
+    "collection_writes",
     "create_many",
     "create_records",
     "delete_record",
@@ -56,10 +58,12 @@ __all__ = [
     "ingest",
     "ingest_save_results",
     "lock_resend_indices",
+    "multi_currency",
     "query_job",
     "results",
     "retrieve",
     "run_ingest_job",
+    "save_many",
     "update_records",
     "upsert_many",
     "upsert_records",
@@ -99,47 +103,80 @@ def collection_write(
     all_or_none: bool,
     retry: RetryPolicy,
     concurrency: int | None = 1,
+    version: str | None = None,
 ) -> Plan[list[SaveResult]]:
-    """Send ``items`` in chunks of 200 (one call each); resend records refused with
-    ``UNABLE_TO_LOCK_ROW`` up to ``retry.max_attempts`` calls per chunk, waiting ``retry.backoff``.
+    """Send ``items`` in chunks of 200: see :func:`collection_writes` (one group)."""
+    written = yield from collection_writes(
+        [(items, build)], all_or_none=all_or_none, retry=retry, concurrency=concurrency, version=version
+    )
+    return written[0]
 
-    Every chunk's call is built before the first is sent, so a malformed record fails before any I/O.
+
+def collection_writes(
+    groups: Sequence[tuple[Sequence[Any], Callable[[Sequence[Any]], Call[list[SaveResult]]]]],
+    *,
+    all_or_none: bool,
+    retry: RetryPolicy,
+    concurrency: int | None = 1,
+    version: str | None = None,
+) -> Plan[list[list[SaveResult]]]:
+    """Send each group's items in chunks of 200, up to five chunks per call; resend records refused
+    with ``UNABLE_TO_LOCK_ROW`` up to ``retry.max_attempts`` calls per chunk, waiting ``retry.backoff``.
+
+    With ``version``, the chunks of all groups, in order, go out five to a ``POST /composite`` call
+    (:func:`~msplink.salesforce._calls.collections_in_composite`: one API call for up to 1,000
+    records); a call of one chunk is sent as the plain collection call. Without it, every chunk is
+    its own call (deletes, whose ids travel in the URL). Every call is built before the first is
+    sent, so a malformed record fails before any I/O.
 
     Args:
-        items: The records (or ids).
-        build: The collection call of one chunk.
+        groups: ``(items, build)`` pairs: the records (or ids) and the collection call of one chunk.
         all_or_none: Sent as ``allOrNone`` (a chunk rolls back whole).
         retry: Bounds the row-lock resends and paces them.
-        concurrency: ``1`` sends the chunks one after another and stops at the first failed call
-            (the sync client). Otherwise the first call of every chunk goes out as one ``Gather``:
+        concurrency: ``1`` sends the calls one after another and stops at the first failed call
+            (the sync client). Otherwise the first call of every pack goes out as one ``Gather``:
             concurrently on the async client, at most ``concurrency`` at once (``None``: as many as
             the client's rate limit lets run, 8 by default, REFERENCE §13: short requests are not
             capped per org, a tenant should keep to ~4-8). A failed call is then raised once every
-            chunk in flight has finished, so chunks after it may have been written.
+            call in flight has finished, so calls after it may have been written.
+        version: The API version of the composite calls (``None``: one call per chunk).
 
     Returns:
-        One result per item, in input order.
+        One result list per group, one result per item, in input order.
     """
-    chunks = [items[i : i + calls.COLLECTION_SIZE] for i in range(0, len(items), calls.COLLECTION_SIZE)]
-    first_calls = [build(chunk) for chunk in chunks]
+    chunks = [
+        (number, items[i : i + calls.COLLECTION_SIZE], build)
+        for number, (items, build) in enumerate(groups)
+        for i in range(0, len(items), calls.COLLECTION_SIZE)
+    ]
+    per_call = calls.COMPOSITE_COLLECTIONS if version is not None else 1
+    packs = [chunks[i : i + per_call] for i in range(0, len(chunks), per_call)]
+    built = [[build(chunk) for _, chunk, build in pack] for pack in packs]
+    first_calls: list[Call[Any]] = [
+        parts[0] if len(parts) == 1 else calls.collections_in_composite(str(version), parts)
+        for parts in built
+    ]
     answers: tuple[Any, ...] = ()
     if concurrency != 1 and len(first_calls) > 1:
         answers = yield Gather(first_calls, concurrency=concurrency)
         for answer in answers:
             if isinstance(answer, MsplinkError):
                 raise answer
-    out: list[SaveResult] = []
-    for number, (chunk, call) in enumerate(zip(chunks, first_calls, strict=True)):
-        results: list[SaveResult] = list(answers[number] if answers else (yield call))
-        for attempt in range(1, retry.max_attempts):
-            again = lock_resend_indices(results, all_or_none)
-            if not again:
-                break
-            yield Sleep(retry.backoff(attempt))
-            retried: list[SaveResult] = yield build([chunk[i] for i in again])
-            for index, result in zip(again, retried, strict=True):
-                results[index] = result
-        out.extend(results)
+    out: list[list[SaveResult]] = [[] for _ in groups]
+    for number, (pack, call) in enumerate(zip(packs, first_calls, strict=True)):
+        answer = answers[number] if answers else (yield call)
+        parts: list[list[SaveResult]] = [answer] if len(pack) == 1 else list(answer)
+        for (group, chunk, build), first in zip(pack, parts, strict=True):
+            results = list(first)
+            for attempt in range(1, retry.max_attempts):
+                again = lock_resend_indices(results, all_or_none)
+                if not again:
+                    break
+                yield Sleep(retry.backoff(attempt))
+                retried: list[SaveResult] = yield build([chunk[i] for i in again])
+                for index, result in zip(again, retried, strict=True):
+                    results[index] = result
+            out[group].extend(results)
     return out
 
 
@@ -152,7 +189,7 @@ def create_records(
     retry: RetryPolicy,
     concurrency: int | None = 1,
 ) -> Plan[list[SaveResult]]:
-    """sObject Collections create (POST /composite/sobjects), 200 per call, row locks resent;
+    """sObject Collections create (POST /composite/sobjects), 200 per chunk, five chunks per call, row locks resent;
     ``concurrency`` as in :func:`collection_write`."""
     return (
         yield from collection_write(
@@ -161,6 +198,7 @@ def create_records(
             all_or_none=all_or_none,
             retry=retry,
             concurrency=concurrency,
+            version=version,
         )
     )
 
@@ -168,13 +206,14 @@ def create_records(
 def update_records(
     version: str, records: Records, *, sobject: str | None, all_or_none: bool, retry: RetryPolicy
 ) -> Plan[list[SaveResult]]:
-    """sObject Collections update (PATCH /composite/sobjects), 200 per call, row locks resent."""
+    """sObject Collections update (PATCH /composite/sobjects), 200 per chunk, five chunks per call, row locks resent."""
     return (
         yield from collection_write(
             records,
             lambda part: calls.collection_update(version, part, sobject, all_or_none),
             all_or_none=all_or_none,
             retry=retry,
+            version=version,
         )
     )
 
@@ -189,7 +228,7 @@ def upsert_records(
     retry: RetryPolicy,
     concurrency: int | None = 1,
 ) -> Plan[list[SaveResult]]:
-    """sObject Collections upsert (PATCH /composite/sobjects/{type}/{field}), 200 per call;
+    """sObject Collections upsert (PATCH /composite/sobjects/{type}/{field}), 200 per chunk, five chunks per call;
     ``concurrency`` as in :func:`collection_write`."""
     return (
         yield from collection_write(
@@ -198,6 +237,7 @@ def upsert_records(
             all_or_none=all_or_none,
             retry=retry,
             concurrency=concurrency,
+            version=version,
         )
     )
 
@@ -249,6 +289,28 @@ def retrieve(
         )
         out.extend(parse(row) if row is not None else None for row in rows)
     return out
+
+
+CURRENCY_OBJECTS: Final = frozenset(
+    {"account", "contact", "lead", "opportunity", "case", "contract", "campaign"}
+)
+"""Standard objects that carry ``CurrencyIsoCode`` in every org with multiple currencies."""
+
+
+def multi_currency(describes: Iterable[SObjectDescribe]) -> bool | None:
+    """Whether an org has multiple currencies, from describes already at hand (no call).
+
+    Enabling multiple currencies adds ``CurrencyIsoCode`` to the standard and custom objects of the
+    whole org, and cannot be undone (Salesforce Help, "Considerations for Enabling Multiple
+    Currencies"): one describe of such an object tells it for all. ``None``: no describe tells.
+    """
+    verdict: bool | None = None
+    for describe in describes:
+        if describe.custom or describe.name.lower() in CURRENCY_OBJECTS:
+            if any(f.name.lower() == "currencyisocode" for f in describe.fields):
+                return True
+            verdict = False
+    return verdict
 
 
 def describe(
@@ -524,8 +586,8 @@ def create_many(
     timeout: float = 3600.0,
     concurrency: int | None = 1,
 ) -> Plan[list[SaveResult]]:
-    """Create records: Collections (200 per call; ``concurrency`` chunks at once, see
-    :func:`collection_write`) or, above ``bulk_threshold`` records and without ``all_or_none``, one
+    """Create records: Collections (200 per chunk, five chunks per call; ``concurrency`` calls at
+    once, see :func:`collection_writes`) or, above ``bulk_threshold`` records and without ``all_or_none``, one
     Bulk 2.0 insert job. Results are in input order."""
     if len(records) > bulk_threshold and not all_or_none:
         return (
@@ -560,8 +622,8 @@ def upsert_many(
     timeout: float = 3600.0,
     concurrency: int | None = 1,
 ) -> Plan[list[SaveResult]]:
-    """Upsert by external id: Collections (200 per call; ``concurrency`` chunks at once, see
-    :func:`collection_write`) or, above ``bulk_threshold`` records and without ``all_or_none``, one
+    """Upsert by external id: Collections (200 per chunk, five chunks per call; ``concurrency`` calls at
+    once, see :func:`collection_writes`) or, above ``bulk_threshold`` records and without ``all_or_none``, one
     Bulk 2.0 upsert job. Results are in input order."""
     if len(records) > bulk_threshold and not all_or_none:
         return (
@@ -581,3 +643,65 @@ def upsert_many(
             version, sobject, field, records, all_or_none=all_or_none, retry=retry, concurrency=concurrency
         )
     )
+
+
+def save_many(
+    version: str,
+    sobject: str,
+    *,
+    creates: Records,
+    updates: Records,
+    external_id_field: str | None,
+    all_or_none: bool,
+    bulk_threshold: int,
+    max_upload_bytes: int,
+    retry: RetryPolicy,
+    timeout: float = 3600.0,
+    concurrency: int | None = 1,
+) -> Plan[tuple[list[SaveResult], list[SaveResult]]]:
+    """Creates (upserts by ``external_id_field`` when given) and updates of one sObject type in as
+    few calls as Salesforce allows: their chunks of 200 together, five to a ``POST /composite`` call
+    (see :func:`collection_writes`). Creates above ``bulk_threshold`` records (without
+    ``all_or_none``) go through one Bulk 2.0 job instead, as in :func:`create_many`.
+
+    Returns:
+        The creates' results and the updates' results, each in input order.
+    """
+    if external_id_field is None:
+        build_create: Callable[[Sequence[Any]], Call[list[SaveResult]]] = lambda part: (  # noqa: E731
+            calls.collection_create(version, part, sobject, all_or_none)
+        )
+    else:
+        field = external_id_field
+        build_create = lambda part: calls.collection_upsert(  # noqa: E731
+            version, sobject, field, part, all_or_none
+        )
+    groups: list[tuple[Sequence[Any], Callable[[Sequence[Any]], Call[list[SaveResult]]]]] = [
+        (updates, lambda part: calls.collection_update(version, part, sobject, all_or_none))
+    ]
+    created: list[SaveResult] | None = None
+    if len(creates) > bulk_threshold and not all_or_none:
+        created = yield from ingest_save_results(
+            version,
+            sobject,
+            creates,
+            operation="insert" if external_id_field is None else "upsert",
+            external_id_field=external_id_field,
+            max_upload_bytes=max_upload_bytes,
+            retry=retry,
+            timeout=timeout,
+        )
+    else:
+        groups.insert(0, (creates, build_create))
+    written = yield from collection_writes(
+        [g for g in groups if g[0]],
+        all_or_none=all_or_none,
+        retry=retry,
+        concurrency=concurrency,
+        version=version,
+    )
+    answers = iter(written)
+    if created is None:
+        created = next(answers) if creates else []
+    updated = next(answers) if updates else []
+    return created, updated

@@ -8,9 +8,9 @@
 from __future__ import annotations
 
 import builtins
-from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, MutableMapping, Sequence
 from datetime import datetime
-from typing import Any, Final, Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from msplink._core import AsyncExecutor, AsyncPaginator, Paginator, SyncExecutor
 from msplink.errors import QueryError
@@ -63,28 +63,6 @@ def _statement(sobject: str, statement: str | soql.Query) -> str:
 
 
 # ================================================================================================ sync
-
-
-CURRENCY_OBJECTS: Final = frozenset(
-    {"account", "contact", "lead", "opportunity", "case", "contract", "campaign"}
-)
-"""Standard objects that carry ``CurrencyIsoCode`` in every org with multiple currencies."""
-
-
-def multi_currency(describes: Iterable[SObjectDescribe]) -> bool | None:
-    """Whether an org has multiple currencies, from describes already at hand (no call).
-
-    Enabling multiple currencies adds ``CurrencyIsoCode`` to the standard and custom objects of the
-    whole org, and cannot be undone (Salesforce Help, "Considerations for Enabling Multiple
-    Currencies"): one describe of such an object tells it for all. ``None``: no describe tells.
-    """
-    verdict: bool | None = None
-    for describe in describes:
-        if describe.custom or describe.name.lower() in CURRENCY_OBJECTS:
-            if any(f.name.lower() == "currencyisocode" for f in describe.fields):
-                return True
-            verdict = False
-    return verdict
 
 
 class Bulk:
@@ -212,7 +190,9 @@ class Bulk:
 
 
 class Collections:
-    """sObject Collections (``/composite/sobjects``): up to 200 records per call, chunked for you.
+    """sObject Collections (``/composite/sobjects``): 200 records per chunk, chunked for you, five
+    chunks to a ``POST /composite`` call (one API call per 1,000 records; one chunk alone is the
+    plain collection call).
 
     Every answer must hold one result per record (else :class:`~msplink.errors.APIError`
     ``result_count_mismatch``); records refused with ``UNABLE_TO_LOCK_ROW`` are resent.
@@ -437,8 +417,8 @@ class SObjects(Generic[_M]):
 
     def multi_currency(self) -> bool | None:
         """Whether the org has multiple currencies, as the describes the client holds tell (no
-        call): see :func:`multi_currency`."""
-        return multi_currency(self._describes.values())
+        call): see :func:`~msplink.salesforce._plans.multi_currency`."""
+        return plans.multi_currency(self._describes.values())
 
     def describe(self, *, refresh: bool = False) -> SObjectDescribe:
         """Describe this type, cached per client (GET /sobjects/{type}/describe)."""
@@ -459,8 +439,8 @@ class SObjects(Generic[_M]):
     def create_many(
         self, records: Records, /, *, all_or_none: bool = False, bulk_threshold: int = DEFAULT_BULK_THRESHOLD
     ) -> builtins.list[SaveResult]:
-        """Create records: sObject Collections (POST /composite/sobjects, 200 per call; the async client
-        sends the chunks concurrently up to its rate limit), or a Bulk 2.0 insert job above
+        """Create records: sObject Collections (POST /composite/sobjects, 200 per chunk, five chunks per
+        ``POST /composite`` call; the async client sends the calls concurrently up to its rate limit), or a Bulk 2.0 insert job above
         ``bulk_threshold`` records. Results are in input order."""
         return self._x.run(
             plans.create_many(
@@ -475,7 +455,7 @@ class SObjects(Generic[_M]):
         )
 
     def update_many(self, records: Records, /, *, all_or_none: bool = False) -> builtins.list[SaveResult]:
-        """Update records by Id, 200 per call (PATCH /composite/sobjects)."""
+        """Update records by Id (PATCH /composite/sobjects, 200 per chunk, five chunks per ``POST /composite`` call)."""
         return self._x.run(
             plans.update_records(
                 self._v, records, sobject=self.sobject, all_or_none=all_or_none, retry=self._x.retry
@@ -491,8 +471,8 @@ class SObjects(Generic[_M]):
         all_or_none: bool = False,
         bulk_threshold: int = DEFAULT_BULK_THRESHOLD,
     ) -> builtins.list[SaveResult]:
-        """Upsert by external id: Collections (PATCH /composite/sobjects/{type}/{field}, 200 per call;
-        the async client sends the chunks concurrently up to its rate limit), or a Bulk 2.0 upsert job
+        """Upsert by external id: Collections (PATCH /composite/sobjects/{type}/{field}, 200 per chunk,
+        five chunks per ``POST /composite`` call; the async client sends the calls concurrently up to its rate limit), or a Bulk 2.0 upsert job
         above ``bulk_threshold`` records. Results are in input order."""
         return self._x.run(
             plans.upsert_many(
@@ -500,6 +480,32 @@ class SObjects(Generic[_M]):
                 self.sobject,
                 field,
                 records,
+                all_or_none=all_or_none,
+                bulk_threshold=bulk_threshold,
+                max_upload_bytes=self._bulk.max_upload_bytes,
+                retry=self._x.retry,
+            )
+        )
+
+    def save_many(
+        self,
+        *,
+        creates: Records = (),
+        updates: Records = (),
+        external_id_field: str | None = None,
+        all_or_none: bool = False,
+        bulk_threshold: int = DEFAULT_BULK_THRESHOLD,
+    ) -> tuple[builtins.list[SaveResult], builtins.list[SaveResult]]:
+        """Create (or upsert by ``external_id_field``) and update records: chunks of 200 of both, five
+        to a ``POST /composite`` call (one API call per 1,000 records); creates above ``bulk_threshold``
+        through Bulk 2.0. Returns the creates' and the updates' results, each in input order."""
+        return self._x.run(
+            plans.save_many(
+                self._v,
+                self.sobject,
+                creates=creates,
+                updates=updates,
+                external_id_field=external_id_field,
                 all_or_none=all_or_none,
                 bulk_threshold=bulk_threshold,
                 max_upload_bytes=self._bulk.max_upload_bytes,
@@ -648,7 +654,9 @@ class AsyncBulk:
 class AsyncCollections:
     """The async twin of :class:`Collections`.
 
-    sObject Collections (``/composite/sobjects``): up to 200 records per call, chunked for you.
+    sObject Collections (``/composite/sobjects``): 200 records per chunk, chunked for you, five
+    chunks to a ``POST /composite`` call (one API call per 1,000 records; one chunk alone is the
+    plain collection call).
 
     Every answer must hold one result per record (else :class:`~msplink.errors.APIError`
     ``result_count_mismatch``); records refused with ``UNABLE_TO_LOCK_ROW`` are resent.
@@ -881,8 +889,8 @@ class AsyncSObjects(Generic[_M]):
 
     async def multi_currency(self) -> bool | None:
         """Whether the org has multiple currencies, as the describes the client holds tell (no
-        call): see :func:`multi_currency`."""
-        return multi_currency(self._describes.values())
+        call): see :func:`~msplink.salesforce._plans.multi_currency`."""
+        return plans.multi_currency(self._describes.values())
 
     async def describe(self, *, refresh: bool = False) -> SObjectDescribe:
         """Describe this type, cached per client (GET /sobjects/{type}/describe)."""
@@ -903,8 +911,8 @@ class AsyncSObjects(Generic[_M]):
     async def create_many(
         self, records: Records, /, *, all_or_none: bool = False, bulk_threshold: int = DEFAULT_BULK_THRESHOLD
     ) -> builtins.list[SaveResult]:
-        """Create records: sObject Collections (POST /composite/sobjects, 200 per call; the async client
-        sends the chunks concurrently up to its rate limit), or a Bulk 2.0 insert job above
+        """Create records: sObject Collections (POST /composite/sobjects, 200 per chunk, five chunks per
+        ``POST /composite`` call; the async client sends the calls concurrently up to its rate limit), or a Bulk 2.0 insert job above
         ``bulk_threshold`` records. Results are in input order."""
         return await self._x.run(
             plans.create_many(
@@ -922,7 +930,7 @@ class AsyncSObjects(Generic[_M]):
     async def update_many(
         self, records: Records, /, *, all_or_none: bool = False
     ) -> builtins.list[SaveResult]:
-        """Update records by Id, 200 per call (PATCH /composite/sobjects)."""
+        """Update records by Id (PATCH /composite/sobjects, 200 per chunk, five chunks per ``POST /composite`` call)."""
         return await self._x.run(
             plans.update_records(
                 self._v, records, sobject=self.sobject, all_or_none=all_or_none, retry=self._x.retry
@@ -938,8 +946,8 @@ class AsyncSObjects(Generic[_M]):
         all_or_none: bool = False,
         bulk_threshold: int = DEFAULT_BULK_THRESHOLD,
     ) -> builtins.list[SaveResult]:
-        """Upsert by external id: Collections (PATCH /composite/sobjects/{type}/{field}, 200 per call;
-        the async client sends the chunks concurrently up to its rate limit), or a Bulk 2.0 upsert job
+        """Upsert by external id: Collections (PATCH /composite/sobjects/{type}/{field}, 200 per chunk,
+        five chunks per ``POST /composite`` call; the async client sends the calls concurrently up to its rate limit), or a Bulk 2.0 upsert job
         above ``bulk_threshold`` records. Results are in input order."""
         return await self._x.run(
             plans.upsert_many(
@@ -947,6 +955,33 @@ class AsyncSObjects(Generic[_M]):
                 self.sobject,
                 field,
                 records,
+                all_or_none=all_or_none,
+                bulk_threshold=bulk_threshold,
+                max_upload_bytes=self._bulk.max_upload_bytes,
+                retry=self._x.retry,
+                concurrency=None,
+            )
+        )
+
+    async def save_many(
+        self,
+        *,
+        creates: Records = (),
+        updates: Records = (),
+        external_id_field: str | None = None,
+        all_or_none: bool = False,
+        bulk_threshold: int = DEFAULT_BULK_THRESHOLD,
+    ) -> tuple[builtins.list[SaveResult], builtins.list[SaveResult]]:
+        """Create (or upsert by ``external_id_field``) and update records: chunks of 200 of both, five
+        to a ``POST /composite`` call (one API call per 1,000 records); creates above ``bulk_threshold``
+        through Bulk 2.0. Returns the creates' and the updates' results, each in input order."""
+        return await self._x.run(
+            plans.save_many(
+                self._v,
+                self.sobject,
+                creates=creates,
+                updates=updates,
+                external_id_field=external_id_field,
                 all_or_none=all_or_none,
                 bulk_threshold=bulk_threshold,
                 max_upload_bytes=self._bulk.max_upload_bytes,

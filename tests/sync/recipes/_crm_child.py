@@ -33,7 +33,7 @@ from tests.sync._sigkill_recipe_child import Redirect, Trap, Wrapped, _around, s
 
 CW_RESOURCES = ("companies", "contacts", "tickets", "projects", "invoices", "agreements")
 SF_RESOURCES = ("accounts", "contacts", "opportunities", "cases", "tasks")
-SF_WRITES = ("create_many", "update_many", "upsert_many")
+SF_WRITES = ("create_many", "update_many", "upsert_many", "save_many")
 
 
 def _sf_hooks(trap: Trap) -> dict[str, Any]:

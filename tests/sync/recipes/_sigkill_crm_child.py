@@ -46,7 +46,7 @@ def clients(spec: dict[str, Any], trap: Trap) -> tuple[Any, Any]:
     }
     sf_hooks = {
         name: _around(trap, "sf.write", before=True, after=True)
-        for name in ("create_many", "upsert_many", "update_many")
+        for name in ("create_many", "upsert_many", "update_many", "save_many")
     }
     wrapped_cw = Wrapped(cw, {name: (lambda v: Wrapped(v, cw_hooks)) for name in ("companies", "contacts")})
     wrapped_sf = Wrapped(

@@ -6,10 +6,11 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Mapping, Sequence
+from decimal import Decimal
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from msplink.sandbox._framework import SandboxRequest, SandboxResponse
+from msplink.sandbox._framework import SandboxRequest, SandboxResponse, json_dumps
 from msplink.sandbox.salesforce._common import RecordFailure, abort, error
 from msplink.sandbox.salesforce._org import Org, OrgSnapshot
 from msplink.sandbox.salesforce._schema import ObjectSpec
@@ -29,6 +30,8 @@ _ROLLED_BACK = {
         }
     ],
 }
+_HEAVY = re.compile(r"/composite/sobjects|/query(?:All)?(?:/|\?|$)", re.IGNORECASE)
+"""Subrequests of which a composite call may hold five: sObject Collections and queries."""
 _REF = re.compile(r"@\{([A-Za-z0-9_]+)((?:\.[A-Za-z0-9_]+|\[\d+\])+)\}")
 
 
@@ -238,6 +241,15 @@ class Composite:
             raise abort(400, "JSON_PARSER_ERROR", "compositeRequest is required")
         if len(subs) > 25:
             raise abort(400, "LIMIT_EXCEEDED", "Composite requests cannot have more than 25 subrequests")
+        heavy = sum(
+            1 for sub in subs if isinstance(sub, Mapping) and _HEAVY.search(str(sub.get("url") or ""))
+        )
+        if heavy > 5:  # up to 5 of the 25 may be sObject Collections or query operations (API v43.0+)
+            raise abort(
+                400,
+                "LIMIT_EXCEEDED",
+                "Composite requests cannot have more than 5 sObject Collections or query subrequests",
+            )
         all_or_none = bool(body.get("allOrNone", False))
         snap = self.org.snapshot() if all_or_none else None
         results: dict[str, Any] = {}
@@ -270,7 +282,7 @@ class Composite:
                     failed = True
                     continue
                 response = self._subrequest(request, str(sub.get("method", "GET")), url, sub_body)
-                payload = json.loads(response.body) if response.body else None
+                payload = json.loads(response.body, parse_float=Decimal) if response.body else None
                 headers = {k: v for k, v in response.headers if k.lower() == "location"}
                 out.append(
                     {
@@ -299,7 +311,7 @@ class Composite:
             raw_path=parts.path,
             query=tuple(parse_qsl(parts.query, keep_blank_values=True)),
             headers=dict(request.headers),
-            body=json.dumps(body).encode() if body is not None else b"",
+            body=json_dumps(body) if body is not None else b"",
         )
         try:
             return self._dispatch(sub)

@@ -8,8 +8,9 @@ recycle bin ~15 days, as ``getDeleted`` reports them): tombstones come in order 
 ``LastModifiedById`` is who changed a record last (the integration user is the user msplink's
 credentials log in as); the version is ``SystemModstamp``.
 
-Writing: sObject Collections (200 records per call) or, above ``bulk_threshold`` records, a Bulk 2.0
-job (``SObjects.upsert_many`` / ``create_many`` decide). With an external-id field holding the source
+Writing: sObject Collections of 200 records, the creates' and the updates' chunks of a batch five to a
+``POST /composite`` call (1,000 records per API call), or, above ``bulk_threshold`` creates, a Bulk 2.0
+job (``SObjects.save_many`` decides). With an external-id field holding the source
 id (``CW_Company_Id__c``), creates are upserts by that field: resending one after a lost answer updates
 the record it created instead of creating another, and settling finds it by the field. Updates
 (``PATCH /composite/sobjects``) carry only the fields that change.
@@ -519,18 +520,14 @@ class _Salesforce(AdapterBase):
             self.shared.forget(self.sobject, [str(op.target_id) for op in ops if op.target_id], sent)
         field = self.external_id_field
         threshold = self.bulk_threshold
-        if creates:
-            bodies = [b for _, b in creates]
-            if field:
-                saved = yield Do(lambda c: self._res(c).upsert_many(field, bodies, bulk_threshold=threshold))
-            else:
-                saved = yield Do(lambda c: self._res(c).create_many(bodies, bulk_threshold=threshold))
-            for (n, _), result in zip(creates, saved, strict=True):
-                results[n] = self._saved(ops[n], result)
-        if updates:
-            bodies = [b for _, b in updates]
-            saved = yield Do(lambda c: self._res(c).update_many(bodies))
-            for (n, _), result in zip(updates, saved, strict=True):
+        if creates or updates:  # one call carries both (five chunks of 200 per POST /composite)
+            new, changed = [b for _, b in creates], [b for _, b in updates]
+            saved, resaved = yield Do(
+                lambda c: self._res(c).save_many(
+                    creates=new, updates=changed, external_id_field=field, bulk_threshold=threshold
+                )
+            )
+            for (n, _), result in (*zip(creates, saved, strict=True), *zip(updates, resaved, strict=True)):
                 results[n] = self._saved(ops[n], result)
         if deletes:
             ids = [str(ops[n].target_id) for n in deletes]
