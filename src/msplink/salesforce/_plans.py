@@ -587,26 +587,15 @@ def create_many(
     concurrency: int | None = 1,
 ) -> Plan[list[SaveResult]]:
     """Create records: Collections (200 per chunk, five chunks per call; ``concurrency`` calls at
-    once, see :func:`collection_writes`) or, above ``bulk_threshold`` records and without ``all_or_none``, one
-    Bulk 2.0 insert job. Results are in input order."""
-    if len(records) > bulk_threshold and not all_or_none:
-        return (
-            yield from ingest_save_results(
-                version,
-                sobject,
-                records,
-                operation="insert",
-                external_id_field=None,
-                max_upload_bytes=max_upload_bytes,
-                retry=retry,
-                timeout=timeout,
-            )
-        )
-    return (
-        yield from create_records(
-            version, records, sobject=sobject, all_or_none=all_or_none, retry=retry, concurrency=concurrency
-        )
-    )
+    once, see :func:`collection_writes`) or, above ``bulk_threshold`` records and without
+    ``all_or_none``, one Bulk 2.0 insert job (:func:`save_many` of creates only). Results are in
+    input order."""
+    created, _ = yield from save_many(
+        version, sobject, creates=records, updates=(), external_id_field=None, all_or_none=all_or_none,
+        bulk_threshold=bulk_threshold, max_upload_bytes=max_upload_bytes, retry=retry, timeout=timeout,
+        concurrency=concurrency,
+    )  # fmt: skip
+    return created
 
 
 def upsert_many(
@@ -622,27 +611,16 @@ def upsert_many(
     timeout: float = 3600.0,
     concurrency: int | None = 1,
 ) -> Plan[list[SaveResult]]:
-    """Upsert by external id: Collections (200 per chunk, five chunks per call; ``concurrency`` calls at
-    once, see :func:`collection_writes`) or, above ``bulk_threshold`` records and without ``all_or_none``, one
-    Bulk 2.0 upsert job. Results are in input order."""
-    if len(records) > bulk_threshold and not all_or_none:
-        return (
-            yield from ingest_save_results(
-                version,
-                sobject,
-                records,
-                operation="upsert",
-                external_id_field=field,
-                max_upload_bytes=max_upload_bytes,
-                retry=retry,
-                timeout=timeout,
-            )
-        )
-    return (
-        yield from upsert_records(
-            version, sobject, field, records, all_or_none=all_or_none, retry=retry, concurrency=concurrency
-        )
-    )
+    """Upsert by external id: Collections (200 per chunk, five chunks per call; ``concurrency`` calls
+    at once, see :func:`collection_writes`) or, above ``bulk_threshold`` records and without
+    ``all_or_none``, one Bulk 2.0 upsert job (:func:`save_many` of creates only). Results are in
+    input order."""
+    created, _ = yield from save_many(
+        version, sobject, creates=records, updates=(), external_id_field=field, all_or_none=all_or_none,
+        bulk_threshold=bulk_threshold, max_upload_bytes=max_upload_bytes, retry=retry, timeout=timeout,
+        concurrency=concurrency,
+    )  # fmt: skip
+    return created
 
 
 def save_many(
