@@ -176,3 +176,23 @@ def test_answers_map_back_to_their_parts_in_any_order(sizes: list[int], seed: in
     assert [[r.id for r in results] for results in parsed] == [
         [f"part{k}-{i}" for i in range(n)] for k, n in enumerate(sizes)
     ]
+
+
+@settings(max_examples=12, deadline=None)
+@given(creates=st.integers(0, 1300), updates=st.integers(0, 700))
+def test_a_save_makes_one_call_per_five_chunks_and_keeps_every_record_in_order(
+    creates: int, updates: int
+) -> None:
+    sandbox = SalesforceSandbox()
+    with SalesforceClient(auth=make_auth(sandbox), transport=sandbox.transport()) as client:
+        existing = [sandbox.insert("Account", {"Name": f"Old {i:04d}"}) for i in range(updates)]
+        before = len(sandbox.requests)
+        created, updated = client.accounts.save_many(
+            creates=_accounts(creates, "New"),
+            updates=[{"Id": record_id, "Name": f"Renamed {n:04d}"} for n, record_id in enumerate(existing)],
+            bulk_threshold=10_000,
+        )
+    chunks = -(-creates // 200) + -(-updates // 200)
+    assert len(_calls_made(sandbox, before)) == -(-chunks // 5)
+    assert _names(sandbox, [r.id for r in created]) == [f"New {i:04d}" for i in range(creates)]
+    assert _names(sandbox, [r.id for r in updated]) == [f"Renamed {i:04d}" for i in range(updates)]
