@@ -654,11 +654,9 @@ def save_many(
         build_create = lambda part: calls.collection_upsert(  # noqa: E731
             version, sobject, field, part, all_or_none
         )
-    groups: list[tuple[Sequence[Any], Callable[[Sequence[Any]], Call[list[SaveResult]]]]] = [
-        (updates, lambda part: calls.collection_update(version, part, sobject, all_or_none))
-    ]
-    created: list[SaveResult] | None = None
-    if len(creates) > bulk_threshold and not all_or_none:
+    bulk = len(creates) > bulk_threshold and not all_or_none
+    created: list[SaveResult] = []
+    if bulk:
         created = yield from ingest_save_results(
             version,
             sobject,
@@ -669,17 +667,12 @@ def save_many(
             retry=retry,
             timeout=timeout,
         )
-    else:
-        groups.insert(0, (creates, build_create))
+    update = (updates, lambda part: calls.collection_update(version, part, sobject, all_or_none))
     written = yield from collection_writes(
-        [g for g in groups if g[0]],
+        [update] if bulk else [(creates, build_create), update],
         all_or_none=all_or_none,
         retry=retry,
         concurrency=concurrency,
         version=version,
     )
-    answers = iter(written)
-    if created is None:
-        created = next(answers) if creates else []
-    updated = next(answers) if updates else []
-    return created, updated
+    return (created if bulk else written[0]), written[-1]
