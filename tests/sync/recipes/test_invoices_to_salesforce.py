@@ -240,7 +240,7 @@ KILLS = [
     pytest.param("sf.write:after", 1, id="invoice-upsert-applied-answer-lost"),
     pytest.param("sf.write:after", 2, id="task-create-applied-answer-lost", marks=pytest.mark.slow),
     pytest.param("store.journal:after", 2, id="invoice-intents-journalled", marks=pytest.mark.slow),
-    pytest.param("cw.read", 3, id="reading-invoices", marks=pytest.mark.slow),
+    pytest.param("cw.read", 2, id="reading-invoices", marks=pytest.mark.slow),
     pytest.param("store.commit:before", 3, id="invoices-written-not-committed", marks=pytest.mark.slow),
 ]
 
