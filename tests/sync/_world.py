@@ -216,8 +216,11 @@ class MemoryAdapter:
         batch_size: int = 10,
         delete_feed: bool = False,
         integration_user: str | None = None,
+        plan_records: int | None = None,
     ) -> None:
         self.memory = system
+        self.plan_records = plan_records
+        """As a target: source records the engine plans together (``None``: one source page)."""
         self._object = object
         self.page_size = page_size
         self._batch_size = batch_size
@@ -379,6 +382,7 @@ class AsyncMemoryAdapter:
     integration_user = property(lambda self: self.inner.integration_user)
     has_delete_feed = property(lambda self: self.inner.has_delete_feed)
     batch_size = property(lambda self: self.inner.batch_size)
+    plan_records = property(lambda self: self.inner.plan_records)
     api_calls = property(lambda self: self.inner.api_calls)
 
     async def read_changes(self, since: datetime | None, page_token: str | None) -> ChangePage:

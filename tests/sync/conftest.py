@@ -54,7 +54,9 @@ class World:
     def forward(self, **options: Any) -> Flow:
         """The flow a -> b."""
         adapter_options = {
-            k: options.pop(k) for k in ("page_size", "batch_size", "delete_feed") if k in options
+            k: options.pop(k)
+            for k in ("page_size", "batch_size", "delete_feed", "plan_records")
+            if k in options
         }
         defaults: dict[str, Any] = {
             "name": "a-to-b",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import datetime, timedelta, timezone
+from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
 import attrs
@@ -95,6 +96,13 @@ def test_the_async_adapter_describes_only_on_a_refused_field(world: World) -> No
 
     assert asyncio.run(read()) == CONTACTS
     assert request_counts(world.sf) == {"GET queryAll": 2, "GET describe": 1}
+
+
+@pytest.mark.parametrize("option", ["batch_size", "bulk_threshold", "plan_records"])
+def test_batch_threshold_and_plan_records_below_one_are_refused(world: World, option: str) -> None:
+    options: dict[str, Any] = {option: 0}
+    with world.clients() as c, pytest.raises(ConfigurationError, match="plan_records must be at least 1"):
+        SalesforceAdapter(c.sf, ACCOUNT, config=world.config, **options)
 
 
 def test_a_missing_external_id_field_is_still_a_configuration_error(world: World) -> None:
@@ -280,6 +288,26 @@ def test_a_long_external_id_look_up_reads_the_keyed_rows_once_and_answers_the_ne
     assert request_counts(world.sf) == {}
     assert first == expected and len(first) == 3
     assert second == {f for f in expected if int(f[1]) > 1000}
+
+
+def test_a_long_external_id_look_up_the_full_table_answers_reads_nothing(world: World) -> None:
+    """A run that read every row of the object (a source's first read) answers a look-up by the
+    external id from that table: no keyed ``WHERE CW_Ticket_Id__c != null`` read, no ``IN`` list,
+    also after a write (its sent values are stale: only they go to Salesforce)."""
+    with world.clients() as c:
+        expected = _found(_case_adapter(c, world, None), _many())
+        shared = _case_adapter(c, world, SharedReads())
+        page = shared.read_changes(None, None)
+        assert page.next_token is None  # the whole table in one /queryAll page
+        world.sf.clear_log()
+        assert _found(shared, _many()) == expected
+        assert request_counts(world.sf) == {}
+        account = str(c.sf.accounts.query("SELECT Id FROM Account LIMIT 1").to_list()[0].id)
+        [result] = shared.write([_create("k", "9001", account)])
+        world.sf.clear_log()
+        after = _found(shared, _many(["9001"]))
+    assert request_counts(world.sf) == {"GET query": 1}  # CW_Ticket_Id__c IN ('9001') only
+    assert after == expected | {(str(result.id), "9001")}
 
 
 def test_values_a_write_sent_are_read_again_and_the_rest_answered(world: World) -> None:

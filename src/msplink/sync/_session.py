@@ -437,19 +437,31 @@ class Session:
             records += [r for r in found if r.id not in asked]  # records that come with the ones asked for
             yield from self._page(records, replay=True)
 
+    @property
+    def _unit(self) -> int:
+        """Source records planned and written together: the target's ``plan_records`` (source pages
+        are gathered until they hold that many), else one source page."""
+        return max(1, int(getattr(self.flow.target, "plan_records", 0) or 0))
+
     def _read(self) -> Loop[None]:
         since = None if self.watermark is None else self.watermark.updated_at - self.flow.overlap
         token: str | None = None
         newest: Watermark | None = None  # of an unordered read, held back until it completes
+        records: list[RemoteRecord] = []  # the pages gathered toward one planned page
+        ordered = True
         while True:
             page = yield from self._ask(ReadChanges(since, token), "reading changes")
-            records = list(page.records)
-            mark = _mark(records)
-            if not page.ordered:
-                newest = max(filter(None, (newest, mark)), default=None)
-                mark = newest if page.next_token is None else None
-            yield from self._page(records, mark=mark)
+            records.extend(page.records)
+            ordered = ordered and page.ordered
             token = page.next_token
+            if token is not None and len(records) < self._unit:
+                continue
+            mark = _mark(records)
+            if not ordered:
+                newest = max(filter(None, (newest, mark)), default=None)
+                mark = newest if token is None else None
+            yield from self._page(records, mark=mark)
+            records, ordered = [], True
             if token is None:
                 self.complete = True
                 return

@@ -323,13 +323,10 @@ class SharedReads:
         and the values the table cannot answer (written since its read: ask Salesforce); ``None``:
         no table answers ``field``."""
         table = self._table(sobject, deleted)
-        name = field.lower()
-        if table is None or table.scope not in (None, name):
+        if table is None or not self.answers(sobject, field, deleted):
             return None
-        if name != "id" and name not in table.asked:  # written ids are always kept
-            if table.written:  # its stale values were not kept for this field
-                return None
-            table.asked.add(name)
+        name = field.lower()
+        table.asked.add(name)
         wanted = set(values)
         stale = table.stale_ids if name == "id" else table.stale.get(name, set())
         rest = sorted(wanted & stale)
@@ -340,6 +337,15 @@ class SharedReads:
         else:
             found = (m for m in table.rows if _raw(m, field) in wanted and str(m.id) not in table.stale_ids)
         return [m for m in found if deleted or not m.is_deleted], rest
+
+    def answers(self, sobject: str, field: str, deleted: bool = False) -> bool:
+        """Whether a table answers look-ups of ``sobject`` by ``field`` (see :meth:`table_rows`)."""
+        table = self._table(sobject, deleted)
+        name = field.lower()
+        if table is None or table.scope not in (None, name):
+            return False
+        # written ids are always kept; another field's stale values only once it was asked for
+        return name == "id" or name in table.asked or not table.written
 
     def scoped(self, sobject: str, field: str) -> bool | None:
         """Whether a scoped table of ``field`` answers (``None``: none was tried; ``False``: one was,

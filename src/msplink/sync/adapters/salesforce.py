@@ -64,6 +64,7 @@ __all__ = [
     "BULK_THRESHOLD",
     "DEFAULT_INDEX_RULES",
     "PAGE_SIZE",
+    "PLAN_RECORDS",
     "REFRESH_EVERY",
     "RESOURCES",
     "SETTLE_SKEW",
@@ -97,7 +98,14 @@ _URI_SLACK: Final = 2_048
 ``Sforce-Query-Options``), with room to spare."""
 _IN_MOST: Final = 2_000
 """Values per ``IN (...)`` list at most (as many as one page of answers)."""
-BULK_THRESHOLD: Final = 2000
+BULK_THRESHOLD: Final = 10_000
+"""Creates in one write above which a Bulk 2.0 job takes them: a job costs at least seven calls
+(create, upload, close, a poll or more, three result reads) where ``POST /composite`` writes 1,000
+records a call, so below this the collections are the fewer calls."""
+PLAN_RECORDS: Final = 5000
+"""Source records the engine plans and writes together (gathered across source pages), and writes per
+:meth:`write` call: a planned page's creates and updates fill five-chunk ``POST /composite`` calls
+with few part-filled chunks, where batches of 1,000 would leave most calls part-filled."""
 _AUDIT: Final = ("Id", "SystemModstamp", "LastModifiedById", "IsDeleted", "CreatedDate")
 _BY_FEATURE: Final = frozenset({"currencyisocode"})
 """Standard fields an org has only with a feature switched on (multi-currency): described first."""
@@ -160,9 +168,10 @@ class _Salesforce(AdapterBase):
         now: Callable[[], datetime] | None = None,
         index_rules: Sequence[MatchRule] = DEFAULT_INDEX_RULES,
         name_field: str = "name",
-        batch_size: int = 2000,
+        batch_size: int = PLAN_RECORDS,
         bulk_threshold: int = BULK_THRESHOLD,
         page_size: int = PAGE_SIZE,
+        plan_records: int = PLAN_RECORDS,
         where: Mapping[str, Any] | None = None,
         shared: SharedReads | None = None,
     ) -> None:
@@ -172,11 +181,13 @@ class _Salesforce(AdapterBase):
         self.sobject: str = soql.check_identifier(mapper.object)
         self.external_id_field = soql.check_identifier(external_id_field) if external_id_field else None
         self.name_field = name_field
-        if batch_size < 1 or bulk_threshold < 1 or not 1 <= page_size <= PAGE_SIZE:
+        if min(batch_size, bulk_threshold, plan_records) < 1 or not 1 <= page_size <= PAGE_SIZE:
             raise ConfigurationError(
-                f"batch_size and bulk_threshold must be at least 1, page_size 1..{PAGE_SIZE}"
+                f"batch_size, bulk_threshold and plan_records must be at least 1, page_size 1..{PAGE_SIZE}"
             )
         self.page_size = page_size
+        self.plan_records = plan_records
+        """Source records the engine plans and writes together when this adapter is the target."""
         self.where: dict[str, Any] = {soql.check_identifier(k): v for k, v in (where or {}).items()}
         """Field values every read of changes is limited to (``{"IsWon": True}``)."""
         self._batch_size = batch_size
@@ -409,7 +420,11 @@ class _Salesforce(AdapterBase):
         per source page); when it is not, the look-ups go on by ``IN (...)`` and this is not tried
         again in the run."""
         share = self.shared
-        if share is None or share.scoped(self.sobject, field) is not None:
+        if (
+            share is None
+            or share.scoped(self.sobject, field) is not None
+            or share.answers(self.sobject, field)
+        ):
             return
         chunks = budget_chunks(sorted(set(values)), _in_size, self._in_budget(field), _IN_MOST)
         if next(chunks, None) is None or next(chunks, None) is None:
@@ -639,6 +654,8 @@ class SalesforceAdapter(_Salesforce, SyncMethods):
         batch_size: Writes per :meth:`write` call.
         bulk_threshold: Above this many records in one call, creates and upserts go through Bulk 2.0.
         page_size: Records per read request (``LIMIT`` of each keyset page, at most 2,000).
+        plan_records: As a target, how many source records the engine gathers (across source pages)
+            to plan and write together: fuller write calls, one state transaction per planned page.
         where: Field values every read of changes is limited to (``{"IsWon": True}``: won
             opportunities only); fetches and look-ups by id are not limited.
     """

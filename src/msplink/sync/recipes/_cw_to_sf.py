@@ -322,6 +322,11 @@ class _OwnerTarget(SourceWrapper):
         """The inner adapter's."""
         return int(self.inner.batch_size)
 
+    @property
+    def plan_records(self) -> int:
+        """The inner adapter's."""
+        return int(self.inner.plan_records)
+
     def now(self) -> datetime:
         """The inner adapter's clock (the engine journals creates by it)."""
         moment: datetime = self.inner.now()
