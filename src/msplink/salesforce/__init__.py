@@ -28,15 +28,14 @@ from msplink.salesforce._auth import (
     Token,
     TokenStore,
 )
+from msplink.salesforce._bulk import AsyncBulk, Bulk
 from msplink.salesforce._client import DEFAULT_API_VERSION, AsyncSalesforceClient, SalesforceClient
 from msplink.salesforce._errors import PLATFORM, MultipleMatchesError
 from msplink.salesforce._resources import (
     DEFAULT_BULK_THRESHOLD,
-    AsyncBulk,
     AsyncCollections,
     AsyncComposite,
     AsyncSObjects,
-    Bulk,
     Collections,
     Composite,
     SObjects,

@@ -36,13 +36,12 @@ from msplink.salesforce._auth import (
     JWTBearerAuth,
     RefreshTokenAuth,
 )
+from msplink.salesforce._bulk import AsyncBulk, Bulk
 from msplink.salesforce._errors import PLATFORM, hint_for
 from msplink.salesforce._resources import (
-    AsyncBulk,
     AsyncCollections,
     AsyncComposite,
     AsyncSObjects,
-    Bulk,
     Collections,
     Composite,
     SObjects,
