@@ -34,6 +34,7 @@ import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
+from urllib.parse import unquote_plus
 
 import attrs
 import httpx
@@ -239,8 +240,22 @@ def _analyse_sf(t: Traffic, request: httpx.Request, response: httpx.Response | N
         t.read_ids[obj].update(str(r.get("Id")) for r in records if isinstance(r, dict))
         return
     if head == "composite" and len(parts) == 1 and request.method == "POST":
+        subs = (_json(request.content) or {}).get("compositeRequest", [])
+        if subs and all(str(sub.get("method")).upper() == "GET" for sub in subs):  # queries: one read
+            t.calls["read"] += 1
+            answers = body.get("compositeResponse", []) if isinstance(body, dict) else []
+            read: set[str] = set()
+            for sub, answer in zip(subs, answers, strict=False):
+                found = _FROM.search(unquote_plus(str(sub.get("url") or "")))
+                obj = found.group(1) if found else "?"
+                read.add(obj)
+                rows = (answer.get("body") or {}).get("records", []) if isinstance(answer, dict) else []
+                t.read_ids[obj].update(str(r.get("Id")) for r in rows if isinstance(r, dict))
+            for obj in read:
+                t.read_calls[obj] += 1
+            return
         t.calls["write"] += 1  # one API call, whatever its subrequests (collections writes here)
-        for sub in (_json(request.content) or {}).get("compositeRequest", []):
+        for sub in subs:
             url = str(sub.get("url") or "")
             tail = [p for p in url.split("?")[0].split("/") if p]
             at = tail.index("sobjects") + 1 if "sobjects" in tail else len(tail)

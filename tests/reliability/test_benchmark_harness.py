@@ -77,6 +77,27 @@ def test_the_meter_counts_a_composite_of_collections_as_one_write_call() -> None
     assert minimum_calls(traffic) == 2
 
 
+def test_the_meter_counts_a_composite_of_queries_as_one_read_call() -> None:
+    from benchmarks._world import meters, sync_clients
+
+    from msplink.salesforce import soql
+    from msplink.sandbox import seed_world
+
+    world = seed_world(30, seed=7)
+    metered = meters(world)
+    with sync_clients(world, metered) as c:
+        ids = [str(r.id) for r in c.sf.accounts.query("SELECT Id FROM Account").to_list()]
+        groups = [ids[n : n + 4] for n in range(0, 12, 4)]
+        answers = c.sf.accounts.query_many(
+            [f"SELECT Id FROM Account WHERE {soql.F('Id').in_(g)}" for g in groups]
+        )
+    traffic = metered.sf.traffic
+    assert [len(rows) for rows in answers] == [4, 4, 4] and len(ids) > 12
+    # the plain query and the composite of three statements: two read calls, the ids read once each
+    assert (traffic.calls["read"], traffic.calls["write"], traffic.read_calls["Account"]) == (2, 0, 2)
+    assert traffic.read_ids["Account"] == set(ids)
+
+
 def test_child_collections_and_unbatched_entities_count_one_call_each() -> None:
     cw = Traffic("connectwise")
     additions = "/finance/agreements/{id}/additions"

@@ -85,6 +85,21 @@ def test_an_org_without_a_field_is_described_once_and_the_read_sent_again(world:
     assert len(first.records) == len(again.records) == CONTACTS and len(found) == 1
 
 
+def test_a_field_refused_inside_a_composite_look_up_is_described_and_the_look_up_sent_again(
+    world: World,
+) -> None:
+    config = _with_missing_field(world)
+    with world.clients() as c:
+        real = [str(r.id) for r in c.sf.contacts.query("SELECT Id FROM Contact").to_list()]
+        adapter = SalesforceAdapter(c.sf, CONTACT, config=config, now=world.clock.now)
+        world.sf.clear_log()
+        found = adapter.fetch([*(f"003SB{n:010d}AAA" for n in range(1500)), *real])
+    # the composite's subrequest answered INVALID_FIELD (the composite itself is 200): describe, resend
+    assert request_counts(world.sf) == {"POST composite": 2, "GET describe": 1}
+    assert "Tier__c" not in adapter.fields
+    assert sorted(r.id for r in found) == sorted(real) and len(real) == CONTACTS
+
+
 def test_the_async_adapter_describes_only_on_a_refused_field(world: World) -> None:
     config = _with_missing_field(world)
 
@@ -222,23 +237,30 @@ def _uri(path: str, query: str) -> str:
     return f"{path}?{urlencode(parse_qsl(query))}"
 
 
-def test_look_ups_by_id_fill_each_get_query_up_to_the_uri_limit(world: World) -> None:
-    ids = [f"003SB{n:010d}AAA" for n in range(1500)]  # 18 characters, none of them there
+def test_look_ups_longer_than_one_get_go_five_statements_to_a_composite_call(world: World) -> None:
+    """A look-up that fits one ``GET /query`` URI is one; a longer one goes in ``POST /composite``
+    subrequests of up to 2,000 values each (a statement may be 100,000 characters there), five to a
+    call: 1,560 ids are one call where GETs of 12,000 URI bytes took four."""
+    fake = [f"003SB{n:010d}AAA" for n in range(12_000)]  # 18 characters, none of them there
     short = [str(n) for n in range(700)]  # ConnectWise ids in CW_Contact_Id__c (about 14 bytes each)
     with world.clients() as c:
         adapter = SalesforceAdapter(
             c.sf, CONTACT, config=world.config, now=world.clock.now, external_id_field="CW_Contact_Id__c"
         )
-        adapter.read_changes(None, None)
+        real = [r.id for r in adapter.read_changes(None, None).records]
         world.sf.clear_log()
-        assert adapter.fetch(ids) == []
-        by_id = [_uri(r.path, r.query) for r in world.sf.requests if r.path.endswith("/queryAll")]
+        found = adapter.fetch([*fake[:1500], *real])
+        one = request_counts(world.sf)
+        world.sf.clear_log()
+        assert adapter.fetch(fake) == []
+        six = request_counts(world.sf)
         world.sf.clear_log()
         adapter.lookup(LookupRequest(keys={"external_id:refs.connectwise": short}))
         by_external = [_uri(r.path, r.query) for r in world.sf.requests if r.path.endswith("/query")]
-    # 28 URL bytes per 18-character id: 1,500 of them take 4 statements of at most 12,000 bytes
-    assert len(by_id) == 4 and all(len(uri) <= URI_MAX - 2048 for uri in by_id)
-    assert len(by_external) == 1 and len(by_external[0]) <= URI_MAX - 2048  # was 2 (500 values a list)
+    assert sorted(r.id for r in found) == sorted(real) and len(real) == CONTACTS
+    assert one == {"POST composite": 1}  # 1,560 ids: one statement
+    assert six == {"POST composite": 2}  # six statements of 2,000: five, then one
+    assert len(by_external) == 1 and len(by_external[0]) <= URI_MAX - 2048  # fits one GET
 
 
 # ------------------------------------------------------------------ scoped tables, stale values
@@ -329,7 +351,7 @@ def test_a_keyed_read_over_one_page_is_not_tried_again(world: World) -> None:
     def calls(adapter: SalesforceAdapter, tickets: list[str]) -> tuple[set[tuple[str, str]], int]:
         world.sf.clear_log()
         found = _found(adapter, tickets)
-        return found, request_counts(world.sf)["GET query"]
+        return found, sum(request_counts(world.sf).values())  # GET query, POST composite
 
     with world.clients() as c:
         shared = _case_adapter(c, world, SharedReads())
@@ -338,7 +360,8 @@ def test_a_keyed_read_over_one_page_is_not_tried_again(world: World) -> None:
         again, later = calls(shared, _many()[1:])
         plain = _case_adapter(c, world, None)
         (expected, statements), (_, fewer) = calls(plain, _many()), calls(plain, _many()[1:])
-    assert statements >= 2 and (tried, later) == (1 + statements, fewer)  # the keyed read, once
+    # 3,000 values: one POST /composite of two statements (was two GET statements)
+    assert statements == 1 and (tried, later) == (1 + statements, fewer)  # the keyed read, once
     assert first == again == expected and len(first) == 3
 
 

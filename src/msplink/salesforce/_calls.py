@@ -70,6 +70,7 @@ __all__ = [
     "next_query",
     "next_query_results",
     "query",
+    "query_page",
     "query_page_parser",
     "query_results",
     "raw_record",
@@ -272,19 +273,20 @@ def query_page_parser(
 ) -> Callable[[httpx.Response], Page[_T]]:
     """Parse one query page: records, ``nextRecordsUrl`` (cursor) and ``totalSize``."""
 
-    def parse(response: httpx.Response) -> Page[_T]:
-        body = _json_object(response)
-        total = body.get("totalSize")
-        state = QueryAssembly(
-            rows=_records(body),
-            body=body,
-            parse_record=parse_record,
-            next_cursor=_page_cursor(body),
-            total=total if isinstance(total, int) and not isinstance(total, bool) else None,
-        )
-        return _assemble(state)
+    return lambda response: query_page(_json_object(response), parse_record)
 
-    return parse
+
+def query_page(body: Mapping[str, Any], parse_record: Callable[[Mapping[str, Any]], _T]) -> Page[_T]:
+    """One query page from its decoded body (a ``/query`` answer, or a composite subresponse's)."""
+    total = body.get("totalSize")
+    state = QueryAssembly(
+        rows=_records(body),
+        body=body,
+        parse_record=parse_record,
+        next_cursor=_page_cursor(body),
+        total=total if isinstance(total, int) and not isinstance(total, bool) else None,
+    )
+    return _assemble(state)
 
 
 def _merge_child(state: QueryAssembly) -> Callable[[httpx.Response], Page[Any]]:

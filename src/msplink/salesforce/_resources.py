@@ -17,6 +17,7 @@ from msplink._core import AsyncExecutor, AsyncPaginator, Paginator, SyncExecutor
 from msplink.errors import QueryError
 from msplink.salesforce import _calls as calls
 from msplink.salesforce import _plans as plans
+from msplink.salesforce import _queries as queries
 from msplink.salesforce import soql
 from msplink.salesforce._bulk import AsyncBulk, Bulk
 from msplink.salesforce.models import (
@@ -265,6 +266,25 @@ class SObjects(Generic[_M]):
             ),
             calls.next_query,
             limit=limit,
+        )
+
+    def query_many(
+        self, statements: Sequence[str | soql.Query], /, *, include_deleted: bool = False
+    ) -> builtins.list[builtins.list[_M]]:
+        """Every row of each statement, five statements to a ``POST /composite`` call (one API call;
+        a statement may be up to 100,000 characters, past a GET URI's 16 KB), each followed by
+        ``nextRecordsUrl``; one row list per statement, in order.
+
+        Raises:
+            QueryError: A statement is invalid or names another object (before any I/O).
+        """
+        return self._x.run(
+            queries.query_many(
+                self._v,
+                [_statement(self.sobject, s) for s in statements],
+                self._parse,
+                include_deleted=include_deleted,
+            )
         )
 
     def count(self, *, where: Where | None = None) -> int:
@@ -607,6 +627,25 @@ class AsyncSObjects(Generic[_M]):
             ),
             calls.next_query,
             limit=limit,
+        )
+
+    async def query_many(
+        self, statements: Sequence[str | soql.Query], /, *, include_deleted: bool = False
+    ) -> builtins.list[builtins.list[_M]]:
+        """Every row of each statement, five statements to a ``POST /composite`` call (one API call;
+        a statement may be up to 100,000 characters, past a GET URI's 16 KB), each followed by
+        ``nextRecordsUrl``; one row list per statement, in order.
+
+        Raises:
+            QueryError: A statement is invalid or names another object (before any I/O).
+        """
+        return await self._x.run(
+            queries.query_many(
+                self._v,
+                [_statement(self.sobject, s) for s in statements],
+                self._parse,
+                include_deleted=include_deleted,
+            )
         )
 
     async def count(self, *, where: Where | None = None) -> int:

@@ -31,6 +31,7 @@ __all__ = [
     "DateLiteral",
     "F",
     "LAST_N_DAYS",
+    "MAX_LENGTH",
     "NEXT_N_DAYS",
     "Query",
     "TODAY",
@@ -61,7 +62,9 @@ _ESCAPES: Final = {
     "\f": "\\f",
 }
 _LIKE_ESCAPES: Final = {"%": "\\%", "_": "\\_"}
-_MAX_SOQL_LENGTH = 100_000
+MAX_LENGTH: Final = 100_000
+"""Characters one SOQL statement may hold (REFERENCE §5); a ``GET /query`` URI (16,384 bytes) holds
+less, a statement in a ``POST /composite`` subrequest all of it."""
 
 
 def check_identifier(name: str) -> str:
@@ -466,7 +469,7 @@ def condition(text: str) -> Condition:
     """
     if not isinstance(text, str) or not text.strip():
         raise QueryError("empty SOQL condition")
-    if len(text) > _MAX_SOQL_LENGTH:
+    if len(text) > MAX_LENGTH:
         raise QueryError("SOQL condition longer than 100,000 characters")
     found = _CLAUSE.search(_skeleton(text, top_level=True))
     if found is not None:
@@ -485,7 +488,7 @@ def validate(soql: str) -> str:
     """
     if not isinstance(soql, str) or not soql.strip():
         raise QueryError("empty SOQL statement")
-    if len(soql) > _MAX_SOQL_LENGTH:
+    if len(soql) > MAX_LENGTH:
         raise QueryError("SOQL statement longer than 100,000 characters")
     text = _skeleton(soql)
     if not re.match(r"^\s*SELECT\s", text, re.IGNORECASE):

@@ -12,6 +12,12 @@ from msplink.sandbox.salesforce._common import abort, fmt_dt, parse_param_dt
 from msplink.sandbox.salesforce._org import Org
 from msplink.sandbox.salesforce._results import page_of
 
+URI_MAX = 16_384
+"""Bytes a request URI may take; longer is 414 URI Too Long (a long SOQL statement goes in a
+``POST /composite`` subrequest instead, whose URL travels in the body)."""
+SOQL_MAX = 100_000
+"""Characters of one SOQL statement at most (REFERENCE §5)."""
+
 __all__ = ["RestApi"]
 
 
@@ -117,6 +123,10 @@ class RestApi:
         statement = request.param("q")
         if not statement:
             raise abort(400, "MALFORMED_QUERY", "A query string has to be specified")
+        if len(statement) > SOQL_MAX:
+            raise abort(
+                400, "MALFORMED_QUERY", f"SOQL statements cannot be longer than {SOQL_MAX} characters"
+            )
         parsed, spec, rows = self.org.run_query(statement, include_deleted=include_deleted)
         if parsed.fields == ("COUNT()",):
             return SandboxResponse.json(200, {"totalSize": len(rows), "done": True, "records": []})

@@ -18,6 +18,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timezone
 from typing import Any, ClassVar
+from urllib.parse import urlencode
 
 from msplink.sandbox._framework import Sandbox, SandboxRateLimit, SandboxRequest, SandboxResponse
 from msplink.sandbox.salesforce._auth import INTEGRATION_USERNAME, OAuthServer
@@ -32,7 +33,7 @@ from msplink.sandbox.salesforce._common import (
 )
 from msplink.sandbox.salesforce._composite import Composite
 from msplink.sandbox.salesforce._org import Org
-from msplink.sandbox.salesforce._rest import RestApi
+from msplink.sandbox.salesforce._rest import URI_MAX, RestApi
 from msplink.sandbox.salesforce._schema import FieldSpec, ObjectSpec
 from msplink.sandbox.salesforce._seed import generate
 from msplink.sandbox.salesforce._soql import ParsedQuery, SoqlError
@@ -319,8 +320,11 @@ class SalesforceSandbox(Sandbox):
         """Wrap a REST handler: session check, daily allocation, injected errors, error bodies."""
 
         def wrapped(request: SandboxRequest) -> SandboxResponse:
-            if self._composite.nested:
+            if self._composite.nested:  # a subrequest: its URL travels in the body, not the URI
                 return handler(request)
+            uri = len(request.raw_path or request.path) + len(urlencode(request.query)) + 1
+            if uri > URI_MAX:  # REFERENCE §5 (help article 000386264): before any session check
+                return SandboxResponse.text(414, "URI Too Long", content_type="text/html")
             token = self.oauth.bearer(request)
             user = self.oauth.session_user(token)
             if user is None:

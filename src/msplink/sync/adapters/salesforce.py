@@ -296,10 +296,13 @@ class _Salesforce(AdapterBase):
             query = query.order_by("SystemModstamp", "Id")
         return query.limit(limit or self.page_size).render()
 
-    def _in_budget(self, field: str) -> int:
+    def _in_budget(self, field: str, limit: int | None = None) -> int:
         """URL-encoded bytes the ``IN (...)`` list of ``field`` may take in one statement: what the
-        URI limit leaves after the rest of the statement, at most :data:`SOQL_BUDGET`."""
+        URI limit leaves after the rest of the statement, at most :data:`SOQL_BUDGET`; with
+        ``limit`` (a statement sent in a ``POST /composite`` body), what ``limit`` characters leave."""
         rest = len(quote_plus(f"{self._select(None, order=False, limit=50_000)} WHERE {field} IN ()"))
+        if limit is not None:
+            return max(1, limit - rest)
         return max(1, min(SOQL_BUDGET, URI_MAX - _URI_SLACK - rest))
 
     def _by_condition(self, condition: soql.Condition) -> Callable[[], str]:
@@ -322,6 +325,32 @@ class _Salesforce(AdapterBase):
         if self.shared is not None:
             self.shared.keep(self.sobject, statement(), deleted, models, None)
         return models
+
+    def _rows_many(self, statements: Sequence[Callable[[], str]], *, deleted: bool) -> Steps[list[Any]]:
+        """Every row of several statements, five to a ``POST /composite`` call (``query_many``); those
+        this run read already are answered by :attr:`shared`."""
+        out: list[Any] = []
+        rest = list(statements)
+        if self.shared is not None:
+            yield from self._prepare()
+            rest = []
+            for statement in statements:
+                found = self.shared.answer(self.sobject, statement(), deleted)
+                if found is None:
+                    rest.append(statement)
+                else:
+                    out.extend(found[0])
+        if not rest:
+            return out
+        answers = yield from self._read(
+            lambda: Do(lambda c: self._res(c).query_many([s() for s in rest], include_deleted=deleted))
+        )
+        for statement, rows in zip(rest, answers, strict=True):
+            models = [_model(row) for row in rows]
+            if self.shared is not None:
+                self.shared.keep(self.sobject, statement(), deleted, models, None)
+            out.extend(models)
+        return out
 
     def _keyset(
         self, base: soql.Condition | None, after: tuple[datetime, str] | None, *, deleted: bool
@@ -407,7 +436,15 @@ class _Salesforce(AdapterBase):
         elif share is not None and field == "Id":
             known, values = share.held(self.sobject, values, deleted)
             found.update((str(m.id), m) for m in known)
-        for chunk in budget_chunks(sorted(set(values)), _in_size, self._in_budget(field), _IN_MOST):
+        wanted = sorted(set(values))
+        chunks = list(budget_chunks(wanted, _in_size, self._in_budget(field), _IN_MOST))
+        if len(chunks) > 1:  # more than one GET: lists of up to 2,000, five to a POST /composite
+            chunks = list(budget_chunks(wanted, _in_size, self._in_budget(field, soql.MAX_LENGTH), _IN_MOST))
+            statements = [self._by_condition(soql.F(field).in_(chunk)) for chunk in chunks]
+            for model in (yield from self._rows_many(statements, deleted=deleted)):
+                found[str(model.id)] = model
+            return list(found.values())
+        for chunk in chunks:
             statement = self._by_condition(soql.F(field).in_(chunk))
             for model in (yield from self._rows(statement, deleted=deleted)):
                 found[str(model.id)] = model
