@@ -11,17 +11,42 @@ from __future__ import annotations
 
 import asyncio
 import copy
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
 from typing import Any
 
 import attrs
 import pytest
 
-from msplink.sync import ChangePage, MemoryStateStore, StateStore, Watermark, arun, run
+from msplink.sync import ChangePage, MemoryStateStore, SQLiteStateStore, StateStore, Watermark, arun, run
 from tests.sync._world import Crash, MemoryAdapter, MemorySystem
 from tests.sync.conftest import World
 from tests.sync.test_async import async_twin
 
 RECORDS = 25
+ROOT = Path(__file__).resolve().parents[2]
+
+_CHILD = textwrap.dedent(
+    """
+    import os, signal, sys
+    from pathlib import Path
+    from msplink.sync import SQLiteStateStore, run
+    from tests.sync._world import MemorySystem
+    from tests.sync.conftest import World
+
+    work, point, nth = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3])
+    world = World(MemorySystem.load(work / "a.json"), MemorySystem.load(work / "b.json"))
+    world.b.on_crash = lambda _point: os.kill(os.getpid(), signal.SIGKILL)
+    world.b.crash(point, nth)
+    with SQLiteStateStore(work / "state.db") as store:
+        run(world.forward(page_size=10, batch_size=4, plan_records=20), state=store)
+    sys.exit(3)  # the point was never reached
+    """
+)
 
 
 def _seed(world: World, overlap: bool = False) -> None:
@@ -145,3 +170,34 @@ def test_the_async_driver_gathers_the_same_pages(world: World) -> None:
     assert report.writes == RECORDS
     assert dict(world.b.calls) == {"lookup": 2, "write": 5 + 2}
     assert world.b.snapshot() == reference.b.snapshot()
+
+
+@pytest.mark.parametrize(("point", "nth"), [("write_mid", 3), ("write_after", 6), ("write_mid", 6)])
+def test_sigkill_inside_a_gathered_page_then_a_rerun_ends_exactly(
+    tmp_path: Path, point: str, nth: int
+) -> None:
+    """The process dies mid-batch or after a batch landed, inside the first or the second gathered
+    page; the systems keep what was written (saved after every change, like a platform)."""
+    world = World(MemorySystem("a", path=tmp_path / "a.json"), MemorySystem("b", path=tmp_path / "b.json"))
+    _seed(world)
+    world.a.save()
+    world.b.save()
+    reference = _copy(world)
+    run(reference.forward(page_size=10, batch_size=4, plan_records=20), state=MemoryStateStore())
+    child = subprocess.run(  # noqa: S603 (our own interpreter and code)
+        [sys.executable, "-c", _CHILD, str(tmp_path), point, str(nth)],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )
+    assert child.returncode == -signal.SIGKILL, child.stderr.decode()
+    world = World(MemorySystem.load(tmp_path / "a.json"), MemorySystem.load(tmp_path / "b.json"))
+    with SQLiteStateStore(tmp_path / "state.db") as store:
+        committed = store.watermark("a-to-b")
+        run(world.forward(page_size=10, batch_size=4, plan_records=20), state=store)
+        assert store.pending("a-to-b") == [] and run(world.forward(plan_records=20), state=store).writes == 0
+    # killed in the first gathered page (batches 1-5): nothing committed; in the second: the first
+    assert committed == (None if nth <= 5 else _newest(world.a, 20))
+    assert world.b.snapshot() == reference.b.snapshot() and len(world.b.records) == RECORDS
