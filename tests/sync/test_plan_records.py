@@ -22,7 +22,17 @@ from typing import Any
 import attrs
 import pytest
 
-from msplink.sync import ChangePage, MemoryStateStore, SQLiteStateStore, StateStore, Watermark, arun, run
+from msplink.sync import (
+    ChangePage,
+    MemoryStateStore,
+    SQLiteStateStore,
+    StateStore,
+    Watermark,
+    arun,
+    run,
+    run_together,
+)
+from msplink.sync.adapters import SharedPages
 from tests.sync._world import Crash, MemoryAdapter, MemorySystem
 from tests.sync.conftest import World
 from tests.sync.test_async import async_twin
@@ -201,3 +211,30 @@ def test_sigkill_inside_a_gathered_page_then_a_rerun_ends_exactly(
     # killed in the first gathered page (batches 1-5): nothing committed; in the second: the first
     assert committed == (None if nth <= 5 else _newest(world.a, 20))
     assert world.b.snapshot() == reference.b.snapshot() and len(world.b.records) == RECORDS
+
+
+def test_flows_run_in_turn_gather_to_the_largest_plan_records_and_read_each_page_once() -> None:
+    """Of two flows over one shared source, only b's target gathers (10 records); both plan on the
+    same boundaries, so c never plans a page b has only read (a flow needing the other's writes, as
+    tasks need their invoices, finds them written)."""
+    world = World(MemorySystem("a"), MemorySystem("c"))
+    _seed(world)
+    b = MemorySystem("b")
+    pages = SharedPages(MemoryAdapter(world.a, integration_user="msplink", page_size=5))
+    order: list[str] = []
+
+    class Logged(MemoryAdapter):
+        def write(self, ops: Any) -> Any:
+            order.append(f"{self.memory.name}{len(ops)}")
+            return super().write(ops)
+
+    def flow(name: str, target: MemoryAdapter) -> Any:
+        return attrs.evolve(world.forward(name=name), source=pages, target=target)
+
+    gathering, plain = Logged(b, batch_size=10, plan_records=10), Logged(world.b, batch_size=10)
+    reports = run_together([flow("a-to-b", gathering), flow("a-to-c", plain)], state=MemoryStateStore())
+    assert [r.outcome_counts["created"] for r in reports] == [RECORDS, RECORDS]
+    assert world.a.calls["read"] == 5 and pages.served == 5  # 25 records, 5 a page: each page read once
+    # planned pages of 10, 10 and 5 records, each written to b, then to c
+    assert order == ["b10", "c10", "b10", "c10", "b5", "c5"]
+    assert dict(b.calls) == dict(world.b.calls) == {"lookup": 3, "write": 3}

@@ -107,9 +107,14 @@ def _turns(sessions: Sequence[Session]) -> Turns:
     result back (or the adapter's ``MsplinkError`` thrown in). A session's turn ends when it asks for
     its next page (the next :class:`ReadChanges` after the one its turn answered): the next session
     then handles the page it has, so each page of a shared source is read once while the sessions
-    page through it together (:class:`~msplink.sync.adapters.SharedPages`). One session is the plain
+    page through it together (:class:`~msplink.sync.adapters.SharedPages`). Sessions whose targets
+    gather source pages (``plan_records``) all gather to the largest, so a flow that needs another's
+    writes (tasks of invoices) never plans a page the other has only read. One session is the plain
     run loop. Every loop is closed when it ends or one fails (its lease released).
     """
+    unit = max((session.own_unit for session in sessions), default=1)
+    for session in sessions:  # every session plans on the same page boundaries: a page is handled
+        session.unit = unit  # by all of them (written, committed) before any plans the next
     loops = [session.main() for session in sessions]
     results: list[Any] = [None] * len(loops)
     waiting: dict[int, Request] = {}

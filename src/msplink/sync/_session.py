@@ -254,6 +254,8 @@ class Session:
         self.complete = False
         self.calls_at_start = api_calls(flow)
         self.calls_elsewhere: dict[str, int] = {}  # by sessions run in turn with this one (same clients)
+        self.unit = self.own_unit
+        """Source records gathered into one planned page (sessions run in turn share the largest)."""
 
     @property
     def _batch(self) -> int:
@@ -438,9 +440,9 @@ class Session:
             yield from self._page(records, replay=True)
 
     @property
-    def _unit(self) -> int:
+    def own_unit(self) -> int:
         """Source records planned and written together: the target's ``plan_records`` (source pages
-        are gathered until they hold that many), else one source page."""
+        are gathered until they hold that many), else one (one source page)."""
         return max(1, int(getattr(self.flow.target, "plan_records", 0) or 0))
 
     def _read(self) -> Loop[None]:
@@ -454,7 +456,7 @@ class Session:
             records.extend(page.records)
             ordered = ordered and page.ordered
             token = page.next_token
-            if token is not None and len(records) < self._unit:
+            if token is not None and len(records) < self.unit:
                 continue
             mark = _mark(records)
             if not ordered:
