@@ -326,7 +326,8 @@ class SharedReads:
         if table is None or not self.answers(sobject, field, deleted):
             return None
         name = field.lower()
-        table.asked.add(name)
+        if name != "id":  # from now on a write keeps this field's stale values (ids: always)
+            table.asked.add(name)
         wanted = set(values)
         stale = table.stale_ids if name == "id" else table.stale.get(name, set())
         rest = sorted(wanted & stale)
