@@ -332,6 +332,26 @@ def test_a_long_external_id_look_up_the_full_table_answers_reads_nothing(world: 
     assert after == expected | {(str(result.id), "9001")}
 
 
+def test_a_table_counts_each_record_once_and_answers_by_external_id_after_a_first_write(
+    world: World,
+) -> None:
+    """A keyset page is kept as a statement and as table rows: the same records, held once
+    (``max_rows`` of 3 cases fits a 3-case table). The members' external-id field is answered from
+    the table from its first write on, even when no look-up asked by it before that write."""
+    with world.clients() as c:
+        expected = _found(_case_adapter(c, world, None), _many())
+        shared = _case_adapter(c, world, SharedReads(max_rows=len(expected)))
+        assert shared.read_changes(None, None).next_token is None  # the table: every case
+        account = str(c.sf.accounts.query("SELECT Id FROM Account LIMIT 1").to_list()[0].id)
+        [result] = shared.write([_create("k", "9001", account)])
+        world.sf.clear_log()
+        after = _found(shared, _many())
+        assert request_counts(world.sf) == {}  # no value of these was written
+        found = _found(shared, ["9001"])
+    assert request_counts(world.sf) == {"GET query": 1}  # the value the write sent goes to Salesforce
+    assert after == expected and found == {(str(result.id), "9001")}
+
+
 def test_values_a_write_sent_are_read_again_and_the_rest_answered(world: World) -> None:
     with world.clients() as c:
         shared = _case_adapter(c, world, SharedReads())

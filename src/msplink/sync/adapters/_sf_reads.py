@@ -83,18 +83,15 @@ class _Table:
         pairs: list[tuple[str, str]] = []
         for record_id in ids:
             self.stale_ids.add(record_id)
-            self.tracked += 1
             at = self.index.get(record_id)
             if at is not None:
                 pairs.extend(_values(getattr(self.rows[at], "raw", None) or {}))
         for record in records:
             pairs.extend(_values(record))
-        kept = 0
         for field, value in pairs:
             if field in self.asked:
                 self.stale.setdefault(field, set()).add(value)
-                kept += 1
-        self.tracked += kept
+        self.tracked = len(self.stale_ids) + sum(len(values) for values in self.stale.values())
 
 
 @attrs.define
@@ -104,9 +101,18 @@ class _Bucket:
     statements: dict[tuple[str, bool], tuple[list[Any], _Position | None]] = attrs.field(factory=dict)
     table: _Table | None = None
     by_id: dict[str, Any] = attrs.field(factory=dict)
-    held: int = 0
+    """Every record any read of the run returned (statements and the table share these models)."""
     no_table: set[str] = attrs.field(factory=set)
     """Scopes whose complete read did not fit (one page): not tried again this run."""
+
+    @property
+    def held(self) -> int:
+        """Records held, each once: those indexed by id, and the table's rows a write took out of it."""
+        return len(self.by_id) + (len(self.table.stale_ids) if self.table is not None else 0)
+
+    def new(self, rows: Iterable[Any]) -> int:
+        """How many of ``rows`` are not held yet."""
+        return sum(1 for model in rows if str(model.id) not in self.by_id)
 
     def index(self, rows: Iterable[Any]) -> None:
         for model in rows:
@@ -179,6 +185,16 @@ class SharedReads:
         for member in members:
             member.fields = fields
 
+    def _keys(self, sobject: str) -> set[str]:
+        """The external-id fields the members of ``sobject`` look records up by (lower case): a
+        table keeps their stale values from its first write on, so it answers those look-ups after
+        the run wrote (a write-back of ids, say) as well as before."""
+        return {
+            m.external_id_field.lower()
+            for m in self.members(sobject)
+            if getattr(m, "external_id_field", None)
+        }
+
     def members(self, sobject: str) -> Sequence[Any]:
         """The adapters of ``sobject`` that joined."""
         return self._members.get(sobject.lower(), ())
@@ -225,7 +241,6 @@ class SharedReads:
                 table = bucket.table = None
         for record_id in ids:
             bucket.by_id.pop(record_id, None)
-        bucket.held = len(bucket.by_id) + (len(table.stale_ids) if table is not None else 0)
 
     def _reaches(self, sobject: str, written: str) -> bool:
         for field in self.members(sobject)[0].fields if self.members(sobject) else ():
@@ -240,11 +255,10 @@ class SharedReads:
     def _bucket(self, sobject: str) -> _Bucket:
         return self._buckets.setdefault(sobject.lower(), _Bucket())
 
-    def _room(self, bucket: _Bucket, rows: int) -> bool:
-        if sum(b.held for b in self._buckets.values()) + rows > self.max_rows:
-            return False
-        bucket.held += rows
-        return True
+    def _room(self, bucket: _Bucket, rows: Sequence[Any]) -> bool:
+        """Whether ``rows`` fit: the records held (each once, however many reads returned it) and
+        those of ``rows`` not held yet stay within :attr:`max_rows`."""
+        return sum(b.held for b in self._buckets.values()) + bucket.new(rows) <= self.max_rows
 
     # --- statements --------------------------------------------------------------------------
 
@@ -264,7 +278,7 @@ class SharedReads:
     ) -> None:
         """Remember a statement's rows (and the keyset position after them)."""
         bucket = self._bucket(sobject)
-        if (statement, deleted) not in bucket.statements and self._room(bucket, len(rows)):
+        if (statement, deleted) not in bucket.statements and self._room(bucket, rows):
             bucket.statements[statement, deleted] = (rows, after)
             bucket.index(rows)
 
@@ -365,12 +379,10 @@ class SharedReads:
         bucket = self._bucket(sobject)
         if bucket.table is not None and bucket.table.complete:
             return  # a table of every row answers more
-        if not complete or not self._room(bucket, len(items)):
+        if not complete or not self._room(bucket, items):
             bucket.no_table.add(field.lower())
             return
-        if bucket.table is not None:
-            bucket.held -= len(bucket.table.rows)
-        table = bucket.table = _Table(deleted=False, scope=field.lower())
+        table = bucket.table = _Table(deleted=False, scope=field.lower(), asked={field.lower()})
         table.add(items)
         bucket.index(items)
         table.complete = True
@@ -399,13 +411,10 @@ class SharedReads:
                 and (table.deleted or not deleted)
             ):
                 return
-            if table is not None:
-                bucket.held -= len(table.rows)
-            table = bucket.table = _Table(deleted=deleted)
+            table = bucket.table = _Table(deleted=deleted, asked=self._keys(sobject))
         elif table is None or table.complete or table.end != after or table.deleted != deleted:
             return
-        if not self._room(bucket, len(items)):
-            bucket.held -= len(table.rows)
+        if not self._room(bucket, items):
             bucket.table = None
             return
         table.add(items)
