@@ -263,6 +263,24 @@ def test_look_ups_longer_than_one_get_go_five_statements_to_a_composite_call(wor
     assert len(by_external) == 1 and len(by_external[0]) <= URI_MAX - 2048  # fits one GET
 
 
+def test_an_id_look_up_and_an_external_id_look_up_share_one_composite_call(world: World) -> None:
+    with world.clients() as c:
+        adapter = SalesforceAdapter(
+            c.sf, CONTACT, config=world.config, now=world.clock.now, external_id_field="CW_Contact_Id__c"
+        )
+        rows = c.sf.contacts.query("SELECT Id, CW_Contact_Id__c FROM Contact").to_list()
+        ids = [str(r.id) for r in rows[:5]]
+        externals = [
+            "9001",
+            *(str(r.raw["CW_Contact_Id__c"]) for r in rows[5:8] if r.raw.get("CW_Contact_Id__c")),
+        ]
+        world.sf.clear_log()
+        found = adapter.lookup(LookupRequest(ids=ids, keys={"external_id:refs.connectwise": externals}))
+    assert request_counts(world.sf) == {"POST composite": 1}  # was a GET for each
+    assert {r.id for r in found} >= set(ids)
+    assert {str(r.data.raw.get("CW_Contact_Id__c")) for r in found} >= set(externals[1:])
+
+
 # ------------------------------------------------------------------ scoped tables, stale values
 
 CASE = find_mapper("salesforce", "Case", Ticket)

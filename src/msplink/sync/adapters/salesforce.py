@@ -414,40 +414,55 @@ class _Salesforce(AdapterBase):
     def _by_ids(
         self, ids: Sequence[str], externals: Sequence[str] = (), *, deleted: bool = False
     ) -> Steps[list[Any]]:
-        found: dict[str, Any] = {}
-        groups: list[tuple[str, list[str]]] = [("Id", list(ids))]
+        groups: list[tuple[str, Sequence[str]]] = [("Id", ids)]
         if self.external_id_field and externals:
-            groups.append((self.external_id_field, list(externals)))
-        for field, values in groups:
-            if field != "Id" and not deleted:
-                yield from self._scoped_table(field, values)
-            found.update((str(m.id), m) for m in (yield from self._where_in(field, values, deleted)))
-        return list(found.values())
+            if not deleted:
+                yield from self._scoped_table(self.external_id_field, externals)
+            groups.append((self.external_id_field, externals))
+        return (yield from self._where_in_all(groups, deleted))
 
     def _where_in(self, field: str, values: Sequence[str], deleted: bool) -> Steps[list[Any]]:
-        """The rows whose ``field`` holds one of ``values``: what the run's shared reads answer, the
-        rest by ``field IN (...)`` statements sized to the URI."""
+        """The rows whose ``field`` holds one of ``values`` (see :meth:`_where_in_all`)."""
+        return (yield from self._where_in_all([(field, values)], deleted))
+
+    def _where_in_all(self, groups: Sequence[tuple[str, Sequence[str]]], deleted: bool) -> Steps[list[Any]]:
+        """The rows whose field holds one of its values, for each ``(field, values)``: what the run's
+        shared reads answer, the rest by ``field IN (...)`` statements: one ``GET /query`` when one
+        statement sized to the URI holds them all, else lists of up to 2,000 values, every group's
+        five to a ``POST /composite`` call (an id look-up and an external-id one share the call)."""
         found: dict[str, Any] = {}
         share = self.shared
-        held = share.table_rows(self.sobject, field, values, deleted) if share is not None else None
-        if held is not None:
-            found.update((str(m.id), m) for m in held[0])
-            values = held[1]
-        elif share is not None and field == "Id":
-            known, values = share.held(self.sobject, values, deleted)
-            found.update((str(m.id), m) for m in known)
-        wanted = sorted(set(values))
-        chunks = list(budget_chunks(wanted, _in_size, self._in_budget(field), _IN_MOST))
-        if len(chunks) > 1:  # more than one GET: lists of up to 2,000, five to a POST /composite
-            chunks = list(budget_chunks(wanted, _in_size, self._in_budget(field, soql.MAX_LENGTH), _IN_MOST))
-            statements = [self._by_condition(soql.F(field).in_(chunk)) for chunk in chunks]
-            for model in (yield from self._rows_many(statements, deleted=deleted)):
-                found[str(model.id)] = model
-            return list(found.values())
-        for chunk in chunks:
-            statement = self._by_condition(soql.F(field).in_(chunk))
-            for model in (yield from self._rows(statement, deleted=deleted)):
-                found[str(model.id)] = model
+        rest: list[tuple[str, list[str]]] = []
+        for field, values in groups:
+            held = share.table_rows(self.sobject, field, values, deleted) if share is not None else None
+            if held is not None:
+                found.update((str(m.id), m) for m in held[0])
+                values = held[1]
+            elif share is not None and field == "Id":
+                known, values = share.held(self.sobject, values, deleted)
+                found.update((str(m.id), m) for m in known)
+            if values:
+                rest.append((field, sorted(set(values))))
+        gets = [
+            (field, chunk)
+            for field, wanted in rest
+            for chunk in budget_chunks(wanted, _in_size, self._in_budget(field), _IN_MOST)
+        ]
+        if len(gets) == 1:
+            [(field, chunk)] = gets
+            rows = yield from self._rows(self._by_condition(soql.F(field).in_(chunk)), deleted=deleted)
+        elif gets:  # more than one GET: lists of up to 2,000, five to a POST /composite
+            statements = [
+                self._by_condition(soql.F(field).in_(chunk))
+                for field, wanted in rest
+                for chunk in budget_chunks(
+                    wanted, _in_size, self._in_budget(field, soql.MAX_LENGTH), _IN_MOST
+                )
+            ]
+            rows = yield from self._rows_many(statements, deleted=deleted)
+        else:
+            rows = []
+        found.update((str(m.id), m) for m in rows)
         return list(found.values())
 
     def _scoped_table(self, field: str, values: Sequence[str]) -> Steps[None]:
