@@ -24,7 +24,7 @@ from msplink.errors import ConfigurationError
 from msplink.salesforce import _calls as calls
 from msplink.salesforce._errors import PLATFORM
 
-__all__ = ["plain", "queries_in_composite", "query_many"]
+__all__ = ["queries_in_composite", "query_many"]
 
 _T = TypeVar("_T")
 
@@ -48,7 +48,7 @@ def queries_in_composite(
 
     Returns:
         The call; its answer holds each statement's first page, in order (follow each with
-        :func:`~msplink.salesforce._calls.next_query` over :func:`plain` of the statement).
+        :func:`~msplink.salesforce._calls.next_query` over the statement's ``GET /query`` call).
 
     Raises:
         ConfigurationError: No statement, or more than five.
@@ -59,7 +59,7 @@ def queries_in_composite(
     """
     if not 1 <= len(statements) <= calls.COMPOSITE_COLLECTIONS:
         raise ConfigurationError(f"a composite call takes 1 to {calls.COMPOSITE_COLLECTIONS} statements")
-    parts = [plain(version, s, parse_record, include_deleted=include_deleted) for s in statements]
+    parts = [calls.query(version, s, parse_record, include_deleted=include_deleted) for s in statements]
     subrequests = [
         {"method": "GET", "url": f"{part.path}?{urlencode(part.params)}", "referenceId": f"q{n}"}
         for n, part in enumerate(parts)
@@ -89,14 +89,6 @@ def queries_in_composite(
     return call.with_parse(parse)
 
 
-def plain(
-    version: str, statement: str, parse_record: Callable[[Mapping[str, Any]], _T], *, include_deleted: bool
-) -> Call[Page[_T]]:
-    """The ``GET /query`` call of one statement: what a subrequest stands for, and the base its
-    ``nextRecordsUrl`` calls are built on."""
-    return calls.query(version, statement, parse_record, include_deleted=include_deleted)
-
-
 def query_many(
     version: str,
     statements: Sequence[str],
@@ -118,9 +110,8 @@ def query_many(
         )
         for statement, page in zip(pack, pages, strict=True):
             rows = list(page.items)
-            following = calls.next_query(
-                plain(version, statement, parse_record, include_deleted=include_deleted), page
-            )
+            base = calls.query(version, statement, parse_record, include_deleted=include_deleted)
+            following = calls.next_query(base, page)
             while following is not None:
                 page = yield following
                 rows.extend(page.items)
