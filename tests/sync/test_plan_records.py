@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import copy
 import os
+import random
 import signal
 import subprocess
 import sys
@@ -238,3 +239,27 @@ def test_flows_run_in_turn_gather_to_the_largest_plan_records_and_read_each_page
     # planned pages of 10, 10 and 5 records, each written to b, then to c
     assert order == ["b10", "c10", "b10", "c10", "b5", "c5"]
     assert dict(b.calls) == dict(world.b.calls) == {"lookup": 3, "write": 3}
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_under_random_faults_gathered_pages_converge_exactly(store: StateStore, seed: int) -> None:
+    """Batches refused, items throttled, connections dropped after writing, settlement failing, inside
+    gathered pages: after ``retry_dead_letters`` the target equals a fault-free run's, record for
+    record, with nothing written twice."""
+    world = World(MemorySystem("a"), MemorySystem("b"))
+    for n in range(120):
+        world.a.add(name=f"Company {n:03d}", email=f"c{n}@company{n}.com")
+    for n in range(0, 120, 7):
+        world.b.add(name=f"COMPANY {n:03d} LLC", email=f"c{n}@company{n}.com")
+    clean = _copy(world)
+    run(clean.forward(page_size=10, batch_size=6, plan_records=35), state=MemoryStateStore())
+
+    world.b.chaos, world.b.chaos_rate = random.Random(seed), 0.15
+    flow = world.forward(page_size=10, batch_size=6, plan_records=35)
+    first = run(flow, state=store)
+    assert first.outcome_counts["failed"] == len(store.dead_letters())
+    world.b.chaos_rate = 0.0
+    run(flow, state=store, retry_dead_letters=True)
+    assert store.dead_letters() == [] and store.pending(flow.name) == []
+    assert _names(world.b) == _names(clean.b) and len(world.b.records) == len(clean.b.records) == 120
+    assert run(flow, state=store).writes == 0
