@@ -19,7 +19,7 @@ CONTRACT = {  # SYNC.md §2, word for word
     "recipes", "reports",
 }  # fmt: skip
 ADDED = {  # what adapters and users also need; to be listed in SYNC.md §2
-    "GuardError", "LeaseError", "Watermark", "adapters",
+    "GuardError", "LeaseError", "MatchPendingError", "Watermark", "adapters",
     "Source", "Target", "AsyncSource", "AsyncTarget",
     "RemoteRecord", "ChangePage", "LookupRequest", "WriteOp", "WriteResult", "Intent",
     "same_email",

@@ -72,7 +72,7 @@ def test_first_sync_links_overlapping_records_creates_the_rest_and_asks_about_th
 
     assert _flow_counts(report) == {
         FORWARD: {"created": 7, "updated": 18, "linked": 7, "conflict": 1, "failed": 1},
-        BACKWARD: {"created": 2, "updated": 2, "skipped": 30, "conflict": 2},
+        BACKWARD: {"created": 2, "updated": 2, "skipped": 30, "failed": 2},
     }
     assert report.writes == 29
     with world.clients() as c:
@@ -95,9 +95,13 @@ def test_first_sync_links_overlapping_records_creates_the_rest_and_asks_about_th
     assert tuple(sorted(c.id for c in conflict.candidates)) == tuple(sorted(pair.candidates))
     assert pair.source_id not in {a for a, _ in links}
     assert not set(pair.candidates) & {b for _, b in links}
-    # the QBO side of the pair competes for the one CW company: both wait for the same person
-    reverse = sorted(c.source.id for c in store.conflicts() if c.flow == BACKWARD and c.kind == "match")
-    assert reverse == sorted(pair.candidates)
+    # the QBO side of the pair finds that CW company by name: both wait for the same person's decision
+    # (dead letters naming the conflict), neither links it by flow order
+    assert not [c for c in store.conflicts() if c.flow == BACKWARD]
+    waiting = store.dead_letters(BACKWARD)
+    assert sorted(d.source.id for d in waiting) == sorted(pair.candidates)
+    assert {(d.action, d.error_type) for d in waiting} == {("match", "MatchPendingError")}
+    assert all(f"conflict {conflict.id}" in d.message for d in waiting)
 
     # an e-mail address QuickBooks spells in another case is the same address: no field conflict, and
     # neither side is rewritten
@@ -119,7 +123,7 @@ def test_first_sync_links_overlapping_records_creates_the_rest_and_asks_about_th
     assert len({x.name.casefold() for x in cw_after}) == len(cw_after)
 
     # the unmapped term is a dead letter naming the missing entry; the run went on
-    [letter] = store.dead_letters()
+    [letter] = store.dead_letters(FORWARD)
     assert (letter.flow, letter.action, letter.error_type) == (FORWARD, "create", "MappingError")
     assert "Net 45 days" in letter.message and "terms" in letter.message
     assert isinstance(report.failures[0].error, MappingError)
@@ -187,10 +191,35 @@ def test_edits_on_both_sides_flow_by_owner_conflict_when_contested_and_never_pin
     assert sync(world, store).writes == 0
 
 
+def test_deciding_the_ambiguous_pair_completes_the_waiting_customers_on_retry(world: World) -> None:
+    store = MemoryStateStore()
+    [pair] = [p for p in world.facts().ambiguous_pairs if p.system == "quickbooks"]
+    sync(world, store)
+    [conflict] = [c for c in store.conflicts() if c.flow == FORWARD and c.kind == "match"]
+    chosen, other = sorted(pair.candidates)
+    store.resolve_conflict(conflict.id or 0, take=chosen)
+    world.clock.advance(3600)
+    report = sync(world, store, retry_dead_letters=True)
+    assert store.dead_letters(BACKWARD) == [] and store.conflicts("applied")[0].id == conflict.id
+    links = set(store.pairs(("connectwise", "company"), ("quickbooks", "Customer")))
+    assert (pair.source_id, chosen) in links  # the person's choice
+    [(made, _)] = [(a, b) for a, b in links if b == other]  # the other customer is a company of its own
+    assert made not in {pair.source_id} and len(links) == 34 + 2
+    # the chosen customer's own values meet the company's (a field for the person, as for any new link);
+    # the forward failure is the unmapped term, retried and still unmapped
+    assert _flow_counts(report) == {
+        FORWARD: {"updated": 1, "skipped": 4, "failed": 1},
+        BACKWARD: {"created": 1, "conflict": 1},
+    }
+    assert report.writes == 2
+    world.clock.advance(3600)
+    assert sync(world, store, retry_dead_letters=True).writes == 0
+
+
 def test_the_unmapped_term_is_retried_from_the_dead_letters_once_it_is_mapped(world: World) -> None:
     store = MemoryStateStore()
     sync(world, store)
-    [letter] = store.dead_letters()
+    [letter] = store.dead_letters(FORWARD)
     with person(world) as c:
         term = c.qbo.terms.create(qbo.Term(name="Net 45", due_days=45))
     config = MappingConfig.from_dict(
@@ -199,7 +228,9 @@ def test_the_unmapped_term_is_retried_from_the_dead_letters_once_it_is_mapped(wo
     world.qbo.clear_log()
     report = sync(world, store, config=config, retry_dead_letters=True)
     assert _flow_counts(report)[FORWARD] == {"created": 1, "skipped": 4}  # 4: msplink's round-1 writes
-    assert store.dead_letters() == []
+    assert store.dead_letters(FORWARD) == []
+    # the QBO pair's records still wait for the person's decision on the ambiguous match
+    assert [d.error_type for d in store.dead_letters(BACKWARD)] == ["MatchPendingError"] * 2
     with world.clients() as c:
         [created] = [x for x in customers(c) if x.display_name == "Keystone Design Ltd"]
         assert created.sales_term_ref.value == str(term.id)

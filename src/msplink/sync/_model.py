@@ -24,6 +24,7 @@ __all__ = [
     "FieldPolicy",
     "Guards",
     "LeaseError",
+    "MatchPendingError",
     "Outcome",
     "Owner",
     "RunRecord",
@@ -58,6 +59,7 @@ REASONS: Final = (
     "guard",
     "unmapped",
     "authored_by_integration_user",
+    "match_pending",
 )
 """Why a record was skipped (``PlanItem.reason`` of a SKIP):
 
@@ -69,7 +71,10 @@ REASONS: Final = (
 - ``guard``: the flow's ``Guards`` do not allow the action (``allow_create=False`` ...);
 - ``unmapped``: the source mapper declined the record (returned ``None``);
 - ``authored_by_integration_user``: the record's last change is msplink's own write (the platform
-  names the integration user and the version is the one msplink's write returned).
+  names the integration user and the version is the one msplink's write returned);
+- ``match_pending``: the record's one candidate is the subject of an open match conflict of the flow
+  the other way (which of several records it is waits for a person); the engine keeps the record as a
+  dead letter (:class:`MatchPendingError`) that ``retry_dead_letters=True`` completes once decided.
 
 Any other reason is the text a flow's ``locked`` hook returned for a target record it leaves as it
 is (``paid``: a QuickBooks invoice with a payment applied).
@@ -316,6 +321,27 @@ class LeaseError(SyncError):
         self.flow = flow
         self.holder = holder
         self.expires_at = expires_at
+
+
+class MatchPendingError(SyncError):
+    """A record's one match candidate waits for a person: a flow the other way found that candidate
+    ambiguous (an open ``match`` conflict). Linking the two by a rule now would decide that conflict
+    by flow order, so the record is kept as a dead letter; ``retry_dead_letters=True`` completes it
+    once the conflict is resolved (it links, or finds nothing left and creates).
+
+    Attributes:
+        conflict: The id of the conflict it waits for.
+        candidate: The record it matched.
+    """
+
+    def __init__(self, source: ExternalRef, candidate: ExternalRef, conflict: int, rule: str | None) -> None:
+        super().__init__(
+            f"{source.system} {source.object_type} {source.id} matches {candidate.system} "
+            f"{candidate.object_type} {candidate.id} by {rule or 'a rule'}, which waits for a decision "
+            f"(conflict {conflict}); resolve it, then run with retry_dead_letters=True"
+        )
+        self.conflict = conflict
+        self.candidate = candidate
 
 
 def _fraction(instance: object, attribute: attrs.Attribute[Any], value: float) -> None:

@@ -82,6 +82,9 @@ class PlanItem:
         source_hashes: Ledger hashes to record for the source record.
         target_hashes: Ledger hashes to record for the target record.
         pure: Whether the target record holds no change msplink has not synced once this item is done.
+        waits_for: For a ``match_pending`` SKIP, the open match conflict (of the flow the other way)
+            that asks a person which record the one matched is; the engine keeps the record as a
+            dead letter (:class:`MatchPendingError`) that a retry completes once it is decided.
     """
 
     action: Action
@@ -100,6 +103,7 @@ class PlanItem:
     source_hashes: Mapping[str, str] = attrs.field(factory=dict, converter=_proxy, eq=False, repr=False)
     target_hashes: Mapping[str, str] = attrs.field(factory=dict, converter=_proxy, eq=False, repr=False)
     pure: bool = attrs.field(default=True, eq=False, repr=False)
+    waits_for: int | None = None
 
     @property
     def writes(self) -> bool:
@@ -341,11 +345,14 @@ class Current:
         ref: The target record (with its version).
         record: Its canonical form.
         claimed: Linked already to another source record (not a match candidate).
+        disputed: The open match conflict, of a flow the other way, whose source is this record:
+            a person decides which record it is, so no rule links it meanwhile.
     """
 
     ref: ExternalRef
     record: Any
     claimed: bool = False
+    disputed: int | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -403,6 +410,37 @@ class Spec:
         )
 
 
+def differs(item: PlanItem, planned: PlanItem | None) -> bool:
+    """Whether ``item`` decides otherwise than ``planned`` (action, versions or changes): a re-plan."""
+    if planned is None:
+        return True
+    versions = (item.source.version, item.target.version if item.target else None)
+    before = (planned.source.version, planned.target.version if planned.target else None)
+    return item.action is not planned.action or versions != before or item.changes != planned.changes
+
+
+def disputes(spec: Spec, conflicts: Iterable[Conflict]) -> dict[str, int]:
+    """Target ids a person is asked about: each the source of an open (or decided, not yet applied)
+    ``match`` conflict of a flow the other way, whose candidates are this flow's source records.
+
+    Args:
+        spec: The flow's planning settings.
+        conflicts: Conflicts about the page's target records (any kind, flow and status).
+
+    Returns:
+        The conflict id by target id (for :attr:`Current.disputed`).
+    """
+    out: dict[str, int] = {}
+    for c in conflicts:
+        if c.kind != "match" or c.id is None or c.status not in ("open", "resolved"):
+            continue
+        if (c.source.system, c.source.object_type) != spec.target:
+            continue
+        if any((r.system, r.object_type) == spec.source for r in c.candidates):
+            out.setdefault(c.source.id, c.id)
+    return out
+
+
 # ---------------------------------------------------------------------------------------- planner
 
 
@@ -449,6 +487,8 @@ class _Planner:
         self.undecided: dict[str, tuple[MatchRule | None, tuple[str, ...]]] = {}
         self.contested: dict[str, tuple[MatchRule, tuple[str, ...]]] = {}
         self.contested_targets: set[str] = set()
+        self.disputed: dict[str, int] = {t: c.disputed for t, c in targets.items() if c.disputed is not None}
+        self.waiting: dict[str, tuple[MatchRule, str]] = {}
         self._keys: dict[MatchRule, dict[str, set[str]]] = {}
 
     def prematch(self, incoming: Sequence[Incoming]) -> None:
@@ -459,7 +499,9 @@ class _Planner:
         page finds as its only candidate, until a round links none. Records competing for the same
         single candidate are *contested*: none of them gets it (each is a conflict for a person, never
         a guess by page order). A record left ambiguous is ambiguous among what nobody else in the
-        page took, so applying the plan and planning again gives the same answer.
+        page took, so applying the plan and planning again gives the same answer. A record whose one
+        candidate is *disputed* (the flow the other way asked a person which record that one is)
+        waits for the decision instead of taking it.
         """
         self.claimed.update(inc.target.id for inc in incoming if inc.target is not None)
         open_: list[Incoming] = []
@@ -480,7 +522,11 @@ class _Planner:
         while progress:
             progress = False
             pending = [
-                inc for inc in open_ if inc.ref.id not in self.matched and inc.ref.id not in self.contested
+                inc
+                for inc in open_
+                if inc.ref.id not in self.matched
+                and inc.ref.id not in self.contested
+                and inc.ref.id not in self.waiting
             ]
             decisions = {inc.ref.id: self._decisive(inc) for inc in pending}
             wanted: dict[str, int] = {}
@@ -489,7 +535,11 @@ class _Planner:
                     wanted[hits[0]] = wanted.get(hits[0], 0) + 1
             for inc in pending:
                 rule, hits = decisions[inc.ref.id]
-                if rule is not None and len(hits) == 1:
+                if rule is not None and len(hits) == 1 and hits[0] in self.disputed:
+                    # the flow the other way asked a person which record this one is: not a guess now
+                    self.waiting[inc.ref.id] = (rule, hits[0])
+                    self.undecided.pop(inc.ref.id, None)
+                elif rule is not None and len(hits) == 1:
                     if wanted[hits[0]] > 1 or hits[0] in self.contested_targets:
                         self.contested[inc.ref.id] = (rule, hits)
                         self.contested_targets.add(hits[0])
@@ -628,6 +678,12 @@ class _Planner:
         if inc.ref.id in self.matched:
             target_id, rule_name = self.matched[inc.ref.id]
             return self._diff(inc, self.targets[target_id], decisions, new_link=rule_name)
+        if inc.ref.id in self.waiting:
+            waited, target_id = self.waiting[inc.ref.id]
+            return PlanItem(
+                action=Action.SKIP, source=inc.ref, entity=inc.entity, reason="match_pending",
+                candidates=(self.targets[target_id].ref,), rule=waited.name, waits_for=self.disputed[target_id],
+            )  # fmt: skip
         if inc.ref.id in self.contested:
             contest_rule, contested = self.contested[inc.ref.id]
             candidates = tuple(self.targets[h].ref for h in contested)

@@ -3,9 +3,8 @@
 :class:`Session.main` is a generator that *yields I/O requests* (read a page of changes, fetch
 records, look up targets, write a batch, settle journalled intents, list ids) and receives their
 results; the state store is called directly (local and synchronous). ``msplink.sync._engine`` drives
-it with the sync adapters (``run`` / ``plan`` / ``apply``) or the async ones (``arun`` / ``aplan`` /
-``aapply``): the logic exists once (the ``msplink.quickbooks._cdc`` / ``msplink._core._plan``
-pattern).
+it with the sync adapters (``run``, ``plan``, ``apply``) or the async ones (``arun``, ``aplan``,
+``aapply``): the logic exists once (as in ``msplink.quickbooks._cdc`` and ``msplink._core._plan``).
 
 One run, page by page:
 
@@ -14,7 +13,8 @@ One run, page by page:
    conflict, dead letters (``retry_dead_letters=True``);
 3. read pages of changes from the watermark minus the overlap, dropping records already processed at
    the same version; map each record (a ``MappingError`` is a dead letter, the run goes on);
-4. match against the identity map, then ONE batched target look-up per page; plan (pure);
+4. match against the identity map, then ONE batched target look-up per page; plan (pure); a record
+   whose one candidate a person is asked about by the flow the other way waits as a dead letter;
 5. check the guards on the run so far (a breach raises ``GuardError`` before the page's first write);
 6. journal the intents ``pending`` (durable) with deterministic idempotency keys, then write in the
    target's batches; a batch whose outcome is unknown is settled at once, transient per-item
@@ -49,10 +49,21 @@ from msplink.errors import (
     SyncError,
     TransportError,
 )
-from msplink.models import ExternalRef, Link
+from msplink.models import ExternalRef
 from msplink.sync._flow import Flow
-from msplink.sync._model import Action, DeadLetter, Watermark
-from msplink.sync._plan import Current, GuardError, Incoming, Plan, PlanItem, Resolution, Spec, plan_records
+from msplink.sync._model import Action, DeadLetter, MatchPendingError, Watermark
+from msplink.sync._plan import (
+    Current,
+    GuardError,
+    Incoming,
+    Plan,
+    PlanItem,
+    Resolution,
+    Spec,
+    differs,
+    disputes,
+    plan_records,
+)
 from msplink.sync._protocols import (
     Intent,
     LedgerRow,
@@ -64,7 +75,7 @@ from msplink.sync._protocols import (
     WriteResult,
 )
 from msplink.sync._report import ProgressCallback, ReportBuilder, SyncReport
-from msplink.sync._values import encode, field_values, value_hash
+from msplink.sync._values import encode, field_values, links_of, named_links, value_hash
 
 __all__ = [
     "Fetch",
@@ -580,10 +591,13 @@ class Session:
             entry = early.get(record.id) or planned.get(record.id)
             if isinstance(entry, DeadLetter):
                 letters.append(entry)
+            elif entry is not None and entry.waits_for is not None:  # see MatchPendingError
+                waits = MatchPendingError(entry.source, entry.candidates[0], entry.waits_for, entry.rule)
+                letters.append(self._letter(entry.source, "match", waits))
             elif entry is not None:
                 items.append(entry)
         if expected:
-            self.report.replanned += sum(1 for i in items if _differs(i, expected.get(i.source.id)))
+            self.report.replanned += sum(1 for i in items if differs(i, expected.get(i.source.id)))
         self._guard(items)
         if not self.writing:
             self.planned.extend(items)
@@ -621,7 +635,7 @@ class Session:
             ref
             for inc in incoming
             if inc.record is not None
-            for value in _links(inc.record)
+            for value in links_of(inc.record)
             for ref in value.refs
             if value.ref_for(system) is None
         }
@@ -632,7 +646,7 @@ class Session:
         out = []
         for inc in incoming:
             updates = {}
-            for name, link in _named_links(inc.record):
+            for name, link in named_links(inc.record):
                 value = link
                 for ref in link.refs:
                     found = targets.get(known[ref][0]) if ref in known else None
@@ -717,8 +731,12 @@ class Session:
         target_entity = {ref.id: entity for ref, (entity, _) in known.items()}
         owners = self.state.linked(set(target_entity.values()), *spec.source)
         claimed = {tid for tid, entity in target_entity.items() if entity in owners}
+        free = [c.ref for tid, c in currents.items() if tid not in claimed]  # asked of the other way
+        disputed = disputes(spec, self.state.conflicts_for(free, ("open", "resolved")))
+        marked = claimed | disputed.keys()
         currents = {
-            tid: attrs.evolve(c, claimed=True) if tid in claimed else c for tid, c in currents.items()
+            t: attrs.evolve(c, claimed=t in claimed, disputed=disputed.get(t)) if t in marked else c
+            for t, c in currents.items()
         }
         return currents, unreadable, target_entity
 
@@ -958,7 +976,7 @@ class Session:
             letter = attrs.evolve(letter, error_type=error_type or letter.error_type, message=message or "")
         changes.dead_letters.append(letter)
         changes.processed.append((source.id, source.version or ""))
-        if action == "map":
+        if action in ("map", "match"):  # no write was tried: the outcome is the letter
             self.report.add(source, Action.SKIP, "failed", reason=letter.error_type, error=error)
         self.report.fail(letter)
         logger.warning("flow %s: %s of %s failed: %s", self.flow.name, action, source, letter.error_type)
@@ -976,25 +994,7 @@ class Session:
         self._tick()
 
     def _tick(self) -> None:
-        logger.info(
-            "flow %s: page %d done, %d records, %d writes", self.flow.name, self.pages, self.report.records,
-            self.report.writes,
-        )  # fmt: skip
+        done = (self.flow.name, self.pages, self.report.records, self.report.writes)
+        logger.info("flow %s: page %d done, %d records, %d writes", *done)
         if self.progress is not None:
             self.progress(self.report.records, self.report.writes)
-
-
-def _differs(item: PlanItem, planned: PlanItem | None) -> bool:
-    if planned is None:
-        return True
-    versions = (item.source.version, item.target.version if item.target else None)
-    before = (planned.source.version, planned.target.version if planned.target else None)
-    return item.action is not planned.action or versions != before or item.changes != planned.changes
-
-
-def _named_links(record: Any) -> list[tuple[str, Link]]:
-    return [(a.name, v) for a in attrs.fields(type(record)) if isinstance(v := getattr(record, a.name), Link)]
-
-
-def _links(record: Any) -> list[Link]:
-    return [link for _, link in _named_links(record)]

@@ -36,7 +36,9 @@ __all__ = [
     "get_path",
     "in_scope",
     "leaf",
+    "links_of",
     "merge_paths",
+    "named_links",
     "scoped",
     "value_hash",
 ]
@@ -403,3 +405,13 @@ def _digest(value: object) -> str:
         data = json.dumps(_normal(encode(value)), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     # surrogatepass: a lone surrogate (valid in JSON as "\\ud800") hashes instead of raising
     return hashlib.sha256(data.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
+def named_links(record: Any) -> list[tuple[str, Link]]:
+    """The attributes of an attrs record holding a :class:`~msplink.models.Link`, with their names."""
+    return [(a.name, v) for a in attrs.fields(type(record)) if isinstance(v := getattr(record, a.name), Link)]
+
+
+def links_of(record: Any) -> list[Link]:
+    """The :class:`~msplink.models.Link` values of an attrs record."""
+    return [link for _, link in named_links(record)]

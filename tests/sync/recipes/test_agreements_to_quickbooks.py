@@ -98,7 +98,7 @@ def test_the_first_run_creates_a_template_per_active_agreement_with_its_schedule
     report = sync(world, linked)
     assert counts(report) == {AGREEMENT_FLOW: {"created": 33, "skipped": 9, "failed": 4}}
     assert methods(world, "quickbooks") == {"POST": 34} and methods(world, "connectwise") == {"GET": 41}
-    letters = {d.source.id: d.message for d in linked.dead_letters()}
+    letters = {d.source.id: d.message for d in linked.dead_letters(AGREEMENT_FLOW)}
     assert set(letters) == {"2", "3", "4", "20"}
     assert sum("Net 45 days" in m for m in letters.values()) == 2
     assert sum("no quickbooks Customer ref" in m for m in letters.values()) == 2
