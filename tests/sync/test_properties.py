@@ -7,6 +7,7 @@ from collections import Counter
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
+import attrs
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -70,6 +71,28 @@ def test_property_no_target_is_linked_twice_and_competing_records_wait_for_a_per
             assert [c.kind for c in item.conflicts] == ["match"] and item.candidates
         if item.action is Action.CREATE:  # created only when no rule finds an unclaimed candidate
             assert item.record is not None
+
+
+@settings(max_examples=200)
+@given(pages(), st.sets(st.integers(100, 106), max_size=4))
+def test_property_a_disputed_target_is_never_linked_by_a_rule_and_its_seekers_wait(
+    page: tuple[list[Incoming], dict[str, Current]], disputed: set[int]
+) -> None:
+    incoming, currents = page
+    marked = {t: attrs.evolve(c, disputed=int(t)) if int(t) in disputed else c for t, c in currents.items()}
+    items = plan_records(_spec(), incoming, marked, {})
+    plain = {i.source.id: i for i in plan_records(_spec(), incoming, currents, {})}
+    asked = {t for t in marked if int(t) in disputed}
+    for item in items:
+        assert not (item.link and item.target is not None and item.target.id in asked)
+        if item.reason == "match_pending":
+            assert item.action is Action.SKIP and item.waits_for is not None
+            assert [c.id for c in item.candidates] == [str(item.waits_for)]
+        before = plain[item.source.id]
+        if not ({c.id for c in before.candidates} | {before.target.id if before.target else ""}) & asked:
+            assert item.reason != "match_pending"  # only records that would have met a disputed one wait
+    if not asked:
+        assert list(items) == list(plain.values())
 
 
 ADDRESSES = st.builds(
