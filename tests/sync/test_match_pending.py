@@ -10,6 +10,8 @@ next run.
 
 from __future__ import annotations
 
+import asyncio
+
 import attrs
 import pytest
 
@@ -21,6 +23,7 @@ from msplink.sync import (
     MatchPendingError,
     Owner,
     StateStore,
+    arun,
     by_link,
     by_name,
     plan,
@@ -30,6 +33,7 @@ from msplink.sync._model import Conflict
 from msplink.sync._plan import Current, Incoming, Spec, disputes, plan_records
 from tests.sync._world import MemoryAdapter
 from tests.sync.conftest import World
+from tests.sync.test_async import async_twin
 
 
 def _seed(world: World) -> None:
@@ -186,3 +190,19 @@ def test_the_planner_waits_only_for_a_disputed_single_candidate(disputed: int | 
     else:
         assert (item.action, item.reason, item.waits_for) == (Action.SKIP, "match_pending", 7)
         assert [c.id for c in item.candidates] == ["1"] and item.rule == "by_name(name)"
+
+
+def test_the_async_driver_waits_the_same_way(world: World, store: StateStore) -> None:
+    _seed(world)
+    forward, backward = _flows(world, page_size=1)
+    twins = [async_twin(forward), async_twin(backward)]
+
+    async def both(**options: bool) -> list[int]:
+        return [(await arun(f, state=store, **options)).writes for f in twins]
+
+    assert asyncio.run(both()) == [1, 0]  # Acme; the two b records wait
+    assert [d.error_type for d in store.dead_letters("b-to-a")] == ["MatchPendingError"] * 2
+    [conflict] = store.conflicts()
+    store.resolve_conflict(conflict.id or 0, take="1")
+    assert asyncio.run(both(retry_dead_letters=True)) == [0, 2]
+    assert store.dead_letters() == [] and asyncio.run(both()) == [0, 0]
