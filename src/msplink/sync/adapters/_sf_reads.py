@@ -66,8 +66,6 @@ class _Table:
     stale: dict[str, set[str]] = attrs.field(factory=dict)
     """Field (lower case) -> values a write sent or took away since the read: a look-up of one goes to
     Salesforce (a record may have that value now, or no longer)."""
-    tracked: int = 0
-    """Values in :attr:`stale` and :attr:`stale_ids`."""
     asked: set[str] = attrs.field(factory=set)
     """Fields (lower case) look-ups asked the table by: from the first write on, the only ones it
     answers (a write's stale values are kept for them alone, so they stay few)."""
@@ -91,7 +89,11 @@ class _Table:
         for field, value in pairs:
             if field in self.asked:
                 self.stale.setdefault(field, set()).add(value)
-        self.tracked = len(self.stale_ids) + sum(len(values) for values in self.stale.values())
+
+    @property
+    def tracked(self) -> int:
+        """Values in :attr:`stale` and :attr:`stale_ids`."""
+        return len(self.stale_ids) + sum(len(values) for values in self.stale.values())
 
 
 @attrs.define
