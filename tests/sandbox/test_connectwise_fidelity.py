@@ -20,6 +20,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from msplink.connectwise import ConnectWiseClient
+from msplink.sandbox._worldstore import dump_store, dumps, loads, restore_store
 from msplink.sandbox.connectwise import ConnectWiseSandbox
 from msplink.sandbox.connectwise._collections import COLLECTIONS
 from msplink.sandbox.connectwise._writes import datetime_error
@@ -112,6 +113,37 @@ def test_forward_only_answers_always_carry_a_link(api: httpx.Client, sandbox: Co
     assert seen == [1, 2, 3, 4, 5] and links[-1] == "" and all(links[:-1])
     one = api.get(f"{BASE}/company/companies", params={"pageSize": 1000}, headers=headers)
     assert one.headers["link"] == "" and len(one.json()) == 5
+
+
+def test_forward_only_child_pages_follow_their_parent_through_moves_deletes_and_loads(
+    api: httpx.Client, sandbox: ConnectWiseSandbox, clock: FakeClock
+) -> None:
+    """A child collection's forward-only walk lists exactly its parent's records, in id order, after
+    records move, are deleted (alone or with their parent) and after a saved world is loaded."""
+    headers = {"pagination-type": "forward-only"}
+
+    def walk(agreement: int) -> list[int]:
+        url = f"{BASE}/finance/agreements/{agreement}/additions?pageSize=1"
+        seen: list[int] = []
+        while url:
+            page = api.get(url, headers=headers)
+            assert page.status_code == 200, page.text
+            seen += [a["id"] for a in page.json()]
+            url = page.links.get("next", {}).get("url", "")
+        return seen
+
+    one, two = (sandbox.insert("agreements", {"name": n})["id"] for n in ("One", "Two"))
+    ids = [sandbox.insert("additions", {"quantity": 1}, parent=p)["id"] for p in (one, two, one, two)]
+    assert (walk(one), walk(two)) == ([ids[0], ids[2]], [ids[1], ids[3]])
+    sandbox.insert("additions", {"id": ids[0], "quantity": 2}, parent=two)  # the same id, another parent
+    assert (walk(one), walk(two)) == ([ids[2]], [ids[0], ids[1], ids[3]])
+    assert api.delete(f"{BASE}/finance/agreements/{two}/additions/{ids[1]}").status_code == 204
+    assert walk(two) == [ids[0], ids[3]]
+    saved = loads(dumps(dump_store(sandbox.store)))  # a saved world: a copy, not the live tables
+    assert api.delete(f"{BASE}/finance/agreements/{two}").status_code == 204
+    assert walk(one) == [ids[2]] and set(sandbox.data["additions"]) == {ids[2]}
+    restore_store(sandbox.store, saved)
+    assert (walk(one), walk(two)) == ([ids[2]], [ids[0], ids[3]])
 
 
 @pytest.mark.parametrize("links", [True, False])

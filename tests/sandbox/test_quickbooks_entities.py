@@ -316,6 +316,31 @@ def test_include_invoice_link(api: httpx.Client, parties: dict[str, str]) -> Non
     assert [("InvoiceLink" in i) for i in page["Invoice"]] == [True, False]
 
 
+def test_recurring_names_stay_unique_through_renames_and_deletes(
+    api: httpx.Client, parties: dict[str, str]
+) -> None:
+    def template(name: str, **extra: Any) -> dict[str, Any]:
+        info = {"Name": name, "RecurType": "Automated", "Active": True}
+        body = {"CustomerRef": {"value": parties["customer"]}, "Line": [sales_line(parties["item"], "10")]}
+        return {"Invoice": {**body, "RecurringInfo": info, **extra}}
+
+    def create(name: str) -> httpx.Response:
+        return post(api, "/recurringtransaction", template(name))
+
+    first = ok(create("Monthly A"), "RecurringTransaction")["Invoice"]
+    second = ok(create("Monthly B"), "RecurringTransaction")["Invoice"]
+    assert fault(create("monthly a")) == (400, "6240")  # names compare without case
+    renamed = template("Monthly C", Id=first["Id"], SyncToken=first["SyncToken"])
+    ok(post(api, "/recurringtransaction", renamed), "RecurringTransaction")
+    assert fault(create("MONTHLY C")) == (400, "6240")
+    ok(create("Monthly A"), "RecurringTransaction")  # the old name is free again
+    gone = {"Invoice": {"Id": second["Id"], "SyncToken": second["SyncToken"]}}
+    ok(post(api, "/recurringtransaction", gone, operation="delete"), "RecurringTransaction")
+    ok(create("Monthly B"), "RecurringTransaction")
+    same = template("Monthly C", Id=first["Id"], SyncToken="1")
+    assert ok(post(api, "/recurringtransaction", same), "RecurringTransaction")["Invoice"]["SyncToken"] == "2"
+
+
 def test_recurring_update_is_an_update(api: httpx.Client, parties: dict[str, str]) -> None:
     info: dict[str, Any] = {
         "Name": "Contoso monthly",

@@ -22,7 +22,15 @@ from msplink.mappers import connectwise as cw_map
 from msplink.mappers import quickbooks as qbo_map
 from msplink.sandbox import WORLD_SIZES, World, WorldFacts, load_world, seed_world
 from msplink.sandbox._worldgen import company_count, plan_world
-from msplink.sandbox._worldstore import COMPANY_STATE, dump_company, dumps, loads, restore_company
+from msplink.sandbox._worldstore import (
+    COMPANY_DERIVED,
+    COMPANY_STATE,
+    dump_company,
+    dumps,
+    loads,
+    restore_company,
+)
+from msplink.sandbox.quickbooks._faults import Fault
 from msplink.sandbox.quickbooks._state import Company
 
 CW, QBO, SF = "connectwise", "quickbooks", "salesforce"
@@ -413,7 +421,29 @@ def test_load_refuses_what_is_not_a_saved_world(tmp_path: Path) -> None:
 
 def test_the_saved_quickbooks_state_is_the_whole_company() -> None:
     company = Company("1", lambda: datetime.now(timezone.utc))
-    assert set(vars(company)) == {*COMPANY_STATE, "_now"}
+    assert set(vars(company)) == {*COMPANY_STATE, *COMPANY_DERIVED, "_now"}
+
+
+def test_derived_indexes_are_rebuilt_from_a_saved_world() -> None:
+    def company_with(template: str) -> tuple[Company, dict[str, Any]]:
+        company = Company("1", lambda: datetime(2026, 3, 2, 9, tzinfo=timezone.utc))
+        customer = company.create("Customer", {"DisplayName": "Contoso"})["Id"]
+        income = company.create("Account", {"Name": "Sales", "AccountType": "Income"})["Id"]
+        labor = {"Name": "Labor", "Type": "Service", "IncomeAccountRef": {"value": income}}
+        item = company.create("Item", labor)
+        detail = {"ItemRef": {"value": item["Id"]}}
+        line = {"DetailType": "SalesItemLineDetail", "Amount": "10", "SalesItemLineDetail": detail}
+        body = {"CustomerRef": {"value": customer}, "Line": [line], "RecurringInfo": {"Name": template}}
+        company.create_recurring({"Invoice": body})
+        return company, body
+
+    saved, body = company_with("Monthly")
+    loaded, _ = company_with("Weekly")  # its name index is built before the load replaces its data
+    restore_company(loaded, loads(dumps(dump_company(saved))))
+    with pytest.raises(Fault) as raised:
+        loaded.create_recurring({"Invoice": {**body, "RecurringInfo": {"Name": "MONTHLY"}}})
+    assert raised.value.code == "6240"
+    loaded.create_recurring({"Invoice": {**body, "RecurringInfo": {"Name": "Weekly"}}})
 
 
 def test_deposits_attachments_and_rates_survive_save_and_load() -> None:

@@ -19,6 +19,7 @@ from msplink.sandbox.quickbooks._state import Change, Company
 from msplink.sandbox.salesforce._org import Org
 
 __all__ = [
+    "COMPANY_DERIVED",
     "COMPANY_STATE",
     "dump_company",
     "dump_org",
@@ -47,6 +48,9 @@ COMPANY_STATE = frozenset(
     }
 )
 """The QBO ``Company`` attributes a saved world holds (its clock, ``_now``, is the world's)."""
+
+COMPANY_DERIVED = frozenset({"_recurring_names"})
+"""The QBO ``Company`` attributes derived from its data: not saved, rebuilt after a load."""
 
 
 def _encode(value: Any) -> Any:
@@ -102,6 +106,7 @@ def restore_store(store: Store, state: Mapping[str, Any]) -> None:
         target.update({name: _int_keys(table) for name, table in saved.items()})
     store.next_ids.clear()
     store.next_ids.update({name: int(n) for name, n in state["next_ids"].items()})
+    store.reindex()
 
 
 # ------------------------------------------------------------------------------------------ QuickBooks
@@ -153,6 +158,7 @@ def restore_company(company: Company, state: Mapping[str, Any]) -> None:
         for entity_id, (data, content_type) in state.get("files", {}).items()
     }
     company.rates = {code: dict(days) for code, days in state.get("rates", {}).items()}
+    company.reindex()
 
 
 # ------------------------------------------------------------------------------------------ Salesforce

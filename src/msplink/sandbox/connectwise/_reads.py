@@ -246,13 +246,15 @@ class Reads:
         page_id = self._int_param(request, "pageId", 0)
         matches = self._matcher(request, spec)
         fields = self._fields(request)
-        table, owners = self.data[spec.name], self.parents[spec.name]
+        table = self.data[spec.name]
         named = _named_ids(request.param("conditions"))
-        ids = sorted(table) if named is None else sorted(i for i in named if i in table)
+        ids = sorted(table) if parent is None else self.store.children(spec.name, parent)
+        if named is not None:
+            ids = sorted(i for i in named if i in table and (parent is None or i in ids))
         chunk: list[dict[str, Any]] = []
         more = False
         for record_id in ids[bisect_right(ids, page_id) :]:
-            if parent is not None and owners.get(record_id) != parent:
+            if record_id not in table:
                 continue
             record = table[record_id]
             if matches is not None and not matches(record):

@@ -41,6 +41,7 @@ class Store:
         self.data: dict[str, dict[int, Record]] = {c.name: {} for c in COLLECTIONS}
         self.parents: dict[str, dict[int, int]] = {c.name: {} for c in COLLECTIONS}
         self.next_ids: dict[str, int] = dict.fromkeys(self.data, 1)
+        self._children: dict[str, dict[int, set[int]]] = {}
         self.specs: dict[str, Collection] = {c.name: c for c in COLLECTIONS}
         self.site = site
         self.codebase = codebase
@@ -76,19 +77,48 @@ class Store:
         stamp = record.pop("_stamp", None) or self.stamp()
         record["_info"] = {"lastUpdated": stamp, "updatedBy": by, "dateEntered": stamp, "enteredBy": by}
         if spec.parent is not None and parent is not None:
+            self.unlink(collection, record_id)
             self.parents[collection][record_id] = parent
+            index = self._children.get(collection)
+            if index is not None:
+                index.setdefault(parent, set()).add(record_id)
             if spec.parent_field:
                 record[spec.parent_field] = parent if spec.parent_as_id else {"id": parent}
         self.data[collection][record_id] = record
         return record
+
+    def children(self, collection: str, parent: int) -> list[int]:
+        """The ids of one parent's records of a child collection, ascending.
+
+        The index behind it is derived from :attr:`parents` on first use per collection and kept by
+        :meth:`insert` and :meth:`unlink`; :meth:`reindex` drops it after ``parents`` is replaced.
+        """
+        index = self._children.get(collection)
+        if index is None:
+            index = {}
+            for record_id, owner in self.parents[collection].items():
+                index.setdefault(owner, set()).add(record_id)
+            self._children[collection] = index
+        return sorted(index.get(parent, ()))
+
+    def unlink(self, collection: str, record_id: int) -> int | None:
+        """Forget a child record's parent; returns the parent's id (``None`` when it had none)."""
+        parent = self.parents[collection].pop(record_id, None)
+        index = self._children.get(collection)
+        if parent is not None and index is not None:
+            index.get(parent, set()).discard(record_id)
+        return parent
+
+    def reindex(self) -> None:
+        """Drop the derived child index (after :attr:`parents` was replaced wholesale)."""
+        self._children.clear()
 
     def scope(self, collection: str, parent: int | None) -> list[Record]:
         """The records of a collection (of one parent, for child collections)."""
         records = self.data[collection]
         if parent is None:
             return list(records.values())
-        owners = self.parents[collection]
-        return [r for rid, r in records.items() if owners.get(rid) == parent]
+        return [records[rid] for rid in self.children(collection, parent) if rid in records]
 
     def resolve_ref(self, target: str, value: Any) -> Record | None:
         """The record a reference (``{"id": ...}``, or ``identifier``/``name``, any case) points at."""

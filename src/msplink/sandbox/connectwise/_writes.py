@@ -611,12 +611,12 @@ class Writes:
                 ):
                     raise error(409, "ConnectWiseApi", f"This {spec.label} is in use and cannot be deleted.")
         del self.data[spec.name][record["id"]]
-        parent = self.parents[spec.name].pop(record["id"], None)
+        parent = self.store.unlink(spec.name, record["id"])
         for child in COLLECTIONS:
             if child.parent == spec.name:
-                for cid in [c for c, p in self.parents[child.name].items() if p == record["id"]]:
+                for cid in self.store.children(child.name, record["id"]):
                     self.data[child.name].pop(cid, None)
-                    self.parents[child.name].pop(cid, None)
+                    self.store.unlink(child.name, cid)
         if spec.name == "communications" and parent is not None and parent in self.data["contacts"]:
             self.store.refresh_contact_items(parent)
         if spec.name == "payments" and parent is not None:

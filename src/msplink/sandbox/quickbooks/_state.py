@@ -162,6 +162,7 @@ class Company:
         self.deposited: dict[tuple[str, str], str] = {}
         self.files: dict[str, tuple[bytes, str]] = {}
         self.rates: dict[str, dict[str, dict[str, Any]]] = {}
+        self._recurring_names: dict[str, str] | None = None
 
     # ---- clock and ids
 
@@ -739,15 +740,38 @@ class Company:
             )
         return kinds[0], body[kinds[0]]
 
+    def reindex(self) -> None:
+        """Drop the derived indexes (after :attr:`data` was replaced wholesale)."""
+        self._recurring_names = None
+
+    @staticmethod
+    def _template_name(wrapped: Mapping[str, Any]) -> str:
+        inner = (wrapped.get(next(iter(wrapped))) or {}) if wrapped else {}
+        return str((inner.get("RecurringInfo") or {}).get("Name", "")).casefold()
+
+    def _recurring_index(self) -> dict[str, str]:
+        """Template ids by folded name, derived from :attr:`data` on first use."""
+        if self._recurring_names is None:
+            self._recurring_names = {
+                self._template_name(w): entity_id
+                for entity_id, w in self.data["RecurringTransaction"].items()
+            }
+        return self._recurring_names
+
+    def _index_template(
+        self, entity_id: str, old: Mapping[str, Any] | None, new: Mapping[str, Any] | None
+    ) -> None:
+        index = self._recurring_index()
+        if old is not None and index.get(self._template_name(old)) == entity_id:
+            del index[self._template_name(old)]
+        if new is not None:
+            index[self._template_name(new)] = entity_id
+
     def _recurring_name(self, info: Any, exclude: str | None) -> None:
         if not isinstance(info, Mapping) or not info.get("Name"):
             raise required("RecurringInfo.Name")
-        if any(
-            str(((w.get(next(iter(w))) or {}).get("RecurringInfo") or {}).get("Name", "")).casefold()
-            == str(info["Name"]).casefold()
-            and entity_id != exclude
-            for entity_id, w in self.data["RecurringTransaction"].items()
-        ):
+        found = self._recurring_index().get(str(info["Name"]).casefold())
+        if found is not None and found != exclude:
             raise Fault(
                 "6240",
                 "Duplicate Name Exists Error",
@@ -772,6 +796,7 @@ class Company:
         inner["RecurDataRef"] = {"value": inner["Id"]}
         wrapped = {kind: inner}
         self.data["RecurringTransaction"][inner["Id"]] = wrapped
+        self._index_template(inner["Id"], None, wrapped)
         self.record("RecurringTransaction", inner["Id"], "Create")
         return wrapped
 
@@ -798,6 +823,7 @@ class Company:
         inner["domain"], inner["sparse"] = "QBO", False
         self.bump(inner)
         self.data["RecurringTransaction"][entity_id] = {kind: inner}
+        self._index_template(entity_id, wrapped, {kind: inner})
         self.record("RecurringTransaction", entity_id, "Update")
         return {kind: inner}
 
@@ -813,6 +839,7 @@ class Company:
             raise Fault("610", "Object Not Found", f"Object Not Found : RecurringTransaction {entity_id}")
         self._check_token(wrapped[kinds[0]], inner_body)
         del self.data["RecurringTransaction"][entity_id]
+        self._index_template(entity_id, wrapped, None)
         self.tombstones.append(("RecurringTransaction", entity_id, self._now()))
         self.record("RecurringTransaction", entity_id, "Delete")
         return {kinds[0]: {"status": "Deleted", "domain": "QBO", "Id": entity_id}}
