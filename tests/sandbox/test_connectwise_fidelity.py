@@ -146,6 +146,36 @@ def test_forward_only_child_pages_follow_their_parent_through_moves_deletes_and_
     assert (walk(one), walk(two)) == ([ids[2]], [ids[0], ids[3]])
 
 
+def test_unique_identifiers_hold_through_renames_deletes_and_loads(
+    api: httpx.Client, sandbox: ConnectWiseSandbox
+) -> None:
+    """``identifier`` is unique among companies, any case (400 ``ObjectExists``), through creates,
+    renames (PUT and PATCH), deletes and a loaded world."""
+    url = f"{BASE}/company/companies"
+
+    def create(identifier: str) -> httpx.Response:
+        return api.post(url, json={"identifier": identifier, "name": identifier.title()})
+
+    def refused(answer: httpx.Response) -> bool:
+        return answer.status_code == 400 and answer.json()["errors"][0]["code"] == "ObjectExists"
+
+    first = create("Contoso").json()
+    second = create("Fabrikam").json()
+    assert refused(create("CONTOSO"))
+    rename = [{"op": "replace", "path": "identifier", "value": "ContosoLtd"}]
+    assert api.patch(f"{url}/{first['id']}", json=rename).status_code == 200
+    assert refused(create("contosoltd")) and create("Contoso").status_code == 201
+    whole = {"identifier": "Northwind", "name": "Fabrikam"}
+    assert api.put(f"{url}/{second['id']}", json=whole).status_code == 200
+    assert create("Fabrikam").status_code == 201 and refused(create("NORTHWIND"))
+    assert api.put(f"{url}/{second['id']}", json=whole).status_code == 200  # its own value is no clash
+    saved = loads(dumps(dump_store(sandbox.store)))
+    assert api.delete(f"{url}/{second['id']}").status_code == 204
+    assert create("Northwind").status_code == 201
+    restore_store(sandbox.store, saved)
+    assert refused(create("northwind")) and refused(create("CONTOSOLTD"))
+
+
 @pytest.mark.parametrize("links", [True, False])
 def test_an_endpoint_without_forward_only_ignores_the_header(
     api: httpx.Client, sandbox: ConnectWiseSandbox, links: bool

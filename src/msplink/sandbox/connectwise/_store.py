@@ -42,6 +42,7 @@ class Store:
         self.parents: dict[str, dict[int, int]] = {c.name: {} for c in COLLECTIONS}
         self.next_ids: dict[str, int] = dict.fromkeys(self.data, 1)
         self._children: dict[str, dict[int, set[int]]] = {}
+        self._unique: dict[str, dict[str, set[int]]] = {}
         self.specs: dict[str, Collection] = {c.name: c for c in COLLECTIONS}
         self.site = site
         self.codebase = codebase
@@ -84,8 +85,60 @@ class Store:
                 index.setdefault(parent, set()).add(record_id)
             if spec.parent_field:
                 record[spec.parent_field] = parent if spec.parent_as_id else {"id": parent}
-        self.data[collection][record_id] = record
+        self.put(collection, record)
         return record
+
+    def put(self, collection: str, record: Record) -> None:
+        """Store ``record`` under its ``id`` in place of what was there (its unique value indexed)."""
+        table = self.data[collection]
+        record_id = record["id"]
+        self._index_unique(collection, record_id, table.get(record_id), record)
+        table[record_id] = record
+
+    def remove(self, collection: str, record_id: int) -> Record | None:
+        """Delete a record (and its parent link); returns it (``None`` when there was none)."""
+        record = self.data[collection].pop(record_id, None)
+        self._index_unique(collection, record_id, record, None)
+        self.unlink(collection, record_id)
+        return record
+
+    def _unique_key(self, collection: str, record: Record | None) -> str | None:
+        field = self.specs[collection].unique
+        return None if record is None or field is None else str(record.get(field, "")).lower()
+
+    def _unique_index(self, collection: str) -> dict[str, set[int]]:
+        index = self._unique.get(collection)
+        if index is None:
+            index = {}
+            for record_id, record in self.data[collection].items():
+                index.setdefault(self._unique_key(collection, record) or "", set()).add(record_id)
+            self._unique[collection] = index
+        return index
+
+    def _index_unique(self, collection: str, record_id: int, old: Record | None, new: Record | None) -> None:
+        if self.specs[collection].unique is None or collection not in self._unique:
+            return
+        index = self._unique[collection]
+        if old is not None:
+            index.get(self._unique_key(collection, old) or "", set()).discard(record_id)
+        if new is not None:
+            index.setdefault(self._unique_key(collection, new) or "", set()).add(record_id)
+
+    def holding(self, collection: str, value: str) -> list[int]:
+        """The ids of the records whose unique field (``Collection.unique``) is ``value``, any case.
+
+        The index behind it is derived from :attr:`data` on first use per collection and kept by
+        :meth:`put` and :meth:`remove`; a stored record changed in place is checked again here.
+        """
+        field = self.specs[collection].unique
+        if field is None:
+            return []
+        wanted, table = value.lower(), self.data[collection]
+        return sorted(
+            record_id
+            for record_id in self._unique_index(collection).get(wanted, ())
+            if record_id in table and str(table[record_id].get(field, "")).lower() == wanted
+        )
 
     def children(self, collection: str, parent: int) -> list[int]:
         """The ids of one parent's records of a child collection, ascending.
@@ -110,8 +163,9 @@ class Store:
         return parent
 
     def reindex(self) -> None:
-        """Drop the derived child index (after :attr:`parents` was replaced wholesale)."""
+        """Drop the derived indexes (after :attr:`data` and :attr:`parents` were replaced wholesale)."""
         self._children.clear()
+        self._unique.clear()
 
     def scope(self, collection: str, parent: int | None) -> list[Record]:
         """The records of a collection (of one parent, for child collections)."""

@@ -182,9 +182,8 @@ class Writes:
             else:
                 record[name] = self.store.ref_of(target, found)
         if spec.unique and isinstance(record.get(spec.unique), str):
-            wanted = record[spec.unique].lower()
-            for other in self.data[spec.name].values():
-                if other["id"] != record_id and str(other.get(spec.unique, "")).lower() == wanted:
+            for other in self.store.holding(spec.name, record[spec.unique]):
+                if other != record_id:
                     errors.append(
                         {
                             "code": "ObjectExists",
@@ -507,7 +506,7 @@ class Writes:
         record["id"] = current["id"]
         record["_info"] = dict(current.get("_info") or {})
         self._touch(record, member)
-        self.data[spec.name][current["id"]] = record
+        self.store.put(spec.name, record)
         self._after_write(spec, record, member, "updated", request)
         return SandboxResponse.json(200, record)
 
@@ -594,7 +593,7 @@ class Writes:
         self._derive(spec, record)
         if record != current:
             self._touch(record, member)
-        self.data[spec.name][current["id"]] = record
+        self.store.put(spec.name, record)
         self._after_write(spec, record, member, "updated", request)
         return SandboxResponse.json(200, record)
 
@@ -610,13 +609,12 @@ class Writes:
                     for r in self.data[other.name].values()
                 ):
                     raise error(409, "ConnectWiseApi", f"This {spec.label} is in use and cannot be deleted.")
-        del self.data[spec.name][record["id"]]
-        parent = self.store.unlink(spec.name, record["id"])
+        parent = self.parents[spec.name].get(record["id"])
+        self.store.remove(spec.name, record["id"])
         for child in COLLECTIONS:
             if child.parent == spec.name:
                 for cid in self.store.children(child.name, record["id"]):
-                    self.data[child.name].pop(cid, None)
-                    self.store.unlink(child.name, cid)
+                    self.store.remove(child.name, cid)
         if spec.name == "communications" and parent is not None and parent in self.data["contacts"]:
             self.store.refresh_contact_items(parent)
         if spec.name == "payments" and parent is not None:
