@@ -66,10 +66,13 @@ def resolve_path(record: Mapping[str, Any], path: Sequence[str]) -> list[Any]:
 def _project(record: Mapping[str, Any], fields: Sequence[Sequence[str]]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for path in fields:
-        found, value = lookup(record, path[0])
-        if not found:
-            continue
-        key = next((k for k in record if k.lower() == path[0].lower()), path[0])
+        key = path[0]
+        if key not in record:  # names match in any case, as ConnectWise's do
+            lowered = key.lower()
+            key = next((k for k in record if k.lower() == lowered), "")
+            if not key:
+                continue
+        value = record[key]
         if len(path) == 1:
             out[key] = value
         elif isinstance(value, Mapping):
