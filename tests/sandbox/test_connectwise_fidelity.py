@@ -122,8 +122,9 @@ def test_forward_only_child_pages_follow_their_parent_through_moves_deletes_and_
     records move, are deleted (alone or with their parent) and after a saved world is loaded."""
     headers = {"pagination-type": "forward-only"}
 
-    def walk(agreement: int) -> list[int]:
+    def walk(agreement: int, conditions: str = "") -> list[int]:
         url = f"{BASE}/finance/agreements/{agreement}/additions?pageSize=1"
+        url += f"&conditions={conditions}" if conditions else ""
         seen: list[int] = []
         while url:
             page = api.get(url, headers=headers)
@@ -135,6 +136,8 @@ def test_forward_only_child_pages_follow_their_parent_through_moves_deletes_and_
     one, two = (sandbox.insert("agreements", {"name": n})["id"] for n in ("One", "Two"))
     ids = [sandbox.insert("additions", {"quantity": 1}, parent=p)["id"] for p in (one, two, one, two)]
     assert (walk(one), walk(two)) == ([ids[0], ids[2]], [ids[1], ids[3]])
+    named = f"id in ({ids[3]}, {ids[2]}, {ids[1]}, 999)"  # only the parent's own, in id order
+    assert (walk(one, named), walk(two, named)) == ([ids[2]], [ids[1], ids[3]])
     sandbox.insert("additions", {"id": ids[0], "quantity": 2}, parent=two)  # the same id, another parent
     assert (walk(one), walk(two)) == ([ids[2]], [ids[0], ids[1], ids[3]])
     assert api.delete(f"{BASE}/finance/agreements/{two}/additions/{ids[1]}").status_code == 204

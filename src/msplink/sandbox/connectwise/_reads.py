@@ -253,7 +253,8 @@ class Reads:
         named = _named_ids(request.param("conditions"))
         ids = sorted(table) if parent is None else self.store.children(spec.name, parent)
         if named is not None:
-            ids = sorted(i for i in named if i in table and (parent is None or i in ids))
+            owned = None if parent is None else set(ids)
+            ids = sorted(i for i in named if i in table and (owned is None or i in owned))
         chunk: list[dict[str, Any]] = []
         more = False
         for record_id in ids[bisect_right(ids, page_id) :]:
