@@ -17,6 +17,7 @@ from msplink.mappers import MappingConfig, find_mapper
 from msplink.models import (
     CONNECTWISE,
     SALESFORCE,
+    Address,
     ExternalRef,
     Invoice,
     InvoiceStatus,
@@ -28,6 +29,7 @@ from msplink.models import (
 from msplink.sync import Action, MemoryStateStore, Outcome, SyncReport
 from msplink.sync.recipes._cases import DEFAULT_ORIGINS, TicketScope, _in_case_terms
 from msplink.sync.recipes._closed_won import _fill, template_values
+from msplink.sync.recipes._crm import _ADDRESS_FIELDS, _address
 from msplink.sync.recipes._cw_to_sf import PlannedLinks
 from msplink.sync.recipes._renewals import _agreement_ids, _date, term_id
 from msplink.sync.recipes._sf_invoices import invoice_record_to_invoice
@@ -169,3 +171,22 @@ def test_planned_links_add_the_dry_run_links_to_the_identity_reads() -> None:
     assert view.links(company) == (company, account)
     assert view.pairs((CONNECTWISE, "company"), (SALESFORCE, "Account")) == [("5", "001A")]
     assert store.links(company) == () and view.watermark("links") is None  # the store itself is untouched
+
+
+address_texts = st.one_of(st.none(), st.sampled_from(["", " ", "\t\n"]), st.text(max_size=12))
+
+
+@settings(max_examples=200, deadline=None)
+@given(parts=st.fixed_dictionaries({name: address_texts for name in _ADDRESS_FIELDS}))
+def test_a_cleaned_address_is_its_trimmed_parts_or_none(parts: dict[str, str | None]) -> None:
+    """``comparable`` cleans an address as "trim every part, blank is none, nothing left is no address",
+    and hands back the address itself when cleaning changes nothing."""
+    address = Address(**parts)
+    trimmed = {k: (v.strip() or None) if isinstance(v, str) else v for k, v in parts.items()}
+    cleaned = _address(address)
+    if not any(trimmed.values()):
+        assert cleaned is None
+    else:
+        assert cleaned == Address(**trimmed)
+        if trimmed == parts:
+            assert cleaned is address

@@ -53,12 +53,17 @@ def _text(value: object) -> object:
     return value
 
 
+_ADDRESS_FIELDS: tuple[str, ...] = tuple(a.name for a in attrs.fields(Address))
+
+
 def _address(value: Address | None) -> Address | None:
     if value is None:
         return None
-    texts: dict[str, Any] = {a.name: _text(getattr(value, a.name)) for a in attrs.fields(Address)}
-    cleaned = attrs.evolve(value, **texts)
-    return None if cleaned.is_empty() else cleaned
+    texts: dict[str, Any] = {name: _text(getattr(value, name)) for name in _ADDRESS_FIELDS}
+    if not any(texts.values()):  # Address.is_empty() of the cleaned address
+        return None
+    changed = {name: text for name, text in texts.items() if text is not getattr(value, name)}
+    return attrs.evolve(value, **changed) if changed else value
 
 
 def _clean(record: Any, own_id: tuple[str, str, str] | None) -> Any:
