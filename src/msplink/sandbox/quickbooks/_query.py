@@ -12,6 +12,7 @@ property named in the select list so the sandbox can refuse unknown ones as the 
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime, timezone
@@ -342,7 +343,11 @@ def lookup(obj: Mapping[str, Any], path: str) -> Any:
             return found
         if not isinstance(current, Mapping):
             return None
-        key = next((k for k in current if k.lower() == part.lower()), None)
+        if part in current:
+            current = current[part]
+            continue
+        lowered = part.lower()
+        key = next((k for k in current if k.lower() == lowered), None)
         if key is None:
             return None
         current = current[key]
@@ -351,19 +356,30 @@ def lookup(obj: Mapping[str, Any], path: str) -> Any:
     return current
 
 
+_DATE_START = re.compile(r"^\d{4}-\d{2}-\d{2}")
+
+
 def _as_datetime(value: Any) -> datetime | None:
     if isinstance(value, datetime):
         return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
     if isinstance(value, date):
         return datetime(value.year, value.month, value.day, tzinfo=timezone.utc)
-    if isinstance(value, str) and re.match(r"^\d{4}-\d{2}-\d{2}", value):
-        text = value.replace("Z", "+00:00")
-        try:
-            parsed = datetime.fromisoformat(text)
-        except ValueError:
-            return None
-        return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+    if isinstance(value, str):
+        return _text_datetime(value)
     return None
+
+
+@functools.lru_cache(maxsize=65_536)
+def _text_datetime(value: str) -> datetime | None:
+    """A stored or literal timestamp text as an aware datetime (memoised: a query compares the same
+    ``LastUpdatedTime`` texts on every page)."""
+    if not _DATE_START.match(value):
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
 
 
 def _compare_key(stored: Any, literal: Literal, today: date) -> tuple[Any, Any] | None:
