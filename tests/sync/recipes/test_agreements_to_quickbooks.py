@@ -31,7 +31,19 @@ from msplink.models import (
 )
 from msplink.sandbox import World, seed_world
 from msplink.sandbox._worldtables import CATALOG_BY_SKU
-from msplink.sync import MemoryStateStore, SQLiteStateStore, StateStore, arun, plan, reports
+from msplink.sync import (
+    Action,
+    LookupRequest,
+    MemoryStateStore,
+    SQLiteStateStore,
+    StateStore,
+    WriteOp,
+    arun,
+    plan,
+    reports,
+    run,
+)
+from msplink.sync._identity import name_key
 from msplink.sync.recipes import RECIPES, agreements_to_quickbooks
 from msplink.sync.recipes._agreements import AGREEMENT_FLOW, read_agreements
 from tests.sync.recipes._fin2 import counts, kill, methods, run_recipe
@@ -429,3 +441,61 @@ def test_under_latency_async_writes_ten_templates_at_once_with_the_same_calls_an
     assert async_run.peak == {"connectwise": 8, "quickbooks": 10}
     assert sync_run.wall == pytest.approx(76 * LATENCY)  # 41 CW + 34 QBO requests and the login, in a row
     assert async_run.wall == pytest.approx(12 * LATENCY)
+
+
+def _queries(world: World) -> int:
+    return sum(1 for r in world.qbo.requests if r.path.endswith("/query"))
+
+
+def test_templates_are_read_once_per_run_not_once_per_page(world: World, linked: StateStore) -> None:
+    """Five pages of agreements: one read of every template (the name index), where each page read them
+    all again before (a run over n agreements read n²/1,000 templates)."""
+    with world.clients() as c:
+        (flow,) = agreements_to_quickbooks.flows(
+            cw=c.cw, qbo=c.qbo, state=linked, config=world.config, today=world.today, now=world.clock.now
+        )
+        flow.source.agreements.page_size = 10
+        report = run(flow, state=linked)
+    assert {k: v for k, v in report.outcome_counts.items() if v} == {"created": 33, "skipped": 9, "failed": 4}
+    assert _queries(world) == 1 and methods(world, "quickbooks") == {"POST": 34}
+    world.clock.advance(3600)
+    world.qbo.clear_log()
+    again = sync(world, linked, retry_dead_letters=True)  # linked templates by id, the 4 letters by name
+    assert again.writes == 0 and len(again.failures) == 4
+    assert _queries(world) == 1 and methods(world, "quickbooks") == {"POST": 1}
+
+
+def test_a_template_made_by_someone_else_is_a_candidate_after_the_next_refresh(
+    world: World, linked: StateStore
+) -> None:
+    """The name index is refreshed from ``MetaData.LastUpdatedTime`` at most every five minutes: a
+    template made meanwhile is found by its name after the refresh; one msplink made never is."""
+    sync(world, linked)
+    existing = next(iter(templates(world).values()))
+    body = {k: v for k, v in existing.items() if k not in {"Id", "SyncToken", "MetaData", "RecurDataRef"}}
+    with world.clients() as c:
+        (flow,) = agreements_to_quickbooks.flows(
+            cw=c.cw, qbo=c.qbo, state=linked, config=world.config, today=world.today, now=world.clock.now
+        )
+        target = flow.target
+        wanted = LookupRequest(
+            keys={"name": (name_key("Made by hand"), name_key(existing["RecurringInfo"]["Name"]))}
+        )
+        world.qbo.clear_log()
+        assert [r.id for r in target.lookup(wanted)] == [existing["Id"]] and _queries(world) == 1
+        made = world.qbo.company.create_recurring(
+            {"Invoice": {**body, "RecurringInfo": {**body["RecurringInfo"], "Name": "Made by hand"}}}
+        )["Invoice"]
+        world.clock.advance(60)  # no refresh yet: the indexed name's template by Id IN, the new one unseen
+        assert [r.id for r in target.lookup(wanted)] == [existing["Id"]] and _queries(world) == 2
+        world.clock.advance(300)  # the refresh reads what changed since a minute before the newest
+        # template indexed: the new one, and the run's own (all made in the same virtual second)
+        assert sorted(r.id for r in target.lookup(wanted)) == sorted([existing["Id"], made["Id"]])
+        assert _queries(world) == 3
+        mine = {"Invoice": {**body, "RecurringInfo": {**body["RecurringInfo"], "Name": "Mine"}}}
+        source = ExternalRef(system=CONNECTWISE, object_type="agreement", id="9999")
+        (written,) = target.write([WriteOp(action=Action.CREATE, key="k-mine", source=source, payload=mine)])
+        assert written.error is None and written.id is not None
+        world.clock.advance(400)  # the refresh reads msplink's own template, and leaves it out
+        assert target.lookup(LookupRequest(keys={"name": (name_key("Mine"),)})) == []
+        assert _queries(world) == 4
