@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+from datetime import date
 
 import httpx
 from hypothesis import given, settings
@@ -13,7 +14,7 @@ from msplink.errors import QueryError
 from msplink.salesforce import models, soql
 from msplink.salesforce._calls import query_page_parser
 from msplink.salesforce._errors import parse_errors
-from msplink.sandbox.salesforce._soql import SoqlError, parse_soql
+from msplink.sandbox.salesforce._soql import InList, SoqlError, _compare, evaluate, parse_soql
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.text(max_size=10),
@@ -90,3 +91,30 @@ def test_query_pages_parse(records, done, total):
     assert [a.name for a in page.items] == [r["Name"] for r in records]
     assert page.total == total
     assert page.next_cursor == (None if done else body["nextRecordsUrl"])
+
+
+_IN_VALUES = st.one_of(
+    st.none(),
+    st.text(alphabet="aAbB1 ", max_size=3),
+    st.decimals(min_value=-3, max_value=3, places=1, allow_nan=False),
+    st.booleans(),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    actual=_IN_VALUES,
+    values=st.lists(_IN_VALUES, min_size=1, max_size=6).map(tuple),
+    negate=st.booleans(),
+    ftype=st.sampled_from(["string", "double", "boolean", "id"]),
+)
+def test_an_in_list_is_one_set_look_up_equal_to_one_comparison_per_value(
+    actual: object, values: tuple[object, ...], negate: bool, ftype: str
+) -> None:
+    """``X IN (...)`` of plain literals (text any case, numbers, booleans, null) answers as comparing the
+    row's value with each literal in turn does."""
+    node = InList("X", values, negate)
+    assert node.keys is not None
+    today = date(2026, 3, 3)
+    hit = any(_compare(actual, "=", v, ftype, today) for v in values)
+    assert evaluate(node, {}, lambda _row, _name: (actual, ftype), today) is (not hit if negate else hit)
