@@ -61,6 +61,8 @@ __all__ = [
     "AsyncQuickBooksAdapter",
     "QuickBooksAdapter",
     "Steps",
+    "changed_since",
+    "with_ids",
 ]
 
 RESOURCES: Final[Mapping[str, str]] = {
@@ -206,7 +208,7 @@ class _QuickBooks(AdapterBase):
         if page_token:
             stamp, _, count = page_token.partition("|")
             start, skip = datetime.fromisoformat(stamp), int(count)
-        conditions = self._scope(*([qq.field(_STAMP) >= start] if start is not None else []))
+        conditions = self._scope(*([changed_since(start)] if start is not None else []))
         page = yield from self._query(conditions, str(1 + skip), (_STAMP, "Id"))
         items = list(page.items) if page is not None else []
         records = [self.remote(e) for e in items]
@@ -232,7 +234,7 @@ class _QuickBooks(AdapterBase):
     def _by_ids(self, ids: Sequence[str]) -> Steps[list[Any]]:
         """One ``/batch`` call of ``Id IN (...)`` queries (1,000 ids each, 30 queries per call)."""
         operations = [
-            BatchOperation.query(_select(self.entity, self._scope(qq.field("Id").in_(chunk))))
+            BatchOperation.query(_select(self.entity, self._scope(with_ids(chunk))))
             for chunk in chunks(list(ids), PAGE_SIZE)
         ]
         if not operations:
@@ -256,7 +258,7 @@ class _QuickBooks(AdapterBase):
         if self.index.loaded and self._refreshed_at is not None and now - self._refreshed_at < REFRESH_EVERY:
             return
         since = self.index.delta_since() if self.index.loaded else None
-        conditions = self._scope(*([qq.field(_STAMP) >= since] if since is not None else []))
+        conditions = self._scope(*([changed_since(since)] if since is not None else []))
 
         def visit(items: Sequence[Any]) -> None:
             for entity in items:
@@ -465,3 +467,22 @@ class QuickBooksAdapter(_QuickBooks, SyncMethods):
 
 class AsyncQuickBooksAdapter(_QuickBooks, AsyncMethods):
     """The async twin of :class:`QuickBooksAdapter` (over an ``AsyncQuickBooksClient``)."""
+
+
+def changed_since(since: datetime) -> Any:
+    """The query condition ``MetaData.LastUpdatedTime >= since`` (for a target of another entity,
+    such as the agreements recipe's recurring templates).
+
+    Raises:
+        QueryError: ``since`` is a naive datetime.
+    """
+    return qq.field(_STAMP) >= since
+
+
+def with_ids(ids: Sequence[str]) -> Any:
+    """The query condition ``Id IN (...)`` (1,000 ids at most, a query page's size).
+
+    Raises:
+        QueryError: No ids, or one that cannot be quoted safely.
+    """
+    return qq.field("Id").in_(list(ids))

@@ -47,7 +47,6 @@ from msplink.models import (
     ExternalRef,
     Link,
 )
-from msplink.quickbooks import query as qq
 from msplink.sync import (
     Action,
     ChangePage,
@@ -71,6 +70,7 @@ from msplink.sync._identity import name_key
 from msplink.sync._values import decode
 from msplink.sync.adapters import AsyncConnectWiseAdapter, ConnectWiseAdapter
 from msplink.sync.adapters._base import REFRESH_EVERY, KeyIndex, chunks
+from msplink.sync.adapters.quickbooks import PAGE_SIZE, changed_since, with_ids
 from msplink.sync.recipes._io_steps import (
     AsyncOperations,
     Call,
@@ -407,10 +407,6 @@ def _state_of(raw: Mapping[str, Any], today: date) -> str:
     return f"{raw.get('agreementStatus')}/{'ended' if ended else 'live'}"
 
 
-_IDS_PER_QUERY: Final = 1000
-"""Ids per ``Id IN (...)`` template query: a query page answers at most 1,000 entities."""
-
-
 class _Templates(Operations):
     """QBO recurring invoice templates (``/recurringtransaction``) as a sync target, writes one call each.
 
@@ -467,7 +463,7 @@ class _Templates(Operations):
         if self.index.loaded and self._refreshed_at is not None and now - self._refreshed_at < REFRESH_EVERY:
             return
         since = self.index.delta_since() if self.index.loaded else None
-        where = None if since is None else qq.field("MetaData.LastUpdatedTime") >= since
+        where = None if since is None else changed_since(since)
         for template in (yield from self._templates(where)):
             template_id, name = str(template.id), self._name(template)
             self.index.put(template_id, [("name", name)] if name else [], self.remote(template).updated_at)
@@ -483,8 +479,8 @@ class _Templates(Operations):
         for template_id in [*self.index.find("name", names), *request.ids]:
             found.setdefault(template_id, None)
         missing = [i for i, template in found.items() if template is None]
-        for chunk in chunks(missing, _IDS_PER_QUERY):
-            for template in (yield from self._templates(qq.field("Id").in_(chunk))):
+        for chunk in chunks(missing, PAGE_SIZE):
+            for template in (yield from self._templates(with_ids(chunk))):
                 found[str(template.id)] = template
         out = []
         for template_id, template in found.items():
