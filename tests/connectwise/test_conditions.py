@@ -29,6 +29,7 @@ from msplink.connectwise.conditions import (
     validate,
 )
 from msplink.errors import QueryError
+from msplink.sandbox.connectwise import _conditions as sandbox_conditions
 from msplink.sandbox.connectwise import _conditions as server
 
 ANY_TEXT = st.text(
@@ -290,3 +291,33 @@ def test_a_trailing_backslash_becomes_an_exact_like_pattern() -> None:
     assert render(F("name") == "a\\b") == 'name = "a\\b"'
     with pytest.raises(QueryError):
         F("name").in_(["ok", "Trail\\"])
+
+
+_CANDIDATES = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-3, 3),
+    st.decimals(min_value=-3, max_value=3, places=1, allow_nan=False),
+    st.floats(min_value=-3, max_value=3, allow_nan=False),
+    st.sampled_from(["1", "2.0", "-1", "x", "", "NaN", "1e0"]),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    candidates=st.lists(_CANDIDATES, max_size=3),
+    numbers=st.lists(st.integers(-3, 3), min_size=1, max_size=5),
+    negated=st.booleans(),
+)
+def test_a_numeric_in_list_is_one_set_look_up_equal_to_one_comparison_per_value(
+    candidates: list[object], numbers: list[int], negated: bool
+) -> None:
+    """The sandbox's ``id in (1, 2, ...)`` answers as comparing every candidate with every value does."""
+    text = "x " + ("not in" if negated else "in") + " (" + ", ".join(map(str, numbers)) + ")"
+    node = sandbox_conditions.parse(text)
+    assert isinstance(node, sandbox_conditions.Pred) and node.numbers is not None
+    literals = node.value
+    assert isinstance(literals, tuple)
+    hit = any(sandbox_conditions._match_one("=", c, lit) for c in candidates for lit in literals)
+    answer = sandbox_conditions.evaluate(node, {}, lambda _record, _path: list(candidates))
+    assert answer is (not hit if negated else hit)

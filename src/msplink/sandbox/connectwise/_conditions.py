@@ -57,6 +57,14 @@ class Pred:
     op: str
     value: Literal | tuple[Literal, ...]
     negated: bool = False
+    numbers: frozenset[Decimal] | None = attrs.field(init=False, eq=False, repr=False)
+    """An ``in`` list's values when every one is a number: a candidate is then tested by one set
+    look-up, not one comparison per value (a sync's ``invoice/id in (...)`` over every product)."""
+
+    def __attrs_post_init__(self) -> None:
+        values = self.value if self.op == "in" and isinstance(self.value, tuple) else ()
+        numeric = bool(values) and all(lit.kind == "num" and isinstance(lit.value, Decimal) for lit in values)
+        object.__setattr__(self, "numbers", frozenset(lit.value for lit in values) if numeric else None)
 
 
 @attrs.frozen
@@ -363,7 +371,12 @@ def evaluate(node: Node, record: Mapping[str, Any], resolve: Resolver) -> bool:
     if isinstance(node, Not):
         return not evaluate(node.inner, record, resolve)
     candidates = resolve(record, node.path)
-    if node.op == "in":
+    if node.op == "in" and node.numbers is not None:  # as _match_one("=", c, num) for each value
+        hit = any(
+            number is not None and not number.is_nan() and number in node.numbers
+            for number in map(_coerce_number, candidates)
+        )
+    elif node.op == "in":
         assert isinstance(node.value, tuple)  # noqa: S101 - parser guarantees it
         hit = any(_match_one("=", c, lit) for c in candidates for lit in node.value)
     else:

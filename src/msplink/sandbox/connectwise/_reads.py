@@ -146,9 +146,20 @@ class Reads:
             return None
 
         def matches(record: Mapping[str, Any]) -> bool:
-            if where is not None and not cond.evaluate(where, record, resolve_path):
+            seen: dict[tuple[str, ...], list[Any]] = {}
+
+            def resolve(item: Mapping[str, Any], path: Sequence[str]) -> list[Any]:
+                if item is not record:
+                    return resolve_path(item, path)
+                key = tuple(path)  # a path the condition names twice (ranges of ids) is walked once
+                found = seen.get(key)
+                if found is None:
+                    found = seen[key] = resolve_path(item, path)
+                return found
+
+            if where is not None and not cond.evaluate(where, record, resolve):
                 return False
-            if child is not None and not cond.evaluate(child, record, resolve_path):
+            if child is not None and not cond.evaluate(child, record, resolve):
                 return False
             return custom is None or any(
                 isinstance(cf, Mapping) and cond.evaluate(custom, cf, resolve_path)
