@@ -45,7 +45,7 @@ from msplink.sync import (
 )
 from msplink.sync._identity import name_key
 from msplink.sync.recipes import RECIPES, agreements_to_quickbooks
-from msplink.sync.recipes._agreements import AGREEMENT_FLOW, read_agreements
+from msplink.sync.recipes._agreements import AGREEMENT_FLOW, _SyncContracts, _SyncTemplates, read_agreements
 from tests.sync.recipes._fin2 import counts, kill, methods, run_recipe
 from tests.sync.recipes._latency import LATENCY, both
 
@@ -443,6 +443,12 @@ def test_under_latency_async_writes_ten_templates_at_once_with_the_same_calls_an
     assert async_run.wall == pytest.approx(12 * LATENCY)
 
 
+def _key(name: str) -> str:
+    key = name_key(name)
+    assert key is not None
+    return key
+
+
 def _queries(world: World) -> int:
     return sum(1 for r in world.qbo.requests if r.path.endswith("/query"))
 
@@ -454,7 +460,9 @@ def test_templates_are_read_once_per_run_not_once_per_page(world: World, linked:
         (flow,) = agreements_to_quickbooks.flows(
             cw=c.cw, qbo=c.qbo, state=linked, config=world.config, today=world.today, now=world.clock.now
         )
-        flow.source.agreements.page_size = 10
+        source = flow.source
+        assert isinstance(source, _SyncContracts)
+        source.agreements.page_size = 10
         report = run(flow, state=linked)
     assert {k: v for k, v in report.outcome_counts.items() if v} == {"created": 33, "skipped": 9, "failed": 4}
     assert _queries(world) == 1 and methods(world, "quickbooks") == {"POST": 34}
@@ -478,9 +486,8 @@ def test_a_template_made_by_someone_else_is_a_candidate_after_the_next_refresh(
             cw=c.cw, qbo=c.qbo, state=linked, config=world.config, today=world.today, now=world.clock.now
         )
         target = flow.target
-        wanted = LookupRequest(
-            keys={"name": (name_key("Made by hand"), name_key(existing["RecurringInfo"]["Name"]))}
-        )
+        assert isinstance(target, _SyncTemplates)
+        wanted = LookupRequest(keys={"name": (_key("Made by hand"), _key(existing["RecurringInfo"]["Name"]))})
         world.qbo.clear_log()
         assert [r.id for r in target.lookup(wanted)] == [existing["Id"]] and _queries(world) == 1
         made = world.qbo.company.create_recurring(
@@ -493,9 +500,11 @@ def test_a_template_made_by_someone_else_is_a_candidate_after_the_next_refresh(
         assert sorted(r.id for r in target.lookup(wanted)) == sorted([existing["Id"], made["Id"]])
         assert _queries(world) == 3
         mine = {"Invoice": {**body, "RecurringInfo": {**body["RecurringInfo"], "Name": "Mine"}}}
-        source = ExternalRef(system=CONNECTWISE, object_type="agreement", id="9999")
-        (written,) = target.write([WriteOp(action=Action.CREATE, key="k-mine", source=source, payload=mine)])
+        agreement = ExternalRef(system=CONNECTWISE, object_type="agreement", id="9999")
+        (written,) = target.write(
+            [WriteOp(action=Action.CREATE, key="k-mine", source=agreement, payload=mine)]
+        )
         assert written.error is None and written.id is not None
         world.clock.advance(400)  # the refresh reads msplink's own template, and leaves it out
-        assert target.lookup(LookupRequest(keys={"name": (name_key("Mine"),)})) == []
+        assert target.lookup(LookupRequest(keys={"name": (_key("Mine"),)})) == []
         assert _queries(world) == 4
