@@ -11,7 +11,11 @@ source system (``read``), or in the state store (``journal:after``, ``commit:bef
 from __future__ import annotations
 
 import json
+import os
+import signal
 import sqlite3
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, cast
@@ -232,3 +236,20 @@ def crash_in_process(workdir: Path, phase: int, where: str, point: str, nth: int
     b.crash_at.clear()
     resume(a, b, path, phase)
     return world_snapshot(a), world_snapshot(b), state_snapshot(path, a, b)
+
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def sigkilled(*args: str) -> None:
+    """Run ``python *args`` from the repository root as a child process and check that it died of
+    SIGKILL (the crash point it was armed with fired); the child's stderr tells why otherwise."""
+    child = subprocess.run(  # noqa: S603 (our own interpreter and code)
+        [sys.executable, *args],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )
+    assert child.returncode == -signal.SIGKILL, child.stderr.decode()[-2000:]

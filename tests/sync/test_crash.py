@@ -8,10 +8,6 @@ connection, the crashed one is never used again), and by SIGKILL of a child proc
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -27,12 +23,12 @@ from tests.sync._crash import (
     resume,
     run_phase,
     seed,
+    sigkilled,
     state_snapshot,
     world_snapshot,
 )
 from tests.sync._world import MemorySystem
 
-ROOT = Path(__file__).resolve().parents[2]
 IDS = [f"phase{p}-{w}-{pt.replace(':', '-')}-{n}" for p, w, pt, n in POINTS]
 # SIGKILL costs a process start (~1 s): three points run by default, all of them with MSPLINK_SLOW=1.
 QUICK_KILLS = {(1, "b", "write_mid", 1), (1, "store", "commit:before", 1), (2, "b", "write_after", 1)}
@@ -91,25 +87,7 @@ def test_sigkill_at_each_point_then_a_rerun_ends_as_an_uninterrupted_run(
         edit(a, b)
     a.save()
     b.save()
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    child = subprocess.run(  # noqa: S603 (our own interpreter and module)
-        [
-            sys.executable,
-            "-m",
-            "tests.sync._sigkill_child",
-            str(tmp_path),
-            str(phase),
-            where,
-            point,
-            str(nth),
-        ],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        timeout=120,
-        check=False,
-    )
-    assert child.returncode == -signal.SIGKILL, child.stderr.decode()
+    sigkilled("-m", "tests.sync._sigkill_child", str(tmp_path), str(phase), where, point, str(nth))
     a, b = MemorySystem.load(tmp_path / "a.json"), MemorySystem.load(tmp_path / "b.json")
     resume(a, b, tmp_path / "state.db", phase)
     assert (world_snapshot(a), world_snapshot(b), state_snapshot(tmp_path / "state.db", a, b)) == expected

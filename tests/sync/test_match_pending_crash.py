@@ -12,11 +12,7 @@ from the chosen one and creates the other.
 
 from __future__ import annotations
 
-import os
 import random
-import signal
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
 from typing import Any
@@ -36,10 +32,9 @@ from msplink.sync import (
     by_name,
     run,
 )
-from tests.sync._crash import arm, state_snapshot, world_snapshot
+from tests.sync._crash import arm, sigkilled, state_snapshot, world_snapshot
 from tests.sync._world import Crash, MemoryAdapter, MemorySystem, customer_mapper
 
-ROOT = Path(__file__).resolve().parents[2]
 BACKWARD, RETRY = 1, 3
 """The steps of :func:`step` that run b -> a (the flow holding the waiting records)."""
 
@@ -193,15 +188,7 @@ def test_sigkill_at_a_point_then_a_rerun_ends_as_the_uninterrupted_sequence(
             step(n, a, b, store)
     a.save()
     b.save()
-    child = subprocess.run(  # noqa: S603 (our own interpreter and code)
-        [sys.executable, "-c", _CHILD, str(tmp_path), str(at), where, point, str(nth)],
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-        capture_output=True,
-        timeout=120,
-        check=False,
-    )
-    assert child.returncode == -signal.SIGKILL, child.stderr.decode()
+    sigkilled("-c", _CHILD, str(tmp_path), str(at), where, point, str(nth))
     a, b = MemorySystem.load(tmp_path / "a.json"), MemorySystem.load(tmp_path / "b.json")
     assert finish(a, b, tmp_path / "state.db", at - 1) == expected
 

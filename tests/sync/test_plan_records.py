@@ -11,11 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import copy
-import os
 import random
-import signal
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
 from typing import Any
@@ -34,12 +30,12 @@ from msplink.sync import (
     run_together,
 )
 from msplink.sync.adapters import SharedPages
+from tests.sync._crash import sigkilled
 from tests.sync._world import Crash, MemoryAdapter, MemorySystem
 from tests.sync.conftest import World
 from tests.sync.test_async import async_twin
 
 RECORDS = 25
-ROOT = Path(__file__).resolve().parents[2]
 
 _CHILD = textwrap.dedent(
     """
@@ -195,15 +191,7 @@ def test_sigkill_inside_a_gathered_page_then_a_rerun_ends_exactly(
     world.b.save()
     reference = _copy(world)
     run(reference.forward(page_size=10, batch_size=4, plan_records=20), state=MemoryStateStore())
-    child = subprocess.run(  # noqa: S603 (our own interpreter and code)
-        [sys.executable, "-c", _CHILD, str(tmp_path), point, str(nth)],
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-        capture_output=True,
-        timeout=120,
-        check=False,
-    )
-    assert child.returncode == -signal.SIGKILL, child.stderr.decode()
+    sigkilled("-c", _CHILD, str(tmp_path), point, str(nth))
     world = World(MemorySystem.load(tmp_path / "a.json"), MemorySystem.load(tmp_path / "b.json"))
     with SQLiteStateStore(tmp_path / "state.db") as store:
         committed = store.watermark("a-to-b")

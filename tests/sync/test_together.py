@@ -10,11 +10,7 @@ resumed by running them in turn again: nothing twice, nothing lost.
 from __future__ import annotations
 
 import asyncio
-import os
 import random
-import signal
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -34,10 +30,9 @@ from msplink.sync import (
     run_together,
 )
 from msplink.sync.adapters import AsyncSharedPages, SharedPages, in_turns, shared_pages
-from tests.sync._crash import world_snapshot
+from tests.sync._crash import sigkilled, world_snapshot
 from tests.sync._world import AsyncMemoryAdapter, Crash, MemoryAdapter, MemorySystem, customer_mapper
 
-ROOT = Path(__file__).resolve().parents[2]
 RECORDS, PAGE = 23, 5
 PAGES = 5
 """Pages of ``a`` a full read takes (23 records, 5 a page)."""
@@ -193,15 +188,7 @@ def test_sigkill_while_flows_run_in_turn_then_a_rerun_ends_exactly(
     a, b, c = systems(tmp_path)
     for s in (a, b, c):
         s.save()
-    child = subprocess.run(  # noqa: S603 (our own interpreter and module)
-        [sys.executable, "-m", "tests.sync._together_child", str(tmp_path), system, point, str(nth)],
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-        capture_output=True,
-        timeout=120,
-        check=False,
-    )
-    assert child.returncode == -signal.SIGKILL, child.stderr.decode()[-2000:]
+    sigkilled("-m", "tests.sync._together_child", str(tmp_path), system, point, str(nth))
     a, b, c = (MemorySystem.load(tmp_path / f"{n}.json") for n in "abc")
     with SQLiteStateStore(tmp_path / "state.db") as store:
         run_together(flows(a, b, c, SharedPages(MemoryAdapter(a, page_size=PAGE))), state=store)
