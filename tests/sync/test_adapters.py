@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlencode
 
@@ -24,6 +24,7 @@ from msplink.sync import (
     LookupRequest,
     MemoryStateStore,
     RemoteRecord,
+    SQLiteStateStore,
     SyncReport,
     WriteOp,
     by_email,
@@ -40,7 +41,15 @@ from msplink.sync.adapters import (
     QuickBooksAdapter,
     SalesforceAdapter,
 )
-from tests.sync._recipes import INTEGRATION_USER, edit_company, request_counts
+from msplink.sync.adapters._base import (
+    INDEX_OVERLAP,
+    REFRESH_EVERY,
+    KeyIndex,
+    index_due,
+    index_read,
+    index_since,
+)
+from tests.sync._recipes import INTEGRATION_USER, edit_company, edit_customer, request_counts
 
 CW_MAPPER = find_mapper("connectwise", "company", Customer)
 QBO_MAPPER = find_mapper("quickbooks", "Customer", Customer)
@@ -323,6 +332,48 @@ def test_qbo_look_up_takes_its_ids_from_the_index_read_then_one_batch_call(world
     assert sorted(r.id for r in found) == ["1", "2", "8"]  # "BILLING@METROROOFING9.EXAMPLE" too
     assert sorted(r.id for r in named) == ["1", "3", "7"]
     assert request_counts(world.qbo) == {"POST query": 1, "POST batch": 1}  # the index is fresh: ids only
+
+
+def test_an_index_refresh_reads_from_when_the_last_read_began_not_from_the_newest_record(
+    world: World,
+) -> None:
+    """Records last changed long before the index was read are not read again by its refresh (issue
+    18): it reads from when the last read began, minus the overlap. The old rule read from a minute
+    before the newest indexed change, which here is the seeded world's one instant: every record."""
+    world.clock.advance(3600)  # every seeded record last changed an hour before the first read
+    with world.clients() as c:
+        adapter = QuickBooksAdapter(c.qbo, QBO_MAPPER, config=world.config, now=world.clock.now, page_size=10)
+        world.qbo.clear_log()
+        assert adapter.lookup(LookupRequest(keys={"name": ["somebody new"]})) == []
+        whole = request_counts(world.qbo)["POST query"]
+        assert whole >= 3  # the seeded customers, ten a page
+        world.clock.advance(360)
+        edit_customer(c, "4", display_name="Somebody New")  # someone else, after the index was read
+        found = adapter.lookup(LookupRequest(keys={"name": ["somebody new"]}))
+    assert [r.id for r in found] == ["4"]
+    assert request_counts(world.qbo) == {"POST query": whole + 1, "POST customer": 1, "GET 4": 1}
+
+
+@pytest.mark.parametrize("kind", ["memory", "sqlite"])
+def test_a_complete_index_read_moves_the_mark_to_its_start_unless_a_newer_change_was_indexed(
+    kind: str, tmp_path: Any
+) -> None:
+    started = datetime(2026, 3, 9, 10, 0, tzinfo=timezone.utc)
+    store = SQLiteStateStore(tmp_path / "state.db")
+    for newest, mark in (
+        (None, started - INDEX_OVERLAP),  # nothing indexed (an empty object): read from its start
+        (started - timedelta(days=400), started - INDEX_OVERLAP),
+        (started + timedelta(seconds=5), started + timedelta(seconds=5)),  # the platform's clock is ahead
+    ):
+        index = KeyIndex() if kind == "memory" else store.key_index(f"b:customer:{newest}")
+        assert index_since(index) is None and index_due(index, None, started)
+        index.put("1", [("name", "acme")], newest)
+        index_read(index, started)
+        assert index.loaded and index.mark == mark
+        assert index_since(index) == mark - INDEX_OVERLAP
+        assert not index_due(index, started, started + REFRESH_EVERY - timedelta(seconds=1))
+        assert index_due(index, started, started + REFRESH_EVERY)
+    store.close()
 
 
 def test_qbo_sparse_update_sends_only_the_changed_field_and_a_resend_is_replayed(world: World) -> None:

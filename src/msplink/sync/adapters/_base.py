@@ -72,6 +72,9 @@ __all__ = [
     "chunks",
     "content_hash",
     "drive",
+    "index_due",
+    "index_read",
+    "index_since",
     "first_page",
     "keep_newest",
     "utc_now",
@@ -84,7 +87,8 @@ SETTLE_SKEW = timedelta(minutes=5)
 create (clocks of msplink and the platform differ)."""
 
 INDEX_OVERLAP = timedelta(minutes=1)
-"""How far before the newest indexed change each index refresh reads again (late commits)."""
+"""How far before the newest indexed change, or the start of the last complete read, each index refresh
+reads again (late commits, clocks that differ)."""
 
 REFRESH_EVERY = timedelta(minutes=5)
 """At most this often a look-up re-reads what changed in the target since the index was read: each
@@ -345,6 +349,36 @@ class KeyIndex:
     def delta_since(self) -> datetime | None:
         """Where the next refresh reads from (``None``: nothing indexed yet, read from the start)."""
         return None if self.mark is None else self.mark - INDEX_OVERLAP
+
+
+def index_due(index: MatchIndex, refreshed_at: datetime | None, now: datetime) -> bool:
+    """Whether a look-up reads ``index`` (again): never read whole, or last read ``REFRESH_EVERY`` ago."""
+    return not index.loaded or refreshed_at is None or now - refreshed_at >= REFRESH_EVERY
+
+
+def index_since(index: MatchIndex) -> datetime | None:
+    """Where the next read of ``index`` starts (``None``: the whole object, the first time)."""
+    return index.delta_since() if index.loaded else None
+
+
+def index_read(index: MatchIndex, started: datetime) -> None:
+    """Record a complete read of ``index`` (whole, or its changes) that began at ``started``.
+
+    Every change older than ``started`` minus the overlap is in it now, however long ago the newest
+    indexed record changed: the next refresh reads from there, not from a minute before that record's
+    change. On a platform whose records last changed together (an import, a seeded world) the old rule
+    read every one of them again at each refresh (issue 18).
+
+    Args:
+        index: The index just read.
+        started: The adapter's clock when the read began.
+    """
+    index.loaded = True
+    if not index.loaded:  # a SQLite-held index lost rows during the read: it is read whole again
+        return
+    floor = started - INDEX_OVERLAP
+    if index.mark is None or index.mark < floor:
+        index.mark = floor
 
 
 # ------------------------------------------------------------------------------------ the base

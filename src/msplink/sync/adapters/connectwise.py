@@ -48,6 +48,9 @@ from msplink.sync.adapters._base import (
     Steps,
     SyncMethods,
     content_hash,
+    index_due,
+    index_read,
+    index_since,
 )
 from msplink.sync.adapters._shared import (
     ambiguous,
@@ -308,9 +311,9 @@ class _ConnectWise(AdapterBase):
     def _refresh(self, wanted: Mapping[str, Sequence[str]], found: dict[str, Any]) -> Steps[None]:
         """Read the whole index (first time) or what changed since (at most every five minutes)."""
         now = self.now()
-        if self.index.loaded and self._refreshed_at is not None and now - self._refreshed_at < REFRESH_EVERY:
+        if not index_due(self.index, self._refreshed_at, now):
             return
-        since = self.index.delta_since() if self.index.loaded else None
+        since = index_since(self.index)
         where = None if since is None else cwc.F("lastUpdated") >= _floor(since)
         cursor: str | None = None
         while True:
@@ -323,7 +326,7 @@ class _ConnectWise(AdapterBase):
             cursor = page.next_cursor
             if cursor is None:
                 break
-        self.index.loaded = True
+        index_read(self.index, now)
         self._refreshed_at = now
 
     def _lookup(self, request: LookupRequest) -> Steps[list[RemoteRecord]]:

@@ -47,6 +47,9 @@ from msplink.sync.adapters._base import (
     Steps,
     SyncMethods,
     chunks,
+    index_due,
+    index_read,
+    index_since,
 )
 from msplink.sync.adapters._shared import intent_of, pair_creates, sorted_records, top_level_diff
 
@@ -255,9 +258,9 @@ class _QuickBooks(AdapterBase):
         and those of ``ids`` the read returns, go to ``found`` (read now: no ``Id IN`` query for
         them afterwards, issue 18)."""
         now = self.now()
-        if self.index.loaded and self._refreshed_at is not None and now - self._refreshed_at < REFRESH_EVERY:
+        if not index_due(self.index, self._refreshed_at, now):
             return
-        since = self.index.delta_since() if self.index.loaded else None
+        since = index_since(self.index)
         conditions = self._scope(*([changed_since(since)] if since is not None else []))
 
         def visit(items: Sequence[Any]) -> None:
@@ -269,7 +272,7 @@ class _QuickBooks(AdapterBase):
                     found[str(entity.id)] = entity
 
         yield from self._walk(conditions, visit)
-        self.index.loaded = True
+        index_read(self.index, now)
         self._refreshed_at = now
 
     def _index(self, entity: Any) -> Any:

@@ -56,6 +56,9 @@ from msplink.sync.adapters._base import (
     SyncMethods,
     adrive,
     drive,
+    index_due,
+    index_read,
+    index_since,
 )
 from msplink.sync.adapters._sf_reads import SHARED_MAX_ROWS, SharedReads
 from msplink.sync.adapters._shared import budget_chunks, intent_of, pair_creates, top_level_diff
@@ -518,9 +521,9 @@ class _Salesforce(AdapterBase):
 
     def _refresh(self, wanted: Mapping[str, Sequence[str]], found: dict[str, Any]) -> Steps[None]:
         now = self.now()
-        if self.index.loaded and self._refreshed_at is not None and now - self._refreshed_at < REFRESH_EVERY:
+        if not index_due(self.index, self._refreshed_at, now):
             return
-        since = self.index.delta_since() if self.index.loaded else None
+        since = index_since(self.index)
         base = soql.F("SystemModstamp") >= since if since is not None else None
         after: tuple[datetime, str] | None = None
         while True:
@@ -531,7 +534,7 @@ class _Salesforce(AdapterBase):
                     found[str(model.id)] = model
             if after is None:
                 break
-        self.index.loaded = True
+        index_read(self.index, now)
         self._refreshed_at = now
 
     def _lookup(self, request: LookupRequest) -> Steps[list[RemoteRecord]]:

@@ -69,7 +69,7 @@ from msplink.sync import (
 from msplink.sync._identity import name_key
 from msplink.sync._values import decode
 from msplink.sync.adapters import AsyncConnectWiseAdapter, ConnectWiseAdapter
-from msplink.sync.adapters._base import REFRESH_EVERY, KeyIndex, chunks
+from msplink.sync.adapters._base import KeyIndex, chunks, index_due, index_read, index_since
 from msplink.sync.adapters.quickbooks import PAGE_SIZE, changed_since, with_ids
 from msplink.sync.recipes._io_steps import (
     AsyncOperations,
@@ -460,16 +460,16 @@ class _Templates(Operations):
         """Load the name index (or what changed since the last load); the templates read that the
         look-up wants go to ``found``."""
         now = self.now()
-        if self.index.loaded and self._refreshed_at is not None and now - self._refreshed_at < REFRESH_EVERY:
+        if not index_due(self.index, self._refreshed_at, now):
             return
-        since = self.index.delta_since() if self.index.loaded else None
+        since = index_since(self.index)
         where = None if since is None else changed_since(since)
         for template in (yield from self._templates(where)):
             template_id, name = str(template.id), self._name(template)
             self.index.put(template_id, [("name", name)] if name else [], self.remote(template).updated_at)
             if template_id in ids or (name in names and not self.index.written(template_id)):
                 found[template_id] = template
-        self.index.loaded = True
+        index_read(self.index, now)
         self._refreshed_at = now
 
     def _lookup(self, request: LookupRequest) -> Steps[list[RemoteRecord]]:
