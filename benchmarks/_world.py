@@ -229,12 +229,15 @@ def prerequisites(recipe: Recipe) -> tuple[Recipe, ...]:
 
 PAUSE_S = 3600.0
 """Virtual seconds between the prerequisites and the measured run: every vendor's rate window has
-reopened, so the measured run owes no wait to the unmetered calls before it."""
+reopened, so the measured run owes no wait to the unmetered calls before it. A recipe without
+prerequisites waits too: the seed stamps every record with the clock's one instant, and a run starting
+at that instant would find the whole world changed in the minute its index refreshes read again (a
+real MSP's records last changed over years, not in the minute before a sync)."""
 
 
 def run_prerequisites(recipe: Recipe, world: World, state: StateStore) -> list[SyncReport]:
     """Run ``recipe``'s prerequisites on ``world`` and ``state``, unmetered (their own meters, thrown
-    away), then move the world's clock on :data:`PAUSE_S`.
+    away), then move the world's clock on :data:`PAUSE_S` (with no prerequisites too).
 
     Call it before the measured run's meters, CPU clock and memory tracing start, so that none of
     the prerequisites' calls, CPU or memory is counted.
@@ -244,5 +247,5 @@ def run_prerequisites(recipe: Recipe, world: World, state: StateStore) -> list[S
     if before:
         with sync_clients(world, meters(world, analyse=False)) as c:
             reports = [run_recipe(p, world, c, state) for p in before]
-        world.clock.advance(PAUSE_S)
+    world.clock.advance(PAUSE_S)
     return reports
