@@ -99,7 +99,11 @@ about 25 s and its prerequisites take minutes; a larger one would not finish a b
 above it gets a world of its own size (at least one record per company is the common case)."""
 PROCUREMENT = frozenset({"purchase_orders_to_quickbooks"})
 """Recipes measured on a world seeded with ``procurement=True`` (vendors and purchase orders): the
-default world holds no purchase orders, the procurement one about 0.3 per company."""
+default world holds no purchase orders, the procurement one one per four of its first 160 client
+companies and one per client beyond (``msplink.sandbox._worldprocurement.purchase_order_count``)."""
+PROCUREMENT_CALIBRATION_SIZE = 1000
+"""The calibration world of a :data:`PROCUREMENT` recipe: past the first 160 clients, where its
+orders grow one per client (a 100-company world would promise a third of the orders large worlds hold)."""
 
 
 def _records(report: SyncReport) -> int:
@@ -133,13 +137,20 @@ def _prepared(recipe: Recipe, companies: int, state: StateStore) -> tuple[World,
     }
 
 
+def calibration_size(recipe: Recipe) -> int:
+    """The world a recipe's records per company are measured on: :data:`CALIBRATION_SIZE` companies, or
+    :data:`PROCUREMENT_CALIBRATION_SIZE` for a :data:`PROCUREMENT` recipe."""
+    return PROCUREMENT_CALIBRATION_SIZE if recipe.name in PROCUREMENT else CALIBRATION_SIZE
+
+
 def records_per_company(recipe: Recipe) -> float:
     """A recipe's source records per seeded company, on a small world (after its prerequisites)."""
     state = MemoryStateStore()
-    world, _ = _prepared(recipe, CALIBRATION_SIZE, state)
+    size = calibration_size(recipe)
+    world, _ = _prepared(recipe, size, state)
     with sync_clients(world, meters(world, analyse=False)) as c:
         report = run_recipe(recipe, world, c, state)
-    return max(_records(report), 1) / CALIBRATION_SIZE
+    return max(_records(report), 1) / size
 
 
 def _failure_kinds(report: SyncReport) -> dict[str, int]:
@@ -401,7 +412,8 @@ def markdown(report: dict[str, Any]) -> str:
                 notes.append(
                     f"- {name} @{size:,}: the {row['companies']:,}-company world holds only "
                     f"{row['records']:,} of its records (they do not grow with the world as the "
-                    f"{CALIBRATION_SIZE}-company calibration's {entry['records_per_company']:.2f} per company "
+                    f"{calibration_size(RECIPES[name])}-company calibration's {entry['records_per_company']:.2f} per "
+                    "company "
                     "suggested); that is what was measured."
                 )
     if notes:

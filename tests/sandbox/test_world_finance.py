@@ -14,6 +14,7 @@ from msplink.connectwise import models as cw_models
 from msplink.mappers import find_mapper
 from msplink.models import Agreement, Money
 from msplink.sandbox import World, load_world, seed_world
+from msplink.sandbox._worldprocurement import purchase_order_count
 from msplink.sandbox._worldtables import CATALOG_BY_SKU
 
 CW, QBO = "connectwise", "quickbooks"
@@ -83,6 +84,18 @@ def test_procurement_adds_vendors_and_purchase_orders_and_leaves_the_rest_as_it_
     assert base.purchase_order is None and "connectwise.purchaseOrders" not in base.counts
     for key in ("invoices.overdue", "payments.partial", "payments.multi_invoice", "ambiguous_pairs"):
         assert facts.counts[key] == base.counts[key]
+
+
+def test_purchase_orders_grow_with_the_world_past_the_first_160_clients() -> None:
+    """One per four of the first 160 client companies (the small and medium worlds), one per client
+    beyond; the world holds exactly that many, with the same status rotation."""
+    assert [purchase_order_count(n) for n in (0, 32, 160, 161, 1000)] == [8, 16, 48, 49, 888]
+    facts = seed_world(400, seed=7, procurement=True).facts()
+    clients = facts.counts["connectwise.companies"] - 4  # the four vendors are companies too
+    held = {k: v for k, v in facts.counts.items() if k.startswith("purchase_orders.")}
+    assert sum(held.values()) == facts.counts["connectwise.purchaseOrders"] == purchase_order_count(clients)
+    assert sum(held.values()) > purchase_order_count(160) == 48
+    assert held["purchase_orders.received"] > held["purchase_orders.cancelled"] > 0
 
 
 def test_the_worked_purchase_order(world: World) -> None:

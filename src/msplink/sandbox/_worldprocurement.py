@@ -33,6 +33,7 @@ __all__ = [
     "Procurement",
     "VendorEntry",
     "procurement_counts",
+    "purchase_order_count",
     "seed_procurement",
 ]
 
@@ -66,6 +67,9 @@ PO_STATUSES: Final[Mapping[str, int]] = {
 _LINES: Final = ("LAPTOP-STD", "SWITCH-24", "DOCK-USBC", "M365-BP", "FW-SUB")
 """What the MSP buys: hardware (``DOCK-USBC`` unmapped in QuickBooks) and licences (``FW-SUB`` unmapped)."""
 
+_QUARTERED: Final = 160
+"""Client companies with one purchase order per four of them; each client beyond has one of its own."""
+
 _ROTATION: Final = ("Received", "Closed", "Ordered", "Received", "Open", "Closed", "Cancelled", "Received")
 
 
@@ -87,10 +91,19 @@ def _stamp(value: datetime) -> str:
     return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def purchase_order_count(clients: int) -> int:
+    """Purchase orders a world with ``clients`` ConnectWise client companies holds (see
+    :func:`seed_procurement`)."""
+    return len(VENDORS) * 2 + min(_QUARTERED, clients) // 4 + max(0, clients - _QUARTERED)
+
+
 def seed_procurement(store: Store, company: Company, bp: Blueprint, seeded: Seeded) -> Procurement:
     """Write the vendors (CW companies, two of them QBO vendors) and the purchase orders.
 
-    Two purchase orders per vendor, plus one per four client companies in ConnectWise (capped at 40);
+    Two purchase orders per vendor, plus one per four of the first 160 client companies in ConnectWise
+    (the 8-48 orders of the small and medium worlds), and one per client company beyond them (a large
+    MSP orders hardware or licences for most of its clients in the two months the world spans:
+    :func:`purchase_order_count`);
     statuses rotate through :data:`_ROTATION`; the first (``Received`` from Ingram Micro, three lines, one
     of them on a SKU QuickBooks has no item for, and $40 freight) is the worked example
     (``WorldFacts.purchase_order``).
@@ -136,7 +149,7 @@ def seed_procurement(store: Store, company: Company, bp: Blueprint, seeded: Seed
             )
             out.qbo_vendors[vendor.name] = str(created["Id"])
     clients = [b for b in bp.businesses if CW in b.systems]
-    count = len(VENDORS) * 2 + min(40, len(clients) // 4)
+    count = purchase_order_count(len(clients))
     catalog = seeded.cw_setup["catalog"]
     for k in range(count):
         vendor = VENDORS[k % len(VENDORS)]
