@@ -30,11 +30,21 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime, timezone
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, Final
 
 import attrs
 
-__all__ = ["ConditionError", "Node", "evaluate", "like_to_regex", "parse", "parse_datetime_text"]
+__all__ = [
+    "ConditionError",
+    "Node",
+    "NumberLookup",
+    "candidates",
+    "evaluate",
+    "like_to_regex",
+    "number_of",
+    "parse",
+    "parse_datetime_text",
+]
 
 
 class ConditionError(Exception):
@@ -281,18 +291,21 @@ Resolver = Callable[[Mapping[str, Any], Sequence[str]], list[Any]]
 
 
 def _coerce_number(value: Any) -> Decimal | None:
+    """A value as a number compares (``None``: not a number, ``NaN`` included: it orders with nothing)."""
     if isinstance(value, bool):
         return None
     if isinstance(value, (int, Decimal)):
-        return Decimal(value)
-    if isinstance(value, float):
-        return Decimal(repr(value))
-    if isinstance(value, str):
+        number = Decimal(value)
+    elif isinstance(value, float):
+        number = Decimal(repr(value))
+    elif isinstance(value, str):
         try:
-            return Decimal(value)
+            number = Decimal(value)
         except InvalidOperation:
             return None
-    return None
+    else:
+        return None
+    return None if number.is_nan() else number
 
 
 def _coerce_datetime(value: Any) -> datetime | None:
@@ -351,8 +364,8 @@ def _match_one(op: str, actual: Any, literal: Literal) -> bool:
     if isinstance(actual, bool):
         return _compare(op, str(actual).lower(), str(literal.value).lower())
     if isinstance(actual, (int, Decimal, float)):
-        number = _coerce_number(literal.value)
-        return number is not None and _compare(op, _coerce_number(actual), number)
+        number, stored = _coerce_number(literal.value), _coerce_number(actual)
+        return number is not None and stored is not None and _compare(op, stored, number)
     if isinstance(actual, str):
         moment = _coerce_datetime(actual) if re.match(r"^\d{4}-\d{2}-\d{2}T", actual) else None
         other = _coerce_datetime(literal.value) if moment is not None else None
@@ -360,6 +373,41 @@ def _match_one(op: str, actual: Any, literal: Literal) -> bool:
             return _compare(op, moment, other)
         return _compare(op, actual.casefold(), str(literal.value).casefold())
     return False
+
+
+NumberLookup = Callable[[tuple[str, ...], str, tuple[Decimal, ...]], set[int] | None]
+"""``(path, op, numbers)`` -> the ids of the records whose value at ``path`` may satisfy ``op`` against
+``numbers`` (``None``: unknown, any record may)."""
+
+_INDEXED_OPS: Final = frozenset({"=", "in", "<", "<=", ">", ">="})
+
+
+def candidates(node: Node, lookup: NumberLookup) -> set[int] | None:
+    """The ids a condition can match at most, from numeric comparisons only (``invoice/id in (...)``,
+    id ranges ``invoice/id >= 5 and invoice/id <= 9``); ``None`` when any record may match.
+
+    ``and`` keeps what both sides allow (or the one side that knows), ``or`` joins two sides that both
+    know; ``not`` and every other predicate know nothing. The answer is a superset: each candidate is
+    still tested by :func:`evaluate`.
+    """
+    if isinstance(node, Bool):
+        left, right = candidates(node.left, lookup), candidates(node.right, lookup)
+        if node.op == "and":
+            return right if left is None else left if right is None else left & right
+        return None if left is None or right is None else left | right
+    if isinstance(node, Not) or node.negated or node.op not in _INDEXED_OPS:
+        return None
+    literals = node.value if isinstance(node.value, tuple) else (node.value,)
+    if not literals or any(lit.kind != "num" or not isinstance(lit.value, Decimal) for lit in literals):
+        return None
+    if node.op != "in" and len(literals) != 1:
+        return None
+    return lookup(node.path, node.op, tuple(lit.value for lit in literals))
+
+
+def number_of(value: Any) -> Decimal | None:
+    """A stored value as a numeric literal compares with it (``None``: it never does)."""
+    return _coerce_number(value)
 
 
 def evaluate(node: Node, record: Mapping[str, Any], resolve: Resolver) -> bool:

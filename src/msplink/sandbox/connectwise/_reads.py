@@ -4,8 +4,9 @@ headers, ``/count``, single records and the ticket time-entry views."""
 from __future__ import annotations
 
 import json
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Mapping, Sequence
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlencode
 
@@ -172,7 +173,54 @@ class Reads:
         self, request: SandboxRequest, spec: Collection, records: list[dict[str, Any]]
     ) -> list[dict[str, Any]]:
         matches = self._matcher(request, spec)
-        return records if matches is None else [r for r in records if matches(r)]
+        if matches is None:
+            return records
+        allowed = self._candidates(request, spec)
+        if allowed is not None:
+            records = [r for r in records if r["id"] in allowed]
+        return [r for r in records if matches(r)]
+
+    def _candidates(self, request: SandboxRequest, spec: Collection) -> set[int] | None:
+        """The ids the ``conditions`` can match at most, from their numeric comparisons
+        (:func:`~msplink.sandbox.connectwise._conditions.candidates`; ``None``: any record may).
+
+        A sync reads an invoice's products and time entries by ``invoice/id in (...)`` or id ranges,
+        page after page: tested on every record, each page cost the whole collection (issue 18).
+        """
+        text = request.param("conditions")
+        if not text:
+            return None
+        try:
+            node = cond.parse(text)
+        except cond.ConditionError:
+            return None  # the matcher answers 400
+        return cond.candidates(node, lambda path, op, numbers: self._number_ids(spec, path, op, numbers))
+
+    def _number_ids(
+        self, spec: Collection, path: tuple[str, ...], op: str, numbers: tuple[Decimal, ...]
+    ) -> set[int] | None:
+        """The records whose value at ``path`` may compare ``op`` with ``numbers`` (see
+        :meth:`_candidates`): the record's own ``id`` from the table, any other path from a sorted
+        index of its values, derived once and kept until the collection is written."""
+        table = self.data[spec.name]
+        if tuple(p.lower() for p in path) == ("id",):
+            if op not in {"=", "in"}:
+                return None
+            return {int(n) for n in numbers if n == n.to_integral_value() and int(n) in table}
+        keys, ids = self.store.derived(spec.name, ("numbers", path), lambda: _number_index(table, path))
+        if op in {"=", "in"}:
+            out: set[int] = set()
+            for number in numbers:
+                out.update(ids[bisect_left(keys, number) : bisect_right(keys, number)])
+            return out
+        (number,) = numbers
+        if op == "<":
+            return set(ids[: bisect_left(keys, number)])
+        if op == "<=":
+            return set(ids[: bisect_right(keys, number)])
+        if op == ">":
+            return set(ids[bisect_right(keys, number) :])
+        return set(ids[bisect_left(keys, number) :])
 
     def _fields(self, request: SandboxRequest) -> list[list[str]] | None:
         text = request.param("fields")
@@ -261,11 +309,11 @@ class Reads:
         matches = self._matcher(request, spec)
         fields = self._fields(request)
         table = self.data[spec.name]
-        named = _named_ids(request.param("conditions"))
+        allowed = self._candidates(request, spec) if matches is not None else None
         ids = sorted(table) if parent is None else self.store.children(spec.name, parent)
-        if named is not None:
+        if allowed is not None:
             owned = None if parent is None else set(ids)
-            ids = sorted(i for i in named if i in table and (owned is None or i in owned))
+            ids = sorted(i for i in allowed if i in table and (owned is None or i in owned))
         chunk: list[dict[str, Any]] = []
         more = False
         for record_id in ids[bisect_right(ids, page_id) :]:
@@ -368,26 +416,15 @@ class Reads:
         return SandboxResponse.json(200, self._render(self._find(request, spec), self._fields(request)))
 
 
-def _named_ids(text: str | None) -> set[int] | None:
-    """The ids a top-level ``id = n`` / ``id in (...)`` condition names (``None``: not such a condition).
-
-    A forward-only page then walks only those ids (a 30-id look-up of a sync walked every record of the
-    table); the full condition is still tested on each, so the answer is the scan's.
-    """
-    if not text:
-        return None
-    try:
-        node = cond.parse(text)
-    except cond.ConditionError:
-        return None
-    if not isinstance(node, cond.Pred) or node.negated or tuple(p.lower() for p in node.path) != ("id",):
-        return None
-    literals = node.value if isinstance(node.value, tuple) else (node.value,)
-    if node.op not in {"=", "in"} or any(lit.kind != "num" for lit in literals):
-        return None
-    try:
-        if any(lit.value != int(lit.value) for lit in literals):
-            return None
-        return {int(lit.value) for lit in literals}
-    except (TypeError, ValueError, ArithmeticError):
-        return None
+def _number_index(
+    table: Mapping[int, Mapping[str, Any]], path: Sequence[str]
+) -> tuple[list[Decimal], list[int]]:
+    """Every record's numeric values at ``path`` (as a numeric condition reads them), sorted, with the
+    record ids beside them."""
+    pairs = sorted(
+        (number, record_id)
+        for record_id, record in table.items()
+        for number in {cond.number_of(value) for value in resolve_path(record, path)}
+        if number is not None
+    )
+    return [number for number, _ in pairs], [record_id for _, record_id in pairs]

@@ -43,6 +43,7 @@ class Store:
         self.next_ids: dict[str, int] = dict.fromkeys(self.data, 1)
         self._children: dict[str, dict[int, set[int]]] = {}
         self._unique: dict[str, dict[str, set[int]]] = {}
+        self._derived: dict[str, dict[Any, Any]] = {}
         self.specs: dict[str, Collection] = {c.name: c for c in COLLECTIONS}
         self.site = site
         self.codebase = codebase
@@ -93,12 +94,14 @@ class Store:
         table = self.data[collection]
         record_id = record["id"]
         self._index_unique(collection, record_id, table.get(record_id), record)
+        self._derived.pop(collection, None)
         table[record_id] = record
 
     def remove(self, collection: str, record_id: int) -> Record | None:
         """Delete a record (and its parent link); returns it (``None`` when there was none)."""
         record = self.data[collection].pop(record_id, None)
         self._index_unique(collection, record_id, record, None)
+        self._derived.pop(collection, None)
         self.unlink(collection, record_id)
         return record
 
@@ -166,6 +169,25 @@ class Store:
         """Drop the derived indexes (after :attr:`data` and :attr:`parents` were replaced wholesale)."""
         self._children.clear()
         self._unique.clear()
+        self._derived.clear()
+
+    def changed(self, collection: str) -> None:
+        """A record of ``collection`` was changed in place: what was derived from them is built again."""
+        self._derived.pop(collection, None)
+
+    def derived(self, collection: str, key: Any, build: Callable[[], Any]) -> Any:
+        """A value derived from a collection's records (``build()`` on first use), kept until a record
+        of the collection is put or removed, or :meth:`changed` is called (a read-side index: see
+        ``Reads._number_ids``).
+
+        A write that changes a stored record in place (an invoice's balance after a payment, a
+        contact's ``communicationItems``) calls :meth:`changed`; so must a caller that edits
+        :attr:`data` directly after the first read.
+        """
+        held = self._derived.setdefault(collection, {})
+        if key not in held:
+            held[key] = build()
+        return held[key]
 
     def scope(self, collection: str, parent: int | None) -> list[Record]:
         """The records of a collection (of one parent, for child collections)."""
@@ -226,6 +248,7 @@ class Store:
         for item in items:
             item.pop("_info", None)
         contact["communicationItems"] = items
+        self.changed("contacts")
 
     def refresh_all_contact_items(self) -> None:
         """:meth:`refresh_contact_items` for every contact, in one pass over the communications."""
@@ -239,3 +262,4 @@ class Store:
                 by_contact[owner].append(copied)
         for contact_id, items in by_contact.items():
             self.data["contacts"][contact_id]["communicationItems"] = items
+        self.changed("contacts")

@@ -452,6 +452,7 @@ class Writes:
         invoice["payments"] = paid
         invoice["balance"] = total - paid - Decimal(str(invoice.get("credits", 0) or 0))
         self._touch(invoice, member)
+        self.store.changed("invoices")
 
     def _create(self, request: SandboxRequest, spec: Collection) -> SandboxResponse:
         member = self._auth(request)
