@@ -49,7 +49,7 @@ COMPANY_STATE = frozenset(
 )
 """The QBO ``Company`` attributes a saved world holds (its clock, ``_now``, is the world's)."""
 
-COMPANY_DERIVED = frozenset({"_recurring_names"})
+COMPANY_DERIVED = frozenset({"_recurring_names", "_party_index"})
 """The QBO ``Company`` attributes derived from its data: not saved, rebuilt after a load."""
 
 

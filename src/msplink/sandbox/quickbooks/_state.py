@@ -145,6 +145,17 @@ class Change:
     at: datetime
 
 
+@attrs.define
+class _PartyIndex:
+    """Which documents name each party: see :meth:`Company._party_docs`."""
+
+    tables: tuple[int, ...]
+    changes: list[Change]
+    upto: int
+    last: Change | None
+    docs: dict[str, set[tuple[str, str]]]
+
+
 class Company:
     """One QBO company: entities by type, id counters, tombstones, the change feed and settings."""
 
@@ -163,6 +174,7 @@ class Company:
         self.files: dict[str, tuple[bytes, str]] = {}
         self.rates: dict[str, dict[str, dict[str, Any]]] = {}
         self._recurring_names: dict[str, str] | None = None
+        self._party_index: dict[str, _PartyIndex] = {}
 
     # ---- clock and ids
 
@@ -531,18 +543,59 @@ class Company:
 
     def _settle(self, party: str, dirty: set[str], sources: tuple[tuple[str, str, int], ...]) -> None:
         key = f"{party}Ref"
-        totals = dict.fromkeys(dirty, Decimal("0"))
-        for entity, field, sign in sources:
-            for doc in self.data[entity].values():
-                pid = ref(doc, key)
-                if pid in totals:
-                    totals[pid] += sign * money(doc.get(field, 0) or 0)
-        for pid, balance in totals.items():
+        docs = self._party_docs(key, tuple(entity for entity, _, _ in sources))
+        fields = {entity: (field, sign) for entity, field, sign in sources}
+        for pid in dirty:
+            balance = Decimal("0")
+            for entity, doc_id in list(docs.get(pid, ())):
+                doc = self.data[entity].get(doc_id)
+                if doc is None or ref(doc, key) != pid:  # deleted, or it names another party now
+                    docs[pid].discard((entity, doc_id))
+                    continue
+                field, sign = fields[entity]
+                balance += sign * money(doc.get(field, 0) or 0)
             found = self.data[party].get(pid)
             if found is not None and found.get("Balance") != balance:
                 found["Balance"] = balance
                 if party == "Customer":
                     found["BalanceWithJobs"] = balance
+
+    def _party_docs(self, key: str, entities: tuple[str, ...]) -> dict[str, set[tuple[str, str]]]:
+        """The documents of ``entities`` naming each party (by ``key``: ``CustomerRef``, ``VendorRef``).
+
+        Built by one scan, then kept up to date from the change feed (every create and update is in
+        it), so a settle reads the dirty parties' documents, not every document of the company (a
+        batch of invoices scanned all of them: quadratic over a run). A listed document is checked
+        again where it is read (it may be gone, or name another party now). The scan is made again
+        when the tables or the feed were replaced (a restored world) or the feed was cut back (a write
+        undone) or cleared (the end of the seed).
+        """
+        tables = tuple(id(self.data[entity]) for entity in entities)
+        held = self._party_index.get(key)
+        fresh = (
+            held is not None
+            and held.tables == tables
+            and held.changes is self.changes
+            and held.upto <= len(self.changes)
+            and (held.upto == 0 or self.changes[held.upto - 1] is held.last)
+        )
+        if held is None or not fresh:
+            docs: dict[str, set[tuple[str, str]]] = {}
+            for entity in entities:
+                for doc_id, doc in self.data[entity].items():
+                    pid = ref(doc, key)
+                    if pid is not None:
+                        docs.setdefault(pid, set()).add((entity, doc_id))
+            held = self._party_index[key] = _PartyIndex(tables, self.changes, 0, None, docs)
+        else:
+            wanted = set(entities)
+            for change in self.changes[held.upto :]:
+                changed = self.data[change.entity].get(change.id) if change.entity in wanted else None
+                pid = ref(changed, key) if changed is not None else None
+                if pid is not None:
+                    held.docs.setdefault(pid, set()).add((change.entity, change.id))
+        held.upto, held.last = len(self.changes), self.changes[-1] if self.changes else None
+        return held.docs
 
     # ---- the operations
 
@@ -743,6 +796,7 @@ class Company:
     def reindex(self) -> None:
         """Drop the derived indexes (after :attr:`data` was replaced wholesale)."""
         self._recurring_names = None
+        self._party_index.clear()
 
     @staticmethod
     def _template_name(wrapped: Mapping[str, Any]) -> str:
