@@ -380,6 +380,8 @@ def _mutated_requests(draw: st.DrawFn) -> tuple[str, dict[str, str], dict[str, A
             data[key] = draw(st.one_of(_value(*fields[key], 0), _JUNK))
         elif action == "line" and isinstance(data.get("Line"), list) and data["Line"]:
             line = data["Line"][0]
+            if not isinstance(line, dict):  # a "set" made Line a list of scalars: nothing to edit
+                continue
             key = draw(st.sampled_from(sorted(k for k in TYPES["Line"] if not k.endswith("Ex"))))
             line[key] = draw(st.one_of(_value(*TYPES["Line"][key], 1), _JUNK))
     update = draw(st.booleans())
