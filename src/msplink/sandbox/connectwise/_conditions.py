@@ -41,9 +41,9 @@ __all__ = [
     "candidates",
     "evaluate",
     "like_to_regex",
-    "number_of",
     "parse",
     "parse_datetime_text",
+    "to_number",
 ]
 
 
@@ -290,8 +290,9 @@ def like_to_regex(pattern: str) -> re.Pattern[str]:
 Resolver = Callable[[Mapping[str, Any], Sequence[str]], list[Any]]
 
 
-def _coerce_number(value: Any) -> Decimal | None:
-    """A value as a number compares (``None``: not a number, ``NaN`` included: it orders with nothing)."""
+def to_number(value: Any) -> Decimal | None:
+    """A stored value as a numeric literal compares with it (``None``: not a number, ``NaN`` included:
+    it orders with nothing)."""
     if isinstance(value, bool):
         return None
     if isinstance(value, (int, Decimal)):
@@ -355,7 +356,7 @@ def _match_one(op: str, actual: Any, literal: Literal) -> bool:
             return _compare(op, actual.lower() == "true", literal.value) if op in {"=", "!="} else False
         return False
     if literal.kind == "num":
-        number = _coerce_number(actual)
+        number = to_number(actual)
         return number is not None and _compare(op, number, literal.value)
     if literal.kind == "dt":
         moment = _coerce_datetime(actual)
@@ -364,7 +365,7 @@ def _match_one(op: str, actual: Any, literal: Literal) -> bool:
     if isinstance(actual, bool):
         return _compare(op, str(actual).lower(), str(literal.value).lower())
     if isinstance(actual, (int, Decimal, float)):
-        number, stored = _coerce_number(literal.value), _coerce_number(actual)
+        number, stored = to_number(literal.value), to_number(actual)
         return number is not None and stored is not None and _compare(op, stored, number)
     if isinstance(actual, str):
         moment = _coerce_datetime(actual) if re.match(r"^\d{4}-\d{2}-\d{2}T", actual) else None
@@ -405,11 +406,6 @@ def candidates(node: Node, lookup: NumberLookup) -> set[int] | None:
     return lookup(node.path, node.op, tuple(lit.value for lit in literals))
 
 
-def number_of(value: Any) -> Decimal | None:
-    """A stored value as a numeric literal compares with it (``None``: it never does)."""
-    return _coerce_number(value)
-
-
 def evaluate(node: Node, record: Mapping[str, Any], resolve: Resolver) -> bool:
     """Evaluate a condition on one record; paths through arrays match if any element matches."""
     if isinstance(node, Bool):
@@ -422,7 +418,7 @@ def evaluate(node: Node, record: Mapping[str, Any], resolve: Resolver) -> bool:
     if node.op == "in" and node.numbers is not None:  # as _match_one("=", c, num) for each value
         hit = any(
             number is not None and not number.is_nan() and number in node.numbers
-            for number in map(_coerce_number, candidates)
+            for number in map(to_number, candidates)
         )
     elif node.op == "in":
         assert isinstance(node.value, tuple)  # noqa: S101 - parser guarantees it

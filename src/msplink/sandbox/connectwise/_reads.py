@@ -137,14 +137,15 @@ class Reads:
 
     def _matcher(
         self, request: SandboxRequest, spec: Collection
-    ) -> Callable[[Mapping[str, Any]], bool] | None:
+    ) -> tuple[Callable[[Mapping[str, Any]], bool] | None, set[int] | None]:
         """The request's ``conditions``, ``childConditions`` and ``customFieldConditions`` as one test
-        (parsed and checked once; ``None`` when there are none)."""
+        (parsed and checked once; ``None`` when there are none), and the ids the ``conditions`` can
+        match at most (:meth:`_candidates`; ``None``: any record may)."""
         where = self._condition(spec, request.param("conditions"), "conditions")
         child = self._condition(spec, request.param("childConditions"), "child")
         custom = self._condition(spec, request.param("customFieldConditions"), "custom")
         if where is None and child is None and custom is None:
-            return None
+            return None, None
 
         def matches(record: Mapping[str, Any]) -> bool:
             seen: dict[tuple[str, ...], list[Any]] = {}
@@ -167,34 +168,26 @@ class Reads:
                 for cf in record.get("customFields") or []
             )
 
-        return matches
+        return matches, None if where is None else self._candidates(spec, where)
 
     def _filter(
         self, request: SandboxRequest, spec: Collection, records: list[dict[str, Any]]
     ) -> list[dict[str, Any]]:
-        matches = self._matcher(request, spec)
+        matches, allowed = self._matcher(request, spec)
         if matches is None:
             return records
-        allowed = self._candidates(request, spec)
         if allowed is not None:
             records = [r for r in records if r["id"] in allowed]
         return [r for r in records if matches(r)]
 
-    def _candidates(self, request: SandboxRequest, spec: Collection) -> set[int] | None:
+    def _candidates(self, spec: Collection, where: cond.Node) -> set[int] | None:
         """The ids the ``conditions`` can match at most, from their numeric comparisons
         (:func:`~msplink.sandbox.connectwise._conditions.candidates`; ``None``: any record may).
 
         A sync reads an invoice's products and time entries by ``invoice/id in (...)`` or id ranges,
         page after page: tested on every record, each page cost the whole collection (issue 18).
         """
-        text = request.param("conditions")
-        if not text:
-            return None
-        try:
-            node = cond.parse(text)
-        except cond.ConditionError:
-            return None  # the matcher answers 400
-        return cond.candidates(node, lambda path, op, numbers: self._number_ids(spec, path, op, numbers))
+        return cond.candidates(where, lambda path, op, numbers: self._number_ids(spec, path, op, numbers))
 
     def _number_ids(
         self, spec: Collection, path: tuple[str, ...], op: str, numbers: tuple[Decimal, ...]
@@ -306,10 +299,9 @@ class Reads:
             raise error(400, "InvalidObject", "orderBy is not supported with forward-only pagination")
         page_size = min(max(self._int_param(request, "pageSize", 25), 1), 1000)
         page_id = self._int_param(request, "pageId", 0)
-        matches = self._matcher(request, spec)
+        matches, allowed = self._matcher(request, spec)
         fields = self._fields(request)
         table = self.data[spec.name]
-        allowed = self._candidates(request, spec) if matches is not None else None
         ids = sorted(table) if parent is None else self.store.children(spec.name, parent)
         if allowed is not None:
             owned = None if parent is None else set(ids)
@@ -424,7 +416,7 @@ def _number_index(
     pairs = sorted(
         (number, record_id)
         for record_id, record in table.items()
-        for number in {cond.number_of(value) for value in resolve_path(record, path)}
+        for number in {cond.to_number(value) for value in resolve_path(record, path)}
         if number is not None
     )
     return [number for number, _ in pairs], [record_id for _, record_id in pairs]

@@ -149,8 +149,6 @@ class Change:
 class _PartyIndex:
     """Which documents name each party: see :meth:`Company._party_docs`."""
 
-    tables: tuple[int, ...]
-    changes: list[Change]
     upto: int
     last: Change | None
     docs: dict[str, set[tuple[str, str]]]
@@ -567,15 +565,12 @@ class Company:
         it), so a settle reads the dirty parties' documents, not every document of the company (a
         batch of invoices scanned all of them: quadratic over a run). A listed document is checked
         again where it is read (it may be gone, or name another party now). The scan is made again
-        when the tables or the feed were replaced (a restored world) or the feed was cut back (a write
-        undone) or cleared (the end of the seed).
+        when the feed was cut back (a write undone), cleared (the end of the seed) or replaced, and
+        after :meth:`reindex` (a restored world).
         """
-        tables = tuple(id(self.data[entity]) for entity in entities)
         held = self._party_index.get(key)
         fresh = (
             held is not None
-            and held.tables == tables
-            and held.changes is self.changes
             and held.upto <= len(self.changes)
             and (held.upto == 0 or self.changes[held.upto - 1] is held.last)
         )
@@ -586,7 +581,7 @@ class Company:
                     pid = ref(doc, key)
                     if pid is not None:
                         docs.setdefault(pid, set()).add((entity, doc_id))
-            held = self._party_index[key] = _PartyIndex(tables, self.changes, 0, None, docs)
+            held = self._party_index[key] = _PartyIndex(0, None, docs)
         else:
             wanted = set(entities)
             for change in self.changes[held.upto :]:
