@@ -108,7 +108,7 @@ orders grow one per client (a 100-company world would promise a third of the ord
 
 def _records(report: SyncReport) -> int:
     """Source records the run planned (every flow's)."""
-    return sum(report.counts.values()) + len(report.failures)
+    return sum(report.counts.values())
 
 
 def world_for(recipe: Recipe, companies: int) -> World:
@@ -132,7 +132,7 @@ def _prepared(recipe: Recipe, companies: int, state: StateStore) -> tuple[World,
     world = world_for(recipe, companies)
     reports = run_prerequisites(recipe, world, state)
     return world, {
-        r.name: {"records": _records(report), "writes": report.writes, "failures": len(report.failures)}
+        r.name: {"records": _records(report), "writes": report.writes, "failures": report.failed}
         for r, report in zip(prerequisites(recipe), reports, strict=True)
     }
 
@@ -154,6 +154,7 @@ def records_per_company(recipe: Recipe) -> float:
 
 
 def _failure_kinds(report: SyncReport) -> dict[str, int]:
+    """Error types of the failures the report keeps (``Flow.report_limit`` per flow; the count is exact)."""
     kinds: dict[str, int] = {}
     for failure in report.failures:
         kind = failure.error_type
@@ -183,7 +184,7 @@ def sync_run(recipe: Recipe, size: int) -> dict[str, Any]:
         "records": records,
         "writes": report.writes,
         "counts": dict(report.counts),
-        "failures": len(report.failures),
+        "failures": report.failed,
         "failure_kinds": _failure_kinds(report),
         "prerequisites": before,
         "virtual_wall_s": world.clock.monotonic() - started_virtual,
@@ -227,7 +228,7 @@ def async_run(recipe: Recipe, size: int, sync_result: dict[str, Any]) -> dict[st
         "virtual_wall_s": wall,
         "speedup": sync_result["virtual_wall_s"] / wall if wall else float("inf"),
         "writes": report.writes,
-        "failures": len(report.failures),
+        "failures": report.failed,
         "api_calls": {x.system: x.traffic.api_calls for x in m if x.traffic.api_calls},
         "in_flight": {
             x.system: {"peak": x.peak_in_flight, "mean_while_busy": round(x.mean_in_flight, 2)}
@@ -315,10 +316,11 @@ def measure(
                 entry["records_per_company"] = ratio
                 for target in sizes:
                     companies, capped = world_size(target, ratio)
-                    row: dict[str, Any] = {"companies": companies, "target_records": target, "capped": capped}
+                    row: dict[str, Any] = {}
                     entry[str(target)] = row
                     if "sync" in PHASES:
                         _progress(f"{recipe.name} @{target:,}: sync run ({companies:,} companies)")
+                        row.update(companies=companies, target_records=target, capped=capped)
                         row.update(sync_run(recipe, companies))
                         save()
                     if "async" in PHASES and "sync" in PHASES:
@@ -327,7 +329,7 @@ def measure(
                         save()
                     if "memory" in PHASES and target >= 10_000:
                         _progress(f"{recipe.name} @{target:,}: memory run ({companies:,} companies)")
-                        row["memory"] = memory_run(recipe, companies)
+                        row["memory"] = {"companies": companies, **memory_run(recipe, companies)}
                         save()
             except Exception as exc:
                 entry["error"] = f"{type(exc).__name__}: {exc}"
@@ -345,6 +347,22 @@ def _fmt_calls(row: dict[str, Any]) -> str:
     for system, t in row["systems"].items():
         parts.append(f"{SYSTEM_KEYS[system]} {t['api_calls']:,}/{t['minimum']:,} = {t['ratio']:.2f}x")
     return "; ".join(parts) or "-"
+
+
+def _fmt_memory(name: str, size: int, row: dict[str, Any], notes: list[str]) -> str:
+    """The peak-memory cell; a memory run on another world than the row's sync run gets a note."""
+    memory = row.get("memory")
+    if memory is None:
+        return "-"
+    cell = f"{memory['peak_mib']:.1f} MiB"
+    companies = memory.get("companies")
+    if companies is not None and "records" in row and companies != row["companies"]:
+        notes.append(
+            f"- {name} @{size:,}: peak memory measured on {companies:,} companies "
+            f"({memory['records']:,} records), a later calibration than the sync run's."
+        )
+        cell += " ⁽ᵐ⁾"
+    return cell
 
 
 def markdown(report: dict[str, Any]) -> str:
@@ -370,6 +388,7 @@ def markdown(report: dict[str, Any]) -> str:
         "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     notes: list[str] = []
+    notes_memory: list[str] = []
     for name, entry in report["recipes"].items():
         if "error" in entry:
             lines.append(f"| {name} | error: {entry['error']} | | | | | | | | | |")
@@ -377,17 +396,16 @@ def markdown(report: dict[str, Any]) -> str:
             row = entry.get(str(size))
             if row is None:
                 continue
+            memory = _fmt_memory(name, size, row, notes_memory)
             if "records" not in row:
-                memory = f"{row['memory']['peak_mib']:.1f} MiB" if "memory" in row else "-"
                 lines.append(
-                    f"| {name} | {size:,} | {row['companies']:,} | "
+                    f"| {name} | {size:,} | {row.get('companies', row.get('memory', {}).get('companies', 0)):,} | "
                     f"{row['memory']['records'] if 'memory' in row else '-'} (memory run only) "
                     f"| | | | | | | {memory} |"
                 )
                 continue
             rerun = row["rerun"]
             rerun_calls = ", ".join(f"{SYSTEM_KEYS[s]} {n}" for s, n in rerun["api_calls"].items())
-            memory = f"{row['memory']['peak_mib']:.1f} MiB" if "memory" in row else "-"
             share = row["failures"] / max(row["records"], 1)
             short = row["records"] < size / 2
             mark = " ⁽ᶜ⁾" if row.get("capped") or short else ""
@@ -418,6 +436,8 @@ def markdown(report: dict[str, Any]) -> str:
                 )
     if notes:
         lines += ["", "⁽ᶜ⁾ The world cannot reach the target size:", "", *notes]
+    if notes_memory:
+        lines += ["", "⁽ᵐ⁾ The memory run's world is not the sync run's:", "", *notes_memory]
     after = [f"- {n}: after {', '.join(e['after'])}" for n, e in report["recipes"].items() if e.get("after")]
     if after:
         lines += ["", "Prerequisites run unmetered before each measured run:", "", *after]

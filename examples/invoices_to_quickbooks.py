@@ -54,7 +54,7 @@ def main() -> None:
         print(f"exported: {done['created']} created, {done['updated']} updated, {done['linked']} linked")
         paid = sum(1 for o in invoices.outcomes if o.reason == "paid")
         print(f"left alone (payments applied in QuickBooks): {paid}")
-        print(f"dead letters (fix the mapping, then retry_dead_letters=True): {len(invoices.failures)}")
+        print(f"dead letters (fix the mapping, then retry_dead_letters=True): {invoices.failed}")
         for letter in invoices.failures[:3]:
             print(f"  {letter.source.id}: {letter.message}")
         result = reconciliation(cw=cw, qbo=qbo, state=state)

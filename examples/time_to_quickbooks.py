@@ -59,7 +59,7 @@ def main() -> None:
             flow = report.parts[-1]
             done = Counter(o.status for o in flow.outcomes)
             print(
-                f"{mode}: {done['created']} entries posted, {done['updated']} adjusted, {len(flow.failures)} dead letters"
+                f"{mode}: {done['created']} entries posted, {done['updated']} adjusted, {flow.failed} dead letters"
             )
         again = time_to_quickbooks(
             cw=cw, qbo=qbo, state=state, config=config, mode="journal", default_cost_rate=LABOUR_COST

@@ -481,6 +481,44 @@ def test_report_outcomes_are_capped_but_counts_stay_exact(world: World, store: S
     assert report.outcome_counts["created"] == 7
 
 
+def test_report_failures_are_capped_but_counted_and_every_one_is_a_dead_letter(
+    world: World, store: StateStore
+) -> None:
+    for n in range(9):
+        world.a.add(name=f"Company {n}", terms="Net 45" if n % 3 else "Net 30")
+    report = run(world.forward(config={"terms": ["Net 30"]}, report_limit=2), state=store)
+    assert (len(report.failures), report.failures_dropped, report.failed) == (2, 4, 6)
+    assert report.outcome_counts["failed"] == 6 and sum(report.counts.values()) == 9
+    assert len(store.dead_letters()) == 6  # the report's bound drops details, never state
+    assert report.to_dict()["failures_dropped"] == 4
+    text = str(report).splitlines()
+    assert sum(line.startswith("  failed ") for line in text) == 2
+    assert text[-1] == "  ... 4 more failures"
+    both = type(report).combine("both", [report, report])
+    assert (len(both.failures), both.failed) == (4, 12)
+
+
+def test_report_conflicts_are_capped_but_counted(world: World, store: StateStore) -> None:
+    for n in range(4):
+        world.a.add(name=f"Acme {n}")
+        world.b.add(Name=f"Acme {n}")
+        world.b.add(Name=f"Acme {n}")  # two candidates: ambiguous, a conflict for a person
+    report = run(world.forward(report_limit=1), state=store)
+    assert (len(report.conflicts), report.conflicts_dropped, report.counts["conflict"]) == (1, 3, 4)
+    assert report.to_dict()["conflicts_dropped"] == 3
+    assert len(store.conflicts()) == 4
+
+
+def test_the_default_report_limit_keeps_a_thousand_details_per_flow(world: World, store: StateStore) -> None:
+    """The report's details are bounded by a limit a 10k run already fills: 100k records keep the
+    memory of 10k (SYNC.md §1.7); the counts stay exact."""
+    assert world.forward().report_limit == 1_000
+    for n in range(1_200):
+        world.a.add(name=f"Company {n}")
+    report = run(world.forward(), state=store)
+    assert (len(report.outcomes), report.outcomes_dropped, report.writes) == (1_000, 200, 1_200)
+
+
 def test_tombstones_from_a_delete_feed(world: World, store: StateStore) -> None:
     for n in range(10):
         world.a.add(name=f"Company {n}")

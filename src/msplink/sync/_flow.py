@@ -118,7 +118,9 @@ class Flow:
             timestamps); records already processed at the same version are dropped.
         max_attempts: Write attempts per record within a run before it becomes a dead letter
             (on top of the client's own retries).
-        report_limit: At most this many per-record outcomes kept in a report (counts stay exact).
+        report_limit: At most this many per-record outcomes, failures and conflicts kept in the
+            report (default 1,000; counts stay exact, and every dead letter and conflict is in the
+            state store). A bound that a 10k run already fills keeps a 100k run's memory flat.
         lease_ttl: How long the flow's lease lasts without renewal (renewed every page).
     """
 
@@ -142,7 +144,7 @@ class Flow:
     )
     overlap: timedelta = timedelta(minutes=1)
     max_attempts: int = attrs.field(default=2, validator=_positive)
-    report_limit: int = attrs.field(default=10_000, validator=_positive)
+    report_limit: int = attrs.field(default=1_000, validator=_positive)
     lease_ttl: timedelta = timedelta(minutes=15)
 
     def __attrs_post_init__(self) -> None:

@@ -57,8 +57,12 @@ class SyncReport:
         writes: Records created, updated or deleted in the target (0 on a rerun with no changes).
         outcomes: Per-record outcomes (the first ``Flow.report_limit``; counts stay exact).
         outcomes_dropped: Outcomes beyond the limit, counted but not kept.
-        failures: Records that failed in this run, with their typed errors (the dead letters).
-        conflicts: Conflicts found in this run (the first ``Flow.report_limit``).
+        failures: Records that failed in this run, with their typed errors (the first
+            ``Flow.report_limit`` dead letters; every one is in the state store's dead letters).
+        failures_dropped: Failures beyond the limit, counted but not kept.
+        conflicts: Conflicts found in this run (the first ``Flow.report_limit``; every one is in
+            the state store's conflict log).
+        conflicts_dropped: Conflicts beyond the limit, counted but not kept.
         api_calls: API calls per system during the run, read from the clients' counters.
         watermark: The flow's watermark after the run.
         replanned: Records ``apply`` re-planned because they changed after planning.
@@ -76,7 +80,9 @@ class SyncReport:
     outcomes: tuple[Outcome, ...] = ()
     outcomes_dropped: int = 0
     failures: tuple[DeadLetter, ...] = ()
+    failures_dropped: int = 0
     conflicts: tuple[Conflict, ...] = ()
+    conflicts_dropped: int = 0
     api_calls: Mapping[str, int] = attrs.field(factory=dict, converter=_frozen)
     watermark: Watermark | None = None
     replanned: int = 0
@@ -114,7 +120,9 @@ class SyncReport:
             outcomes=tuple(o for r in reports for o in r.outcomes),
             outcomes_dropped=sum(r.outcomes_dropped for r in reports),
             failures=tuple(f for r in reports for f in r.failures),
+            failures_dropped=sum(r.failures_dropped for r in reports),
             conflicts=tuple(c for r in reports for c in r.conflicts),
+            conflicts_dropped=sum(r.conflicts_dropped for r in reports),
             api_calls=dict(calls),
             replanned=sum(r.replanned for r in reports),
             status=max((r.status for r in reports), key=lambda s: rank.get(s, 2)),
@@ -127,6 +135,11 @@ class SyncReport:
         if self.parts:
             return {k: v for part in self.parts for k, v in part.watermarks.items()}
         return {self.flow: str(self.watermark) if self.watermark else None}
+
+    @property
+    def failed(self) -> int:
+        """Records that failed in this run (the dead letters), kept or not."""
+        return len(self.failures) + self.failures_dropped
 
     @property
     def duration(self) -> float:
@@ -176,10 +189,12 @@ class SyncReport:
                 }
                 for f in self.failures
             ],
+            "failures_dropped": self.failures_dropped,
             "conflicts": [
                 {"kind": c.kind, "field": c.field, "source": _ref(c.source), "target": _ref(c.target)}
                 for c in self.conflicts
             ],
+            "conflicts_dropped": self.conflicts_dropped,
         }
 
     def to_pandas(self) -> Any:
@@ -201,7 +216,7 @@ class SyncReport:
         table = html_table(("", "", "records"), summary, caption=str(self).split("\n", 1)[0])
         if self.failures:
             rows = [(_ref(f.source), f.error_type, f.message) for f in self.failures[:50]]
-            table += html_table(("failed", "error", "message"), rows, more=len(self.failures) - 50)
+            table += html_table(("failed", "error", "message"), rows, more=self.failed - len(rows))
         return table
 
     def __str__(self) -> str:
@@ -219,9 +234,10 @@ class SyncReport:
             lines.extend(f"  watermark: {flow}: {mark or '-'}" for flow, mark in self.watermarks.items())
         else:
             lines.append(f"  watermark: {self.watermark or '-'}")
-        lines.extend(f"  failed {_ref(f.source)}: {f.error_type}: {f.message}" for f in self.failures[:20])
-        if len(self.failures) > 20:
-            lines.append(f"  ... {len(self.failures) - 20} more failures")
+        shown = self.failures[:20]
+        lines.extend(f"  failed {_ref(f.source)}: {f.error_type}: {f.message}" for f in shown)
+        if self.failed > len(shown):
+            lines.append(f"  ... {self.failed - len(shown)} more failures")
         return "\n".join(lines)
 
 
@@ -253,7 +269,9 @@ class ReportBuilder:
         self.outcomes: list[Outcome] = []
         self.dropped = 0
         self.failures: list[DeadLetter] = []
+        self.failures_dropped = 0
         self.conflicts: list[Conflict] = []
+        self.conflicts_dropped = 0
         self.writes = 0
         self.records = 0
         self.replanned = 0
@@ -289,11 +307,15 @@ class ReportBuilder:
         _detached(letter.error)
         if len(self.failures) < self.limit:
             self.failures.append(letter)
+        else:
+            self.failures_dropped += 1
 
     def conflict(self, conflict: Conflict) -> None:
         """Keep a conflict found (up to the limit)."""
         if len(self.conflicts) < self.limit:
             self.conflicts.append(conflict)
+        else:
+            self.conflicts_dropped += 1
 
     def build(
         self,
@@ -315,7 +337,9 @@ class ReportBuilder:
             outcomes=tuple(self.outcomes),
             outcomes_dropped=self.dropped,
             failures=tuple(self.failures),
+            failures_dropped=self.failures_dropped,
             conflicts=tuple(self.conflicts),
+            conflicts_dropped=self.conflicts_dropped,
             api_calls=api_calls,
             watermark=watermark,
             replanned=self.replanned,
