@@ -43,6 +43,7 @@ from msplink.sync.adapters import (
 )
 from msplink.sync.adapters._base import (
     INDEX_OVERLAP,
+    RAW_CACHE,
     REFRESH_EVERY,
     KeyIndex,
     index_due,
@@ -396,6 +397,43 @@ def test_qbo_sparse_update_sends_only_the_changed_field_and_a_resend_is_replayed
     assert first.ok and again.ok and first.version == again.version == "1"
     assert stored.sync_token == "1" and stored.primary_phone is not None
     assert stored.primary_phone.free_form_number == "+1 555 222 0000"
+
+
+def test_a_target_keeps_a_bounded_page_of_wire_records_and_reads_an_evicted_one_by_id(world: World) -> None:
+    """The wire records kept for sparse updates are bounded (``raw_cache``): memory stays flat. An
+    update whose record is no longer kept reads it again (one ``/batch`` of ``Id IN``) and is still
+    sparse."""
+    assert RAW_CACHE == 1000
+    with world.clients() as c:
+        adapter = QuickBooksAdapter(c.qbo, QBO_MAPPER, config=world.config, now=world.clock.now)
+        assert adapter.raw_cache == RAW_CACHE
+        adapter.raw_cache = 2
+        [current] = adapter.lookup(LookupRequest(ids=["2"]))
+        adapter.lookup(LookupRequest(ids=["3", "4"]))
+        assert list(adapter._raw) == ["3", "4"]  # "2" went first
+        desired = attrs.evolve(QBO_MAPPER.inbound(current.data, world.config), phone="+1 555 222 0000")
+        op = WriteOp(action=Action.UPDATE, key="u1", source=ExternalRef("connectwise", "company", "2"),
+                     target_id="2", version=current.version, payload=QBO_MAPPER.outbound(desired, world.config),
+                     record=desired)  # fmt: skip
+        world.qbo.clear_log()
+        sent: list[Any] = []
+        batch = c.qbo.batch
+
+        def spy(operations: Sequence[Any], **kwargs: Any) -> Any:
+            sent.extend(o for o in operations if o.operation == "update")
+            return batch(operations, **kwargs)
+
+        c.qbo.batch = spy  # type: ignore[method-assign,assignment]
+        [written] = adapter.write([op])
+        assert written.ok
+        assert request_counts(world.qbo) == {"POST batch": 2}  # the Id IN read, then the update
+        [update] = sent
+        assert dict(update.body or {}) == {
+            "Id": "2", "SyncToken": "0", "sparse": True, "PrimaryPhone": {"FreeFormNumber": "+1 555 222 0000"},
+        }  # fmt: skip
+        assert len(adapter._raw) == 2
+        sf = SalesforceAdapter(c.sf, SF_MAPPER, config=world.config, now=world.clock.now, plan_records=7_000)
+        assert sf.raw_cache == 7_000  # a gathered page's targets
 
 
 def test_qbo_a_batch_without_answers_is_settled_by_the_names_it_created(world: World) -> None:

@@ -94,9 +94,13 @@ REFRESH_EVERY = timedelta(minutes=5)
 """At most this often a look-up re-reads what changed in the target since the index was read: each
 refresh also reads msplink's own recent writes again (they are changes), about 1.2 times each."""
 
-RAW_CACHE = 5000
-"""Wire records kept from look-ups and update answers (the newest), so an update can send only the
-fields it changes. Create answers are not kept: a run creating many records keeps flat memory."""
+RAW_CACHE = 1000
+"""Wire records a target adapter keeps from look-ups and update answers (the newest), so an update can
+send only the fields it changes; one no longer kept is read again by id before its write. The engine
+looks up and writes a page at a time (1,000 source records, the platforms' largest page), so a page's
+targets fit, and a bound a 10k run already fills keeps a 100k run's memory flat (SYNC.md §1.7; at
+5,000, QuickBooks customers of ~7 KB each filled it between 10k and 30k). An adapter that gathers
+more records per page keeps that many (:attr:`AdapterBase.raw_cache`). Create answers are not kept."""
 
 
 def keep_newest(cache: OrderedDict[str, Any], key: str, value: Any, most: int | None = None) -> None:
@@ -414,6 +418,9 @@ class AdapterBase(abc.ABC):
         self._index_home: Any = None  # the state store holding the index (None: in memory)
         self.index_rules: tuple[MatchRule, ...] = tuple(index_rules)
         self._raw: OrderedDict[str, Any] = OrderedDict()
+        self.raw_cache = RAW_CACHE
+        """Wire records kept for sparse updates (:data:`RAW_CACHE`; more for an adapter that gathers
+        more source records into one page)."""
 
     # --- protocol attributes ---------------------------------------------------------------
 
@@ -508,7 +515,7 @@ class AdapterBase(abc.ABC):
 
     def remember(self, record_id: str, data: Any) -> None:
         """Keep the newest wire record of a target (bounded, oldest dropped first)."""
-        keep_newest(self._raw, record_id, data)
+        keep_newest(self._raw, record_id, data, self.raw_cache)
 
     def remembered(self, record_id: str) -> Any:
         """The wire record a look-up last returned for ``record_id`` (``None`` if not kept)."""
