@@ -569,7 +569,7 @@ class StandingTarget(StandingSource):
         self.config = config
         self._raw: OrderedDict[str, Mapping[str, Any]] = OrderedDict()
         """The newest invoices looked up (their ``customFields``, for the patch), at most ``RAW_CACHE``
-        (5,000): memory stays flat; a write whose invoice is no longer held reads it again."""
+        (1,000, a page's): memory stays flat; a write whose invoice is no longer held reads it again."""
 
     def _remote(self, invoice: Any) -> RemoteRecord:
         record = super()._remote(invoice)
