@@ -38,6 +38,7 @@ from msplink.connectwise import ConnectWiseClient
 from msplink.mappers import MappingConfig
 from msplink.quickbooks import QuickBooksClient
 from msplink.sync import SQLiteStateStore
+from msplink.sync.adapters import _base as adapter_base
 from msplink.sync.recipes import RECIPES
 
 
@@ -155,6 +156,8 @@ def main(argv: list[str]) -> int:
     workdir, point, nth = Path(argv[0]), argv[1], int(argv[2])
     spec = json.loads((workdir / "run.json").read_text(encoding="utf-8"))
     trap = Trap(point, nth)
+    if "raw_cache" in spec:  # wire records kept for sparse updates: a small bound evicts on every page
+        adapter_base.RAW_CACHE = int(spec["raw_cache"])
     cw, qbo = clients(spec, trap)
     moment = datetime.fromisoformat(spec["now"])
     recipe = RECIPES[spec.get("recipe", "companies_and_customers")].run

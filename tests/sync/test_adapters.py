@@ -41,6 +41,7 @@ from msplink.sync.adapters import (
     QuickBooksAdapter,
     SalesforceAdapter,
 )
+from msplink.sync.adapters import _base as adapter_base
 from msplink.sync.adapters._base import (
     INDEX_OVERLAP,
     RAW_CACHE,
@@ -399,15 +400,17 @@ def test_qbo_sparse_update_sends_only_the_changed_field_and_a_resend_is_replayed
     assert stored.primary_phone.free_form_number == "+1 555 222 0000"
 
 
-def test_a_target_keeps_a_bounded_page_of_wire_records_and_reads_an_evicted_one_by_id(world: World) -> None:
+def test_a_target_keeps_a_bounded_page_of_wire_records_and_reads_an_evicted_one_by_id(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The wire records kept for sparse updates are bounded (``raw_cache``): memory stays flat. An
     update whose record is no longer kept reads it again (one ``/batch`` of ``Id IN``) and is still
     sparse."""
     assert RAW_CACHE == 1000
     with world.clients() as c:
-        adapter = QuickBooksAdapter(c.qbo, QBO_MAPPER, config=world.config, now=world.clock.now)
+        adapter = QuickBooksAdapter(c.qbo, QBO_MAPPER, config=world.config, now=world.clock.now, batch_size=1)
         assert adapter.raw_cache == RAW_CACHE
-        adapter.raw_cache = 2
+        monkeypatch.setattr(adapter_base, "RAW_CACHE", 2)
         [current] = adapter.lookup(LookupRequest(ids=["2"]))
         adapter.lookup(LookupRequest(ids=["3", "4"]))
         assert list(adapter._raw) == ["3", "4"]  # "2" went first
@@ -434,6 +437,7 @@ def test_a_target_keeps_a_bounded_page_of_wire_records_and_reads_an_evicted_one_
         assert len(adapter._raw) == 2
         sf = SalesforceAdapter(c.sf, SF_MAPPER, config=world.config, now=world.clock.now, plan_records=7_000)
         assert sf.raw_cache == 7_000  # a gathered page's targets
+        assert QuickBooksAdapter(c.qbo, QBO_MAPPER, config=world.config).raw_cache == 30  # a write batch
 
 
 def test_qbo_a_batch_without_answers_is_settled_by_the_names_it_created(world: World) -> None:

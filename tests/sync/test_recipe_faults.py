@@ -20,6 +20,7 @@ import pytest
 from msplink.errors import RateLimitError, ServerError, TransportError
 from msplink.sandbox import FaultKind, World, seed_world
 from msplink.sync import MemoryStateStore
+from msplink.sync.adapters import _base as adapter_base
 from tests.sync._recipes import snapshot, state_tables, sync
 
 TRANSIENT = (ServerError, TransportError, RateLimitError)
@@ -84,6 +85,15 @@ def _converges(size: int, seed: int, rate: float) -> None:
 
 
 def test_a_200_company_sync_converges_exactly_under_the_fault_profile() -> None:
+    _converges(200, seed=11, rate=0.08)
+
+
+def test_under_the_fault_profile_with_every_wire_record_evicted_a_sync_still_converges(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Adapters keeping 2 wire records (``RAW_CACHE``): every update reads its record again by id
+    before the write, under the same faults; the end state is still the fault-free run's."""
+    monkeypatch.setattr(adapter_base, "RAW_CACHE", 2)
     _converges(200, seed=11, rate=0.08)
 
 

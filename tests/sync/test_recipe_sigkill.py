@@ -32,6 +32,7 @@ import pytest
 from msplink.quickbooks import models as qbo
 from msplink.sandbox import Sandbox, World, seed_world
 from msplink.sync import SQLiteStateStore, StateStore
+from msplink.sync.adapters import _base as adapter_base
 from tests.sync._recipes import (
     BACKWARD,
     FORWARD,
@@ -137,8 +138,9 @@ def served() -> Iterator[tuple[World, Served, Served]]:
         qb.stop()
 
 
-def _kill(world: World, cw: Served, qb: Served, workdir: Path, point: str, nth: int) -> None:
+def _kill(world: World, cw: Served, qb: Served, workdir: Path, point: str, nth: int, **extra: Any) -> None:
     spec = {
+        **extra,
         "cw": world.cw.credentials(),
         "cw_url": cw.url,
         "qbo_url": qb.url,
@@ -188,3 +190,29 @@ def test_sigkill_at_a_point_then_a_rerun_ends_as_an_uninterrupted_run(
         world.clock.advance(3600)
         assert sync(world, store).writes == 0
         assert all(store.watermark(flow) is not None for flow in (FORWARD, BACKWARD))
+
+
+@pytest.mark.parametrize(("point", "nth"), [("qbo.write:after", 1), ("cw.update:after", 1)])
+def test_sigkill_with_every_wire_record_evicted_ends_as_an_uninterrupted_run(
+    served: tuple[World, Served, Served],
+    expected: dict[str, Any],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    point: str,
+    nth: int,
+) -> None:
+    """Updates whose wire records the adapters no longer keep (``RAW_CACHE`` of 2 in the killed run
+    and in the rerun: each is read again by id before its write) end as the uninterrupted run with the
+    default bound, killed while phase 2's updates are applied and their answers lost."""
+    monkeypatch.setattr(adapter_base, "RAW_CACHE", 2)
+    world, cw, qb = served
+    path = tmp_path / "state.db"
+    with SQLiteStateStore(path) as store:
+        sync(world, store)
+    edits(world)
+    _kill(world, cw, qb, tmp_path, point, nth, raw_cache=2)
+    with SQLiteStateStore(path) as store:
+        sync(world, store)
+        assert outcome(world, store) == expected
+        world.clock.advance(3600)
+        assert sync(world, store).writes == 0

@@ -305,17 +305,18 @@ class ReportBuilder:
     def fail(self, letter: DeadLetter) -> None:
         """Keep a failure (up to the limit)."""
         _detached(letter.error)
-        if len(self.failures) < self.limit:
-            self.failures.append(letter)
-        else:
-            self.failures_dropped += 1
+        self.failures_dropped += not self._kept(self.failures, letter)
 
     def conflict(self, conflict: Conflict) -> None:
         """Keep a conflict found (up to the limit)."""
-        if len(self.conflicts) < self.limit:
-            self.conflicts.append(conflict)
-        else:
-            self.conflicts_dropped += 1
+        self.conflicts_dropped += not self._kept(self.conflicts, conflict)
+
+    def _kept(self, details: list[Any], detail: Any) -> bool:
+        """Append ``detail`` while ``details`` holds fewer than the limit; whether it was kept."""
+        if len(details) < self.limit:
+            details.append(detail)
+            return True
+        return False
 
     def build(
         self,

@@ -418,9 +418,6 @@ class AdapterBase(abc.ABC):
         self._index_home: Any = None  # the state store holding the index (None: in memory)
         self.index_rules: tuple[MatchRule, ...] = tuple(index_rules)
         self._raw: OrderedDict[str, Any] = OrderedDict()
-        self.raw_cache = RAW_CACHE
-        """Wire records kept for sparse updates (:data:`RAW_CACHE`; more for an adapter that gathers
-        more source records into one page)."""
 
     # --- protocol attributes ---------------------------------------------------------------
 
@@ -512,6 +509,15 @@ class AdapterBase(abc.ABC):
         return any(k in wanted.get(kind, ()) for kind, k in self.keys_of(canonical, record_id))
 
     # --- wire records seen by look-ups (for sparse updates) -------------------------------
+
+    @property
+    def raw_cache(self) -> int:
+        """Wire records kept for sparse updates: :data:`RAW_CACHE`, or more where this target's unit
+        is larger: the source records the engine gathers into one page (``plan_records``), and always
+        one write batch (``batch_size``), whose records a write reads again by id and then updates
+        from what it read."""
+        units = (getattr(self, name, 0) or 0 for name in ("plan_records", "batch_size"))
+        return max(RAW_CACHE, *(int(unit) for unit in units))
 
     def remember(self, record_id: str, data: Any) -> None:
         """Keep the newest wire record of a target (bounded, oldest dropped first)."""

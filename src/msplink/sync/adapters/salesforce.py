@@ -191,7 +191,6 @@ class _Salesforce(AdapterBase):
         self.page_size = page_size
         self.plan_records = plan_records
         """Source records the engine plans and writes together when this adapter is the target."""
-        self.raw_cache = max(self.raw_cache, plan_records)  # a gathered page's targets, for sparse updates
         self.where: dict[str, Any] = {soql.check_identifier(k): v for k, v in (where or {}).items()}
         """Field values every read of changes is limited to (``{"IsWon": True}``)."""
         self._batch_size = batch_size
