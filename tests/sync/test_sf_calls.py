@@ -8,11 +8,13 @@ and describes the object only then, so an org that has every field pays for no `
 from __future__ import annotations
 
 import asyncio
+import pickle
+import tracemalloc
 from datetime import datetime, timedelta, timezone
+from decimal import Decimal
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
-import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -20,6 +22,7 @@ from hypothesis import strategies as st
 from msplink.errors import ConfigurationError
 from msplink.mappers import CustomFieldMapping, MappingConfig, find_mapper
 from msplink.models import Contact, Customer, ExternalRef, Ticket
+from msplink.salesforce import models as sf
 from msplink.sandbox import World, WorldClients, seed_world
 from msplink.sync import Action, LookupRequest, WriteOp
 from msplink.sync.adapters import AsyncSalesforceAdapter, SalesforceAdapter, SharedReads
@@ -134,20 +137,21 @@ def test_a_missing_external_id_field_is_still_a_configuration_error(world: World
 # ------------------------------------------------------------------------------- shared reads
 
 
-@attrs.frozen
-class _Row:
-    id: str
-    system_modstamp: datetime
-    is_deleted: bool
-    raw: dict[str, str]
-
-
-def _rows(flags: list[tuple[bool, int]]) -> list[_Row]:
+def _rows(flags: list[tuple[bool, int]]) -> list[sf.Account]:
+    """Accounts as a keyset read returns them: stamps in order (step 0: rows sharing a stamp,
+    ordered by Id), some deleted, each with a parent field."""
     start = datetime(2026, 1, 1, tzinfo=timezone.utc)
     stamp, rows = start, []
     for n, (deleted, step) in enumerate(flags):
-        stamp += timedelta(seconds=step)  # step 0: rows sharing a stamp, ordered by Id
-        rows.append(_Row(f"001{n:015d}", stamp, deleted, {"AccountId": str(n % 3)}))
+        stamp += timedelta(seconds=step)
+        raw = {
+            "Id": f"001{n:015d}",
+            "SystemModstamp": stamp.isoformat().replace("+00:00", ".000+0000"),
+            "IsDeleted": deleted,
+            "AccountId": str(n % 3),
+            "AnnualRevenue": Decimal(f"{n}.50"),
+        }
+        rows.append(sf.Account.from_api(raw))
     return rows
 
 
@@ -178,15 +182,54 @@ def test_a_complete_table_pages_as_the_keyset_read_would(
             break
     wanted = [r for r in rows if deleted or not r.is_deleted]
     assert [r for p in pages for r in p] == wanted
+    assert [r.raw for p in pages for r in p] == [r.raw for r in wanted]  # kept on disk, built again
     assert all(len(p) == page for p in pages[:-1]) and len(pages[-1]) <= page
     live = {r.id for r in rows if not r.is_deleted}
     assert {
         r.id for r in (shared.table_rows("Account", "Id", [r.id for r in rows], False) or ([], []))[0]
     } == live
-    parents = {r.id for r in rows if r.raw["AccountId"] == "1" and (deleted or not r.is_deleted)}
+    parents = {r.id for r in rows if r["AccountId"] == "1" and (deleted or not r.is_deleted)}
     assert {
         r.id for r in (shared.table_rows("Account", "AccountId", ["1"], deleted) or ([], []))[0]
     } == parents
+
+
+def test_records_past_the_old_in_memory_cap_are_held_on_disk_and_answered() -> None:
+    """25,000 accounts (past the 20,000 SharedReads once kept in memory): every page and look-up is
+    answered, each record equal to the one fed (payload included), and the Python heap holds a small
+    part of what the models take (the rest is in the run's temporary database)."""
+    rows = _rows([(n % 50 == 0, n % 2) for n in range(25_000)])
+    tracemalloc.start()
+    try:
+        shared = SharedReads()
+        before = tracemalloc.get_traced_memory()[0]
+        for start in range(0, len(rows), 2000):  # fed as a /queryAll keyset read pages it
+            chunk = rows[start : start + 2000]
+            after = _position(rows[start - 1]) if start else None
+            end = _position(chunk[-1]) if start + 2000 < len(rows) else None
+            shared.feed_table("Account", after, chunk, end, deleted=True)
+        held = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    models = sum(len(pickle.dumps(r)) for r in rows)  # a lower bound of what the models take
+    assert held < models / 10, (held, models)
+    pages, position = [], None
+    while True:
+        answer = shared.table_page("Account", position, False, 2000)
+        assert answer is not None
+        items, position = answer
+        pages.extend(items)
+        if position is None:
+            break
+    live = [r for r in rows if not r.is_deleted]
+    assert pages == live and [r.raw for r in pages] == [r.raw for r in live]
+    found, rest = shared.table_rows("Account", "AccountId", ["2"], deleted=True) or ([], ["?"])
+    assert rest == [] and found == [r for r in rows if r["AccountId"] == "2"]
+    found, _ = shared.table_rows("Account", "Id", [rows[-1].id, "001nope"], deleted=False) or ([], [])
+    assert found == [rows[-1]]
+    # a relationship's field is not the rows' own: Salesforce answers it, never an empty table look-up
+    assert not shared.answers("Account", "Parent.Name") and shared.answers("Account", "AccountId")
+    assert shared.table_rows("Account", "Parent.Name", ["x"], False) is None
 
 
 def test_a_table_with_a_gap_or_over_the_limit_answers_nothing() -> None:

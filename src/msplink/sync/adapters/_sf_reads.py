@@ -4,11 +4,19 @@ A recipe runs several flows over the same sObjects, and a flow looks up its targ
 platform minimum reads each record once; this module is the memory that gets a run close to it. It
 holds wire models (``msplink.salesforce.models``) only: it makes no call of its own, the adapter
 (:mod:`msplink.sync.adapters.salesforce`) asks it first and tells it what it read and wrote.
+
+The records live in a private temporary SQLite database (:class:`_Store`), on disk past a page cache
+of :data:`CACHE_KIB`: a run that reads 100,000 records holds about what one that reads 10,000 does.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+import json
+import pickle
+import re
+import sqlite3
+import weakref
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime, timezone
 from typing import Any, Final
 
@@ -16,26 +24,38 @@ import attrs
 
 __all__ = ["SHARED_MAX_ROWS", "SharedReads"]
 
-SHARED_MAX_ROWS: Final = 20_000
-"""Records one :class:`SharedReads` holds at most (ten full Salesforce pages)."""
+SHARED_MAX_ROWS: Final = 1_000_000
+"""Records one :class:`SharedReads` holds at most (on disk: about 2 KiB each)."""
 STALE_MAX: Final = 50_000
 """Stale values one table tracks at most (about 3 MiB); past that it is dropped."""
+CACHE_KIB: Final = 4096
+"""The SQLite page cache of one :class:`SharedReads` (KiB); the rest of its records are on disk."""
 
 _Position = tuple[datetime, str]
+_FIELD: Final = re.compile(r"^[a-z0-9_]+$")
+"""A field a look-up can be answered by (lower case): a JSON path of the stored values."""
+_SCHEMA: Final = """
+CREATE TABLE rec (
+    n INTEGER PRIMARY KEY, ob TEXT NOT NULL, id TEXT NOT NULL, kind INTEGER NOT NULL,
+    deleted INTEGER NOT NULL, live INTEGER NOT NULL, raw BLOB NOT NULL, vals TEXT NOT NULL
+);
+CREATE UNIQUE INDEX rec_id ON rec (ob, id);
+CREATE TABLE tab (
+    ob TEXT NOT NULL, seq INTEGER NOT NULL, id TEXT NOT NULL, stamp TEXT NOT NULL,
+    PRIMARY KEY (ob, seq)
+) WITHOUT ROWID;
+CREATE INDEX tab_id ON tab (ob, id);
+CREATE TABLE stmt (
+    ob TEXT NOT NULL, deleted INTEGER NOT NULL, text TEXT NOT NULL, after TEXT, ids TEXT NOT NULL,
+    PRIMARY KEY (ob, deleted, text)
+);
+"""
 
 
 def _position(model: Any) -> _Position:
     stamp = model.system_modstamp
     stamp = stamp.astimezone(timezone.utc) if stamp is not None else datetime.min.replace(tzinfo=timezone.utc)
     return stamp, str(model.id)
-
-
-def _raw(model: Any, field: str) -> str | None:
-    raw = getattr(model, "raw", None) or {}
-    for key, value in raw.items():
-        if key.lower() == field.lower():
-            return None if value is None else str(value)
-    return None
 
 
 def _values(record: Mapping[str, Any]) -> Iterable[tuple[str, str]]:
@@ -45,20 +65,214 @@ def _values(record: Mapping[str, Any]) -> Iterable[tuple[str, str]]:
             yield key.lower(), str(value)
 
 
+def _stamp(position: _Position) -> str:
+    return position[0].isoformat()
+
+
+def _json(values: Iterable[str]) -> str:
+    return json.dumps(list(values))
+
+
+class _Store:
+    """The records of one :class:`SharedReads` in a private temporary SQLite database (deleted when
+    it closes), on disk past its page cache. A record is kept once per sObject (``rec``), with its
+    scalar values by lower-case field name (``vals``, a JSON object a look-up by field is answered
+    from, through an index made the first time that field is asked); a table is the order of its
+    rows (``tab``); a statement the ids it returned (``stmt``). A model is stored as its ``raw``
+    payload, pickled (Decimals stay Decimals), and built again by its class's ``from_api``
+    (``SObject.from_api`` keeps the payload as ``raw``): what comes out equals what went in. The
+    database is private (SQLite unlinks a temporary database's file as it opens it) and holds only
+    what this process pickled."""
+
+    def __init__(self) -> None:
+        self.db = sqlite3.connect("", isolation_level=None, check_same_thread=False)
+        for pragma in ("journal_mode=OFF", "synchronous=OFF", f"cache_size=-{CACHE_KIB}", "temp_store=FILE"):
+            self.db.execute(f"PRAGMA {pragma}")
+        self.db.executescript(_SCHEMA)
+        self._indexed: set[str] = set()
+        self.kinds: list[Any] = []
+        self._kind: dict[Any, int] = {}
+
+    def close(self) -> None:
+        self.db.close()
+
+    # --- records ---------------------------------------------------------------------------
+
+    def _kind_of(self, model: Any) -> int:
+        cls = type(model)
+        kind = self._kind.get(cls)
+        if kind is None:
+            kind = self._kind[cls] = len(self.kinds)
+            self.kinds.append(cls)
+        return kind
+
+    def _model(self, kind: int, blob: bytes) -> Any:
+        # this process's own payloads, in its private database
+        return self.kinds[kind].from_api(pickle.loads(blob))  # noqa: S301
+
+    def live(self, ob: str, ids: Iterable[str]) -> set[str]:
+        """Which of ``ids`` are held (live)."""
+        query = "SELECT id FROM rec WHERE ob = ? AND live = 1 AND id IN (SELECT value FROM json_each(?))"
+        return {row[0] for row in self.db.execute(query, (ob, _json(ids)))}
+
+    def put(self, ob: str, models: Sequence[Any]) -> int:
+        """Hold those of ``models`` not held (one held stays as the run first read it); how many."""
+        fresh = {str(m.id) for m in models}
+        fresh -= self.live(ob, fresh)
+        rows = []
+        for model in models:
+            record_id = str(model.id)
+            if record_id not in fresh:
+                continue
+            fresh.discard(record_id)
+            raw = getattr(model, "raw", None) or {}
+            blob = pickle.dumps(raw, pickle.HIGHEST_PROTOCOL)
+            # Salesforce names are unique whatever their case: one value per lower-case name
+            vals = json.dumps(dict(_values(raw)))
+            rows.append((ob, record_id, self._kind_of(model), int(bool(model.is_deleted)), blob, vals))
+        self.db.executemany(
+            "INSERT INTO rec (ob, id, kind, deleted, live, raw, vals) VALUES (?, ?, ?, ?, 1, ?, ?) "
+            "ON CONFLICT (ob, id) DO UPDATE SET kind = excluded.kind, deleted = excluded.deleted, "
+            "live = 1, raw = excluded.raw, vals = excluded.vals",
+            rows,
+        )
+        return len(rows)
+
+    def get(self, ob: str, ids: Sequence[str]) -> dict[str, Any]:
+        """The held records of ``ids``, by id."""
+        query = (
+            "SELECT id, kind, raw FROM rec WHERE ob = ? AND live = 1 "
+            "AND id IN (SELECT value FROM json_each(?))"
+        )
+        return {row[0]: self._model(row[1], row[2]) for row in self.db.execute(query, (ob, _json(ids)))}
+
+    def unhold(self, ob: str, ids: Sequence[str]) -> int:
+        """Stop answering ``ids`` by id (their table rows stay); how many were held."""
+        cursor = self.db.execute(
+            "UPDATE rec SET live = 0 WHERE ob = ? AND live = 1 AND id IN (SELECT value FROM json_each(?))",
+            (ob, _json(ids)),
+        )
+        return cursor.rowcount
+
+    def drop(self, ob: str | None) -> None:
+        """Everything of ``ob`` (``None``: of every sObject)."""
+        for name in ("rec", "tab", "stmt"):
+            if ob is None:
+                self.db.execute(f"DELETE FROM {name}")  # noqa: S608 (a constant table name)
+            else:
+                self.db.execute(f"DELETE FROM {name} WHERE ob = ?", (ob,))  # noqa: S608
+
+    # --- statements ------------------------------------------------------------------------
+
+    def statement(self, ob: str, text: str, deleted: bool) -> tuple[list[Any], _Position | None] | None:
+        found = self.db.execute(
+            "SELECT ids, after FROM stmt WHERE ob = ? AND deleted = ? AND text = ?", (ob, int(deleted), text)
+        ).fetchone()
+        if found is None:
+            return None
+        ids: list[str] = json.loads(found[0])
+        models = self.get(ob, ids)
+        after = None
+        if found[1] is not None:
+            stamp, _, last = found[1].partition("|")
+            after = (datetime.fromisoformat(stamp), last)
+        return [models[i] for i in ids], after
+
+    def has_statement(self, ob: str, text: str, deleted: bool) -> bool:
+        query = "SELECT 1 FROM stmt WHERE ob = ? AND deleted = ? AND text = ?"
+        return self.db.execute(query, (ob, int(deleted), text)).fetchone() is not None
+
+    def keep_statement(
+        self, ob: str, text: str, deleted: bool, rows: Sequence[Any], after: _Position | None
+    ) -> None:
+        mark = f"{_stamp(after)}|{after[1]}" if after is not None else None
+        self.db.execute(
+            "INSERT INTO stmt (ob, deleted, text, after, ids) VALUES (?, ?, ?, ?, ?)",
+            (ob, int(deleted), text, mark, _json(str(m.id) for m in rows)),
+        )
+
+    def forget_statements(self, ob: str) -> None:
+        self.db.execute("DELETE FROM stmt WHERE ob = ?", (ob,))
+
+    # --- tables ----------------------------------------------------------------------------
+
+    def add_rows(self, ob: str, start: int, models: Sequence[Any]) -> None:
+        self.db.executemany(
+            "INSERT INTO tab (ob, seq, id, stamp) VALUES (?, ?, ?, ?)",
+            ((ob, start + n, str(m.id), _stamp(_position(m))) for n, m in enumerate(models)),
+        )
+
+    def clear_rows(self, ob: str) -> None:
+        self.db.execute("DELETE FROM tab WHERE ob = ?", (ob,))
+
+    def seq(self, ob: str, position: _Position) -> int | None:
+        """Where the row at ``position`` is in the table (``None``: not there at that position)."""
+        found = self.db.execute(
+            "SELECT seq, stamp FROM tab WHERE ob = ? AND id = ?", (ob, position[1])
+        ).fetchone()
+        if found is None or datetime.fromisoformat(found[1]) != position[0]:
+            return None
+        return int(found[0])
+
+    def page(self, ob: str, start: int, deleted: bool, size: int) -> tuple[list[Any], _Position | None]:
+        """Up to ``size`` table rows from ``start`` on (``deleted``: tombstones too), and the
+        position after the last one when more follow."""
+        rows = self.db.execute(
+            "SELECT t.id, t.stamp, r.kind, r.raw FROM tab t JOIN rec r ON r.ob = t.ob AND r.id = t.id "
+            "WHERE t.ob = ? AND t.seq >= ? AND (? OR r.deleted = 0) ORDER BY t.seq LIMIT ?",
+            (ob, start, int(deleted), size + 1),
+        ).fetchall()
+        items = [self._model(kind, raw) for _, _, kind, raw in rows[:size]]
+        if len(rows) > size:
+            last = rows[size - 1]
+            return items, (datetime.fromisoformat(last[1]), last[0])
+        return items, None
+
+    def rows_by(self, ob: str, field: str, values: Iterable[str], skip: set[str], deleted: bool) -> list[Any]:
+        """The table rows whose ``field`` (lower case; ``id``: the record id) holds one of
+        ``values``, in table order, but those of ``skip`` (ids)."""
+        if field == "id":
+            match = "t.id IN (SELECT value FROM json_each(?))"
+        else:
+            if not _FIELD.match(field):  # the name goes into the statement: never one of another shape
+                raise ValueError(f"not a field a look-up is answered by: {field!r}")
+            path = f'$."{field}"'
+            if field not in self._indexed:
+                self.db.execute(
+                    f"CREATE INDEX IF NOT EXISTS \"rec_{field}\" ON rec (ob, json_extract(vals, '{path}'))"
+                )
+                self._indexed.add(field)
+            match = f"json_extract(r.vals, '{path}') IN (SELECT value FROM json_each(?))"  # noqa: S608
+        found = self.db.execute(
+            f"SELECT t.id, r.kind, r.raw FROM tab t JOIN rec r ON r.ob = t.ob AND r.id = t.id "  # noqa: S608
+            f"WHERE t.ob = ? AND r.ob = ? AND {match} AND (? OR r.deleted = 0) ORDER BY t.seq",
+            (ob, ob, _json(values), int(deleted)),
+        )
+        return [self._model(kind, raw) for record_id, kind, raw in found if record_id not in skip]
+
+    def vals(self, ob: str, ids: Sequence[str]) -> Iterator[tuple[str, str]]:
+        """The stored ``(field, value)`` pairs of the table rows of ``ids``."""
+        query = (
+            "SELECT r.vals FROM tab t JOIN rec r ON r.ob = t.ob AND r.id = t.id "
+            "WHERE t.ob = ? AND t.id IN (SELECT value FROM json_each(?))"
+        )
+        for (text,) in self.db.execute(query, (ob, _json(ids))):
+            yield from json.loads(text).items()
+
+
 @attrs.define
 class _Table:
     """Every row of one sObject (or every row whose ``scope`` field is set), in keyset order, as one
-    complete read returned them; and what the run wrote since."""
+    complete read returned them (the rows are in the store); and what the run wrote since."""
 
     deleted: bool
     """Read through ``/queryAll``: the deleted rows are in it (a ``/query`` table has live rows only)."""
     scope: str | None = None
     """``None``: every row of the sObject. A field name (lower case): every row whose field is not
     null (``WHERE CW_Ticket_Id__c != null``): it answers look-ups by that field only."""
-    rows: list[Any] = attrs.field(factory=list)
+    count: int = 0
     end: _Position | None = None
     complete: bool = False
-    index: dict[str, int] = attrs.field(factory=dict)
     written: bool = False
     """A member wrote the sObject since the read: rows it created are not in the table, so it no
     longer answers a page of every row; look-ups still are, but for :attr:`stale` values."""
@@ -70,26 +284,6 @@ class _Table:
     """Fields (lower case) look-ups asked the table by: from the first write on, the only ones it
     answers (a write's stale values are kept for them alone, so they stay few)."""
 
-    def add(self, items: Sequence[Any]) -> None:
-        for model in items:
-            self.index[str(model.id)] = len(self.rows)
-            self.rows.append(model)
-
-    def wrote(self, ids: Iterable[str], records: Iterable[Mapping[str, Any]]) -> None:
-        """Writes of ``ids`` (their rows' values now stale) sending ``records`` (their values too)."""
-        self.written = True
-        pairs: list[tuple[str, str]] = []
-        for record_id in ids:
-            self.stale_ids.add(record_id)
-            at = self.index.get(record_id)
-            if at is not None:
-                pairs.extend(_values(getattr(self.rows[at], "raw", None) or {}))
-        for record in records:
-            pairs.extend(_values(record))
-        for field, value in pairs:
-            if field in self.asked:
-                self.stale.setdefault(field, set()).add(value)
-
     @property
     def tracked(self) -> int:
         """Values in :attr:`stale` and :attr:`stale_ids`."""
@@ -98,27 +292,18 @@ class _Table:
 
 @attrs.define
 class _Bucket:
-    """What one sObject's reads returned."""
+    """What one sObject's reads returned (the records are in the store)."""
 
-    statements: dict[tuple[str, bool], tuple[list[Any], _Position | None]] = attrs.field(factory=dict)
     table: _Table | None = None
-    by_id: dict[str, Any] = attrs.field(factory=dict)
-    """Every record any read of the run returned (statements and the table share these models)."""
+    live: int = 0
+    """Records any read of the run returned that are answered by id (a write takes its own out)."""
     no_table: set[str] = attrs.field(factory=set)
     """Scopes whose complete read did not fit (one page): not tried again this run."""
 
     @property
     def held(self) -> int:
-        """Records held, each once: those indexed by id, and the table's rows a write took out of it."""
-        return len(self.by_id) + (len(self.table.stale_ids) if self.table is not None else 0)
-
-    def new(self, rows: Iterable[Any]) -> int:
-        """How many of ``rows`` are not held yet."""
-        return sum(1 for model in rows if str(model.id) not in self.by_id)
-
-    def index(self, rows: Iterable[Any]) -> None:
-        for model in rows:
-            self.by_id[str(model.id)] = model
+        """Records held, each once: those answered by id, and the table's rows a write took out of it."""
+        return self.live + (len(self.table.stale_ids) if self.table is not None else 0)
 
 
 _USER_RELATIONS: Final = frozenset({"owner", "createdby", "lastmodifiedby"})
@@ -156,9 +341,12 @@ class SharedReads:
 
     The answers are as fresh as the run's first read of them, never older: a record another user changes
     during the run is read at its new ``SystemModstamp`` by the next run (watermarks come from the
-    records, not from the clock). It holds at most ``max_rows`` records; past that it keeps no more, and
-    the reads it cannot answer go to Salesforce as before. Make one per run (a recipe's ``flows()`` does):
-    it is not a cache across runs.
+    records, not from the clock). The records are kept in a private temporary SQLite database, on disk
+    past a page cache of :data:`CACHE_KIB` (memory stays flat however many a run reads), each as its
+    ``raw`` payload, built again by its class's ``from_api`` when a read is answered. It holds at most
+    ``max_rows`` records; past that it keeps no more, and the reads it cannot answer go to Salesforce
+    as before. Make one per run (a recipe's ``flows()`` does): it is not a cache across runs. The
+    database goes with the object.
 
     Args:
         max_rows: Records held at most; reads past it go to Salesforce.
@@ -172,6 +360,8 @@ class SharedReads:
         self.served = 0
         self._members: dict[str, list[Any]] = {}
         self._buckets: dict[str, _Bucket] = {}
+        self._store = _Store()
+        weakref.finalize(self, self._store.close)  # dropped: the database goes too
 
     def __repr__(self) -> str:
         held = sum(b.held for b in self._buckets.values())
@@ -220,6 +410,7 @@ class SharedReads:
         ``User`` (``Owner.Name``) never do: no flow writes users."""
         if sobject is None:
             self._buckets.clear()
+            self._store.drop(None)
             return
         if ids is not None:
             ids, records = list(ids), list(records)
@@ -228,21 +419,36 @@ class SharedReads:
         written = sobject.lower()
         for name in list(self._buckets):
             if name != written and self._reaches(name, written):
-                del self._buckets[name]
+                self._drop(name)
         bucket = self._buckets.get(written)
         if bucket is None:
             return
         if ids is None:
-            del self._buckets[written]
+            self._drop(written)
             return
-        bucket.statements.clear()
+        self._store.forget_statements(written)
         table = bucket.table
         if table is not None:
-            table.wrote(ids, records)
+            self._wrote(written, table, ids, records)
             if table.tracked > STALE_MAX:
-                table = bucket.table = None
-        for record_id in ids:
-            bucket.by_id.pop(record_id, None)
+                bucket.table = None
+                self._store.clear_rows(written)
+        bucket.live -= self._store.unhold(written, ids)
+
+    def _drop(self, name: str) -> None:
+        del self._buckets[name]
+        self._store.drop(name)
+
+    def _wrote(self, ob: str, table: _Table, ids: list[str], records: Iterable[Mapping[str, Any]]) -> None:
+        """Writes of ``ids`` (their rows' values now stale) sending ``records`` (their values too)."""
+        table.written = True
+        table.stale_ids.update(ids)
+        pairs = list(self._store.vals(ob, ids))
+        for record in records:
+            pairs.extend(_values(record))
+        for field, value in pairs:
+            if field in table.asked:
+                table.stale.setdefault(field, set()).add(value)
 
     def _reaches(self, sobject: str, written: str) -> bool:
         for field in self.members(sobject)[0].fields if self.members(sobject) else ():
@@ -257,10 +463,17 @@ class SharedReads:
     def _bucket(self, sobject: str) -> _Bucket:
         return self._buckets.setdefault(sobject.lower(), _Bucket())
 
-    def _room(self, bucket: _Bucket, rows: Sequence[Any]) -> bool:
+    def _room(self, sobject: str, rows: Sequence[Any]) -> bool:
         """Whether ``rows`` fit: the records held (each once, however many reads returned it) and
         those of ``rows`` not held yet stay within :attr:`max_rows`."""
-        return sum(b.held for b in self._buckets.values()) + bucket.new(rows) <= self.max_rows
+        held = sum(b.held for b in self._buckets.values())
+        if held + len(rows) <= self.max_rows:
+            return True
+        ids = {str(m.id) for m in rows}
+        return held + len(ids - self._store.live(sobject.lower(), ids)) <= self.max_rows
+
+    def _hold(self, sobject: str, rows: Sequence[Any]) -> None:
+        self._bucket(sobject).live += self._store.put(sobject.lower(), rows)
 
     # --- statements --------------------------------------------------------------------------
 
@@ -269,8 +482,9 @@ class SharedReads:
     ) -> tuple[list[Any], _Position | None] | None:
         """The rows of a statement read before in this run, and the keyset position after them
         (``None``: the last page, or a statement read whole)."""
-        bucket = self._buckets.get(sobject.lower())
-        found = bucket.statements.get((statement, deleted)) if bucket is not None else None
+        if sobject.lower() not in self._buckets:
+            return None
+        found = self._store.statement(sobject.lower(), statement, deleted)
         if found is not None:
             self.served += 1
         return found
@@ -279,16 +493,18 @@ class SharedReads:
         self, sobject: str, statement: str, deleted: bool, rows: list[Any], after: _Position | None
     ) -> None:
         """Remember a statement's rows (and the keyset position after them)."""
-        bucket = self._bucket(sobject)
-        if (statement, deleted) not in bucket.statements and self._room(bucket, rows):
-            bucket.statements[statement, deleted] = (rows, after)
-            bucket.index(rows)
+        name = sobject.lower()
+        self._bucket(sobject)
+        if not self._store.has_statement(name, statement, deleted) and self._room(sobject, rows):
+            self._hold(sobject, rows)
+            self._store.keep_statement(name, statement, deleted, rows, after)
 
     def held(self, sobject: str, ids: Iterable[str], deleted: bool) -> tuple[list[Any], list[str]]:
         """The records of ``ids`` any read of this run returned (live ones, unless ``deleted``: a
         deleted one is known not to be live), and the ids no read returned."""
-        bucket = self._buckets.get(sobject.lower())
-        by_id = bucket.by_id if bucket is not None else {}
+        ids = list(ids)
+        name = sobject.lower()
+        by_id = self._store.get(name, ids) if name in self._buckets else {}
         found: list[Any] = []
         missing: list[str] = []
         for record_id in ids:
@@ -317,20 +533,12 @@ class SharedReads:
             return None
         start = 0
         if after is not None:
-            at = table.index.get(after[1])
-            if at is None or _position(table.rows[at]) != after:
+            at = self._store.seq(sobject.lower(), after)
+            if at is None:
                 return None
             start = at + 1
-        items: list[Any] = []
-        for model in table.rows[start:]:
-            if deleted or not model.is_deleted:
-                items.append(model)
-                if len(items) > size:
-                    break
         self.served += 1
-        if len(items) > size:
-            return items[:size], _position(items[size - 1])
-        return items, None
+        return self._store.page(sobject.lower(), start, deleted, size)
 
     def table_rows(
         self, sobject: str, field: str, values: Iterable[str], deleted: bool
@@ -349,17 +557,15 @@ class SharedReads:
         rest = sorted(wanted & stale)
         wanted -= stale
         self.served += 1
-        if name == "id":
-            found: Iterable[Any] = (table.rows[table.index[v]] for v in wanted if v in table.index)
-        else:
-            found = (m for m in table.rows if _raw(m, field) in wanted and str(m.id) not in table.stale_ids)
-        return [m for m in found if deleted or not m.is_deleted], rest
+        found = self._store.rows_by(sobject.lower(), name, sorted(wanted), table.stale_ids, deleted)
+        return found, rest
 
     def answers(self, sobject: str, field: str, deleted: bool = False) -> bool:
-        """Whether a table answers look-ups of ``sobject`` by ``field`` (see :meth:`table_rows`)."""
+        """Whether a table answers look-ups of ``sobject`` by ``field`` (see :meth:`table_rows`): a
+        field of the rows themselves (``Account.Name`` of a Contact is for Salesforce to answer)."""
         table = self._table(sobject, deleted)
         name = field.lower()
-        if table is None or table.scope not in (None, name):
+        if table is None or table.scope not in (None, name) or not _FIELD.match(name):
             return False
         # written ids are always kept; another field's stale values only once it was asked for
         return name == "id" or name in table.asked or not table.written
@@ -375,18 +581,23 @@ class SharedReads:
         table = bucket.table
         return True if table is not None and table.complete and table.scope == field.lower() else None
 
+    def _fill(self, sobject: str, table: _Table, items: Sequence[Any]) -> None:
+        self._store.add_rows(sobject.lower(), table.count, items)
+        table.count += len(items)
+        self._hold(sobject, items)
+
     def feed_scoped(self, sobject: str, field: str, items: Sequence[Any], complete: bool) -> None:
         """The answer of ``SELECT ... WHERE field != null`` through ``/query``: a scoped table when it
         is every such row (``complete``) and there is room; otherwise the scope is not tried again."""
         bucket = self._bucket(sobject)
         if bucket.table is not None and bucket.table.complete:
             return  # a table of every row answers more
-        if not complete or not self._room(bucket, items):
+        if not complete or not self._room(sobject, items):
             bucket.no_table.add(field.lower())
             return
+        self._store.clear_rows(sobject.lower())
         table = bucket.table = _Table(deleted=False, scope=field.lower(), asked={field.lower()})
-        table.add(items)
-        bucket.index(items)
+        self._fill(sobject, table, items)
         table.complete = True
 
     def feed_table(
@@ -413,13 +624,14 @@ class SharedReads:
                 and (table.deleted or not deleted)
             ):
                 return
+            self._store.clear_rows(sobject.lower())
             table = bucket.table = _Table(deleted=deleted, asked=self._keys(sobject))
         elif table is None or table.complete or table.end != after or table.deleted != deleted:
             return
-        if not self._room(bucket, items):
+        if not self._room(sobject, items):
             bucket.table = None
+            self._store.clear_rows(sobject.lower())
             return
-        table.add(items)
-        bucket.index(items)
+        self._fill(sobject, table, items)
         table.end = end
         table.complete = end is None

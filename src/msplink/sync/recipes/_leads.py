@@ -64,7 +64,6 @@ from msplink.sync.adapters import (
     in_turns,
     shared_pages,
 )
-from msplink.sync.adapters.salesforce import PAGE_SIZE as SF_PAGE_SIZE
 from msplink.sync.recipes._crm import (
     CW_COMPANY_ID,
     CW_CONTACT_ID,
@@ -426,9 +425,8 @@ class LeadsToConnectWise:
         cw_cls = AsyncConnectWiseAdapter if asynchronous else ConnectWiseAdapter
         limits = guards or Guards()
         # the lead flows read each page once, in turn (below): what the shared reads add is the table
-        # of leads the write-back looks its leads up in, kept while it fits two pages (flat memory;
-        # past that the write-back looks its leads up by id)
-        shared = SharedReads(max_rows=2 * SF_PAGE_SIZE)
+        # of leads the write-back looks its leads up in (on disk: memory stays flat)
+        shared = SharedReads()
 
         lead_company_row = comparable(lead_company_mapper())
         company_row = comparable(find_mapper("connectwise", "company", Customer), own_id_field=CW_COMPANY_ID)
