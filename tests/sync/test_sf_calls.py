@@ -186,7 +186,7 @@ def test_a_complete_table_pages_as_the_keyset_read_would(
     assert all(len(p) == page for p in pages[:-1]) and len(pages[-1]) <= page
     live = {r.id for r in rows if not r.is_deleted}
     assert {
-        r.id for r in (shared.table_rows("Account", "Id", [r.id for r in rows], False) or ([], []))[0]
+        r.id for r in (shared.table_rows("Account", "Id", [str(r.id) for r in rows], False) or ([], []))[0]
     } == live
     parents = {r.id for r in rows if r["AccountId"] == "1" and (deleted or not r.is_deleted)}
     assert {
@@ -225,7 +225,7 @@ def test_records_past_the_old_in_memory_cap_are_held_on_disk_and_answered() -> N
     assert pages == live and [r.raw for r in pages] == [r.raw for r in live]
     found, rest = shared.table_rows("Account", "AccountId", ["2"], deleted=True) or ([], ["?"])
     assert rest == [] and found == [r for r in rows if r["AccountId"] == "2"]
-    found, _ = shared.table_rows("Account", "Id", [rows[-1].id, "001nope"], deleted=False) or ([], [])
+    found, _ = shared.table_rows("Account", "Id", [str(rows[-1].id), "001nope"], deleted=False) or ([], [])
     assert found == [rows[-1]]
     # a relationship's field is not the rows' own: Salesforce answers it, never an empty table look-up
     assert not shared.answers("Account", "Parent.Name") and shared.answers("Account", "AccountId")
