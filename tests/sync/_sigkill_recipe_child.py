@@ -158,6 +158,7 @@ def main(argv: list[str]) -> int:
     trap = Trap(point, nth)
     if "raw_cache" in spec:  # wire records kept for sparse updates: a small bound evicts on every page
         adapter_base.RAW_CACHE = int(spec["raw_cache"])
+        adapter_base.AdapterBase.keeps_lookups = False
     cw, qbo = clients(spec, trap)
     moment = datetime.fromisoformat(spec["now"])
     recipe = RECIPES[spec.get("recipe", "companies_and_customers")].run

@@ -440,6 +440,39 @@ def test_a_target_keeps_a_bounded_page_of_wire_records_and_reads_an_evicted_one_
         assert QuickBooksAdapter(c.qbo, QBO_MAPPER, config=world.config).raw_cache == 30  # a write batch
 
 
+@pytest.mark.parametrize("keeps_lookups", [True, False])
+def test_a_lookup_larger_than_the_bound_keeps_every_record_its_updates_need(
+    world: World, monkeypatch: pytest.MonkeyPatch, keeps_lookups: bool
+) -> None:
+    """A look-up answers a planned page's targets, and a page can be larger than ``RAW_CACHE`` (a
+    Salesforce source page is 2,000): the bound grows to the largest look-up, so the page's updates
+    read nothing again. Without that floor, each write batch's reads by id push out the records the
+    next batches update (FIFO under a sequential scan): one read per batch."""
+    monkeypatch.setattr(adapter_base, "RAW_CACHE", 3)
+    monkeypatch.setattr(adapter_base.AdapterBase, "keeps_lookups", keeps_lookups)
+    ids = [str(n) for n in range(2, 10)]
+    with world.clients() as c:
+        adapter = ConnectWiseAdapter(c.cw, CW_MAPPER, config=world.config, now=world.clock.now, batch_size=2)
+        looked = adapter.lookup(LookupRequest(ids=ids))
+        assert sorted(r.id for r in looked) == sorted(ids)
+        assert adapter.raw_cache == (8 if keeps_lookups else 3)
+        ops = []
+        for n, current in enumerate(looked):
+            desired = attrs.evolve(CW_MAPPER.inbound(current.data, world.config), phone=f"+1 555 300 {n:04d}")
+            ops.append(WriteOp(action=Action.UPDATE, key=f"u{n}", source=ExternalRef("quickbooks", "Customer", str(n)),
+                               target_id=current.id, version=current.version,
+                               payload=CW_MAPPER.outbound(desired, world.config), record=desired))  # fmt: skip
+        world.cw.clear_log()
+        results = [r for batch in range(0, len(ops), 2) for r in adapter.write(ops[batch : batch + 2])]
+        stored = {str(m.id): m.phone_number for m in c.cw.companies.list(where="id in (2,3,4,5,6,7,8,9)")}
+    assert all(r.ok for r in results)
+    assert sorted(stored.values()) == [f"+1 555 300 {n:04d}" for n in range(8)]
+    reads = request_counts(world.cw)["GET companies"] - 1  # the check above
+    assert request_counts(world.cw)["PATCH " + ids[0]] == 1
+    assert reads == (0 if keeps_lookups else 4)  # one read by id per write batch of two
+    assert len(adapter._raw) == (8 if keeps_lookups else 3)
+
+
 def test_qbo_a_batch_without_answers_is_settled_by_the_names_it_created(world: World) -> None:
     world.qbo.faults.inject(FaultKind.LOSE_RESPONSE, method="POST", path="/batch$", times=4)
     with world.clients() as c:

@@ -94,6 +94,7 @@ def test_under_the_fault_profile_with_every_wire_record_evicted_a_sync_still_con
     """Adapters keeping 2 wire records (``RAW_CACHE``): every update reads its record again by id
     before the write, under the same faults; the end state is still the fault-free run's."""
     monkeypatch.setattr(adapter_base, "RAW_CACHE", 2)
+    monkeypatch.setattr(adapter_base.AdapterBase, "keeps_lookups", False)
     _converges(200, seed=11, rate=0.08)
 
 

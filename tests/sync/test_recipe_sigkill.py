@@ -205,6 +205,7 @@ def test_sigkill_with_every_wire_record_evicted_ends_as_an_uninterrupted_run(
     and in the rerun: each is read again by id before its write) end as the uninterrupted run with the
     default bound, killed while phase 2's updates are applied and their answers lost."""
     monkeypatch.setattr(adapter_base, "RAW_CACHE", 2)
+    monkeypatch.setattr(adapter_base.AdapterBase, "keeps_lookups", False)
     world, cw, qb = served
     path = tmp_path / "state.db"
     with SQLiteStateStore(path) as store:

@@ -418,6 +418,7 @@ class AdapterBase(abc.ABC):
         self._index_home: Any = None  # the state store holding the index (None: in memory)
         self.index_rules: tuple[MatchRule, ...] = tuple(index_rules)
         self._raw: OrderedDict[str, Any] = OrderedDict()
+        self._lookup_most = 0  # the most records one look-up returned (what the writes after it update)
 
     # --- protocol attributes ---------------------------------------------------------------
 
@@ -510,14 +511,40 @@ class AdapterBase(abc.ABC):
 
     # --- wire records seen by look-ups (for sparse updates) -------------------------------
 
+    keeps_lookups = True
+    """Whether the wire records kept for sparse updates are at least the largest look-up's
+    (:meth:`looked_up`); off, a look-up larger than :attr:`raw_cache` has its oldest records read
+    again by id before their updates."""
+
     @property
     def raw_cache(self) -> int:
         """Wire records kept for sparse updates: :data:`RAW_CACHE`, or more where this target's unit
-        is larger: the source records the engine gathers into one page (``plan_records``), and always
-        one write batch (``batch_size``), whose records a write reads again by id and then updates
-        from what it read."""
+        is larger: the source records the engine gathers into one page (``plan_records``), the
+        largest look-up's records (:meth:`looked_up`), and always one write batch (``batch_size``),
+        whose records a write reads again by id and then updates from what it read."""
         units = (getattr(self, name, 0) or 0 for name in ("plan_records", "batch_size"))
-        return max(RAW_CACHE, *(int(unit) for unit in units))
+        floor = self._lookup_most if self.keeps_lookups else 0
+        return max(RAW_CACHE, floor, *(int(unit) for unit in units))
+
+    def looked_up(self, found: Mapping[str, Any]) -> list[RemoteRecord]:
+        """What a look-up answers, from the wire records it found by id (``None``: gone since it was
+        indexed, so dropped from the index); each is kept for the updates that follow it.
+
+        The engine plans a source page (as large as the source's pages: Salesforce's 2,000) and then
+        writes it, so the cache keeps at least the largest look-up's records: kept at fewer, the
+        page's own writes would push out the records they are about to update and read them again
+        by id, a batch at a time. One look-up's records are a page's worth at any run size, so this
+        floor keeps memory flat.
+        """
+        self._lookup_most = max(self._lookup_most, sum(1 for data in found.values() if data is not None))
+        out = []
+        for record_id, data in found.items():
+            if data is None:
+                self.index.drop(record_id)
+                continue
+            self.remember(record_id, data)
+            out.append(self.remote(data))
+        return out
 
     def remember(self, record_id: str, data: Any) -> None:
         """Keep the newest wire record of a target (bounded, oldest dropped first)."""
@@ -528,6 +555,10 @@ class AdapterBase(abc.ABC):
         return self._raw.get(record_id)
 
     # --- the six operations, as plans (subclasses) ----------------------------------------
+
+    @abc.abstractmethod
+    def remote(self, data: Any) -> RemoteRecord:
+        """A wire record as the engine sees it."""
 
     @abc.abstractmethod
     def _read_changes(self, since: datetime | None, page_token: str | None) -> Steps[ChangePage]:

@@ -342,14 +342,7 @@ class _ConnectWise(AdapterBase):
         missing = [i for i, model in found.items() if model is None]
         for model in (yield from self._by_ids(missing)):
             found[str(model.id)] = model
-        out = []
-        for record_id, model in found.items():
-            if model is None:
-                self.index.drop(record_id)  # gone since it was indexed
-                continue
-            self.remember(record_id, model)
-            out.append(self.remote(model))
-        return out
+        return self.looked_up(found)
 
     # --- target: writes --------------------------------------------------------------------
 

@@ -297,14 +297,7 @@ class _QuickBooks(AdapterBase):
         missing = [i for i, e in found.items() if e is None]
         for entity in (yield from self._by_ids(missing)):
             found[str(entity.id)] = entity
-        out = []
-        for record_id, entity in found.items():
-            if entity is None:
-                self.index.drop(record_id)
-                continue
-            self.remember(record_id, entity)
-            out.append(self.remote(entity))
-        return out
+        return self.looked_up(found)
 
     # --- target: writes --------------------------------------------------------------------
 

@@ -554,14 +554,7 @@ class _Salesforce(AdapterBase):
         externals = sorted({k for kind in pushed for k in request.keys.get(kind, ())})
         for model in (yield from self._by_ids(missing, externals)):
             found[str(model.id)] = model
-        out = []
-        for record_id, model in found.items():
-            if model is None:
-                self.index.drop(record_id)
-                continue
-            self.remember(record_id, model)
-            out.append(self.remote(model))
-        return out
+        return self.looked_up(found)
 
     # --- target: writes --------------------------------------------------------------------
 
