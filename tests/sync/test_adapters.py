@@ -42,6 +42,7 @@ from msplink.sync.adapters import (
     SalesforceAdapter,
 )
 from msplink.sync.adapters import _base as adapter_base
+from msplink.sync.adapters import connectwise as cw_adapter
 from msplink.sync.adapters._base import (
     INDEX_OVERLAP,
     RAW_CACHE,
@@ -176,6 +177,24 @@ def test_cw_reads_info_whole_when_the_server_does_not_answer_its_paths(world: Wo
     assert adapter.fields == adapter._whole_info
 
 
+def test_cw_reads_a_dense_run_of_ids_as_one_page_of_a_range_and_the_rest_by_id_in(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ids by ``id in (...)`` cost a call per URL-sized chunk (~100 ids); a run of them one page wide
+    costs one page of ``id >= lo AND id <= hi`` (the records between that were not asked for left
+    out). Here a chunk holds 5 ids and a page 10: ids 2-9 but 5 are one range read, 20 and 30 one
+    ``id in``."""
+    monkeypatch.setattr(cw_adapter, "IDS_PER_REQUEST", 5)
+    wanted = ["2", "3", "4", "6", "7", "8", "9", "20", "30"]
+    with world.clients() as c:
+        adapter = ConnectWiseAdapter(c.cw, CW_MAPPER, config=world.config, now=world.clock.now, page_size=10)
+        world.cw.clear_log()
+        records = adapter.fetch(wanted)
+    assert sorted((r.id for r in records), key=int) == wanted  # 5 lay in the range: not asked, left out
+    conditions = [dict(parse_qsl(q)).get("conditions") for q in _queries(world)]
+    assert conditions == ["id >= 2 AND id <= 9", "id in (20, 30)"]
+
+
 def test_cw_versions_hold_the_values_so_a_same_second_edit_is_a_new_version(world: World) -> None:
     with world.clients() as c:
         adapter = ConnectWiseAdapter(c.cw, CW_MAPPER, config=world.config, now=world.clock.now)
@@ -246,16 +265,16 @@ def test_cw_look_ups_find_normalised_names_from_the_index_and_fetch_ids_within_t
                 },
             )
         )
-        assert request_counts(world.cw) == {"GET companies": 2}  # the index (one page), then the ids
+        assert request_counts(world.cw) == {"GET companies": 1}  # the index (one page) holds the ids too
         again = adapter.lookup(LookupRequest(keys={"name": ["heritage realty"]}))
-        assert request_counts(world.cw) == {"GET companies": 3}  # the index is fresh: only the candidate
+        assert request_counts(world.cw) == {"GET companies": 2}  # the index is fresh: only the candidate
         world.clock.advance(360)
         adapter.lookup(LookupRequest(keys={"name": ["heritage realty"]}))
-    assert request_counts(world.cw) == {"GET companies": 5}  # five minutes later: refreshed by lastUpdated
+    assert request_counts(world.cw) == {"GET companies": 4}  # five minutes later: refreshed by lastUpdated
     assert sorted(int(r.id) for r in found) == list(range(1, 31))
     assert [r.id for r in again] == ["12"]
-    ids = [q for q in _queries(world) if "id in (" in q]
-    assert all(q.count(",") < 100 for q in ids)
+    conditions = [dict(parse_qsl(q)).get("conditions") for q in _queries(world)]
+    assert conditions[0] is None and conditions[1] == conditions[3] == "id in (12)"
 
 
 def test_cw_create_whose_answer_is_lost_is_found_again_not_created_twice(world: World) -> None:

@@ -19,6 +19,7 @@ from msplink.sync._plan import Current, Incoming, Spec, plan_records
 from msplink.sync._values import field_values, in_scope, scoped
 from msplink.sync.adapters._base import KeyIndex
 from msplink.sync.adapters._shared import budget_chunks, pair_creates, sorted_records
+from msplink.sync.adapters.connectwise import id_reads
 
 T0 = datetime(2026, 1, 1, tzinfo=timezone.utc)
 NAMES = st.sampled_from(["Acme", "ACME LLC", "acme, inc.", "Globex", "Globex Corp", "Initech", "Umbrella"])
@@ -170,6 +171,25 @@ def test_property_budget_chunks_keep_order_and_limits(values: list[str], budget:
     for chunk in chunks:
         assert 1 <= len(chunk) <= most
         assert len(chunk) == 1 or sum(len(v) + 2 for v in chunk) <= budget
+
+
+@given(st.lists(st.integers(1, 3000), max_size=400), st.integers(1, 1000), st.integers(1, 120))
+def test_property_id_reads_cover_each_id_once_with_ranges_a_page_wide_and_dense(
+    ids: list[int], width: int, dense: int
+) -> None:
+    ranges, rest = id_reads(ids, width, dense)
+    wanted = sorted(set(ids))
+    covered = [i for low, high in ranges for i in wanted if low <= i <= high]
+    assert sorted(covered + rest) == wanted  # every id once: in one range or in the rest
+    assert rest == sorted(set(rest))
+    for low, high in ranges:
+        assert high - low + 1 <= width  # one page of pageSize=width holds the range
+        assert sum(1 for i in wanted if low <= i <= high) > dense  # cheaper than its ids by id in
+        assert low in wanted and high in wanted
+    # the rest holds no run a range would take: each of its ids starts a window too sparse
+    for i in rest:
+        assert sum(1 for j in wanted if i <= j < i + width) <= dense
+    assert [low for low, _ in ranges] == sorted(low for low, _ in ranges)
 
 
 @settings(max_examples=200)

@@ -68,7 +68,10 @@ def _converges(size: int, seed: int, rate: float) -> None:
     assert injected[FaultKind.LOSE_RESPONSE] > 0
     letters = {(d.flow, d.source.id, d.error_type) for d in faulty_state.dead_letters()} - expected_letters
     # the refused updates, and any record the random faults failed on every attempt, with its typed error
-    assert {("qbo-customers-to-cw-companies", source, "ServerError") for source in refused} <= letters
+    # (a refused update's last attempt may meet a random fault before its 503: a dropped connection)
+    assert {("qbo-customers-to-cw-companies", source) for source in refused} <= {
+        (f, s) for f, s, _ in letters
+    }
     assert {error for _, _, error in letters} <= {"ServerError", "TransportError", "RateLimitError"}
     waiting = ("MappingError", "MatchPendingError")  # the clean run's letters too (unmapped; undecided)
     typed = {f.source.id: f.error for f in report.failures if f.error_type not in waiting}

@@ -17,13 +17,15 @@ ConnectWise has no idempotency key, so creates are found again by looking: a cre
 lost is settled at once by reading what changed since the batch started (a record of the intended
 name entered since then is the create), and journalled creates of a crashed run the same way.
 
-Look-ups: ids by ``id in (...)`` (sized to the URL limit); e-mails, normalised names and domains from
+Look-ups: ids by ``id in (...)`` (sized to the URL limit), a dense run of them by one page of an id
+range (:func:`id_reads`); e-mails, normalised names and domains from
 a :class:`~msplink.sync.adapters._base.KeyIndex` of the target (normalised names cannot be searched
 with ``conditions``), read once (``fields=`` the mapper's reads) and refreshed from ``lastUpdated``.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime, timezone
 from typing import Any, Final
@@ -73,6 +75,7 @@ __all__ = [
     "AsyncConnectWiseAdapter",
     "ConnectWiseAdapter",
     "Steps",
+    "id_reads",
 ]
 
 RESOURCES: Final[Mapping[str, str]] = {
@@ -97,6 +100,28 @@ _URL_FIXED: Final = 150
 """The path, ``pageSize``, ``conditions=`` and paging parameters of a look-up, with room to spare."""
 IDS_PER_REQUEST: Final = 100
 """At most this many ids in one ``id in (...)`` (practitioners report ~100 as safe)."""
+
+
+def id_reads(ids: Iterable[int], width: int, dense: int) -> tuple[list[tuple[int, int]], list[int]]:
+    """Ids to read split into ranges read a page at a time and the rest, read by ``id in (...)``.
+
+    A range spans at most ``width`` ids (one page of ``pageSize=width`` holds all of it) and holds
+    more than ``dense`` of the ids asked for (as many as one ``id in (...)`` request carries), so it
+    costs one call where its ids would cost two or more. Sorted, each id once, in exactly one part.
+    """
+    ordered = sorted(set(ids))
+    ranges: list[tuple[int, int]] = []
+    rest: list[int] = []
+    start = 0
+    while start < len(ordered):
+        end = bisect_right(ordered, ordered[start] + width - 1, lo=start)
+        if end - start > dense:
+            ranges.append((ordered[start], ordered[end - 1]))
+            start = end
+        else:
+            rest.append(ordered[start])
+            start += 1
+    return ranges, rest
 
 
 def _tree(paths: Iterable[str]) -> dict[str, Any]:
@@ -248,11 +273,19 @@ class _ConnectWise(AdapterBase):
                 return out
 
     def _by_ids(self, ids: Sequence[str]) -> Steps[list[Any]]:
+        """The records of ``ids`` (those that exist): a dense run of them a page at a time
+        (``id >= lo AND id <= hi``, one page wide, the records between not asked for left out), the
+        rest by ``id in (...)`` sized to the URL budget."""
         out: list[Any] = []
         numbers = [int(i) for i in ids if i.isdigit()]
-        for chunk in budget_chunks(
-            numbers, lambda n: len(str(n)) + 4, self._condition_budget(), IDS_PER_REQUEST
-        ):
+        budget = self._condition_budget()
+        most = len(str(max(numbers, default=0))) + 4
+        ranges, rest = id_reads(numbers, self.page_size, max(1, min(IDS_PER_REQUEST, budget // most)))
+        for low, high in ranges:
+            wanted = set(range(low, high + 1)).intersection(numbers)
+            found = yield from self._all((cwc.F("id") >= low) & (cwc.F("id") <= high))
+            out.extend(m for m in found if m.id in wanted)
+        for chunk in budget_chunks(rest, lambda n: len(str(n)) + 4, budget, IDS_PER_REQUEST):
             out.extend((yield from self._all(cwc.F("id").in_(chunk))))
         return out
 
@@ -308,8 +341,12 @@ class _ConnectWise(AdapterBase):
             out.append((model, canonical))
         return out
 
-    def _refresh(self, wanted: Mapping[str, Sequence[str]], found: dict[str, Any]) -> Steps[None]:
-        """Read the whole index (first time) or what changed since (at most every five minutes)."""
+    def _refresh(
+        self, wanted: Mapping[str, Sequence[str]], found: dict[str, Any], ids: frozenset[str] = frozenset()
+    ) -> Steps[None]:
+        """Read the whole index (first time) or what changed since (at most every five minutes); the
+        records matching ``wanted``, and those of ``ids`` the read returns, go to ``found`` (read now:
+        not read again by id)."""
         now = self.now()
         if not index_due(self.index, self._refreshed_at, now):
             return
@@ -321,7 +358,9 @@ class _ConnectWise(AdapterBase):
             if page is None:
                 break
             for model, canonical in self._index_records(page.items):
-                if canonical is not None and self.matches(canonical, str(model.id), wanted):
+                if str(model.id) in ids or (
+                    canonical is not None and self.matches(canonical, str(model.id), wanted)
+                ):
                     found[str(model.id)] = model
             cursor = page.next_cursor
             if cursor is None:
@@ -333,7 +372,7 @@ class _ConnectWise(AdapterBase):
         wanted = self.wants_index(request)
         found: dict[str, Any] = {}
         if wanted:
-            yield from self._refresh(wanted, found)
+            yield from self._refresh(wanted, found, frozenset(request.ids))
             for kind, keys in wanted.items():
                 for record_id in self.index.find(kind, keys):
                     found.setdefault(record_id, None)

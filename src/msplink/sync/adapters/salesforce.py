@@ -519,7 +519,11 @@ class _Salesforce(AdapterBase):
             self.index.put(str(model.id), self.keys_of(canonical, str(model.id)), _utc(model.system_modstamp))
         return canonical
 
-    def _refresh(self, wanted: Mapping[str, Sequence[str]], found: dict[str, Any]) -> Steps[None]:
+    def _refresh(
+        self, wanted: Mapping[str, Sequence[str]], found: dict[str, Any], ids: frozenset[str] = frozenset()
+    ) -> Steps[None]:
+        """Load the key index (or what changed since its last load); the records matching ``wanted``,
+        and the live ones of ``ids`` the read returns, go to ``found`` (not read again by id)."""
         now = self.now()
         if not index_due(self.index, self._refreshed_at, now):
             return
@@ -530,7 +534,9 @@ class _Salesforce(AdapterBase):
             items, after = yield from self._keyset(base, after, deleted=since is not None)
             for model in items:
                 canonical = self._index(model)
-                if canonical is not None and self.matches(canonical, str(model.id), wanted):
+                if (str(model.id) in ids and not model.is_deleted) or (
+                    canonical is not None and self.matches(canonical, str(model.id), wanted)
+                ):
                     found[str(model.id)] = model
             if after is None:
                 break
@@ -544,7 +550,7 @@ class _Salesforce(AdapterBase):
         wanted = self.wants_index(request, pushed)
         found: dict[str, Any] = {}
         if wanted:
-            yield from self._refresh(wanted, found)
+            yield from self._refresh(wanted, found, frozenset(request.ids))
             for kind, keys in wanted.items():
                 for record_id in self.index.find(kind, keys):
                     found.setdefault(record_id, None)
