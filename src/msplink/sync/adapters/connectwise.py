@@ -281,10 +281,10 @@ class _ConnectWise(AdapterBase):
         budget = self._condition_budget()
         most = len(str(max(numbers, default=0))) + 4
         ranges, rest = id_reads(numbers, self.page_size, max(1, min(IDS_PER_REQUEST, budget // most)))
+        asked = set(numbers)
         for low, high in ranges:
-            wanted = set(range(low, high + 1)).intersection(numbers)
             found = yield from self._all((cwc.F("id") >= low) & (cwc.F("id") <= high))
-            out.extend(m for m in found if m.id in wanted)
+            out.extend(m for m in found if m.id in asked)
         for chunk in budget_chunks(rest, lambda n: len(str(n)) + 4, budget, IDS_PER_REQUEST):
             out.extend((yield from self._all(cwc.F("id").in_(chunk))))
         return out
