@@ -428,22 +428,73 @@ def test_values_a_write_sent_are_read_again_and_the_rest_answered(world: World) 
     assert after == fresh == before | {(str(result.id), "9001")}
 
 
-def test_a_keyed_read_over_one_page_is_not_tried_again(world: World) -> None:
-    def calls(adapter: SalesforceAdapter, tickets: list[str]) -> tuple[set[tuple[str, str]], int]:
-        world.sf.clear_log()
-        found = _found(adapter, tickets)
-        return found, sum(request_counts(world.sf).values())  # GET query, POST composite
+def _calls(world: World, adapter: SalesforceAdapter, tickets: list[str]) -> tuple[set[tuple[str, str]], int]:
+    world.sf.clear_log()
+    found = _found(adapter, tickets)
+    return found, sum(request_counts(world.sf).values())  # GET query, POST composite
 
+
+def _keyed_cases(c: WorldClients, world: World, count: int) -> None:
+    """``count`` more cases with a ticket id (9001 on), written without shared reads."""
+    account = str(c.sf.accounts.query("SELECT Id FROM Account LIMIT 1").to_list()[0].id)
+    ops = [_create(f"k{n}", str(9001 + n), account) for n in range(count)]
+    assert all(r.ok for r in _case_adapter(c, world, None).write(ops))
+
+
+def test_a_keyed_read_the_first_page_holds_whole_is_one_call(world: World) -> None:
+    """The first page of ``WHERE CW_Ticket_Id__c != null`` has no ``LIMIT``: its 200-row batch holds
+    the three seeded cases however small the adapter's pages, and that one call is the table."""
     with world.clients() as c:
         shared = _case_adapter(c, world, SharedReads())
-        shared.page_size = 2  # three seeded cases: the keyed read does not fit one page
-        first, tried = calls(shared, _many())
-        again, later = calls(shared, _many()[1:])
-        plain = _case_adapter(c, world, None)
-        (expected, statements), (_, fewer) = calls(plain, _many()), calls(plain, _many()[1:])
-    # 3,000 values: one POST /composite of two statements (was two GET statements)
-    assert statements == 1 and (tried, later) == (1 + statements, fewer)  # the keyed read, once
+        shared.page_size = 2
+        first, tried = _calls(world, shared, _many())
+        again, later = _calls(world, shared, _many()[1:])
+        expected = _found(_case_adapter(c, world, None), _many())
+    assert (tried, later) == (1, 0)
     assert first == again == expected and len(first) == 3
+
+
+@pytest.mark.parametrize(
+    ("keyed", "per_look_up"),
+    [
+        # 203 keyed rows, pages of 200: the first page (no LIMIT) counts them; the one page left
+        # costs no more than this look-up's IN lists (one POST /composite): read, and the table answers
+        (200, [2, 0, 0]),
+        # 603 rows: three pages left, dearer than one look-up: IN lists (one call each) while the
+        # four pages of the table cost more than the look-ups so far and this one; at the fourth
+        # look-up they cost no more (3 + 1): the table is read whole and answers the rest
+        (600, [2, 1, 1, 4, 0, 0]),
+    ],
+)
+def test_a_keyed_table_is_read_once_the_look_ups_have_paid_for_it(
+    world: World, keyed: int, per_look_up: list[int]
+) -> None:
+    with world.clients() as c:
+        _keyed_cases(c, world, keyed)
+        shared = _case_adapter(c, world, SharedReads())
+        shared.page_size = 200
+        plain = _case_adapter(c, world, None)
+        made = []
+        for n in range(len(per_look_up)):
+            asked = _many([str(9001 + k) for k in range(n, keyed, 3)])
+            found, calls = _calls(world, shared, asked)
+            made.append(calls)
+            assert found == _found(plain, asked)
+            assert len(found) == 3 + len(range(n, keyed, 3))
+    assert made == per_look_up
+
+
+def test_a_keyed_table_read_across_a_write_is_not_kept() -> None:
+    """A run's write between the first and the last page of a keyed read (an async flow's) may have
+    changed rows already read: the read answers its own look-up but is no table for the next."""
+    shared = SharedReads()
+    epoch = shared.epoch
+    assert shared.scope("Case", "CW_Ticket_Id__c") is not None
+    shared.forget("Case", ids=["500000000000001AAA"], records=[])
+    shared.feed_scoped("Case", "CW_Ticket_Id__c", [], epoch)
+    assert not shared.answers("Case", "CW_Ticket_Id__c")
+    shared.feed_scoped("Case", "CW_Ticket_Id__c", [], shared.epoch)
+    assert shared.answers("Case", "CW_Ticket_Id__c") and shared.scope("Case", "CW_Ticket_Id__c") is None
 
 
 @given(

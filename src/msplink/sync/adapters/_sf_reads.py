@@ -291,14 +291,31 @@ class _Table:
 
 
 @attrs.define
+class Scope:
+    """How far a run went towards a scoped table of one field (see :meth:`SharedReads.scope`).
+
+    Attributes:
+        total: Rows whose field is set, as the first page of their read counted them (``totalSize``);
+            ``None``: not read yet.
+        rent: ``POST /composite`` and ``GET /query`` calls the run's look-ups by ``IN (...)`` of this
+            field made instead of reading the table.
+        out: The table would not fit (``max_rows``): look-ups go on by ``IN (...)`` for the run.
+    """
+
+    total: int | None = None
+    rent: int = 0
+    out: bool = False
+
+
+@attrs.define
 class _Bucket:
     """What one sObject's reads returned (the records are in the store)."""
 
     table: _Table | None = None
     live: int = 0
     """Records any read of the run returned that are answered by id (a write takes its own out)."""
-    no_table: set[str] = attrs.field(factory=set)
-    """Scopes whose complete read did not fit (one page): not tried again this run."""
+    scopes: dict[str, Scope] = attrs.field(factory=dict)
+    """Field (lower case) -> how far the run went towards its scoped table."""
 
     @property
     def held(self) -> int:
@@ -330,7 +347,8 @@ class SharedReads:
       are answered from it, as Salesforce would have answered them at the time of that read (deleted
       rows only from a ``/queryAll`` table);
     - a complete read of the rows whose external-id field is set (``WHERE CW_Ticket_Id__c != null``,
-      one page, :meth:`feed_scoped`) is a *scoped table*: it answers look-ups by that field;
+      every keyset page, no write between the first and the last, :meth:`feed_scoped`) is a *scoped
+      table*: it answers look-ups by that field (:meth:`scope` keeps how far a run went towards one);
     - a write through a member (create, upsert, update, delete) forgets the statements of its sObject
       and the records it wrote, and everything of every sObject whose rows reach it through a
       relationship (``Account.Name`` of a Contact). Its table stays, knowing what was written: the
@@ -353,11 +371,14 @@ class SharedReads:
 
     Attributes:
         served: Reads answered from memory (each would have been one ``GET /query`` or more).
+        epoch: Writes through members so far (a read of several calls is kept only if none came
+            between its first and its last).
     """
 
     def __init__(self, *, max_rows: int = SHARED_MAX_ROWS) -> None:
         self.max_rows = max_rows
         self.served = 0
+        self.epoch = 0
         self._members: dict[str, list[Any]] = {}
         self._buckets: dict[str, _Bucket] = {}
         self._store = _Store()
@@ -408,14 +429,15 @@ class SharedReads:
         sObject whose field list reaches it through a relationship (``Account.Name`` of a Contact;
         a relationship this cannot name, a custom ``X__r``, counts as reaching it). Relationships to
         ``User`` (``Owner.Name``) never do: no flow writes users."""
-        if sobject is None:
-            self._buckets.clear()
-            self._store.drop(None)
-            return
         if ids is not None:
             ids, records = list(ids), list(records)
             if not ids and not records:  # nothing was written
                 return
+        self.epoch += 1
+        if sobject is None:
+            self._buckets.clear()
+            self._store.drop(None)
+            return
         written = sobject.lower()
         for name in list(self._buckets):
             if name != written and self._reaches(name, written):
@@ -570,30 +592,30 @@ class SharedReads:
         # written ids are always kept; another field's stale values only once it was asked for
         return name == "id" or name in table.asked or not table.written
 
-    def scoped(self, sobject: str, field: str) -> bool | None:
-        """Whether a scoped table of ``field`` answers (``None``: none was tried; ``False``: one was,
-        and did not fit)."""
-        bucket = self._buckets.get(sobject.lower())
-        if bucket is None:
-            return None
-        if field.lower() in bucket.no_table:
-            return False
+    def scope(self, sobject: str, field: str) -> Scope | None:
+        """How far the run went towards a scoped table of ``field`` (the adapter updates it);
+        ``None``: one answers already, or would not fit: look-ups by ``field`` need no table read."""
+        bucket = self._bucket(sobject)
         table = bucket.table
-        return True if table is not None and table.complete and table.scope == field.lower() else None
+        if table is not None and table.complete and table.scope == field.lower():
+            return None
+        scope = bucket.scopes.setdefault(field.lower(), Scope())
+        return None if scope.out else scope
 
     def _fill(self, sobject: str, table: _Table, items: Sequence[Any]) -> None:
         self._store.add_rows(sobject.lower(), table.count, items)
         table.count += len(items)
         self._hold(sobject, items)
 
-    def feed_scoped(self, sobject: str, field: str, items: Sequence[Any], complete: bool) -> None:
-        """The answer of ``SELECT ... WHERE field != null`` through ``/query``: a scoped table when it
-        is every such row (``complete``) and there is room; otherwise the scope is not tried again."""
+    def feed_scoped(self, sobject: str, field: str, items: Sequence[Any], epoch: int) -> None:
+        """Every row of ``SELECT ... WHERE field != null`` through ``/query`` (all its keyset pages,
+        read from :attr:`epoch` ``epoch`` on): a scoped table when no member wrote anything since and
+        there is room; without room the scope is not tried again."""
         bucket = self._bucket(sobject)
-        if bucket.table is not None and bucket.table.complete:
-            return  # a table of every row answers more
-        if not complete or not self._room(sobject, items):
-            bucket.no_table.add(field.lower())
+        if (bucket.table is not None and bucket.table.complete) or epoch != self.epoch:
+            return  # a table of every row answers more; a write may have changed what was read
+        if not self._room(sobject, items):
+            bucket.scopes.setdefault(field.lower(), Scope()).out = True
             return
         self._store.clear_rows(sobject.lower())
         table = bucket.table = _Table(deleted=False, scope=field.lower(), asked={field.lower()})

@@ -99,6 +99,11 @@ URI_MAX: Final = 16_384
 _URI_SLACK: Final = 2_048
 """What a GET ``/query`` URI holds besides the statement, and its headers (path, bearer token,
 ``Sforce-Query-Options``), with room to spare."""
+_NO_LIMIT: Final = -1
+"""``limit`` of :meth:`SalesforceAdapter._select` for a statement with no ``LIMIT`` (its first page
+tells how many rows match, ``totalSize``)."""
+_PER_COMPOSITE: Final = 5
+"""Statements one ``POST /composite`` call carries (five subrequests, REFERENCE §9; ``query_many``)."""
 _IN_MOST: Final = 2_000
 """Values per ``IN (...)`` list at most (as many as one page of answers)."""
 BULK_THRESHOLD: Final = 10_000
@@ -297,6 +302,8 @@ class _Salesforce(AdapterBase):
             query = query.where(condition)
         if order:
             query = query.order_by("SystemModstamp", "Id")
+        if limit == _NO_LIMIT:
+            return query.render()
         return query.limit(limit or self.page_size).render()
 
     def _in_budget(self, field: str, limit: int | None = None) -> int:
@@ -377,12 +384,22 @@ class _Salesforce(AdapterBase):
             known = share.answer(self.sobject, self._select(condition), deleted)
             if known is not None:
                 return list(known[0]), known[1]
+        items, position, _ = yield from self._first_page(lambda: self._select(condition), deleted)
+        if share is not None:
+            share.keep(self.sobject, self._select(condition), deleted, items, position)
+            if base is None:
+                share.feed_table(self.sobject, after, items, position, deleted=deleted)
+        return items, position
+
+    def _first_page(
+        self, statement: Callable[[], str], deleted: bool
+    ) -> Steps[tuple[list[Any], tuple[datetime, str] | None, int]]:
+        """The first page of ``statement`` (ordered by ``SystemModstamp, Id``), the keyset position
+        after it (``None``: the end) and the rows the statement matches (``totalSize``)."""
         batch = max(200, self.page_size)  # Sforce-Query-Options batchSize takes 200..2,000
         page = yield from self._read(
             lambda: FirstPage(
-                lambda c: self._res(c).query(
-                    self._select(condition), include_deleted=deleted, page_size=batch
-                )
+                lambda c: self._res(c).query(statement(), include_deleted=deleted, page_size=batch)
             )
         )
         items = [_model(row) for row in page.items] if page is not None else []
@@ -393,11 +410,8 @@ class _Salesforce(AdapterBase):
                 _utc(last_row.system_modstamp) or datetime.min.replace(tzinfo=timezone.utc),
                 str(last_row.id),
             )
-        if share is not None:
-            share.keep(self.sobject, self._select(condition), deleted, items, position)
-            if base is None:
-                share.feed_table(self.sobject, after, items, position, deleted=deleted)
-        return items, position
+        total = page.total if page is not None and page.total is not None else len(items)
+        return items, position, total
 
     # --- source ----------------------------------------------------------------------------
 
@@ -469,23 +483,52 @@ class _Salesforce(AdapterBase):
         return list(found.values())
 
     def _scoped_table(self, field: str, values: Sequence[str]) -> Steps[None]:
-        """Before a look-up by ``field`` that takes more than one statement, read every row whose
-        ``field`` is set in one page (``WHERE field != null``): when that is all of them, the run's
-        shared reads answer this and every later look-up by ``field`` (one call instead of one or more
-        per source page); when it is not, the look-ups go on by ``IN (...)`` and this is not tried
-        again in the run."""
+        """Before a look-up by ``field`` that takes more than one statement, maybe read every row whose
+        ``field`` is set (``WHERE field != null``, keyset pages): the run's shared reads then answer
+        this and every later look-up by ``field``.
+
+        Whether that pays depends on look-ups to come, which no one knows, so this rents before it
+        buys: the first such look-up reads the first page, without ``LIMIT``, whose ``totalSize``
+        tells how many pages the rest takes; the rest is read when it costs no more calls than the
+        look-ups by ``IN (...)`` of ``field`` the run made so far and this one would make; until
+        then each look-up goes on by ``IN (...)``, its calls counted. A run never pays more than
+        about twice the calls of the better choice in hindsight (and one page more): a long initial
+        sync reads a short table once, an incremental one with few look-ups never reads a long one.
+        """
         share = self.shared
-        if (
-            share is None
-            or share.scoped(self.sobject, field) is not None
-            or share.answers(self.sobject, field)
-        ):
+        if share is None or share.answers(self.sobject, field):
             return
         chunks = budget_chunks(sorted(set(values)), _in_size, self._in_budget(field), _IN_MOST)
         if next(chunks, None) is None or next(chunks, None) is None:
             return  # one statement answers it: no cheaper
-        items, after = yield from self._keyset(soql.F(field) != None, None, deleted=False)  # noqa: E711
-        share.feed_scoped(self.sobject, field, items, complete=after is None)
+        scope = share.scope(self.sobject, field)
+        if scope is None:
+            return
+        statements = budget_chunks(
+            sorted(set(values)), _in_size, self._in_budget(field, soql.MAX_LENGTH), _IN_MOST
+        )
+        cost = -(-sum(1 for _ in statements) // _PER_COMPOSITE)  # this look-up's POST /composite calls
+        epoch = share.epoch
+        keyed = soql.F(field) != None  # noqa: E711 - SOQL's "!= null"
+        rows: list[Any] = []
+        after: tuple[datetime, str] | None = None
+        if scope.total is None:
+            yield from self._prepare()
+            rows, after, scope.total = yield from self._first_page(
+                lambda: self._select(keyed, limit=_NO_LIMIT), False
+            )
+            left = scope.total - len(rows) if after is not None else 0
+        else:
+            left = scope.total
+        if left and -(-left // self.page_size) > scope.rent + cost:
+            scope.rent += cost
+            return
+        while left:
+            items, after = yield from self._keyset(keyed, after, deleted=False)
+            rows.extend(items)
+            if after is None:
+                break
+        share.feed_scoped(self.sobject, field, rows, epoch)
 
     def _related(self, field: str, values: Sequence[str]) -> Steps[list[RemoteRecord]]:
         """The live records whose ``field`` holds one of ``values`` (``AccountId IN (...)``)."""
