@@ -17,6 +17,7 @@ from msplink.connectwise import models as cwm
 from msplink.errors import ConfigurationError, SyncError
 from msplink.mappers import find_mapper
 from msplink.models import Customer, ExternalRef, Payment
+from msplink.quickbooks import StaleObjectError
 from msplink.sandbox import FaultKind, World, seed_world
 from msplink.sync import (
     Action,
@@ -340,7 +341,7 @@ def test_qbo_reads_cdc_within_its_window_and_queries_beyond_it(world: World) -> 
     assert recent.next_token is None and all(r.version == "0" for r in recent.records)
 
 
-def test_qbo_look_up_takes_its_ids_from_the_index_read_then_one_batch_call(world: World) -> None:
+def test_qbo_look_ups_take_their_records_from_the_index_read(world: World) -> None:
     with world.clients() as c:
         adapter = QuickBooksAdapter(c.qbo, QBO_MAPPER, config=world.config, now=world.clock.now)
         world.qbo.clear_log()
@@ -350,9 +351,43 @@ def test_qbo_look_up_takes_its_ids_from_the_index_read_then_one_batch_call(world
         # the index read returns the ids asked for too: no Id IN query after it (issue 18)
         assert request_counts(world.qbo) == {"POST query": 1}
         named = adapter.lookup(LookupRequest(ids=["3"], keys={"name": ["crescent manufacturing"]}))
+        # the index is fresh, and so are the records its read held: no Id IN query for the second either
+        assert request_counts(world.qbo) == {"POST query": 1}
+        plain = QuickBooksAdapter(c.qbo, QBO_MAPPER, config=world.config)
+        fresh = {r.id: r.data for r in plain.fetch(["1", "3", "7"])}
     assert sorted(r.id for r in found) == ["1", "2", "8"]  # "BILLING@METROROOFING9.EXAMPLE" too
-    assert sorted(r.id for r in named) == ["1", "3", "7"]
-    assert request_counts(world.qbo) == {"POST query": 1, "POST batch": 1}  # the index is fresh: ids only
+    assert {r.id: r.data for r in named} == fresh
+
+
+def test_qbo_held_records_are_as_fresh_as_the_index_and_a_refused_write_reads_its_record_again(
+    world: World,
+) -> None:
+    """What the index read held answers look-ups until the index is due again (someone else's change
+    inside that window is not seen, as the index's keys are not); the refresh reads the change and
+    replaces the held record. An update sent with a held ``SyncToken`` someone else moved on is
+    refused (``StaleObjectError``): its record is dropped, so the replanned update reads it again."""
+    with world.clients() as c:
+        adapter = QuickBooksAdapter(c.qbo, QBO_MAPPER, config=world.config, now=world.clock.now)
+        adapter.lookup(LookupRequest(ids=["3"], keys={"name": ["nobody"]}))
+        edit_customer(c, "3", display_name="Crescent Renamed")  # someone else, inside the window
+        world.qbo.clear_log()
+        [held] = adapter.lookup(LookupRequest(ids=["3"], keys={"name": ["nobody"]}))
+        assert request_counts(world.qbo) == {} and held.version == "0"
+        desired = attrs.evolve(QBO_MAPPER.inbound(held.data, world.config), phone="+1 555 222 0000")
+        op = WriteOp(action=Action.UPDATE, key="u3", source=ExternalRef("connectwise", "company", "3"),
+                     target_id="3", version=held.version, payload=QBO_MAPPER.outbound(desired, world.config),
+                     record=desired)  # fmt: skip
+        [refused] = adapter.write([op])
+        assert isinstance(refused.error, StaleObjectError)
+        world.qbo.clear_log()
+        [again] = adapter.lookup(LookupRequest(ids=["3"], keys={"name": ["nobody"]}))
+        assert request_counts(world.qbo) == {"POST batch": 1} and again.version == "1"  # Id IN: read again
+        edit_customer(c, "3", display_name="Crescent Twice")
+        world.clock.advance(REFRESH_EVERY.total_seconds())
+        world.qbo.clear_log()
+        [refreshed] = adapter.lookup(LookupRequest(ids=["3"], keys={"name": ["nobody"]}))
+    assert request_counts(world.qbo) == {"POST query": 1}  # the refresh: what changed, this record too
+    assert refreshed.version == "2" and refreshed.data.display_name == "Crescent Twice"
 
 
 def test_an_index_refresh_reads_from_when_the_last_read_began_not_from_the_newest_record(
@@ -419,12 +454,12 @@ def test_qbo_sparse_update_sends_only_the_changed_field_and_a_resend_is_replayed
     assert stored.primary_phone.free_form_number == "+1 555 222 0000"
 
 
-def test_a_target_keeps_a_bounded_page_of_wire_records_and_reads_an_evicted_one_by_id(
+def test_a_target_keeps_a_bounded_page_of_wire_records_and_takes_an_evicted_one_from_disk(
     world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The wire records kept for sparse updates are bounded (``raw_cache``): memory stays flat. An
-    update whose record is no longer kept reads it again (one ``/batch`` of ``Id IN``) and is still
-    sparse."""
+    update whose record is no longer kept takes it from the records the adapter holds on disk (what
+    its reads returned), reads nothing, and is still sparse."""
     assert RAW_CACHE == 1000
     with world.clients() as c:
         adapter = QuickBooksAdapter(c.qbo, QBO_MAPPER, config=world.config, now=world.clock.now, batch_size=1)
@@ -448,7 +483,7 @@ def test_a_target_keeps_a_bounded_page_of_wire_records_and_reads_an_evicted_one_
         c.qbo.batch = spy  # type: ignore[method-assign,assignment]
         [written] = adapter.write([op])
         assert written.ok
-        assert request_counts(world.qbo) == {"POST batch": 2}  # the Id IN read, then the update
+        assert request_counts(world.qbo) == {"POST batch": 1}  # the update: "2" is held on disk
         [update] = sent
         assert dict(update.body or {}) == {
             "Id": "2", "SyncToken": "0", "sparse": True, "PrimaryPhone": {"FreeFormNumber": "+1 555 222 0000"},

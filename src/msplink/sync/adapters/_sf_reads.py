@@ -6,15 +6,14 @@ holds wire models (``msplink.salesforce.models``) only: it makes no call of its 
 (:mod:`msplink.sync.adapters.salesforce`) asks it first and tells it what it read and wrote.
 
 The records live in a private temporary SQLite database (:class:`_Store`), on disk past a page cache
-of :data:`CACHE_KIB`: a run that reads 100,000 records holds about what one that reads 10,000 does.
+of :data:`~msplink.sync.adapters._disk.CACHE_KIB`: a run that reads 100,000 records holds about
+what one that reads 10,000 does.
 """
 
 from __future__ import annotations
 
 import json
-import pickle
 import re
-import sqlite3
 import weakref
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import datetime, timezone
@@ -22,14 +21,14 @@ from typing import Any, Final
 
 import attrs
 
+from msplink.sync.adapters._disk import DiskModels, json_list
+
 __all__ = ["SHARED_MAX_ROWS", "SharedReads"]
 
 SHARED_MAX_ROWS: Final = 1_000_000
 """Records one :class:`SharedReads` holds at most (on disk: about 2 KiB each)."""
 STALE_MAX: Final = 50_000
 """Stale values one table tracks at most (about 3 MiB); past that it is dropped."""
-CACHE_KIB: Final = 4096
-"""The SQLite page cache of one :class:`SharedReads` (KiB); the rest of its records are on disk."""
 
 _Position = tuple[datetime, str]
 _FIELD: Final = re.compile(r"^[a-z0-9_]+$")
@@ -69,51 +68,24 @@ def _stamp(position: _Position) -> str:
     return position[0].isoformat()
 
 
-def _json(values: Iterable[str]) -> str:
-    return json.dumps(list(values))
-
-
-class _Store:
-    """The records of one :class:`SharedReads` in a private temporary SQLite database (deleted when
-    it closes), on disk past its page cache. A record is kept once per sObject (``rec``), with its
-    scalar values by lower-case field name (``vals``, a JSON object a look-up by field is answered
-    from, through an index made the first time that field is asked); a table is the order of its
-    rows (``tab``); a statement the ids it returned (``stmt``). A model is stored as its ``raw``
-    payload, pickled (Decimals stay Decimals), and built again by its class's ``from_api``
-    (``SObject.from_api`` keeps the payload as ``raw``): what comes out equals what went in. The
-    database is private (SQLite unlinks a temporary database's file as it opens it) and holds only
-    what this process pickled."""
+class _Store(DiskModels):
+    """The records of one :class:`SharedReads` in a private temporary SQLite database
+    (:class:`~msplink.sync.adapters._disk.DiskModels`). A record is kept once per sObject (``rec``),
+    with its scalar values by lower-case field name (``vals``, a JSON object a look-up by field is
+    answered from, through an index made the first time that field is asked); a table is the order
+    of its rows (``tab``); a statement the ids it returned (``stmt``). ``SObject.from_api`` keeps
+    the payload as ``raw``."""
 
     def __init__(self) -> None:
-        self.db = sqlite3.connect("", isolation_level=None, check_same_thread=False)
-        for pragma in ("journal_mode=OFF", "synchronous=OFF", f"cache_size=-{CACHE_KIB}", "temp_store=FILE"):
-            self.db.execute(f"PRAGMA {pragma}")
-        self.db.executescript(_SCHEMA)
+        super().__init__(_SCHEMA)
         self._indexed: set[str] = set()
-        self.kinds: list[Any] = []
-        self._kind: dict[Any, int] = {}
-
-    def close(self) -> None:
-        self.db.close()
 
     # --- records ---------------------------------------------------------------------------
-
-    def _kind_of(self, model: Any) -> int:
-        cls = type(model)
-        kind = self._kind.get(cls)
-        if kind is None:
-            kind = self._kind[cls] = len(self.kinds)
-            self.kinds.append(cls)
-        return kind
-
-    def _model(self, kind: int, blob: bytes) -> Any:
-        # this process's own payloads, in its private database
-        return self.kinds[kind].from_api(pickle.loads(blob))  # noqa: S301
 
     def live(self, ob: str, ids: Iterable[str]) -> set[str]:
         """Which of ``ids`` are held (live)."""
         query = "SELECT id FROM rec WHERE ob = ? AND live = 1 AND id IN (SELECT value FROM json_each(?))"
-        return {row[0] for row in self.db.execute(query, (ob, _json(ids)))}
+        return {row[0] for row in self.db.execute(query, (ob, json_list(ids)))}
 
     def put(self, ob: str, models: Sequence[Any]) -> int:
         """Hold those of ``models`` not held (one held stays as the run first read it); how many."""
@@ -125,11 +97,11 @@ class _Store:
             if record_id not in fresh:
                 continue
             fresh.discard(record_id)
-            raw = getattr(model, "raw", None) or {}
-            blob = pickle.dumps(raw, pickle.HIGHEST_PROTOCOL)
             # Salesforce names are unique whatever their case: one value per lower-case name
-            vals = json.dumps(dict(_values(raw)))
-            rows.append((ob, record_id, self._kind_of(model), int(bool(model.is_deleted)), blob, vals))
+            vals = json.dumps(dict(_values(getattr(model, "raw", None) or {})))
+            rows.append(
+                (ob, record_id, self.kind_of(model), int(bool(model.is_deleted)), self.blob(model), vals)
+            )
         self.db.executemany(
             "INSERT INTO rec (ob, id, kind, deleted, live, raw, vals) VALUES (?, ?, ?, ?, 1, ?, ?) "
             "ON CONFLICT (ob, id) DO UPDATE SET kind = excluded.kind, deleted = excluded.deleted, "
@@ -144,13 +116,13 @@ class _Store:
             "SELECT id, kind, raw FROM rec WHERE ob = ? AND live = 1 "
             "AND id IN (SELECT value FROM json_each(?))"
         )
-        return {row[0]: self._model(row[1], row[2]) for row in self.db.execute(query, (ob, _json(ids)))}
+        return {row[0]: self.model(row[1], row[2]) for row in self.db.execute(query, (ob, json_list(ids)))}
 
     def unhold(self, ob: str, ids: Sequence[str]) -> int:
         """Stop answering ``ids`` by id (their table rows stay); how many were held."""
         cursor = self.db.execute(
             "UPDATE rec SET live = 0 WHERE ob = ? AND live = 1 AND id IN (SELECT value FROM json_each(?))",
-            (ob, _json(ids)),
+            (ob, json_list(ids)),
         )
         return cursor.rowcount
 
@@ -188,7 +160,7 @@ class _Store:
         mark = f"{_stamp(after)}|{after[1]}" if after is not None else None
         self.db.execute(
             "INSERT INTO stmt (ob, deleted, text, after, ids) VALUES (?, ?, ?, ?, ?)",
-            (ob, int(deleted), text, mark, _json(str(m.id) for m in rows)),
+            (ob, int(deleted), text, mark, json_list(str(m.id) for m in rows)),
         )
 
     def forget_statements(self, ob: str) -> None:
@@ -222,7 +194,7 @@ class _Store:
             "WHERE t.ob = ? AND t.seq >= ? AND (? OR r.deleted = 0) ORDER BY t.seq LIMIT ?",
             (ob, start, int(deleted), size + 1),
         ).fetchall()
-        items = [self._model(kind, raw) for _, _, kind, raw in rows[:size]]
+        items = [self.model(kind, raw) for _, _, kind, raw in rows[:size]]
         if len(rows) > size:
             last = rows[size - 1]
             return items, (datetime.fromisoformat(last[1]), last[0])
@@ -246,9 +218,9 @@ class _Store:
         found = self.db.execute(
             f"SELECT t.id, r.kind, r.raw FROM tab t JOIN rec r ON r.ob = t.ob AND r.id = t.id "  # noqa: S608
             f"WHERE t.ob = ? AND r.ob = ? AND {match} AND (? OR r.deleted = 0) ORDER BY t.seq",
-            (ob, ob, _json(values), int(deleted)),
+            (ob, ob, json_list(values), int(deleted)),
         )
-        return [self._model(kind, raw) for record_id, kind, raw in found if record_id not in skip]
+        return [self.model(kind, raw) for record_id, kind, raw in found if record_id not in skip]
 
     def vals(self, ob: str, ids: Sequence[str]) -> Iterator[tuple[str, str]]:
         """The stored ``(field, value)`` pairs of the table rows of ``ids``."""
@@ -256,7 +228,7 @@ class _Store:
             "SELECT r.vals FROM tab t JOIN rec r ON r.ob = t.ob AND r.id = t.id "
             "WHERE t.ob = ? AND t.id IN (SELECT value FROM json_each(?))"
         )
-        for (text,) in self.db.execute(query, (ob, _json(ids))):
+        for (text,) in self.db.execute(query, (ob, json_list(ids))):
             yield from json.loads(text).items()
 
 
@@ -360,8 +332,9 @@ class SharedReads:
     The answers are as fresh as the run's first read of them, never older: a record another user changes
     during the run is read at its new ``SystemModstamp`` by the next run (watermarks come from the
     records, not from the clock). The records are kept in a private temporary SQLite database, on disk
-    past a page cache of :data:`CACHE_KIB` (memory stays flat however many a run reads), each as its
-    ``raw`` payload, built again by its class's ``from_api`` when a read is answered. It holds at most
+    past a page cache of :data:`~msplink.sync.adapters._disk.CACHE_KIB` (memory stays flat however
+    many a run reads), each as its ``raw`` payload, built again by its class's ``from_api`` when a
+    read is answered. It holds at most
     ``max_rows`` records; past that it keeps no more, and the reads it cannot answer go to Salesforce
     as before. Make one per run (a recipe's ``flows()`` does): it is not a cache across runs. The
     database goes with the object.

@@ -51,6 +51,7 @@ from msplink.sync.adapters._base import (
     index_read,
     index_since,
 )
+from msplink.sync.adapters._disk import HeldRecords
 from msplink.sync.adapters._shared import intent_of, pair_creates, sorted_records, top_level_diff
 
 __all__ = [
@@ -146,6 +147,11 @@ class _QuickBooks(AdapterBase):
             raise ConfigurationError(f"page_size must be 1..{PAGE_SIZE}")
         self.page_size = page_size
         self._refreshed_at: datetime | None = None
+        self.held = HeldRecords()
+        """The newest entity of every record this target's index reads, look-ups and writes returned,
+        on disk: a look-up of one is answered from it, not by an ``Id IN`` query (issue 18). It is as
+        fresh as the index: each refresh (:data:`REFRESH_EVERY`) reads what changed and replaces it; a
+        write that fails drops its record (a stale ``SyncToken``: the replanned update reads it again)."""
 
     @property
     def batch_size(self) -> int:
@@ -264,6 +270,7 @@ class _QuickBooks(AdapterBase):
         conditions = self._scope(*([changed_since(since)] if since is not None else []))
 
         def visit(items: Sequence[Any]) -> None:
+            self.held.put(items)
             for entity in items:
                 canonical = self._index(entity)
                 if str(entity.id) in ids or (
@@ -295,7 +302,10 @@ class _QuickBooks(AdapterBase):
         for record_id in request.ids:
             found.setdefault(record_id, None)
         missing = [i for i, e in found.items() if e is None]
-        for entity in (yield from self._by_ids(missing)):
+        found.update(self.held.get(missing))
+        fetched = yield from self._by_ids([i for i in missing if found[i] is None])
+        self.held.put(fetched)
+        for entity in fetched:
             found[str(entity.id)] = entity
         return self.looked_up(found)
 
@@ -304,6 +314,9 @@ class _QuickBooks(AdapterBase):
     def _write(self, ops: Sequence[WriteOp]) -> Steps[list[WriteResult]]:
         started = self.now()
         missing = [op.target_id for op in ops if op.action is Action.UPDATE and op.target_id]
+        missing = [i for i in missing if self.remembered(i) is None]
+        for record_id, entity in self.held.get(missing).items():
+            self.remember(record_id, entity)
         missing = [i for i in missing if self.remembered(i) is None]
         if missing:
             for entity in (yield from self._by_ids(missing)):
@@ -332,6 +345,8 @@ class _QuickBooks(AdapterBase):
         unsure: list[int] = []
         for n, answer in zip(sent, answers, strict=True):
             op = ops[n]
+            if answer.error is not None and op.target_id:
+                self.held.drop([op.target_id])  # stale, gone or unknown: asked for again
             if answer.error is None:
                 results[n] = self._written(op, answer.entity)
             elif answer.applied is None and op.action is Action.CREATE:
@@ -394,8 +409,10 @@ class _QuickBooks(AdapterBase):
     def _written(self, op: WriteOp, entity: Any) -> WriteResult:
         if op.action is Action.DELETE and self.entity not in NAME_LISTS:
             self.index.drop(op.target_id or "")
+            self.held.drop([op.target_id or ""])
             return WriteResult(key=op.key, id=op.target_id)
         record_id = str(entity.id)
+        self.held.put([entity])
         if op.action is not Action.CREATE:
             # an update's answer replaces what its look-up kept; a create's is not kept (the cache
             # would grow with every record made: flat memory); updated again later, it is read again
@@ -419,6 +436,7 @@ class _QuickBooks(AdapterBase):
                 out.append(None)
                 continue
             self.remember(str(entity.id), entity)
+            self.held.put([entity])
             self.index.forget(str(entity.id))
             out.append(self.remote(entity))
         return out
