@@ -487,14 +487,19 @@ def test_a_keyed_table_is_read_once_the_look_ups_have_paid_for_it(
 def test_a_keyed_table_read_across_a_write_is_not_kept() -> None:
     """A run's write between the first and the last page of a keyed read (an async flow's) may have
     changed rows already read: the read answers its own look-up but is no table for the next."""
+    field = "CW_Ticket_Id__c"
     shared = SharedReads()
     epoch = shared.epoch
-    assert shared.scope("Case", "CW_Ticket_Id__c") is not None
+    assert shared.scope("Case", field) is not None
+    assert shared.feed_scoped("Case", field, [], epoch, first=True, last=False)  # building
     shared.forget("Case", ids=["500000000000001AAA"], records=[])
-    shared.feed_scoped("Case", "CW_Ticket_Id__c", [], epoch)
-    assert not shared.answers("Case", "CW_Ticket_Id__c")
-    shared.feed_scoped("Case", "CW_Ticket_Id__c", [], shared.epoch)
-    assert shared.answers("Case", "CW_Ticket_Id__c") and shared.scope("Case", "CW_Ticket_Id__c") is None
+    assert not shared.feed_scoped("Case", field, [], epoch, first=False, last=True)
+    assert not shared.answers("Case", field)
+    assert not shared.feed_scoped("Case", field, [], shared.epoch, first=False, last=True)  # no first page
+    assert not shared.answers("Case", field)
+    assert shared.feed_scoped("Case", field, [], shared.epoch, first=True, last=False)
+    assert not shared.feed_scoped("Case", field, [], shared.epoch, first=False, last=True)  # done
+    assert shared.answers("Case", field) and shared.scope("Case", field) is None
 
 
 @given(

@@ -580,20 +580,32 @@ class SharedReads:
         table.count += len(items)
         self._hold(sobject, items)
 
-    def feed_scoped(self, sobject: str, field: str, items: Sequence[Any], epoch: int) -> None:
-        """Every row of ``SELECT ... WHERE field != null`` through ``/query`` (all its keyset pages,
-        read from :attr:`epoch` ``epoch`` on): a scoped table when no member wrote anything since and
-        there is room; without room the scope is not tried again."""
+    def feed_scoped(
+        self, sobject: str, field: str, items: Sequence[Any], epoch: int, *, first: bool, last: bool
+    ) -> bool:
+        """One keyset page of ``SELECT ... WHERE field != null`` through ``/query``, its read begun at
+        :attr:`epoch` ``epoch``: the pages from the ``first`` to the ``last`` are a scoped table when no
+        member wrote anything in between and there is room (without room the scope is not tried
+        again). Whether the table is still being built (``False``: read no more pages for it)."""
         bucket = self._bucket(sobject)
-        if (bucket.table is not None and bucket.table.complete) or epoch != self.epoch:
-            return  # a table of every row answers more; a write may have changed what was read
-        if not self._room(sobject, items):
-            bucket.scopes.setdefault(field.lower(), Scope()).out = True
-            return
-        self._store.clear_rows(sobject.lower())
-        table = bucket.table = _Table(deleted=False, scope=field.lower(), asked={field.lower()})
+        table = bucket.table
+        name = sobject.lower()
+        if first:
+            if table is not None and table.complete:
+                return False  # a table of every row answers more
+            self._store.clear_rows(name)
+            table = bucket.table = _Table(deleted=False, scope=field.lower(), asked={field.lower()})
+        elif table is None or table.complete or table.scope != field.lower():
+            return False
+        if epoch != self.epoch or not self._room(sobject, items):
+            if epoch == self.epoch:
+                bucket.scopes.setdefault(field.lower(), Scope()).out = True
+            bucket.table = None
+            self._store.clear_rows(name)
+            return False
         self._fill(sobject, table, items)
-        table.complete = True
+        table.complete = last
+        return not last
 
     def feed_table(
         self,

@@ -510,25 +510,28 @@ class _Salesforce(AdapterBase):
         cost = -(-sum(1 for _ in statements) // _PER_COMPOSITE)  # this look-up's POST /composite calls
         epoch = share.epoch
         keyed = soql.F(field) != None  # noqa: E711 - SOQL's "!= null"
-        rows: list[Any] = []
+        items: list[Any] | None = None
         after: tuple[datetime, str] | None = None
         if scope.total is None:
             yield from self._prepare()
-            rows, after, scope.total = yield from self._first_page(
+            items, after, scope.total = yield from self._first_page(
                 lambda: self._select(keyed, limit=_NO_LIMIT), False
             )
-            left = scope.total - len(rows) if after is not None else 0
+            left = max(0, scope.total - len(items)) if after is not None else 0
+            after = after if left else None  # the first page held every row
         else:
             left = scope.total
         if left and -(-left // self.page_size) > scope.rent + cost:
             scope.rent += cost
             return
-        while left:
-            items, after = yield from self._keyset(keyed, after, deleted=False)
-            rows.extend(items)
-            if after is None:
-                break
-        share.feed_scoped(self.sobject, field, rows, epoch)
+        first = True
+        while True:  # page by page into the table (memory holds one page)
+            if items is None:
+                items, after = yield from self._keyset(keyed, after, deleted=False)
+            building = share.feed_scoped(self.sobject, field, items, epoch, first=first, last=after is None)
+            if not building:
+                return
+            first, items = False, None
 
     def _related(self, field: str, values: Sequence[str]) -> Steps[list[RemoteRecord]]:
         """The live records whose ``field`` holds one of ``values`` (``AccountId IN (...)``)."""
