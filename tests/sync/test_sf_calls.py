@@ -232,6 +232,32 @@ def test_records_past_the_old_in_memory_cap_are_held_on_disk_and_answered() -> N
     assert shared.table_rows("Account", "Parent.Name", ["x"], False) is None
 
 
+def test_what_a_run_writes_after_a_table_is_kept_stale_on_disk() -> None:
+    """A table keeps the ids and external-id values of every record the run writes after its read,
+    so that a look-up of one goes to Salesforce; 20,000 written cases keep them in the run's
+    database, not on the heap (two Python sets of them took 6.7 MiB), and every one is still
+    answered as stale."""
+    field = "CW_Ticket_Id__c"
+    shared = SharedReads()
+    assert shared.feed_scoped("Case", field, [], shared.epoch, first=True, last=False)
+    assert not shared.feed_scoped("Case", field, [], shared.epoch, first=False, last=True)
+    ids = [f"500Dn{n:013d}" for n in range(20_000)]
+    records = [{"CW_Ticket_Id__c": str(100_000 + n), "Subject": f"Ticket {n}"} for n in range(20_000)]
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        for start in range(0, len(ids), 1000):  # a write of 1,000 cases at a time
+            shared.forget("Case", ids=ids[start : start + 1000], records=records[start : start + 1000])
+        grown = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    assert grown < 512 * 1024, grown
+    asked = [str(100_000 + n) for n in range(0, 20_000, 7)] + ["1"]
+    found, rest = shared.table_rows("Case", field, asked, False) or ([], [])
+    assert found == [] and rest == sorted(asked[:-1])  # "1": answered from the table (no such case)
+    assert shared.table_rows("Case", "Id", [ids[5]], False) is None  # a keyed table answers its field only
+
+
 def test_a_table_with_a_gap_or_over_the_limit_answers_nothing() -> None:
     rows = _rows([(False, 1)] * 6)
     gap = SharedReads()

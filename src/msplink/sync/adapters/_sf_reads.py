@@ -28,7 +28,7 @@ __all__ = ["SHARED_MAX_ROWS", "SharedReads"]
 SHARED_MAX_ROWS: Final = 1_000_000
 """Records one :class:`SharedReads` holds at most (on disk: about 2 KiB each)."""
 STALE_MAX: Final = 50_000
-"""Stale values one table tracks at most (about 3 MiB); past that it is dropped."""
+"""Stale values one table tracks at most (on disk, in the store); past that it is dropped."""
 
 _Position = tuple[datetime, str]
 _FIELD: Final = re.compile(r"^[a-z0-9_]+$")
@@ -48,7 +48,12 @@ CREATE TABLE stmt (
     ob TEXT NOT NULL, deleted INTEGER NOT NULL, text TEXT NOT NULL, after TEXT, ids TEXT NOT NULL,
     PRIMARY KEY (ob, deleted, text)
 );
+CREATE TABLE stale (
+    ob TEXT NOT NULL, field TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (ob, field, value)
+) WITHOUT ROWID;
 """
+_IDS: Final = ""
+"""The ``stale`` field of written record ids (no field has an empty name)."""
 
 
 def _position(model: Any) -> _Position:
@@ -128,7 +133,7 @@ class _Store(DiskModels):
 
     def drop(self, ob: str | None) -> None:
         """Everything of ``ob`` (``None``: of every sObject)."""
-        for name in ("rec", "tab", "stmt"):
+        for name in ("rec", "tab", "stmt", "stale"):
             if ob is None:
                 self.db.execute(f"DELETE FROM {name}")  # noqa: S608 (a constant table name)
             else:
@@ -175,7 +180,25 @@ class _Store(DiskModels):
         )
 
     def clear_rows(self, ob: str) -> None:
+        """Forget the table of ``ob`` (its rows and what was stale of it)."""
         self.db.execute("DELETE FROM tab WHERE ob = ?", (ob,))
+        self.db.execute("DELETE FROM stale WHERE ob = ?", (ob,))
+
+    def add_stale(self, ob: str, field: str, values: Iterable[str]) -> int:
+        """``values`` of ``field`` (:data:`_IDS`: record ids) are stale in the table of ``ob``; how
+        many were not already."""
+        cursor = self.db.executemany(
+            "INSERT OR IGNORE INTO stale (ob, field, value) VALUES (?, ?, ?)",
+            ((ob, field, v) for v in values),
+        )
+        return max(0, cursor.rowcount)
+
+    def stale_of(self, ob: str, field: str, values: Iterable[str]) -> set[str]:
+        """Which of ``values`` of ``field`` are stale in the table of ``ob``."""
+        query = (
+            "SELECT value FROM stale WHERE ob = ? AND field = ? AND value IN (SELECT value FROM json_each(?))"
+        )
+        return {row[0] for row in self.db.execute(query, (ob, field, json_list(values)))}
 
     def seq(self, ob: str, position: _Position) -> int | None:
         """Where the row at ``position`` is in the table (``None``: not there at that position)."""
@@ -200,9 +223,9 @@ class _Store(DiskModels):
             return items, (datetime.fromisoformat(last[1]), last[0])
         return items, None
 
-    def rows_by(self, ob: str, field: str, values: Iterable[str], skip: set[str], deleted: bool) -> list[Any]:
+    def rows_by(self, ob: str, field: str, values: Iterable[str], deleted: bool) -> list[Any]:
         """The table rows whose ``field`` (lower case; ``id``: the record id) holds one of
-        ``values``, in table order, but those of ``skip`` (ids)."""
+        ``values``, in table order, but those a write made stale."""
         if field == "id":
             match = "t.id IN (SELECT value FROM json_each(?))"
         else:
@@ -217,10 +240,12 @@ class _Store(DiskModels):
             match = f"json_extract(r.vals, '{path}') IN (SELECT value FROM json_each(?))"  # noqa: S608
         found = self.db.execute(
             f"SELECT t.id, r.kind, r.raw FROM tab t JOIN rec r ON r.ob = t.ob AND r.id = t.id "  # noqa: S608
-            f"WHERE t.ob = ? AND r.ob = ? AND {match} AND (? OR r.deleted = 0) ORDER BY t.seq",
-            (ob, ob, json_list(values), int(deleted)),
+            f"WHERE t.ob = ? AND r.ob = ? AND {match} AND (? OR r.deleted = 0) "
+            "AND NOT EXISTS (SELECT 1 FROM stale s WHERE s.ob = t.ob AND s.field = ? AND s.value = t.id) "
+            "ORDER BY t.seq",
+            (ob, ob, json_list(values), int(deleted), _IDS),
         )
-        return [self.model(kind, raw) for record_id, kind, raw in found if record_id not in skip]
+        return [self.model(kind, raw) for _, kind, raw in found]
 
     def vals(self, ob: str, ids: Sequence[str]) -> Iterator[tuple[str, str]]:
         """The stored ``(field, value)`` pairs of the table rows of ``ids``."""
@@ -248,10 +273,12 @@ class _Table:
     written: bool = False
     """A member wrote the sObject since the read: rows it created are not in the table, so it no
     longer answers a page of every row; look-ups still are, but for :attr:`stale` values."""
-    stale_ids: set[str] = attrs.field(factory=set)
-    stale: dict[str, set[str]] = attrs.field(factory=dict)
-    """Field (lower case) -> values a write sent or took away since the read: a look-up of one goes to
-    Salesforce (a record may have that value now, or no longer)."""
+    stale_ids: int = 0
+    """Records written since the read (their ids are in the store's ``stale`` table)."""
+    stale: int = 0
+    """Values a write sent or took away since the read, of the fields in :attr:`asked` (in the store's
+    ``stale`` table, on disk): a look-up of one goes to Salesforce (a record may have that value now,
+    or no longer)."""
     asked: set[str] = attrs.field(factory=set)
     """Fields (lower case) look-ups asked the table by: from the first write on, the only ones it
     answers (a write's stale values are kept for them alone, so they stay few)."""
@@ -259,7 +286,7 @@ class _Table:
     @property
     def tracked(self) -> int:
         """Values in :attr:`stale` and :attr:`stale_ids`."""
-        return len(self.stale_ids) + sum(len(values) for values in self.stale.values())
+        return self.stale_ids + self.stale
 
 
 @attrs.define
@@ -292,7 +319,7 @@ class _Bucket:
     @property
     def held(self) -> int:
         """Records held, each once: those answered by id, and the table's rows a write took out of it."""
-        return self.live + (len(self.table.stale_ids) if self.table is not None else 0)
+        return self.live + (self.table.stale_ids if self.table is not None else 0)
 
 
 _USER_RELATIONS: Final = frozenset({"owner", "createdby", "lastmodifiedby"})
@@ -437,13 +464,16 @@ class SharedReads:
     def _wrote(self, ob: str, table: _Table, ids: list[str], records: Iterable[Mapping[str, Any]]) -> None:
         """Writes of ``ids`` (their rows' values now stale) sending ``records`` (their values too)."""
         table.written = True
-        table.stale_ids.update(ids)
+        table.stale_ids += self._store.add_stale(ob, _IDS, ids)
         pairs = list(self._store.vals(ob, ids))
         for record in records:
             pairs.extend(_values(record))
+        by_field: dict[str, list[str]] = {}
         for field, value in pairs:
             if field in table.asked:
-                table.stale.setdefault(field, set()).add(value)
+                by_field.setdefault(field, []).append(value)
+        for field, values in by_field.items():
+            table.stale += self._store.add_stale(ob, field, values)
 
     def _reaches(self, sobject: str, written: str) -> bool:
         for field in self.members(sobject)[0].fields if self.members(sobject) else ():
@@ -548,11 +578,11 @@ class SharedReads:
         if name != "id":  # from now on a write keeps this field's stale values (ids: always)
             table.asked.add(name)
         wanted = set(values)
-        stale = table.stale_ids if name == "id" else table.stale.get(name, set())
-        rest = sorted(wanted & stale)
+        stale = self._store.stale_of(sobject.lower(), _IDS if name == "id" else name, wanted)
+        rest = sorted(stale)
         wanted -= stale
         self.served += 1
-        found = self._store.rows_by(sobject.lower(), name, sorted(wanted), table.stale_ids, deleted)
+        found = self._store.rows_by(sobject.lower(), name, sorted(wanted), deleted)
         return found, rest
 
     def answers(self, sobject: str, field: str, deleted: bool = False) -> bool:
