@@ -111,9 +111,3 @@ class HeldRecords:
         self._disk.db.execute(
             "DELETE FROM rec WHERE id IN (SELECT value FROM json_each(?))", (json_list(ids),)
         )
-
-    def __len__(self) -> int:
-        """Records held."""
-        return (
-            0 if self._disk is None else int(self._disk.db.execute("SELECT count(*) FROM rec").fetchone()[0])
-        )

@@ -343,10 +343,14 @@ class _QuickBooks(AdapterBase):
             sent.append(n)
         answers = (yield Do(lambda c: c.batch(operations))) if operations else []
         unsure: list[int] = []
+        # what QuickBooks answered is held; a refused record (stale, gone or unknown) is asked for again
+        self.held.put([a.entity for a in answers if a.error is None and a.entity is not None])
+        refused = zip(sent, answers, strict=True)
+        self.held.drop(
+            [str(ops[n].target_id) for n, a in refused if a.error is not None and ops[n].target_id]
+        )
         for n, answer in zip(sent, answers, strict=True):
             op = ops[n]
-            if answer.error is not None and op.target_id:
-                self.held.drop([op.target_id])  # stale, gone or unknown: asked for again
             if answer.error is None:
                 results[n] = self._written(op, answer.entity)
             elif answer.applied is None and op.action is Action.CREATE:
@@ -412,10 +416,9 @@ class _QuickBooks(AdapterBase):
             self.held.drop([op.target_id or ""])
             return WriteResult(key=op.key, id=op.target_id)
         record_id = str(entity.id)
-        self.held.put([entity])
         if op.action is not Action.CREATE:
-            # an update's answer replaces what its look-up kept; a create's is not kept (the cache
-            # would grow with every record made: flat memory); updated again later, it is read again
+            # an update's answer replaces what its look-up kept; a create's is not kept in memory
+            # (the cache would grow with every record made: flat memory), only in :attr:`held`
             self.remember(record_id, entity)
         self.index.forget(record_id)  # linked from now on: never a match candidate
         return WriteResult(key=op.key, id=record_id, version=entity.sync_token)
